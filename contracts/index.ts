@@ -1,0 +1,13 @@
+/** The contract: everything a Herald application and its handlers import. Cloud-neutral. */
+export * from './builder';
+export * from './cron';
+export * from './duration';
+export * from './envelope';
+export * from './env';
+export * from './errors';
+export * from './events';
+export * from './filter';
+export * from './handler';
+export * from './limits';
+export * from './topology';
+export * from './validate';
