@@ -58,3 +58,10 @@ export const MAX_BATCH_WINDOW_SECONDS = 300;
 
 /** Webhook signature tolerance: a timestamp further than this from now is rejected (replay protection). */
 export const SIGNATURE_TOLERANCE_SECONDS = 300;
+
+/**
+ * Attempts of a direct (queue-less) subscription: the first invocation plus Lambda's at most 2 async
+ * retries, the tightest platform. Use a queue for more.
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html
+ */
+export const DIRECT_MAX_ATTEMPTS = 3;

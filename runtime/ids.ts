@@ -1,0 +1,34 @@
+/** Event ids and W3C trace context. */
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+
+/** A fresh event id. */
+export function newEventId(): string {
+  return randomUUID();
+}
+
+/**
+ * The id of the `index`-th event a function publishes while handling `parentId`: the same on every retry,
+ * so consumers deduplicate what a retried handler publishes again. Formatted as a UUID (version 8).
+ */
+export function derivedEventId(parentId: string, functionName: string, index: number): string {
+  const h = createHash('sha256').update(`${parentId}\u0000${functionName}\u0000${index}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
+
+/**
+ * A traceparent for an event caused by one carrying `parent`: same trace id and flags, a new span id.
+ * Without a valid parent, a new trace.
+ * @see https://www.w3.org/TR/trace-context/#traceparent-header
+ */
+export function childTraceparent(parent: string | undefined): string {
+  const m = parent ? TRACEPARENT.exec(parent) : null;
+  const span = randomBytes(8).toString('hex');
+  return m ? `00-${m[1]}-${span}-${m[3]}` : `00-${randomBytes(16).toString('hex')}-${span}-01`;
+}
+
+/** Whether a string is a valid version-00 traceparent. */
+export function isTraceparent(value: unknown): value is string {
+  return typeof value === 'string' && TRACEPARENT.test(value);
+}
