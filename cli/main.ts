@@ -12,11 +12,11 @@ export interface Command {
 }
 
 const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
-  dev: () => import('./commands/dev'),
-  publish: () => import('./commands/publish'),
-  dlq: () => import('./commands/dlq'),
-  plan: () => import('./commands/plan'),
-  invoke: () => import('./commands/invoke'),
+  dev: () => import('./commands/dev.js'),
+  publish: () => import('./commands/publish.js'),
+  dlq: () => import('./commands/dlq.js'),
+  plan: () => import('./commands/plan.js'),
+  invoke: () => import('./commands/invoke.js'),
 };
 
 async function main(argv: string[]): Promise<number> {
