@@ -11,3 +11,4 @@ export * from './pipeline';
 export * from './publisher';
 export * from './registry';
 export * from './signature';
+export * from './functions';
