@@ -64,3 +64,13 @@ export function pipelineFor(t: Topology, sub: SubscriptionSpec, deps: PipelineDe
 export function allClauses(sub: SubscriptionSpec) {
   return sub.where ? toClauses(sub.where) : [];
 }
+
+/** Wire types a subscription receives: each listed event and every older version it can upcast. */
+export function receivedTypes(t: Topology, sub: SubscriptionSpec): string[] {
+  const types = new Set<string>();
+  for (const wireType of sub.events) {
+    const d = t.events.find((e) => e.wireType === wireType);
+    for (const r of d?.readableTypes ?? [wireType]) types.add(r);
+  }
+  return [...types];
+}
