@@ -36,7 +36,7 @@ export const MAX_VISIBILITY_TIMEOUT_SECONDS = 43_200;
  * Resource names: lower-case kebab, short enough to leave room for stack prefixes and `-dlq`
  * suffixes under the tightest cloud limits (Lambda 64, Service Bus 50, SQS 80).
  */
-export const NAME_PATTERN = /^[a-z][a-z0-9-]*[a-z0-9]$/;
+export const NAME_PATTERN = /^[a-z](?:[a-z0-9-]*[a-z0-9])?$/;
 export const MAX_NAME_LENGTH = 40;
 
 /** Portable filter limits (SNS: 5 keys and 150 combinations; Event Grid: 25 values, 512 chars). */

@@ -246,7 +246,7 @@ function checkDurations(issues: Issues, field: string, durations: Record<string,
 
 function checkName(issues: Issues, field: string, name: string): void {
   if (name.length > MAX_NAME_LENGTH || !NAME_PATTERN.test(name)) {
-    issues.push(new InvalidNameError(field, `"${name}" must be lower-case kebab-case, 2–${MAX_NAME_LENGTH} characters, starting with a letter`));
+    issues.push(new InvalidNameError(field, `"${name}" must be lower-case kebab-case, 1–${MAX_NAME_LENGTH} characters, starting with a letter`));
   }
 }
 
