@@ -30,6 +30,9 @@ export function decodeEnvelope(input: string | Uint8Array | object): Envelope {
   return checkEnvelope(value);
 }
 
+/** RFC 3339 date-time (a regular expression is a fraction of Date.parse's cost on the hot path). */
+const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+
 /** Checks the CloudEvents required attributes of a parsed value. @throws EnvelopeDecodeError */
 export function checkEnvelope(value: unknown): Envelope {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
@@ -43,7 +46,7 @@ export function checkEnvelope(value: unknown): Envelope {
   if (e.datacontenttype !== undefined && e.datacontenttype !== 'application/json') {
     throw new EnvelopeDecodeError(`datacontenttype ${JSON.stringify(e.datacontenttype)} is not application/json`);
   }
-  if (e.time !== undefined && (typeof e.time !== 'string' || Number.isNaN(Date.parse(e.time)))) {
+  if (e.time !== undefined && (typeof e.time !== 'string' || !RFC3339.test(e.time))) {
     throw new EnvelopeDecodeError('attribute "time" must be an RFC 3339 timestamp');
   }
   if (!('data' in e) && typeof e.dataref !== 'string') throw new EnvelopeDecodeError('the event has neither data nor dataref');

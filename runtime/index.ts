@@ -12,3 +12,4 @@ export * from './publisher';
 export * from './registry';
 export * from './signature';
 export * from './functions';
+export * from './deadlines';

@@ -10,6 +10,7 @@ import {
 import { backoffDelay, type BackoffOptions } from './backoff';
 import type { ClaimCheckStore } from './claim-check';
 import { decodeEnvelope } from './codec';
+import { DeadlineQueue } from './deadlines';
 import { Context } from './context';
 import { fitToLimit } from './envelopes';
 import type { IdempotencyStore } from './idempotency';
@@ -63,17 +64,24 @@ const NO_PUBLISHED: readonly Envelope[] = Object.freeze([]);
 export class Pipeline {
   readonly functionName: string;
   private readonly byTypeName = new Map<string, EventDefinition<any>>();
+  /** Wire types the handler reads without upcasting. */
+  private readonly readsAsIs = new Set<string>();
   private readonly timeoutMs: number;
   private readonly maxAttempts: number;
   private readonly ttl: number;
   private readonly settings: ConstructorParameters<typeof Context>[0];
+  private readonly deadlines: DeadlineQueue | undefined;
 
   constructor(private readonly options: PipelineOptions) {
     this.functionName = options.functionName;
-    for (const d of options.handler.events) this.byTypeName.set(d.type, d);
+    for (const d of options.handler.events) {
+      this.byTypeName.set(d.type, d);
+      this.readsAsIs.add(d.wireType);
+    }
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.maxAttempts = options.maxAttempts ?? 10;
     this.ttl = options.idempotencyTtlSeconds ?? 86_400;
+    this.deadlines = Number.isFinite(this.timeoutMs) ? new DeadlineQueue(this.timeoutMs) : undefined;
     this.settings = {
       functionName: options.functionName,
       timeoutMs: this.timeoutMs,
@@ -109,7 +117,10 @@ export class Pipeline {
       }
     }
     const ctx = new Context(this.settings, envelope, delivery.attempt, Date.now());
-    const event = data === envelope.data ? envelope : { ...envelope, data };
+    // An envelope this pipeline parsed is its own to update (unless upcast: the type must keep naming the data);
+    // a caller's object is copied, never mutated.
+    const owned = (typeof input === 'string' || input instanceof Uint8Array) && this.readsAsIs.has(envelope.type);
+    const event = data === envelope.data ? envelope : owned ? Object.assign(envelope, { data }) : { ...envelope, data };
     try {
       await this.invoke(event, ctx);
       ctx.close();
@@ -135,19 +146,10 @@ export class Pipeline {
     return wanted === own ? data : upcast(data, own, wanted);
   }
 
-  private async invoke(event: Envelope, ctx: Context): Promise<void> {
+  private invoke(event: Envelope, ctx: Context): Promise<void> {
     const run = this.options.handler.handle(event as never, ctx);
-    if (!Number.isFinite(this.timeoutMs)) return run;
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new HandlerTimeoutError(this.timeoutMs)), this.timeoutMs);
-    });
-    run.catch(() => undefined); // a late failure after the timeout was already reported
-    try {
-      await Promise.race([run, timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
+    if (!this.deadlines) return run;
+    return this.deadlines.run(run, () => new HandlerTimeoutError(this.timeoutMs));
   }
 
   private async send(outbox: Envelope[]): Promise<readonly Envelope[]> {

@@ -1,0 +1,67 @@
+/**
+ * Handler timeouts without a timer per invocation. Every invocation of a pipeline has the same timeout,
+ * so deadlines arrive in the order invocations start: one FIFO queue and one timer armed for its head
+ * cover them all. (A setTimeout/clearTimeout pair per event cost a tenth of the pipeline's budget.)
+ */
+interface Entry {
+  readonly deadline: number;
+  readonly reject: (error: Error) => void;
+  readonly onTimeout: () => Error;
+  settled: boolean;
+}
+
+export class DeadlineQueue {
+  private entries: Entry[] = [];
+  private head = 0;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly timeoutMs: number, private readonly now: () => number = Date.now) {}
+
+  /**
+   * Runs `work` and settles with it, or rejects with `onTimeout()` once the timeout passes first.
+   * The work keeps running after a timeout (JavaScript cannot stop it); its late result is ignored.
+   */
+  run<T>(work: Promise<T>, onTimeout: () => Error): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const entry: Entry = { deadline: this.now() + this.timeoutMs, settled: false, reject, onTimeout };
+      this.entries.push(entry);
+      if (!this.timer) this.arm(entry.deadline);
+      work.then(
+        (value) => { this.settle(entry); resolve(value); },
+        (error: unknown) => { this.settle(entry); reject(error); },
+      );
+    });
+  }
+
+  /** Marks an entry settled and drops the settled run at the head, so the queue stays as short as what is in flight. */
+  private settle(entry: Entry): void {
+    entry.settled = true;
+    while (this.head < this.entries.length && this.entries[this.head]!.settled) this.head++;
+    if (this.head === this.entries.length) {
+      // The armed timer stays: it finds nothing when it fires, which is cheaper than a timer per invocation.
+      this.entries.length = 0;
+      this.head = 0;
+    } else if (this.head > 1024 && this.head * 2 > this.entries.length) {
+      this.entries = this.entries.slice(this.head);
+      this.head = 0;
+    }
+  }
+
+  private arm(deadline: number): void {
+    // Unref'd: a pending deadline alone must not keep a CLI process alive.
+    this.timer = setTimeout(() => this.sweep(), Math.max(0, deadline - this.now())).unref();
+  }
+
+  private sweep(): void {
+    this.timer = undefined;
+    const now = this.now();
+    for (let i = this.head; i < this.entries.length; i++) {
+      const entry = this.entries[i]!;
+      if (entry.deadline > now) break;
+      if (!entry.settled) entry.reject(entry.onTimeout());
+      this.settle(entry);
+    }
+    const next = this.entries.slice(this.head).find((e) => !e.settled);
+    if (next && !this.timer) this.arm(next.deadline);
+  }
+}
