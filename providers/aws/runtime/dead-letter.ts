@@ -1,0 +1,35 @@
+/**
+ * Sends a record straight to a dead-letter queue, body unchanged, with why: bad input and
+ * NonRetryableError go there at once instead of being redelivered until `maxReceiveCount`.
+ * The reason travels as message attributes, which `herald dlq` and the SQS console show.
+ * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessage.html
+ */
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { InboundRecord } from './binding';
+import { memo, type Lazy } from './send';
+
+/** Sends one record to a dead-letter queue. @throws when SQS refuses it. */
+export type DeadLetterSender = (queueUrl: string, record: InboundRecord, reason: string, functionName: string) => Promise<void>;
+
+/** Message attribute names on a dead letter. */
+export const DEAD_LETTER_ATTRIBUTES = { reason: 'herald_reason', function: 'herald_function', source: 'herald_source' } as const;
+
+/** A sender over SQS SendMessage; the client is created on first use. */
+export function deadLetterSender(client?: Lazy<SQSClient>): DeadLetterSender {
+  const sqs = memo(client ?? (async () => new (await import('@aws-sdk/client-sqs')).SQSClient({})));
+  return async (queueUrl, record, reason, functionName) => {
+    const { SendMessageCommand } = await import('@aws-sdk/client-sqs');
+    const attribute = (value: string) => ({ DataType: 'String', StringValue: value.slice(0, 4096) || '-' });
+    await (await sqs()).send(new SendMessageCommand({
+      QueueUrl: queueUrl,
+      MessageBody: record.rawBody,
+      MessageAttributes: {
+        [DEAD_LETTER_ATTRIBUTES.reason]: attribute(reason),
+        [DEAD_LETTER_ATTRIBUTES.function]: attribute(functionName),
+        ...(record.sourceArn ? { [DEAD_LETTER_ATTRIBUTES.source]: attribute(record.sourceArn) } : {}),
+      },
+      // A FIFO dead-letter queue needs a group: keep the record's, so its order survives.
+      ...(queueUrl.endsWith('.fifo') ? { MessageGroupId: record.orderKey ?? 'dead-letters', MessageDeduplicationId: record.itemId.slice(0, 128) } : {}),
+    }));
+  };
+}

@@ -1,0 +1,119 @@
+/**
+ * The Lambda entry of a user function: `createLambdaHandler(definition)` is what each function's bundle
+ * exports as `handler`. Per cold start it reads the config the deploy side wrote (`HERALD_AWS_CONFIG`) and
+ * builds one pipeline; per invocation it detects the trigger (SQS, Kinesis, EventBridge), runs each record
+ * through the pipeline and answers natively. A record that cannot be decoded or validated, or whose
+ * handler gives up (NonRetryableError, attempts exhausted), goes to its source's dead-letter queue with
+ * the reason as a message attribute and counts as handled; without one it is reported failed. Either way
+ * it is logged with its reason, and it never fails the whole batch.
+ */
+import type { Context as LambdaContext } from 'aws-lambda';
+import type { HandlerDefinition, Logger } from '../../../contracts';
+import type { ClaimCheckStore } from '../../../runtime/claim-check';
+import type { IdempotencyStore } from '../../../runtime/idempotency';
+import { createLogger } from '../../../runtime/logger';
+import { Pipeline } from '../../../runtime/pipeline';
+import type { Publisher } from '../../../runtime/publisher';
+import { EventRegistry } from '../../../runtime/registry';
+import { runBatch } from './batch';
+import type { InboundRecord, RecordBinding } from './binding';
+import { S3ClaimCheckStore } from './claim-check';
+import { readAwsConfig, type AwsFunctionConfig } from './config';
+import { deadLetterSender, type DeadLetterSender } from './dead-letter';
+import { eventbridge } from './eventbridge';
+import { DynamoDbIdempotencyStore } from './idempotency';
+import { kinesis } from './kinesis';
+import { publisherFor, type AwsClients } from './publisher';
+import { sqs } from './sqs';
+
+/** What a test or `herald invoke` may inject; everything else comes from the config. */
+export interface LambdaHandlerDeps {
+  /** @default read from HERALD_AWS_CONFIG on the first invocation */
+  readonly config?: AwsFunctionConfig;
+  readonly env?: NodeJS.ProcessEnv;
+  /** @default the config's publish target over the SDK */
+  readonly publisher?: Publisher;
+  readonly clients?: AwsClients;
+  readonly idempotency?: IdempotencyStore;
+  readonly claimCheck?: ClaimCheckStore;
+  readonly deadLetter?: DeadLetterSender;
+  /** @default JSON lines on stderr (CloudWatch Logs) */
+  readonly logger?: Logger;
+  /** Records (or order keys) in flight at once. @default 10 */
+  readonly concurrency?: number;
+}
+
+/** A Lambda handler. */
+export type LambdaHandler = (event: unknown, context?: Partial<LambdaContext>) => Promise<unknown>;
+
+// Tried in this order; EventBridge last, as a shape without `Records`.
+const BINDINGS: readonly RecordBinding<any, any>[] = [sqs, kinesis, eventbridge];
+
+interface State {
+  readonly config: AwsFunctionConfig;
+  readonly pipeline: Pipeline;
+  readonly logger: Logger;
+  readonly deadLetter: DeadLetterSender;
+}
+
+/** The Lambda handler running `definition` as configured by the deploy side. */
+export function createLambdaHandler(definition: HandlerDefinition, deps: LambdaHandlerDeps = {}): LambdaHandler {
+  let state: State | undefined;
+  const init = (): State => {
+    const config = deps.config ?? readAwsConfig(deps.env);
+    if (config.kind !== 'function') throw new Error(`HERALD_AWS_CONFIG is for a ${config.kind} ingress, not a function`);
+    const logger = deps.logger ?? createLogger({ fields: { function: config.name } });
+    const pipeline = new Pipeline({
+      functionName: config.name,
+      handler: definition,
+      registry: new EventRegistry(definition.events),
+      publisher: deps.publisher ?? publisherFor(config.publishTo, deps.clients),
+      maxAttempts: config.maxAttempts,
+      timeoutMs: config.timeoutMs,
+      residual: config.residual,
+      allowedPublishes: config.allowedPublishes,
+      logger,
+      ...(deps.idempotency ? { idempotency: deps.idempotency } : config.idempotencyTable
+        ? { idempotency: new DynamoDbIdempotencyStore({ table: config.idempotencyTable, inProgressSeconds: Math.ceil(config.timeoutMs / 1000) + 5 }) }
+        : {}),
+      ...(deps.claimCheck ? { claimCheck: deps.claimCheck } : config.claimCheckBucket ? { claimCheck: new S3ClaimCheckStore(config.claimCheckBucket) } : {}),
+    });
+    return { config, pipeline, logger, deadLetter: deps.deadLetter ?? deadLetterSender(deps.clients?.sqs) };
+  };
+
+  return async (event) => {
+    state ??= init();
+    const binding = BINDINGS.find((b) => b.detect(event));
+    if (!binding) {
+      state.logger.error('unsupported trigger', { keys: Object.keys((event as object) ?? {}).slice(0, 10) });
+      throw new Error(`${state.config.name}: not an SQS, Kinesis or EventBridge event`);
+    }
+    const records: InboundRecord[] = binding.decode(event);
+    const failures = await runBatch(records, (r) => handleRecord(state!, r), { concurrency: deps.concurrency ?? 10 });
+    return binding.respond(failures);
+  };
+}
+
+/** One record through the pipeline: undefined when handled (or dead-lettered), else why it failed. */
+async function handleRecord(state: State, record: InboundRecord): Promise<string | undefined> {
+  const outcome = await state.pipeline.process(record.payload, { attempt: record.attempt });
+  if (outcome.kind === 'ok' || outcome.kind === 'filtered' || outcome.kind === 'duplicate') return undefined;
+  const fields = { itemId: record.itemId, eventId: outcome.envelope?.id, type: outcome.envelope?.type, reason: outcome.reason };
+  if (outcome.kind === 'retry') {
+    state.logger.warn('record failed; it will be redelivered', { ...fields, attempt: record.attempt });
+    return outcome.reason;
+  }
+  const queueUrl = record.sourceArn ? state.config.deadLetterQueues[record.sourceArn] : undefined;
+  if (!queueUrl) {
+    state.logger.error('record failed for good; left to the source\'s failure path', fields);
+    return outcome.reason;
+  }
+  try {
+    await state.deadLetter(queueUrl, record, outcome.reason, state.config.name);
+    state.logger.warn('record dead-lettered', { ...fields, deadLetterQueue: queueUrl });
+    return undefined;
+  } catch (error) {
+    state.logger.error('could not dead-letter the record; reported failed', { ...fields, error: (error as Error).message });
+    return outcome.reason;
+  }
+}
