@@ -23,7 +23,7 @@ describe('providers/aws/runtime/dynamodb', () => {
       s: { S: 'a' }, n: { N: '1.5' }, b: { BOOL: true }, z: { NULL: true }, ss: { SS: ['x'] }, ns: { NS: ['1', '2'] },
       l: { L: [{ S: 'y' }, { N: '3' }] }, m: { M: { k: { S: 'v' } } }, bin: { B: 'AQI=' },
     })).to.deep.equal({ s: 'a', n: 1.5, b: true, z: null, ss: ['x'], ns: [1, 2], l: ['y', 3], m: { k: 'v' }, bin: 'AQI=' });
-    expect(() => unmarshallMap({ x: {} })).to.throw(TypeError, /unknown DynamoDB attribute value/);
+    expect(() => unmarshallMap({ x: {} as never })).to.throw(TypeError, /unknown DynamoDB attribute value/);
   });
 
   it('round-trips changes and answers sequence numbers', () => {

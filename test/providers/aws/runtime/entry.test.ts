@@ -1,0 +1,161 @@
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { mockClient } from 'aws-sdk-client-mock';
+import { expect } from 'chai';
+import { on, type Envelope, type Logger } from '../../../../contracts';
+import { handler as chargePayment } from '../../../../functions/charge-payment';
+import { OrderPlaced } from '../../../../app/events';
+import { AWS_CONFIG_ENV, type AwsFunctionConfig } from '../../../../providers/aws/runtime/config';
+import { deadLetterSender } from '../../../../providers/aws/runtime/dead-letter';
+import { createLambdaHandler } from '../../../../providers/aws/runtime/entry';
+import { EventBridgeDeliveryError } from '../../../../providers/aws/runtime/eventbridge';
+import { InMemoryIdempotencyStore, RecordingPublisher } from '../../../../runtime';
+import { envelope, eventBridgeOf, kinesisEvent, sqsEvent, sqsRecord } from '../../../fixtures/aws';
+
+const QUEUE_ARN = 'arn:aws:sqs:us-east-2:123456789012:my-queue';
+const config: AwsFunctionConfig = {
+  kind: 'function', name: 'charge-payment', timeoutMs: 10_000, maxAttempts: 5,
+  allowedPublishes: ['PaymentReceived.v1', 'PaymentFailed.v1'], residual: [], publishTo: { kind: 'bus', busName: 'shop' }, deadLetterQueues: {},
+};
+const item = { sku: 'sku-1', quantity: 1, unitPrice: 20 };
+const orderData = (orderId: string, extra: Record<string, unknown> = {}) => ({ orderId, amount: 20, currency: 'EUR', customerEmail: 'a@example.com', items: [item], channel: 'web', ...extra });
+const order = (id: string, extra: Record<string, unknown> = {}, type = 'OrderPlaced.v2'): Envelope =>
+  envelope({ id, type, data: type === 'OrderPlaced.v1' ? { ...orderData(id, extra), channel: undefined } : orderData(id, extra) });
+
+function recordingLogger(): Logger & { lines: Array<{ level: string; message: string; fields?: Record<string, unknown> }> } {
+  const lines: Array<{ level: string; message: string; fields?: Record<string, unknown> }> = [];
+  const at = (level: string) => (message: string, fields?: Record<string, unknown>) => { lines.push({ level, message, ...(fields ? { fields } : {}) }); };
+  return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+}
+
+describe('providers/aws/runtime/entry', () => {
+  const sqs = mockClient(SQSClient);
+  beforeEach(() => sqs.reset());
+
+  it('handles a mixed SQS batch: good events pass, bad input and failing handlers are reported with their reasons', async () => {
+    const publisher = new RecordingPublisher();
+    const logger = recordingLogger();
+    const handle = createLambdaHandler(chargePayment, { config, publisher, logger });
+    const response = await handle(sqsEvent(
+      sqsRecord(JSON.stringify(order('o-1')), { messageId: 'm-ok' }),
+      sqsRecord(JSON.stringify(order('o-2', {}, 'OrderPlaced.v1')), { messageId: 'm-v1' }),
+      sqsRecord('not json at all', { messageId: 'm-text' }),
+      sqsRecord('{"foo": 2}', { messageId: 'm-foreign' }),
+      sqsRecord(JSON.stringify(order('o-3', { currency: 'euro' })), { messageId: 'm-invalid' }),
+      sqsRecord(JSON.stringify(order('o-4', { customerEmail: 'x@fail.example' })), { messageId: 'm-fails' }),
+    ));
+    expect(response).to.deep.equal({ batchItemFailures: ['m-text', 'm-foreign', 'm-invalid', 'm-fails'].map((itemIdentifier) => ({ itemIdentifier })) });
+    expect(publisher.events.map((e) => [e.type, (e.data as { orderId: string }).orderId])).to.deep.equal([['PaymentReceived.v1', 'o-1'], ['PaymentReceived.v1', 'o-2']]);
+    const reasons = logger.lines.filter((l) => l.fields?.itemId).map((l) => [l.fields!.itemId, String(l.fields!.reason)]);
+    expect(reasons.find(([id]) => id === 'm-text')![1]).to.match(/EnvelopeDecodeError: not JSON/);
+    expect(reasons.find(([id]) => id === 'm-invalid')![1]).to.match(/SchemaValidationError: .*currency/);
+    expect(reasons.find(([id]) => id === 'm-fails')![1]).to.match(/payment processor unavailable/);
+  });
+
+  it('sends bad input straight to the source queue\'s DLQ with the reason, and reports it handled', async () => {
+    sqs.on(SendMessageCommand).resolves({ MessageId: 'dlq-1' });
+    const handle = createLambdaHandler(chargePayment, {
+      config: { ...config, deadLetterQueues: { [QUEUE_ARN]: 'https://sqs.us-east-2.amazonaws.com/123456789012/my-queue-dlq' } },
+      publisher: new RecordingPublisher(), logger: recordingLogger(), deadLetter: deadLetterSender(new SQSClient({})),
+    });
+    const response = await handle(sqsEvent(
+      sqsRecord('{"foo": 2}', { messageId: 'm-foreign' }),
+      sqsRecord(JSON.stringify(order('o-4', { customerEmail: 'x@fail.example' })), { messageId: 'm-fails', receiveCount: 2 }),
+    ));
+    // The failing handler still has attempts left: redelivered, not dead-lettered.
+    expect(response).to.deep.equal({ batchItemFailures: [{ itemIdentifier: 'm-fails' }] });
+    const sent = sqs.commandCalls(SendMessageCommand).map((c) => c.args[0].input);
+    expect(sent).to.have.length(1);
+    expect(sent[0]).to.deep.include({ QueueUrl: 'https://sqs.us-east-2.amazonaws.com/123456789012/my-queue-dlq', MessageBody: '{"foo": 2}' });
+    expect(sent[0]!.MessageAttributes!.herald_reason!.StringValue).to.match(/^EnvelopeDecodeError: unsupported specversion/);
+    expect(sent[0]!.MessageAttributes!.herald_function!.StringValue).to.equal('charge-payment');
+  });
+
+  it('dead-letters a handler that fails on its last attempt, and reports failure when the DLQ refuses', async () => {
+    sqs.on(SendMessageCommand).rejects(new Error('AccessDenied'));
+    const logger = recordingLogger();
+    const handle = createLambdaHandler(chargePayment, {
+      config: { ...config, deadLetterQueues: { [QUEUE_ARN]: 'https://dlq' } }, publisher: new RecordingPublisher(), logger,
+      deadLetter: deadLetterSender(new SQSClient({})),
+    });
+    const response = await handle(sqsEvent(sqsRecord(JSON.stringify(order('o-4', { customerEmail: 'x@fail.example' })), { messageId: 'm-last', receiveCount: 5 })));
+    expect(response).to.deep.equal({ batchItemFailures: [{ itemIdentifier: 'm-last' }] });
+    expect(sqs.commandCalls(SendMessageCommand)[0]!.args[0].input.MessageAttributes!.herald_reason!.StringValue).to.match(/gave up after 5 attempts/);
+    expect(logger.lines.some((l) => l.level === 'error' && /could not dead-letter/.test(l.message))).to.equal(true);
+  });
+
+  it('fails every later message of a FIFO group after a failure, and not the other groups', async () => {
+    const seen: string[] = [];
+    const definition = on(OrderPlaced, async (event) => {
+      seen.push(event.data.orderId);
+      if (event.data.orderId === 'a-1') throw new Error('boom');
+    });
+    const handle = createLambdaHandler(definition, { config, publisher: new RecordingPublisher(), logger: recordingLogger() });
+    const response = await handle(sqsEvent(
+      sqsRecord(JSON.stringify(order('a-1')), { messageId: 'a1', groupId: 'a' }),
+      sqsRecord(JSON.stringify(order('b-1')), { messageId: 'b1', groupId: 'b' }),
+      sqsRecord(JSON.stringify(order('a-2')), { messageId: 'a2', groupId: 'a' }),
+      sqsRecord(JSON.stringify(order('b-2')), { messageId: 'b2', groupId: 'b' }),
+    ));
+    expect(response).to.deep.equal({ batchItemFailures: [{ itemIdentifier: 'a1' }, { itemIdentifier: 'a2' }] });
+    expect(seen).to.include.members(['a-1', 'b-1', 'b-2']).and.not.include('a-2');
+  });
+
+  it('keeps Kinesis order per partition key and reports failed sequence numbers', async () => {
+    const seen: string[] = [];
+    const definition = on(OrderPlaced, async (event) => {
+      seen.push(event.data.orderId);
+      if (event.data.orderId === 'k-2') throw new Error('boom');
+    });
+    const handle = createLambdaHandler(definition, { config, publisher: new RecordingPublisher(), logger: recordingLogger() });
+    const response = await handle(kinesisEvent(
+      { data: JSON.stringify(order('k-1')), partitionKey: 'k', sequenceNumber: '1' },
+      { data: JSON.stringify(order('k-2')), partitionKey: 'k', sequenceNumber: '2' },
+      { data: JSON.stringify(order('j-1')), partitionKey: 'j', sequenceNumber: '3' },
+      { data: JSON.stringify(order('k-3')), partitionKey: 'k', sequenceNumber: '4' },
+    ));
+    expect(response).to.deep.equal({ batchItemFailures: [{ itemIdentifier: '2' }, { itemIdentifier: '4' }] });
+    expect(seen.filter((s) => s.startsWith('k'))).to.deep.equal(['k-1', 'k-2']);
+  });
+
+  it('answers a direct EventBridge delivery, and throws the reason when it fails', async () => {
+    const handle = createLambdaHandler(chargePayment, { config, publisher: new RecordingPublisher(), logger: recordingLogger() });
+    expect(await handle(eventBridgeOf(order('o-1')))).to.deep.equal({ status: 'ok' });
+    let error: unknown;
+    await handle(eventBridgeOf(order('o-5', { customerEmail: 'x@fail.example' }))).catch((e) => { error = e; });
+    expect(error).to.be.instanceOf(EventBridgeDeliveryError);
+    expect((error as Error).message).to.match(/payment processor unavailable/);
+  });
+
+  it('applies the residual filter and deduplicates with the idempotency store', async () => {
+    const publisher = new RecordingPublisher();
+    const handle = createLambdaHandler(chargePayment, {
+      config: { ...config, residual: [{ field: 'subject', op: 'prefix', values: ['eu/'] }] },
+      publisher, logger: recordingLogger(), idempotency: new InMemoryIdempotencyStore(),
+    });
+    const eu = { ...order('o-eu'), subject: 'eu/o-eu' };
+    const us = { ...order('o-us'), subject: 'us/o-us' };
+    const response = await handle(sqsEvent(sqsRecord(JSON.stringify(eu)), sqsRecord(JSON.stringify(us))));
+    await handle(sqsEvent(sqsRecord(JSON.stringify(eu))));
+    expect(response).to.deep.equal({ batchItemFailures: [] });
+    expect(publisher.events.map((e) => (e.data as { orderId: string }).orderId)).to.deep.equal(['o-eu']);
+  });
+
+  it('reads the config from the environment once, and explains a missing or wrong config', async () => {
+    const env = { [AWS_CONFIG_ENV]: JSON.stringify(config) };
+    const handle = createLambdaHandler(chargePayment, { env, publisher: new RecordingPublisher(), logger: recordingLogger() });
+    await handle(sqsEvent(sqsRecord(JSON.stringify(order('o-1')))));
+    env[AWS_CONFIG_ENV] = 'garbage';
+    expect(await handle(sqsEvent(sqsRecord(JSON.stringify(order('o-2')))))).to.deep.equal({ batchItemFailures: [] });
+    const missing = createLambdaHandler(chargePayment, { env: {} });
+    let error: unknown;
+    await missing(sqsEvent(sqsRecord('{}'))).catch((e) => { error = e; });
+    expect((error as Error).message).to.match(/HERALD_AWS_CONFIG is not set/);
+  });
+
+  it('rejects a trigger it does not know, naming the function', async () => {
+    const handle = createLambdaHandler(chargePayment, { config, publisher: new RecordingPublisher(), logger: recordingLogger() });
+    let error: unknown;
+    await handle({ hello: 'world' }).catch((e) => { error = e; });
+    expect((error as Error).message).to.equal('charge-payment: not an SQS, Kinesis or EventBridge event');
+  });
+});
