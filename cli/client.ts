@@ -1,0 +1,75 @@
+/** Talking to a running `herald dev` server, with errors that say what to do. */
+import { CLOUDEVENTS_JSON, HeraldError } from '../contracts';
+
+/** The default dev server URL: PORT like `herald dev`, on 127.0.0.1. */
+export function defaultUrl(env: Readonly<Record<string, string | undefined>> = process.env): string {
+  return `http://127.0.0.1:${env.PORT || 4000}`;
+}
+
+/** No server answers at the URL. */
+export class ServerUnavailableError extends HeraldError {
+  constructor(readonly url: string, options?: ErrorOptions) {
+    super(`no herald dev server at ${url} (start one with \`npm start\`, or pass --url)`, options);
+  }
+}
+
+/** The server refused the request; `message` is its `error`. */
+export class RejectedError extends HeraldError {
+  constructor(readonly status: number, message: string) {
+    super(`rejected (${status}): ${message}`);
+  }
+}
+
+/** A client of one dev server. */
+export class DevClient {
+  readonly url: string;
+
+  constructor(url: string) {
+    this.url = url.replace(/\/+$/, '');
+  }
+
+  /** Publishes one event in structured mode; resolves to its id. */
+  async publish(event: Record<string, unknown>): Promise<string> {
+    const { ids } = await this.request<{ ids: string[] }>('POST', '/events', JSON.stringify(event), CLOUDEVENTS_JSON);
+    return ids[0]!;
+  }
+
+  async deadLetters<T = Record<string, unknown>>(): Promise<T[]> {
+    return this.request<T[]>('GET', '/dlq');
+  }
+
+  /** Redrives every dead letter, or those of one event id; resolves to how many. */
+  async redrive(id?: string): Promise<number> {
+    const query = id === undefined ? '' : `?id=${encodeURIComponent(id)}`;
+    return (await this.request<{ redriven: number }>('POST', `/dlq/redrive${query}`)).redriven;
+  }
+
+  async traces<T = Record<string, unknown>>(correlationId: string): Promise<T[]> {
+    return this.request<T[]>('GET', `/traces/${encodeURIComponent(correlationId)}`);
+  }
+
+  private async request<T>(method: string, path: string, body?: string, contentType?: string): Promise<T> {
+    let response: Response;
+    try {
+      response = await fetch(`${this.url}${path}`, {
+        method,
+        ...(body !== undefined ? { body, headers: { 'content-type': contentType ?? 'application/json' } } : {}),
+        signal: AbortSignal.timeout(10_000),
+      });
+    } catch (error) {
+      throw new ServerUnavailableError(this.url, { cause: error });
+    }
+    const text = await response.text();
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      throw new RejectedError(response.status, `the server answered something other than JSON: ${text.slice(0, 200)}`);
+    }
+    if (!response.ok) {
+      const message = typeof parsed === 'object' && parsed && 'error' in parsed ? String((parsed as { error: unknown }).error) : text;
+      throw new RejectedError(response.status, message);
+    }
+    return parsed as T;
+  }
+}

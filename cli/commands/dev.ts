@@ -1,0 +1,108 @@
+/**
+ * `herald dev` (what `npm start` runs): the example app on the embedded runtime, HTTP on
+ * 127.0.0.1:${PORT:-4000}. Prints the topology and the URLs, then one line per delivery. SIGINT/SIGTERM
+ * stop accepting, let in-flight work finish within the grace period, and report anything left.
+ */
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Command } from '../main';
+import { startDevSession, saveUndelivered, type DevSession } from '../dev-session';
+import { deliveryLine, devLogger, paintFor, topologyTable } from '../format';
+import { processIo, type Io } from '../io';
+
+const USAGE = `usage: herald dev [--port n] [--backoff-base-ms n] [--grace-ms n]
+
+Runs the example app on this machine, HTTP on 127.0.0.1.
+  --port             default $PORT, else 4000 (0 picks a free port)
+  --backoff-base-ms  retry backoff base: delays are random up to base × 2^(attempt-1)
+                     (default $HERALD_BACKOFF_BASE_MS, else 1000)
+  --grace-ms         how long shutdown waits for in-flight work (default $HERALD_GRACE_MS, else 10000)`;
+
+/** Reads a non-negative integer option. @throws RangeError naming the option */
+function count(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new RangeError(`${name} must be a whole number ≥ 0, got "${value}"`);
+  return n;
+}
+
+/** Runs `herald dev` until SIGINT or SIGTERM; 0 when nothing was left undelivered. */
+export async function runDev(argv: string[], io: Io = processIo, env = process.env): Promise<number> {
+  let port: number, baseMs: number, graceMs: number;
+  try {
+    const { values } = parseArgs({
+      args: argv, strict: true,
+      options: { port: { type: 'string' }, 'backoff-base-ms': { type: 'string' }, 'grace-ms': { type: 'string' }, transport: { type: 'string' }, brokers: { type: 'string' } },
+    });
+    if (values.transport !== undefined && values.transport !== 'local') throw new Error(`--transport ${values.transport} is not available in this build; the local transport is`);
+    port = count('--port', values.port ?? env.PORT, 4000);
+    baseMs = count('--backoff-base-ms', values['backoff-base-ms'] ?? env.HERALD_BACKOFF_BASE_MS, 1000);
+    graceMs = count('--grace-ms', values['grace-ms'] ?? env.HERALD_GRACE_MS, 10_000);
+  } catch (error) {
+    io.err(`herald dev: ${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  const paint = paintFor(process.stdout, env);
+  let session: DevSession;
+  try {
+    session = await startDevSession({ port, backoff: { baseMs }, logger: devLogger(io.out, paint), env });
+  } catch (error) {
+    const busy = (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
+    io.err(`herald dev: ${busy ? `port ${port} is in use; stop the other server or set PORT=…` : (error as Error).message}`);
+    return 1;
+  }
+  const { runtime, url } = session;
+  const t = runtime.topology;
+  io.out(paint.bold(`herald dev · ${t.name}`));
+  io.out('');
+  for (const line of topologyTable(t)) io.out(line);
+  io.out('');
+  io.out(`listening on ${paint.bold(url)}`);
+  io.out(`  POST ${url}/events                 CloudEvents: structured, binary (ce-* headers) or batch`);
+  io.out(`  GET  ${url}/traces/<correlationid> every delivery of one request`);
+  io.out(`  GET  ${url}/dlq, POST ${url}/dlq/redrive[?id=]`);
+  for (const w of t.webhooks) {
+    io.out(`  ${w.method.padEnd(4)} ${url}${w.path}  ${w.emits}${env[w.verify.secretEnv] ? '' : paint.yellow(` (set ${w.verify.secretEnv} to accept signed requests)`)}`);
+  }
+  for (const b of t.buckets) io.out(`  PUT  ${url}/buckets/${b.name}/<key>`);
+  io.out(`  GET  ${url}/healthz`);
+  for (const s of t.schedules) io.out(`schedule ${s.name} fires next at ${runtime.scheduler.nextFire(s.name)?.toISOString() ?? '-'}`);
+  io.out(`retry backoff base ${baseMs} ms · shutdown grace ${graceMs} ms · Ctrl-C to stop`);
+  io.out('');
+  runtime.onDelivery((r) => io.out(deliveryLine(r, paint)));
+
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  // A second signal cuts the grace period short; the report still comes.
+  const hurry = new AbortController();
+  const again = () => hurry.abort();
+  process.on('SIGINT', again);
+  process.on('SIGTERM', again);
+  io.out(`\n${signal}: not accepting new events; finishing ${runtime.pending} owed (up to ${graceMs} ms, signal again to cut short)`);
+  const report = await session.stop(graceMs, hurry.signal);
+  process.off('SIGINT', again);
+  process.off('SIGTERM', again);
+  if (!report.undelivered.length) {
+    io.out('stopped: every accepted event was delivered');
+    return 0;
+  }
+  io.out(paint.yellow(`stopped: ${report.undelivered.length} deliver${report.undelivered.length === 1 ? 'y' : 'ies'} left undone:`));
+  for (const u of report.undelivered) io.out(`  ${u.function.padEnd(18)} ${u.event.type.padEnd(20)} ${u.event.id}  ${u.state}, attempt ${u.attempt}`);
+  const file = await saveUndelivered(report, path.join(process.cwd(), '.herald'));
+  io.out(`saved to ${file}; to publish them again after restarting:`);
+  io.out(`  curl -s -X POST ${url}/events -H 'content-type: application/cloudevents-batch+json' --data-binary @${file}`);
+  return 1;
+}
+
+export const command: Command = {
+  summary: 'run the example app on this machine (HTTP on 127.0.0.1:$PORT, default 4000)',
+  usage: USAGE,
+  async run(argv) {
+    const code = await runDev(argv);
+    // A handler still running past the grace period must not keep the process alive.
+    setTimeout(() => process.exit(code), 500).unref();
+    return code;
+  },
+};

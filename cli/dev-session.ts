@@ -1,0 +1,76 @@
+/**
+ * One `herald dev` session: a topology on the local runtime behind the dev HTTP server. The command
+ * starts one with the example app; tests start one on a free port with an injected clock, backoff and
+ * handlers, and talk to it over HTTP.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import type { Envelope, Topology } from '../contracts';
+import {
+  createLocalRuntime, startDevServer, type DevServer, type LocalRuntime, type LocalRuntimeOptions, type StopReport,
+} from '../providers/local';
+
+export interface DevSessionOptions extends LocalRuntimeOptions {
+  /** @default the example app (app/topology.ts) */
+  readonly topology?: Topology;
+  /** @default 4000; 0 picks a free port */
+  readonly port?: number;
+  /** @default 127.0.0.1 */
+  readonly host?: string;
+  /** Where webhook secrets are read from. @default process.env */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+export interface DevSession {
+  readonly url: string;
+  readonly runtime: LocalRuntime;
+  readonly server: DevServer;
+  /** Stops the server, then the runtime (see LocalRuntime.stop). */
+  stop(graceMs: number, hurry?: AbortSignal): Promise<StopReport>;
+}
+
+/** Starts a dev session; resolves once it is listening. */
+export async function startDevSession(options: DevSessionOptions = {}): Promise<DevSession> {
+  let { topology, root } = options;
+  if (!topology) {
+    const app = await import('../app/topology.js');
+    topology = app.shop;
+    root ??= app.appRoot;
+  }
+  const runtime = createLocalRuntime(topology, { ...options, ...(root ? { root } : {}) });
+  let server: DevServer;
+  try {
+    server = await startDevServer(runtime, {
+      ...(options.port !== undefined ? { port: options.port } : {}),
+      ...(options.host ? { host: options.host } : {}),
+      ...(options.env ? { env: options.env } : {}),
+    });
+  } catch (error) {
+    await runtime.stop(0);
+    throw error;
+  }
+  return {
+    url: server.url,
+    runtime,
+    server,
+    async stop(graceMs, hurry) {
+      // Stop accepting first, then let the in-flight work finish while the listener closes.
+      const report = runtime.stop(graceMs, hurry);
+      await server.close();
+      return report;
+    },
+  };
+}
+
+/**
+ * Saves the events a stop left undelivered as a CloudEvents batch (each event once), so they can be
+ * posted again to `/events`. Resolves to the file written.
+ */
+export async function saveUndelivered(report: StopReport, dir: string, now = new Date()): Promise<string> {
+  const events = new Map<string, Envelope>();
+  for (const u of report.undelivered) events.set(u.event.id, u.event);
+  await mkdir(dir, { recursive: true });
+  const file = path.join(dir, `undelivered-${now.toISOString().replace(/[:.]/g, '-')}.json`);
+  await writeFile(file, `${JSON.stringify([...events.values()], null, 2)}\n`);
+  return file;
+}

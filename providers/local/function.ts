@@ -1,0 +1,134 @@
+/**
+ * A function on the local runtime: its concurrency limit (a gate every queue feeding it passes through)
+ * and the one place deliveries are run and reported. The timeout is enforced by the pipeline: a handler
+ * past its deadline ends in a `retry` (or `dead-letter`) outcome like any other failure.
+ */
+import type { Envelope } from '../../contracts';
+import { describe, type Outcome, type Pipeline } from '../../runtime';
+
+/** What one delivery did, as `/traces` and `herald dev` show it. */
+export interface DeliveryRecord {
+  readonly function: string;
+  readonly subscription: string;
+  readonly type: string;
+  readonly id: string;
+  readonly correlationid: string;
+  /** 1-based; 0 for `filtered` (the event was never delivered). */
+  readonly attempt: number;
+  readonly outcome: 'ok' | 'retry' | 'dead-letter' | 'filtered' | 'duplicate';
+  readonly durationMs: number;
+  /** Epoch ms when the attempt started. */
+  readonly at: number;
+  /** For `retry`: the backoff before the next attempt. */
+  readonly delayMs?: number;
+  /** For `retry` and `dead-letter`: what went wrong. */
+  readonly reason?: string;
+}
+
+export type DeliveryListener = (record: DeliveryRecord) => void;
+
+/** A counting semaphore: how many deliveries of one function may run at once. */
+export class Gate {
+  private active = 0;
+  private waiters: Array<() => void> = [];
+
+  /** @param limit concurrent deliveries; Infinity for no limit */
+  constructor(readonly limit = Infinity) {
+    if (!(limit >= 1)) throw new RangeError(`concurrency limit must be at least 1, got ${limit}`);
+  }
+
+  /** Deliveries running now. */
+  get running(): number {
+    return this.active;
+  }
+
+  /** Takes a slot if one is free. */
+  tryEnter(): boolean {
+    if (this.active >= this.limit) return false;
+    this.active++;
+    return true;
+  }
+
+  /** Frees a slot and wakes whoever waits for one (each waiter then tries again). */
+  leave(): void {
+    this.active--;
+    if (this.waiters.length) {
+      const waiters = this.waiters;
+      this.waiters = [];
+      for (const wake of waiters) wake();
+    }
+  }
+
+  /** Calls `wake` once, the next time a slot frees up. */
+  wait(wake: () => void): void {
+    if (!this.waiters.includes(wake)) this.waiters.push(wake);
+  }
+}
+
+/** What a queue delivers to: one subscription's pipeline behind its function's gate. */
+export interface Consumer {
+  readonly function: string;
+  readonly subscription: string;
+  readonly gate: Gate;
+  /** Runs one delivery; never rejects. The caller has entered the gate and leaves it after. */
+  deliver(envelope: Envelope, attempt: number): Promise<Outcome>;
+}
+
+/**
+ * A function: one gate, one reporting point, a consumer per subscription. What a handler published
+ * (the outcome's `published`) is sent on after its delivery is reported, so traces and the dev log read
+ * in causal order: charge-payment ok, then send-confirmation.
+ */
+export class LocalFunction {
+  readonly gate: Gate;
+
+  /**
+   * @param publish sends a successful handler's events to the function's bus or topic
+   */
+  constructor(
+    readonly name: string,
+    concurrency: number | undefined,
+    private readonly report: DeliveryListener,
+    private readonly publish: (events: readonly Envelope[]) => void = () => {},
+  ) {
+    this.gate = new Gate(concurrency ?? Infinity);
+  }
+
+  /** The consumer for one subscription's pipeline. */
+  consumer(subscription: string, pipeline: Pipeline): Consumer {
+    return {
+      function: this.name,
+      subscription,
+      gate: this.gate,
+      deliver: (envelope, attempt) => this.run(subscription, pipeline, envelope, attempt),
+    };
+  }
+
+  private async run(subscription: string, pipeline: Pipeline, envelope: Envelope, attempt: number): Promise<Outcome> {
+    const at = Date.now();
+    const started = performance.now();
+    let outcome: Outcome;
+    try {
+      outcome = await pipeline.process(envelope, { attempt });
+    } catch (error) {
+      // The pipeline promises never to reject; if it ever does, keep the event where it can be redriven.
+      outcome = { kind: 'dead-letter', envelope, reason: `internal error: ${describe(error)}`, error, durationMs: 0 };
+    }
+    const record: DeliveryRecord = {
+      function: this.name,
+      subscription,
+      type: envelope.type,
+      id: envelope.id,
+      correlationid: envelope.correlationid ?? envelope.id,
+      attempt,
+      outcome: outcome.kind,
+      durationMs: performance.now() - started,
+      at,
+      ...(outcome.kind === 'retry' ? { delayMs: outcome.delayMs, reason: outcome.reason } : {}),
+      ...(outcome.kind === 'dead-letter' ? { reason: outcome.reason } : {}),
+    };
+    this.report(record);
+    if (outcome.kind === 'ok' && outcome.published.length) this.publish(outcome.published);
+    return outcome;
+  }
+}

@@ -1,0 +1,168 @@
+/**
+ * A local queue in front of one consumer: deliveries pass the function's concurrency gate, a delivery
+ * not settled within the visibility timeout is made visible again (and counts as an attempt), a retry
+ * waits out the pipeline's backoff (exponential, full jitter), and an event the pipeline gives up on
+ * goes to the dead-letter store with its reason, attempts and last error. Ordered by key when given
+ * `orderKey` (FIFO queues, streams). Direct subscriptions use one too, with no visibility timeout.
+ */
+import type { Envelope } from '../../contracts';
+import { describe, type Outcome } from '../../runtime';
+import { FifoBuffer, KeyedBuffer, type Message, type MessageBuffer } from './buffers';
+import type { DeadLetter } from './dead-letters';
+import type { Consumer } from './function';
+import type { WorkTracker } from './work';
+
+/** Where events enter a delivery channel. */
+export interface Inlet {
+  /** Accepts one event; it is owed (see WorkTracker) until settled. */
+  send(envelope: Envelope): void;
+}
+
+export interface LocalQueueOptions {
+  /** For reports: `queue payments`, `direct send-confirmation-shop`, `stream order-audit`. */
+  readonly name: string;
+  readonly consumer: Consumer;
+  /** Attempts before dead-lettering (the pipeline counts handler failures; this bounds visibility expiries). */
+  readonly maxAttempts: number;
+  /** How long a delivered event stays invisible. @default no limit (the function timeout still applies) */
+  readonly visibilityMs?: number;
+  /** Delivers one event per key at a time, in order. @default unordered */
+  readonly orderKey?: (envelope: Envelope) => string;
+  readonly deadLetter: (letter: DeadLetter) => void;
+  readonly work: WorkTracker;
+}
+
+/** An event a stopped queue had not delivered. */
+export interface Undelivered {
+  readonly queue: string;
+  readonly function: string;
+  readonly subscription: string;
+  readonly state: 'queued' | 'retrying' | 'in-flight';
+  /** The attempt it was at. */
+  readonly attempt: number;
+  readonly event: Envelope;
+}
+
+export class LocalQueue implements Inlet {
+  readonly name: string;
+  private readonly buffer: MessageBuffer;
+  private readonly inFlight = new Set<Message>();
+  private readonly delayed = new Set<Message>();
+  private closed = false;
+  private readonly pump = () => this.drive();
+
+  constructor(private readonly options: LocalQueueOptions) {
+    this.name = options.name;
+    this.buffer = options.orderKey ? new KeyedBuffer(options.orderKey) : new FifoBuffer();
+  }
+
+  send(envelope: Envelope): void {
+    this.enqueue(envelope, 1);
+  }
+
+  /** Accepts an event at a given attempt (a redrive starts again at 1). */
+  enqueue(envelope: Envelope, attempt: number): void {
+    this.options.work.add();
+    this.buffer.add({ envelope, attempt, receipt: 0 });
+    this.drive();
+  }
+
+  /** Events held, retrying or in flight. */
+  get depth(): number {
+    return this.buffer.size + this.delayed.size + this.inFlight.size;
+  }
+
+  /**
+   * Stops delivering and returns everything not yet settled. Late results of deliveries still running
+   * are ignored from now on.
+   */
+  close(): Undelivered[] {
+    this.closed = true;
+    const left: Undelivered[] = [];
+    const add = (m: Message, state: Undelivered['state']) => {
+      clearTimeout(m.timer);
+      left.push({
+        queue: this.name, function: this.options.consumer.function, subscription: this.options.consumer.subscription,
+        state, attempt: m.attempt, event: m.envelope,
+      });
+    };
+    for (const m of this.inFlight) add(m, 'in-flight');
+    for (const m of this.delayed) add(m, 'retrying');
+    for (const m of this.buffer.drain()) add(m, 'queued');
+    this.inFlight.clear();
+    this.delayed.clear();
+    this.options.work.done(left.length);
+    return left;
+  }
+
+  private drive(): void {
+    const { gate } = this.options.consumer;
+    while (!this.closed && this.buffer.hasReady()) {
+      // Take an event only when the function can run it, so its visibility timeout starts at delivery.
+      if (!gate.tryEnter()) {
+        gate.wait(this.pump);
+        return;
+      }
+      this.deliver(this.buffer.take()!);
+    }
+  }
+
+  private deliver(m: Message): void {
+    const receipt = ++m.receipt;
+    this.inFlight.add(m);
+    const { visibilityMs } = this.options;
+    if (visibilityMs !== undefined) m.timer = setTimeout(() => this.expire(m, receipt), visibilityMs);
+    this.options.consumer.deliver(m.envelope, m.attempt).then((outcome) => {
+      this.options.consumer.gate.leave();
+      if (!this.closed && m.receipt === receipt) this.settle(m, outcome);
+      this.drive();
+    });
+  }
+
+  private settle(m: Message, outcome: Outcome): void {
+    clearTimeout(m.timer);
+    this.inFlight.delete(m);
+    switch (outcome.kind) {
+      case 'retry':
+        m.attempt++;
+        this.delayed.add(m);
+        m.timer = setTimeout(() => {
+          this.delayed.delete(m);
+          this.buffer.again(m);
+          this.drive();
+        }, outcome.delayMs);
+        return;
+      case 'dead-letter':
+        this.bury(m, outcome.reason, describe(outcome.error));
+        return;
+      default:
+        this.buffer.done(m);
+        this.options.work.done();
+    }
+  }
+
+  /** The visibility timeout ran out before the delivery settled: like SQS, the event becomes visible again. */
+  private expire(m: Message, receipt: number): void {
+    if (this.closed || m.receipt !== receipt) return;
+    m.receipt++; // the running delivery's result no longer counts, even if it comes before the redelivery
+    this.inFlight.delete(m);
+    const reason = `visibility timeout of ${this.options.visibilityMs} ms expired on attempt ${m.attempt}`;
+    if (m.attempt >= this.options.maxAttempts) {
+      this.bury(m, `gave up after ${m.attempt} attempts: ${reason}`, reason);
+      return;
+    }
+    m.attempt++;
+    this.buffer.again(m);
+    this.drive();
+  }
+
+  private bury(m: Message, reason: string, lastError: string): void {
+    const { consumer } = this.options;
+    this.options.deadLetter({
+      id: m.envelope.id, type: m.envelope.type, function: consumer.function, subscription: consumer.subscription,
+      attempts: m.attempt, reason, lastError, at: new Date().toISOString(), event: m.envelope,
+    });
+    this.buffer.done(m);
+    this.options.work.done();
+  }
+}

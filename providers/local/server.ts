@@ -1,0 +1,130 @@
+/**
+ * The HTTP API of `herald dev`, on node:http: `POST /events`, `GET /healthz`, `GET /traces/<id>`,
+ * `GET /dlq`, `POST /dlq/redrive[?id=]`, the topology's webhook routes and `PUT /buckets/<bucket>/<key>`.
+ * Every error is `{"error": "<what is wrong>"}` with a 4xx or 5xx status, and a rejected request
+ * publishes nothing.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { HttpError, mediaType, readBody, sendJson } from './http';
+import { bodyLimit, readEvents } from './ingest';
+import { RuntimeStoppedError, type LocalRuntime } from './runtime';
+import { MAX_WEBHOOK_BYTES, readWebhook } from './webhooks';
+
+export interface DevServerOptions {
+  /** @default 4000; 0 picks a free port */
+  readonly port?: number;
+  /** @default 127.0.0.1 */
+  readonly host?: string;
+  /** Where webhook secrets are read from. @default process.env */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+export interface DevServer {
+  /** `http://127.0.0.1:<port>` */
+  readonly url: string;
+  readonly port: number;
+  /** Refuses new requests (503) and closes the listener once open requests are answered. */
+  close(): Promise<void>;
+}
+
+/** Serves a runtime over HTTP; resolves once listening. */
+export async function startDevServer(runtime: LocalRuntime, options: DevServerOptions = {}): Promise<DevServer> {
+  const env = options.env ?? process.env;
+  let closing = false;
+  const webhooks = new Map(runtime.topology.webhooks.map((w) => [w.path, w]));
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const { pathname } = url;
+    if (closing || !runtime.accepting) {
+      drain(req);
+      return sendJson(res, 503, { error: 'herald dev is shutting down' }, { connection: 'close' });
+    }
+    if (pathname === '/healthz') return only(req, 'GET', () => sendJson(res, 200, { status: 'ok' }));
+    if (pathname === '/events') {
+      return only(req, 'POST', async () => {
+        const type = mediaType(req);
+        const envelopes = readEvents(type, req.headers, await readBody(req, bodyLimit(type)), runtime.registry);
+        runtime.publish(envelopes);
+        sendJson(res, 202, { ids: envelopes.map((e) => e.id) });
+      });
+    }
+    if (pathname.startsWith('/traces/')) {
+      return only(req, 'GET', () => sendJson(res, 200, runtime.traces.get(decodeURIComponent(pathname.slice('/traces/'.length)))));
+    }
+    if (pathname === '/dlq') return only(req, 'GET', () => sendJson(res, 200, runtime.deadLetters.list()));
+    if (pathname === '/dlq/redrive') {
+      return only(req, 'POST', () => {
+        const id = url.searchParams.get('id') ?? undefined;
+        const redriven = runtime.redrive(id);
+        if (id !== undefined && redriven === 0) throw new HttpError(404, `no dead letter with id "${id}"`);
+        sendJson(res, 200, { redriven });
+      });
+    }
+    const webhook = webhooks.get(pathname);
+    if (webhook) {
+      const envelope = readWebhook(webhook, { method: req.method ?? '', headers: req.headers, body: await readBody(req, MAX_WEBHOOK_BYTES) }, {
+        env, definition: (w) => runtime.registry.get(w),
+      });
+      runtime.publish([envelope], webhook.to);
+      return sendJson(res, 202, { ids: [envelope.id] });
+    }
+    const upload = /^\/buckets\/([^/]+)\/(.+)$/.exec(pathname);
+    if (upload) {
+      return only(req, 'PUT', async () => {
+        const length = Number(req.headers['content-length']);
+        const bucket = decodeURIComponent(upload[1]!);
+        const key = decodeURIComponent(upload[2]!);
+        if (!runtime.buckets.has(bucket)) throw new HttpError(404, `no bucket "${bucket}"`);
+        runtime.buckets.pathOf(bucket, key);
+        if (length > MAX_UPLOAD_BYTES) throw new HttpError(413, `the object is ${length} bytes, over the ${MAX_UPLOAD_BYTES}-byte limit`);
+        const contentType = typeof req.headers['content-type'] === 'string' ? req.headers['content-type'] : undefined;
+        sendJson(res, 200, await runtime.buckets.put(bucket, key, req, contentType));
+      });
+    }
+    throw new HttpError(404, `no route for ${req.method} ${pathname}`);
+  };
+
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      if (res.headersSent) return void res.destroy();
+      drain(req);
+      if (error instanceof HttpError) return sendJson(res, error.status, { error: error.message });
+      if (error instanceof RuntimeStoppedError) return sendJson(res, 503, { error: error.message }, { connection: 'close' });
+      sendJson(res, 500, { error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 4000, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port, address } = server.address() as AddressInfo;
+  return {
+    url: `http://${address}:${port}`,
+    port,
+    close() {
+      closing = true;
+      return new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+    },
+  };
+}
+
+/** Largest upload accepted (by content-length up front, by counting otherwise). */
+const MAX_UPLOAD_BYTES = 100 * 1024 * 1024;
+
+async function only(req: IncomingMessage, method: string, run: () => void | Promise<void>): Promise<void> {
+  if (req.method !== method) throw new HttpError(405, `${req.url} takes ${method}, not ${req.method}`);
+  await run();
+}
+
+/** Reads and drops what is left of a request body, so the answer is not cut off by a reset connection. */
+function drain(req: IncomingMessage): void {
+  if (!req.readableEnded) req.resume();
+}

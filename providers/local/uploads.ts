@@ -1,0 +1,103 @@
+/**
+ * Buckets and their upload triggers: `PUT /buckets/<bucket>/<key>` stores the body under a local folder
+ * (`.herald/buckets/<bucket>/<key>` by default) and, when the key is under the trigger's prefix, emits the
+ * configured event with `{ bucket, key, size, contentType }` as its data, as S3, Blob Storage and Cloud
+ * Storage notifications do.
+ */
+import { randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import * as path from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { BucketSpec, Envelope, EventDefinition } from '../../contracts';
+import { newEnvelope } from '../../runtime';
+import { HttpError } from './http';
+
+/** What `put` stored and emitted. */
+export interface UploadResult {
+  readonly bucket: string;
+  readonly key: string;
+  readonly size: number;
+  readonly contentType: string;
+  /** Ids of the events emitted (none when the key is outside the trigger's prefix). */
+  readonly ids: readonly string[];
+}
+
+export interface BucketsOptions {
+  /** The folder holding one sub-folder per bucket. */
+  readonly dir: string;
+  readonly definition: (wireType: string) => EventDefinition<any>;
+  /** Sends an upload event to the trigger's target. */
+  readonly emit: (bucket: BucketSpec, envelope: Envelope) => void;
+  /** Largest object accepted. @default 100 MiB */
+  readonly maxBytes?: number;
+}
+
+export class LocalBuckets {
+  private readonly byName: Map<string, BucketSpec>;
+
+  constructor(buckets: readonly BucketSpec[], private readonly options: BucketsOptions) {
+    this.byName = new Map(buckets.map((b) => [b.name, b]));
+  }
+
+  has(bucket: string): boolean {
+    return this.byName.has(bucket);
+  }
+
+  /** Where an object is stored. @throws HttpError 400 for a key that would leave the bucket's folder */
+  pathOf(bucket: string, key: string): string {
+    const segments = key.split('/');
+    if (!key || segments.some((s) => s === '' || s === '.' || s === '..' || /[\\\u0000]/.test(s))) {
+      throw new HttpError(400, `invalid object key "${key}": use non-empty /-separated segments other than . and ..`);
+    }
+    return path.join(this.options.dir, bucket, ...segments);
+  }
+
+  /**
+   * Stores an object and fires the bucket's upload trigger.
+   * @throws HttpError 404 unknown bucket, 400 bad key, 413 too large
+   */
+  async put(bucket: string, key: string, body: NodeJS.ReadableStream | Buffer, contentType = 'application/octet-stream'): Promise<UploadResult> {
+    const spec = this.byName.get(bucket);
+    if (!spec) throw new HttpError(404, `no bucket "${bucket}"; buckets: ${[...this.byName.keys()].join(', ') || 'none'}`);
+    const file = this.pathOf(bucket, key);
+    const size = await this.write(file, body);
+    const ids: string[] = [];
+    const trigger = spec.onUpload;
+    if (trigger && key.startsWith(trigger.prefix)) {
+      const envelope = newEnvelope(this.options.definition(trigger.emits), { bucket, key, size, contentType }, { subject: `${bucket}/${key}` });
+      this.options.emit(spec, envelope);
+      ids.push(envelope.id);
+    }
+    return { bucket, key, size, contentType, ids };
+  }
+
+  // Written to a temporary name first, so a failed or oversize upload never leaves half an object.
+  private async write(file: string, body: NodeJS.ReadableStream | Buffer): Promise<number> {
+    const max = this.options.maxBytes ?? 100 * 1024 * 1024;
+    await mkdir(path.dirname(file), { recursive: true });
+    const tmp = `${file}.${randomBytes(6).toString('hex')}.part`;
+    let size = 0;
+    const count = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        size += chunk.length;
+        if (size > max) done(new HttpError(413, `the object is over the ${max}-byte limit`));
+        else done(null, chunk);
+      },
+    });
+    try {
+      if (Buffer.isBuffer(body)) {
+        count.end(body);
+        await pipeline(count, createWriteStream(tmp));
+      } else {
+        await pipeline(body, count, createWriteStream(tmp));
+      }
+      await rename(tmp, file);
+      return size;
+    } catch (error) {
+      await rm(tmp, { force: true });
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * Counts the work the runtime still owes: every event accepted by a queue, stream or direct channel
+ * until it is settled (done, filtered out by its consumer, a duplicate, or dead-lettered). A retry
+ * waiting out its backoff is still owed. `idle()` is what tests and `stop()` wait on.
+ */
+export class WorkTracker {
+  private pending = 0;
+  private waiters: Array<() => void> = [];
+
+  /** Events now owed. */
+  get count(): number {
+    return this.pending;
+  }
+
+  add(n = 1): void {
+    this.pending += n;
+  }
+
+  done(n = 1): void {
+    this.pending -= n;
+    if (this.pending <= 0) {
+      this.pending = 0;
+      if (this.waiters.length) {
+        const waiters = this.waiters;
+        this.waiters = [];
+        for (const resolve of waiters) resolve();
+      }
+    }
+  }
+
+  /** Resolves when nothing is owed: nothing queued, in flight or waiting to be retried. */
+  idle(): Promise<void> {
+    return this.pending === 0 ? Promise.resolve() : new Promise((resolve) => this.waiters.push(resolve));
+  }
+}
