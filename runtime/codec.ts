@@ -2,7 +2,9 @@
  * The CloudEvents JSON format: bytes ↔ envelope. Decoding checks only what every event must have;
  * the data is checked against its schema later, by the registry.
  */
-import { EnvelopeDecodeError, OversizeEventError, type Envelope, MAX_EVENT_BYTES } from '../contracts';
+import type { Envelope } from '../contracts/envelope';
+import { EnvelopeDecodeError, OversizeEventError } from '../contracts/errors';
+import { MAX_EVENT_BYTES } from '../contracts/limits';
 
 /** UTF-8 byte length, computed only when the character count cannot decide it. */
 export function exceedsLimit(text: string, limit = MAX_EVENT_BYTES): number | undefined {

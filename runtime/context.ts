@@ -1,7 +1,8 @@
 /** The `ctx` a handler receives, with its outbox: published events are held until the handler succeeds. */
-import {
-  UndeclaredPublishError, type DataOf, type Envelope, type EventDefinition, type HandlerContext, type Logger, type PublishOptions,
-} from '../contracts';
+import type { Envelope } from '../contracts/envelope';
+import { UndeclaredPublishError } from '../contracts/errors';
+import type { DataOf, EventDefinition } from '../contracts/events';
+import type { HandlerContext, Logger, PublishOptions } from '../contracts/handler';
 import { newEnvelope } from './envelopes';
 
 export interface ContextSettings {

@@ -3,19 +3,41 @@
  * so deadlines arrive in the order invocations start: one FIFO queue and one timer armed for its head
  * cover them all. (A setTimeout/clearTimeout pair per event cost a tenth of the pipeline's budget.)
  */
-interface Entry {
+export interface DeadlineEntry {
   readonly deadline: number;
-  readonly reject: (error: Error) => void;
-  readonly onTimeout: () => Error;
+  readonly expire: () => void;
   settled: boolean;
 }
 
 export class DeadlineQueue {
-  private entries: Entry[] = [];
+  private entries: DeadlineEntry[] = [];
   private head = 0;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly timeoutMs: number, private readonly now: () => number = Date.now) {}
+
+  /** Starts a deadline; `expire` runs once it passes unless `settle` came first. */
+  track(expire: () => void): DeadlineEntry {
+    const entry: DeadlineEntry = { deadline: this.now() + this.timeoutMs, settled: false, expire };
+    this.entries.push(entry);
+    if (!this.timer) this.arm(entry.deadline);
+    return entry;
+  }
+
+  /** Marks an entry settled and drops the settled run at the head, so the queue stays as short as what is in flight. */
+  settle(entry: DeadlineEntry): void {
+    entry.settled = true;
+    while (this.head < this.entries.length && this.entries[this.head]!.settled) this.head++;
+    // The armed timer stays when the queue empties: finding nothing when it fires is cheaper than a timer
+    // per invocation. Settled entries are dropped in bulk, not one array write at a time.
+    if (this.head === this.entries.length && this.head >= 64) {
+      this.entries.length = 0;
+      this.head = 0;
+    } else if (this.head > 1024 && this.head * 2 > this.entries.length) {
+      this.entries = this.entries.slice(this.head);
+      this.head = 0;
+    }
+  }
 
   /**
    * Runs `work` and settles with it, or rejects with `onTimeout()` once the timeout passes first.
@@ -23,28 +45,12 @@ export class DeadlineQueue {
    */
   run<T>(work: Promise<T>, onTimeout: () => Error): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const entry: Entry = { deadline: this.now() + this.timeoutMs, settled: false, reject, onTimeout };
-      this.entries.push(entry);
-      if (!this.timer) this.arm(entry.deadline);
+      const entry = this.track(() => reject(onTimeout()));
       work.then(
         (value) => { this.settle(entry); resolve(value); },
         (error: unknown) => { this.settle(entry); reject(error); },
       );
     });
-  }
-
-  /** Marks an entry settled and drops the settled run at the head, so the queue stays as short as what is in flight. */
-  private settle(entry: Entry): void {
-    entry.settled = true;
-    while (this.head < this.entries.length && this.entries[this.head]!.settled) this.head++;
-    if (this.head === this.entries.length) {
-      // The armed timer stays: it finds nothing when it fires, which is cheaper than a timer per invocation.
-      this.entries.length = 0;
-      this.head = 0;
-    } else if (this.head > 1024 && this.head * 2 > this.entries.length) {
-      this.entries = this.entries.slice(this.head);
-      this.head = 0;
-    }
   }
 
   private arm(deadline: number): void {
@@ -58,8 +64,11 @@ export class DeadlineQueue {
     for (let i = this.head; i < this.entries.length; i++) {
       const entry = this.entries[i]!;
       if (entry.deadline > now) break;
-      if (!entry.settled) entry.reject(entry.onTimeout());
-      this.settle(entry);
+      if (!entry.settled) {
+        this.settle(entry);
+        entry.expire();
+        i = this.head - 1;
+      }
     }
     const next = this.entries.slice(this.head).find((e) => !e.settled);
     if (next && !this.timer) this.arm(next.deadline);

@@ -3,14 +3,18 @@
  * decode → validate → upcast → residual filter → dedupe → invoke → classify → (the adapter encodes).
  * It never throws for a bad event: every input ends as an Outcome the adapter maps to its transport.
  */
+// Hot path: import from the defining modules, not the barrel (its re-exports are getters on every access).
+import type { Envelope } from '../contracts/envelope';
 import {
-  EnvelopeDecodeError, HandlerTimeoutError, NonRetryableError, OversizeEventError, SchemaValidationError,
-  UnknownEventTypeError, matchesClauses, type Clause, type Envelope, type EventDefinition, type HandlerDefinition, type Logger,
-} from '../contracts';
+  EnvelopeDecodeError, HandlerTimeoutError, NonRetryableError, OversizeEventError, SchemaValidationError, UnknownEventTypeError,
+} from '../contracts/errors';
+import type { EventDefinition } from '../contracts/events';
+import { clauseMatches, type Clause } from '../contracts/filter';
+import type { HandlerDefinition, Logger } from '../contracts/handler';
 import { backoffDelay, type BackoffOptions } from './backoff';
 import type { ClaimCheckStore } from './claim-check';
 import { decodeEnvelope } from './codec';
-import { DeadlineQueue } from './deadlines';
+import { DeadlineQueue, type DeadlineEntry } from './deadlines';
 import { Context } from './context';
 import { fitToLimit } from './envelopes';
 import type { IdempotencyStore } from './idempotency';
@@ -91,47 +95,123 @@ export class Pipeline {
   }
 
   /** Runs one delivery through every step. Never rejects. */
-  async process(input: string | Uint8Array | object, delivery: Delivery): Promise<Outcome> {
+  process(input: string | Uint8Array | object, delivery: Delivery): Promise<Outcome> {
     const started = performance.now();
     let envelope: Envelope;
-    let data: unknown;
     try {
       envelope = decodeEnvelope(input);
-      if (envelope.data === undefined && typeof envelope.dataref === 'string') envelope = await this.claim(envelope);
+    } catch (error) {
+      return Promise.resolve(this.deadLetter(errorEnvelope(input), error, started));
+    }
+    if (envelope.data === undefined && typeof envelope.dataref === 'string') return this.processClaimed(envelope, delivery, started);
+    return this.processDecoded(envelope, typeof input === 'string' || input instanceof Uint8Array, delivery, started);
+  }
+
+  private async processClaimed(envelope: Envelope, delivery: Delivery, started: number): Promise<Outcome> {
+    let claimed: Envelope;
+    try {
+      claimed = await this.claim(envelope);
+    } catch (error) {
+      return this.deadLetter(envelope, error, started);
+    }
+    return this.processDecoded(claimed, true, delivery, started);
+  }
+
+  // The hot path stays free of async functions: each await costs microtask hops the bare loop does not pay.
+  private processDecoded(envelope: Envelope, owned: boolean, delivery: Delivery, started: number): Promise<Outcome> {
+    let data: unknown;
+    try {
       data = this.readAs(envelope);
     } catch (error) {
-      return this.deadLetter(errorEnvelope(input), error, started);
+      return Promise.resolve(this.deadLetter(envelope, error, started));
     }
     const { residual } = this.options;
-    if (residual && residual.length && !matchesClauses(residual, (f) => attribute(envelope, f))) {
-      return { kind: 'filtered', envelope };
-    }
-    const store = this.options.idempotency;
-    const key = store ? `${this.functionName}\u0000${envelope.source}\u0000${envelope.id}` : '';
-    if (store) {
-      const state = await store.begin(key, this.ttl);
-      if (state === 'completed') return { kind: 'duplicate', envelope };
-      if (state === 'in-progress') {
-        const error = new Error('another delivery of this event is being handled');
-        return this.classify(envelope, error, delivery, started, false);
+    if (residual) {
+      for (const clause of residual) {
+        if (!clauseMatches(clause, attribute(envelope, clause.field))) return Promise.resolve({ kind: 'filtered', envelope });
       }
     }
-    const ctx = new Context(this.settings, envelope, delivery.attempt, Date.now());
     // An envelope this pipeline parsed is its own to update (unless upcast: the type must keep naming the data);
     // a caller's object is copied, never mutated.
-    const owned = (typeof input === 'string' || input instanceof Uint8Array) && this.readsAsIs.has(envelope.type);
-    const event = data === envelope.data ? envelope : owned ? Object.assign(envelope, { data }) : { ...envelope, data };
+    let event = envelope;
+    if (data !== envelope.data) {
+      if (owned && this.readsAsIs.has(envelope.type)) (envelope as { data: unknown }).data = data;
+      else event = { ...envelope, data };
+    }
+    if (this.options.idempotency) return this.processOnce(this.options.idempotency, envelope, event, delivery, started);
+    return this.attempt(envelope, event, delivery, started, undefined);
+  }
+
+  private async processOnce(store: IdempotencyStore, envelope: Envelope, event: Envelope, delivery: Delivery, started: number): Promise<Outcome> {
+    const key = `${this.functionName}\u0000${envelope.source}\u0000${envelope.id}`;
+    const state = await store.begin(key, this.ttl);
+    if (state === 'completed') return { kind: 'duplicate', envelope };
+    if (state === 'in-progress') return this.classify(envelope, new Error('another delivery of this event is being handled'), delivery, started, false);
+    return this.attempt(envelope, event, delivery, started, key);
+  }
+
+  /** One invocation: its outcome once the handler settles or its deadline passes, whichever comes first. */
+  private attempt(envelope: Envelope, event: Envelope, delivery: Delivery, started: number, key: string | undefined): Promise<Outcome> {
+    const ctx = new Context(this.settings, envelope, delivery.attempt, Date.now());
+    return new Promise<Outcome>((resolve) => {
+      let done = false;
+      let entry: DeadlineEntry | undefined;
+      const run = this.call(event, ctx);
+      if (this.deadlines) {
+        entry = this.deadlines.track(() => {
+          if (done) return;
+          done = true;
+          resolve(this.afterFailure(envelope, ctx, new HandlerTimeoutError(this.timeoutMs), delivery, started, key));
+        });
+      }
+      run.then(
+        () => {
+          if (done) return;
+          done = true;
+          if (entry) this.deadlines!.settle(entry);
+          resolve(this.afterSuccess(envelope, ctx, delivery, started, key));
+        },
+        (error: unknown) => {
+          if (done) return;
+          done = true;
+          if (entry) this.deadlines!.settle(entry);
+          resolve(this.afterFailure(envelope, ctx, error, delivery, started, key));
+        },
+      );
+    });
+  }
+
+  /** The handler's promise, also when it threw synchronously or returned no promise. */
+  private call(event: Envelope, ctx: Context): Promise<void> {
     try {
-      await this.invoke(event, ctx);
-      ctx.close();
+      return Promise.resolve(this.options.handler.handle(event as never, ctx));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  private afterSuccess(envelope: Envelope, ctx: Context, delivery: Delivery, started: number, key: string | undefined): Outcome | Promise<Outcome> {
+    ctx.close();
+    if (!ctx.outbox.length && key === undefined) return { kind: 'ok', envelope, published: NO_PUBLISHED, durationMs: performance.now() - started };
+    return this.complete(envelope, ctx, delivery, started, key);
+  }
+
+  private async complete(envelope: Envelope, ctx: Context, delivery: Delivery, started: number, key: string | undefined): Promise<Outcome> {
+    const store = this.options.idempotency;
+    try {
       const published = ctx.outbox.length ? await this.send(ctx.outbox) : NO_PUBLISHED;
-      if (store) await store.complete(key, this.ttl);
+      if (store && key !== undefined) await store.complete(key, this.ttl);
       return { kind: 'ok', envelope, published, durationMs: performance.now() - started };
     } catch (error) {
-      ctx.close(error as Error);
-      if (store) await store.release(key);
-      return this.classify(envelope, error, delivery, started, true);
+      return this.afterFailure(envelope, ctx, error, delivery, started, key);
     }
+  }
+
+  private afterFailure(envelope: Envelope, ctx: Context, error: unknown, delivery: Delivery, started: number, key: string | undefined): Outcome | Promise<Outcome> {
+    ctx.close(error as Error);
+    const store = this.options.idempotency;
+    if (!store || key === undefined) return this.classify(envelope, error, delivery, started, true);
+    return Promise.resolve(store.release(key)).then(() => this.classify(envelope, error, delivery, started, true));
   }
 
   /** The data as the handler reads it: validated against its own version, then upcast. */
@@ -144,12 +224,6 @@ export class Pipeline {
     }
     const data = parseData(own, envelope.data);
     return wanted === own ? data : upcast(data, own, wanted);
-  }
-
-  private invoke(event: Envelope, ctx: Context): Promise<void> {
-    const run = this.options.handler.handle(event as never, ctx);
-    if (!this.deadlines) return run;
-    return this.deadlines.run(run, () => new HandlerTimeoutError(this.timeoutMs));
   }
 
   private async send(outbox: Envelope[]): Promise<readonly Envelope[]> {

@@ -2,9 +2,9 @@
  * The event registry: finds a definition by wire type, validates data against its schema and upcasts
  * an event to the version a handler reads.
  */
-import {
-  SchemaValidationError, UnknownEventTypeError, type Envelope, type EventDefinition,
-} from '../contracts';
+import type { Envelope } from '../contracts/envelope';
+import { SchemaValidationError, UnknownEventTypeError } from '../contracts/errors';
+import type { EventDefinition } from '../contracts/events';
 
 type Def = EventDefinition<any>;
 
