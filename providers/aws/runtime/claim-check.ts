@@ -7,16 +7,17 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { randomUUID } from 'node:crypto';
 import type { ClaimCheckStore } from '../../../runtime/claim-check';
 import { memo, type Lazy } from './send';
+import { sdk } from './sdk';
 
 export class S3ClaimCheckStore implements ClaimCheckStore {
   private readonly client: () => Promise<S3Client>;
 
   constructor(private readonly bucket: string, client?: Lazy<S3Client>) {
-    this.client = memo(client ?? (async () => new (await import('@aws-sdk/client-s3')).S3Client({})));
+    this.client = memo(client ?? (() => new (sdk.s3().S3Client)({})));
   }
 
   async put(eventId: string, json: string): Promise<string> {
-    const { PutObjectCommand } = await import('@aws-sdk/client-s3');
+    const { PutObjectCommand } = sdk.s3();
     const key = `claim-check/${encodeURIComponent(eventId)}/${randomUUID()}.json`;
     await (await this.client()).send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: json, ContentType: 'application/json' }));
     return `s3://${this.bucket}/${key}`;
@@ -26,7 +27,7 @@ export class S3ClaimCheckStore implements ClaimCheckStore {
   async get(ref: string): Promise<string> {
     const m = /^s3:\/\/([^/]+)\/(.+)$/.exec(ref);
     if (!m) throw new Error(`claim check reference ${ref} is not an s3:// URL`);
-    const { GetObjectCommand } = await import('@aws-sdk/client-s3');
+    const { GetObjectCommand } = sdk.s3();
     const out = await (await this.client()).send(new GetObjectCommand({ Bucket: m[1], Key: m[2] }));
     if (!out.Body) throw new Error(`claim check ${ref} has no body`);
     return out.Body.transformToString('utf8');

@@ -7,6 +7,7 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { InboundRecord } from './binding';
 import { memo, type Lazy } from './send';
+import { sdk } from './sdk';
 
 /** Sends one record to a dead-letter queue. @throws when SQS refuses it. */
 export type DeadLetterSender = (queueUrl: string, record: InboundRecord, reason: string, functionName: string) => Promise<void>;
@@ -16,9 +17,9 @@ export const DEAD_LETTER_ATTRIBUTES = { reason: 'herald_reason', function: 'hera
 
 /** A sender over SQS SendMessage; the client is created on first use. */
 export function deadLetterSender(client?: Lazy<SQSClient>): DeadLetterSender {
-  const sqs = memo(client ?? (async () => new (await import('@aws-sdk/client-sqs')).SQSClient({})));
+  const sqs = memo(client ?? (() => new (sdk.sqs().SQSClient)({})));
   return async (queueUrl, record, reason, functionName) => {
-    const { SendMessageCommand } = await import('@aws-sdk/client-sqs');
+    const { SendMessageCommand } = sdk.sqs();
     const attribute = (value: string) => ({ DataType: 'String', StringValue: value.slice(0, 4096) || '-' });
     await (await sqs()).send(new SendMessageCommand({
       QueueUrl: queueUrl,

@@ -9,6 +9,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { ClaimState, IdempotencyStore } from '../../../runtime/idempotency';
 import { memo, type Lazy } from './send';
+import { sdk } from './sdk';
 
 export interface DynamoDbIdempotencyOptions {
   readonly table: string;
@@ -27,12 +28,12 @@ export class DynamoDbIdempotencyStore implements IdempotencyStore {
   private readonly now: () => number;
 
   constructor(private readonly options: DynamoDbIdempotencyOptions) {
-    this.client = memo(options.client ?? (async () => new (await import('@aws-sdk/client-dynamodb')).DynamoDBClient({})));
+    this.client = memo(options.client ?? (() => new (sdk.dynamodb().DynamoDBClient)({})));
     this.now = options.now ?? Date.now;
   }
 
   async begin(key: string, ttlSeconds: number): Promise<ClaimState> {
-    const { PutItemCommand, ConditionalCheckFailedException } = await import('@aws-sdk/client-dynamodb');
+    const { PutItemCommand, ConditionalCheckFailedException } = sdk.dynamodb();
     const nowSeconds = Math.floor(this.now() / 1000);
     const hold = Math.min(ttlSeconds, this.options.inProgressSeconds ?? 900);
     try {
@@ -51,7 +52,7 @@ export class DynamoDbIdempotencyStore implements IdempotencyStore {
   }
 
   async complete(key: string, ttlSeconds: number): Promise<void> {
-    const { PutItemCommand } = await import('@aws-sdk/client-dynamodb');
+    const { PutItemCommand } = sdk.dynamodb();
     await (await this.client()).send(new PutItemCommand({
       TableName: this.options.table,
       Item: { id: { S: key }, state: { S: 'completed' }, expiresAt: { N: String(Math.floor(this.now() / 1000) + ttlSeconds) } },
@@ -59,7 +60,7 @@ export class DynamoDbIdempotencyStore implements IdempotencyStore {
   }
 
   async release(key: string): Promise<void> {
-    const { DeleteItemCommand } = await import('@aws-sdk/client-dynamodb');
+    const { DeleteItemCommand } = sdk.dynamodb();
     await (await this.client()).send(new DeleteItemCommand({ TableName: this.options.table, Key: { id: { S: key } } }));
   }
 }

@@ -20,6 +20,7 @@ import type { Publisher } from '../../../runtime/publisher';
 import type { AwsPublishTarget } from './config';
 import { chunk, memo, sendAll, type EntryFailure, type Lazy, type RetryOptions } from './send';
 import { keyOf, promotedAttributes } from './wire';
+import { sdk } from './sdk';
 
 const KB256 = 256 * 1024;
 const text = (e: Envelope) => JSON.stringify(e);
@@ -37,7 +38,7 @@ export class EventBridgePublisher implements Publisher {
   }
 
   async publish(events: readonly Envelope[]): Promise<void> {
-    const { PutEventsCommand } = await import('@aws-sdk/client-eventbridge');
+    const { PutEventsCommand } = sdk.eventBridge();
     const client = await this.client();
     const entries = events.map((e) => ({ id: e.id, Source: e.source, DetailType: e.type, Detail: text(e), EventBusName: this.busName }));
     // Entry size as EventBridge counts it: Time (14 bytes) + Source + DetailType + Detail.
@@ -63,7 +64,7 @@ export class SnsPublisher implements Publisher {
   }
 
   async publish(events: readonly Envelope[]): Promise<void> {
-    const { PublishBatchCommand } = await import('@aws-sdk/client-sns');
+    const { PublishBatchCommand } = sdk.sns();
     const client = await this.client();
     const entries = events.map((e) => ({
       id: e.id, Message: text(e),
@@ -95,7 +96,7 @@ export class SqsPublisher implements Publisher {
   }
 
   async publish(events: readonly Envelope[]): Promise<void> {
-    const { SendMessageBatchCommand } = await import('@aws-sdk/client-sqs');
+    const { SendMessageBatchCommand } = sdk.sqs();
     const client = await this.client();
     const fifo = this.queueUrl.endsWith('.fifo');
     const entries = events.map((e) => ({
@@ -126,7 +127,7 @@ export class KinesisPublisher implements Publisher {
   }
 
   async publish(events: readonly Envelope[]): Promise<void> {
-    const { PutRecordsCommand } = await import('@aws-sdk/client-kinesis');
+    const { PutRecordsCommand } = sdk.kinesis();
     const client = await this.client();
     const records = events.map((e) => ({
       id: e.id, Data: Buffer.from(text(e)),
@@ -156,10 +157,10 @@ export interface AwsClients {
 /** The publisher of a config's publish target; one that refuses when the function publishes nowhere. */
 export function publisherFor(target: AwsPublishTarget | undefined, clients: AwsClients = {}, retry?: RetryOptions): Publisher {
   if (target?.kind === 'bus') {
-    return new EventBridgePublisher(target.busName, clients.eventBridge ?? (async () => new (await import('@aws-sdk/client-eventbridge')).EventBridgeClient({})), retry);
+    return new EventBridgePublisher(target.busName, clients.eventBridge ?? (() => new (sdk.eventBridge().EventBridgeClient)({})), retry);
   }
   if (target?.kind === 'topic') {
-    return new SnsPublisher(target.topicArn, clients.sns ?? (async () => new (await import('@aws-sdk/client-sns')).SNSClient({})), retry);
+    return new SnsPublisher(target.topicArn, clients.sns ?? (() => new (sdk.sns().SNSClient)({})), retry);
   }
   return {
     async publish(events) {
