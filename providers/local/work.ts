@@ -18,8 +18,8 @@ export class WorkTracker {
 
   done(n = 1): void {
     this.pending -= n;
-    if (this.pending <= 0) {
-      this.pending = 0;
+    // Never clamped: a count below zero means something was settled twice, and tests should see it.
+    if (this.pending === 0) {
       if (this.waiters.length) {
         const waiters = this.waiters;
         this.waiters = [];

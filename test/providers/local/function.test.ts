@@ -1,0 +1,50 @@
+import { expect } from 'chai';
+import { on } from '../../../contracts';
+import { EventRegistry, Pipeline, silentLogger } from '../../../runtime';
+import { Gate, LocalFunction, type DeliveryRecord } from '../../../providers/local';
+import { Tick, Tock, tick } from './fixtures';
+
+function pipeline(handle: Parameters<typeof on<typeof Tick>>[1], allowedPublishes: string[] = []) {
+  return new Pipeline({
+    functionName: 'f', handler: on(Tick, handle), registry: new EventRegistry([Tick, Tock]),
+    publisher: { publish: async () => {} }, maxAttempts: 3, timeoutMs: 1000, allowedPublishes, logger: silentLogger,
+    backoff: { baseMs: 100, random: () => 0.5 },
+  });
+}
+
+describe('local function', () => {
+  it('Gate admits up to its limit and wakes waiters when a slot frees', () => {
+    const gate = new Gate(2);
+    expect([gate.tryEnter(), gate.tryEnter(), gate.tryEnter()]).to.deep.equal([true, true, false]);
+    let woken = 0;
+    const wake = () => woken++;
+    gate.wait(wake);
+    gate.wait(wake);
+    gate.leave();
+    expect(woken).to.equal(1);
+    expect(gate.running).to.equal(1);
+    expect(() => new Gate(0)).to.throw(RangeError, /at least 1/);
+  });
+
+  it('reports each delivery with its outcome, attempt, duration and reason', async () => {
+    const records: DeliveryRecord[] = [];
+    const fn = new LocalFunction('f', undefined, (r) => records.push(r));
+    const consumer = fn.consumer('f-b', pipeline(async (e) => { if (e.data.fail) throw new Error('boom'); }));
+    const good = tick(1, { correlationId: 'c-1' });
+    const bad = tick(2, { fail: true });
+    expect((await consumer.deliver(good, 1)).kind).to.equal('ok');
+    expect((await consumer.deliver(bad, 2)).kind).to.equal('retry');
+    expect(records[0]).to.include({ function: 'f', subscription: 'f-b', type: 'Tick.v1', id: good.id, correlationid: 'c-1', attempt: 1, outcome: 'ok' });
+    expect(records[1]).to.include({ id: bad.id, correlationid: bad.id, attempt: 2, outcome: 'retry', delayMs: 100, reason: 'Error: boom' });
+    expect(records[1]!.durationMs).to.be.a('number').and.at.least(0);
+  });
+
+  it("sends a successful handler's published events on after reporting the delivery", async () => {
+    const order: string[] = [];
+    const fn = new LocalFunction('f', 1, (r) => order.push(`report ${r.type}`), (events) => order.push(`publish ${events.map((e) => e.type).join()}`));
+    const consumer = fn.consumer('f-b', pipeline(async (_e, ctx) => { await ctx.publish(Tock, { n: 1 }); }, ['Tock.v1']));
+    await consumer.deliver(tick(1), 1);
+    expect(order).to.deep.equal(['report Tick.v1', 'publish Tock.v1']);
+    expect(fn.gate.limit).to.equal(1);
+  });
+});

@@ -1,0 +1,100 @@
+import { expect } from 'chai';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { hmacSha256, on, topology } from '../../../contracts';
+import { signatureHeaders, silentLogger } from '../../../runtime';
+import { createLocalRuntime, startDevServer, type DevServer, type LocalRuntime } from '../../../providers/local';
+import { Tick, Tock, Uploaded } from './fixtures';
+
+function app() {
+  const t = topology('t');
+  const bus = t.bus('b');
+  t.fn('f', { handler: 'x.ts' }).subscribe(bus, { events: [Tick] });
+  t.fn('g', { handler: 'x.ts' }).subscribe(bus, { events: [Uploaded, Tock] });
+  t.webhook('hook', { path: '/webhooks/hook', verify: hmacSha256('HOOK_SECRET'), emits: Tock, to: bus });
+  t.bucket('files', { onUpload: { prefix: 'in/', emits: Uploaded, to: bus } });
+  return t.build();
+}
+
+describe('local dev server (HTTP)', () => {
+  let runtime: LocalRuntime;
+  let server: DevServer;
+  let dir: string;
+  const seen: string[] = [];
+  beforeEach(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'herald-server-'));
+    seen.length = 0;
+    runtime = createLocalRuntime(app(), {
+      logger: silentLogger, bucketsDir: dir, schedules: false,
+      handlers: { f: on(Tick, async (e) => { seen.push(e.id); }), g: on([Uploaded, Tock], async (e) => { seen.push(e.id); }) },
+    });
+    server = await startDevServer(runtime, { port: 0, env: { HOOK_SECRET: 'k' } });
+  });
+  afterEach(async () => {
+    await server?.close();
+    await runtime.stop(100);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const call = async (p: string, init: RequestInit = {}) => {
+    const res = await fetch(`${server.url}${p}`, init);
+    return { status: res.status, body: await res.json() as Record<string, unknown> };
+  };
+
+  it('listens on 127.0.0.1 and answers /healthz', async () => {
+    expect(server.url).to.match(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(await call('/healthz')).to.deep.equal({ status: 200, body: { status: 'ok' } });
+  });
+
+  it('accepts events with 202 {ids}', async () => {
+    const r = await call('/events', { method: 'POST', headers: { 'content-type': 'application/cloudevents+json' }, body: JSON.stringify({ type: 'Tick.v1', data: { n: 1 } }) });
+    expect(r.status).to.equal(202);
+    await runtime.idle();
+    expect(seen).to.deep.equal(r.body.ids);
+  });
+
+  it('answers 413 over the size limit with a JSON error, after reading the whole body', async () => {
+    const body = JSON.stringify({ type: 'Tick.v1', data: { n: 1, key: 'x'.repeat(300 * 1024) } });
+    const r = await call('/events', { method: 'POST', headers: { 'content-type': 'application/cloudevents+json' }, body });
+    expect(r.status).to.equal(413);
+    expect(r.body.error).to.match(/over the 262144-byte limit/);
+    expect(runtime.pending).to.equal(0);
+    expect(seen).to.deep.equal([]);
+  });
+
+  it('answers 404 for an unknown route and 405 for a wrong method, as JSON', async () => {
+    expect(await call('/nope')).to.deep.equal({ status: 404, body: { error: 'no route for GET /nope' } });
+    expect((await call('/events')).status).to.equal(405);
+    expect((await call('/dlq', { method: 'DELETE' })).status).to.equal(405);
+  });
+
+  it('serves webhooks: 202 when signed, 401 with the reason otherwise', async () => {
+    const body = JSON.stringify({ n: 1 });
+    const good = await call('/webhooks/hook', { method: 'POST', headers: signatureHeaders('herald', body, 'k'), body });
+    expect(good.status).to.equal(202);
+    expect(good.body.ids).to.have.length(1);
+    const bad = await call('/webhooks/hook', { method: 'POST', headers: signatureHeaders('herald', body, 'other'), body });
+    expect(bad).to.deep.equal({ status: 401, body: { error: 'signature does not match' } });
+  });
+
+  it('stores uploads and answers 404 for an unknown bucket', async () => {
+    const r = await call('/buckets/files/in/a.txt', { method: 'PUT', headers: { 'content-type': 'text/plain' }, body: 'hello' });
+    expect(r.status).to.equal(200);
+    expect(r.body).to.include({ bucket: 'files', key: 'in/a.txt', size: 5, contentType: 'text/plain' });
+    expect((await call('/buckets/nope/a', { method: 'PUT', body: 'x' })).status).to.equal(404);
+    expect((await call('/buckets/files/a%2F..%2F..%2Fx', { method: 'PUT', body: 'x' })).status).to.equal(400);
+  });
+
+  it('answers 404 when redriving an id with no dead letter', async () => {
+    expect(await call('/dlq/redrive?id=nope', { method: 'POST' })).to.deep.equal({ status: 404, body: { error: 'no dead letter with id "nope"' } });
+    expect(await call('/dlq/redrive', { method: 'POST' })).to.deep.equal({ status: 200, body: { redriven: 0 } });
+  });
+
+  it('answers 503 and publishes nothing once the runtime is stopping', async () => {
+    await runtime.stop(100);
+    const r = await call('/events', { method: 'POST', headers: { 'content-type': 'application/cloudevents+json' }, body: JSON.stringify({ type: 'Tick.v1', data: { n: 1 } }) });
+    expect(r).to.deep.equal({ status: 503, body: { error: 'herald dev is shutting down' } });
+    expect(seen).to.deep.equal([]);
+  });
+});

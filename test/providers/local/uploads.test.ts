@@ -1,0 +1,54 @@
+import { expect } from 'chai';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { Readable } from 'node:stream';
+import type { BucketSpec, Envelope } from '../../../contracts';
+import { HttpError, LocalBuckets } from '../../../providers/local';
+import { Uploaded } from './fixtures';
+const media: BucketSpec = { kind: 'bucket', name: 'media', onUpload: { prefix: 'uploads/', emits: 'Uploaded.v1', to: { kind: 'bus', name: 'b' } } };
+const plain: BucketSpec = { kind: 'bucket', name: 'plain' };
+
+describe('local uploads', () => {
+  let dir: string;
+  let emitted: Envelope[];
+  let buckets: LocalBuckets;
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'herald-uploads-'));
+    emitted = [];
+    buckets = new LocalBuckets([media, plain], { dir, definition: () => Uploaded, emit: (_b, e) => emitted.push(e), maxBytes: 1024 });
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('stores the object and emits the configured event with {bucket, key, size, contentType}', async () => {
+    const result = await buckets.put('media', 'uploads/cat.png', Readable.from([Buffer.from('fake'), Buffer.from(' png')]), 'Image/PNG');
+    expect(readFileSync(path.join(dir, 'media', 'uploads', 'cat.png'), 'utf8')).to.equal('fake png');
+    expect(emitted).to.have.length(1);
+    expect(emitted[0]!.data).to.deep.equal({ bucket: 'media', key: 'uploads/cat.png', size: 8, contentType: 'Image/PNG' });
+    expect(emitted[0]!.contenttype).to.equal('image/png');
+    expect(emitted[0]!.type).to.equal('Uploaded.v1');
+    expect(result).to.deep.equal({ bucket: 'media', key: 'uploads/cat.png', size: 8, contentType: 'Image/PNG', ids: [emitted[0]!.id] });
+  });
+
+  it('emits nothing for a key outside the prefix or a bucket without a trigger', async () => {
+    await buckets.put('media', 'other/cat.png', Buffer.from('x'));
+    const r = await buckets.put('plain', 'uploads/cat.png', Buffer.from('x'));
+    expect(emitted).to.have.length(0);
+    expect(r.ids).to.deep.equal([]);
+    expect(r.contentType).to.equal('application/octet-stream');
+  });
+
+  it('refuses unknown buckets (404), keys that would leave the bucket (400) and objects over the limit (413), leaving no file', async () => {
+    const reject = async (p: Promise<unknown>) => p.then(() => { throw new Error('resolved'); }, (e: unknown) => e);
+    const unknown = await reject(buckets.put('nope', 'a', Buffer.from('x')));
+    expect(unknown).to.be.instanceOf(HttpError).with.property('status', 404);
+    for (const key of ['../escape', 'uploads/../../x', 'a//b', '', 'a/./b']) {
+      const e = await reject(buckets.put('media', key, Buffer.from('x')));
+      expect(e, key).to.be.instanceOf(HttpError).with.property('status', 400);
+    }
+    const big = await reject(buckets.put('media', 'uploads/big.bin', Buffer.alloc(2048)));
+    expect(big).to.be.instanceOf(HttpError).with.property('status', 413);
+    expect(readdirSync(path.join(dir, 'media', 'uploads'))).to.deep.equal([]);
+    expect(emitted).to.have.length(0);
+  });
+});
