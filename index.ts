@@ -2,24 +2,26 @@
  * The Pulumi program: reads `herald:cloud`, realizes the example app's topology on that cloud and exports
  * its outputs. `pulumi up` runs it; `herald plan` runs it under Pulumi's mock engine.
  */
+import * as path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
+import { appRoot, shop } from './app/topology';
+import { providers, readCloud } from './providers';
+import { realize } from './providers/realize';
 
-export const CLOUDS = ['aws', 'azure', 'gcp'] as const;
-export type CloudName = (typeof CLOUDS)[number];
+const cloud = readCloud();
+const realized = realize(shop, providers[cloud], {
+  // Ingress functions load the topology at run time from this module and export.
+  app: { module: path.join(appRoot, 'app', 'topology.ts'), exportName: 'shop', root: appRoot },
+  stack: pulumi.getStack(),
+});
 
-/** Clouds whose provider is built. */
-const BUILT: readonly CloudName[] = [];
+const { buses = {}, queues = {}, webhooks = {}, streams = {}, buckets = {}, stores = {} } = realized.outputs;
 
-/** The cloud chosen by stack config. @throws pulumi.RunError naming the valid values. */
-export function readCloud(config = new pulumi.Config('herald')): CloudName {
-  const cloud = config.get('cloud') ?? 'aws';
-  if (!(CLOUDS as readonly string[]).includes(cloud)) {
-    throw new pulumi.RunError(`herald:cloud is "${cloud}"; valid values are ${CLOUDS.join(', ')}`);
-  }
-  if (!BUILT.includes(cloud as CloudName)) {
-    throw new pulumi.RunError(`herald:cloud "${cloud}" is not built yet; built clouds: ${BUILT.join(', ') || 'none'} (valid values: ${CLOUDS.join(', ')})`);
-  }
-  return cloud as CloudName;
-}
-
-readCloud();
+/** Everything, by kind and logical name. */
+export const herald = realized.outputs;
+export const busName = buses.shop?.name;
+export const webhookUrl = webhooks.payments?.url;
+export const queueUrls = Object.fromEntries(Object.entries(queues).map(([name, q]) => [name, q.url]));
+export const streamNames = Object.fromEntries(Object.entries(streams).map(([name, s]) => [name, s.name]));
+export const bucketNames = Object.fromEntries(Object.entries(buckets).map(([name, b]) => [name, b.name]));
+export const idempotencyTable = stores[shop.name]?.idempotencyTable;

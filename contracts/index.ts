@@ -9,5 +9,6 @@ export * from './events';
 export * from './filter';
 export * from './handler';
 export * from './limits';
+export * from './provider';
 export * from './topology';
 export * from './validate';

@@ -1,0 +1,28 @@
+/**
+ * The providers, by cloud name: a typed record, so `herald:cloud` picks one statically (no dynamic
+ * require) and a provider missing a kind fails to compile. AWS is built; Azure and GCP come later.
+ */
+import * as pulumi from '@pulumi/pulumi';
+import { CLOUD_NAMES, type CloudName, type CloudProvider } from '../contracts';
+import { aws } from './aws';
+
+/** Every built provider. */
+export const providers = { aws } satisfies Partial<Record<CloudName, CloudProvider>>;
+
+/** Clouds whose provider is built. */
+export const BUILT_CLOUDS = Object.keys(providers) as (keyof typeof providers)[];
+
+/**
+ * The cloud the stack's config names (`herald:cloud`, default `aws`).
+ * @throws pulumi.RunError naming the valid values, or the built ones when the named cloud is not built yet.
+ */
+export function readCloud(config: pulumi.Config = new pulumi.Config('herald')): keyof typeof providers {
+  const cloud = config.get('cloud') ?? 'aws';
+  if (!(CLOUD_NAMES as readonly string[]).includes(cloud)) {
+    throw new pulumi.RunError(`herald:cloud is "${cloud}"; valid values are ${CLOUD_NAMES.join(', ')}`);
+  }
+  if (!(BUILT_CLOUDS as string[]).includes(cloud)) {
+    throw new pulumi.RunError(`herald:cloud "${cloud}" is not built yet; built: ${BUILT_CLOUDS.join(', ')} (valid values: ${CLOUD_NAMES.join(', ')})`);
+  }
+  return cloud as keyof typeof providers;
+}

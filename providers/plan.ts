@@ -1,0 +1,158 @@
+/**
+ * `herald plan`: runs the Pulumi program under Pulumi's mock engine with a stack's config
+ * (`Pulumi.<stack>.yaml`, `herald:cloud` overridden) and returns every resource it would create, with
+ * its parent, inputs and the outputs the mock engine gives it. No Pulumi CLI, no credentials. Pulumi's
+ * runtime state is process-wide, so one process plans once: the CLI runs it in its own process.
+ */
+import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import * as path from 'node:path';
+import * as pulumi from '@pulumi/pulumi';
+import { installMocks, MockEngine, settle, type RecordedResource } from './mocks';
+
+/** One planned resource, as `herald plan --json` prints it. */
+export interface PlannedResource {
+  readonly urn: string;
+  readonly type: string;
+  readonly name: string;
+  /** The parent's URN, or null for the stack's direct children. */
+  readonly parent: string | null;
+  readonly inputs: Record<string, unknown>;
+  /** What the engine reports beyond the inputs (id, ARN, URL, …); a component's registered outputs. */
+  readonly outputs: Record<string, unknown>;
+}
+
+export interface Plan {
+  readonly project: string;
+  readonly stack: string;
+  readonly resources: PlannedResource[];
+  /** The program's exports (the stack outputs). */
+  readonly outputs: Record<string, unknown>;
+  /** Warnings and notes the program logged (`pulumi.log.*`), in order. */
+  readonly diagnostics: string[];
+}
+
+export interface PlanOptions {
+  readonly cloud: string;
+  /** @default 'dev' */
+  readonly stack?: string;
+  /** Where Pulumi.yaml, Pulumi.<stack>.yaml and index.ts are. @default the repository root */
+  readonly projectDir?: string;
+  /** The program to run instead of `<projectDir>/index.ts` (benchmarks); its result is the stack outputs. */
+  readonly program?: () => unknown;
+}
+
+/** Shown instead of a secret's value: plan never decrypts or prints secrets. */
+export const SECRET_PLACEHOLDER = '[secret]';
+
+/**
+ * A stack's config as Pulumi's runtime takes it: `namespace:key` → string; `secure:` values become the
+ * placeholder and are marked secret (they are encrypted for the Pulumi CLI; plan never decrypts them).
+ * @throws Error naming the file when it is missing or not YAML.
+ */
+export function readStackConfig(projectDir: string, project: string, stack: string): { config: Record<string, string>; secretKeys: string[] } {
+  const file = path.join(projectDir, `Pulumi.${stack}.yaml`);
+  const doc = loadYaml(file) as { config?: Record<string, unknown> } | null;
+  const config: Record<string, string> = {};
+  const secretKeys: string[] = [];
+  for (const [raw, value] of Object.entries(doc?.config ?? {})) {
+    const key = raw.includes(':') ? raw : `${project}:${raw}`;
+    if (value && typeof value === 'object' && 'secure' in value) {
+      config[key] = SECRET_PLACEHOLDER;
+      secretKeys.push(key);
+    } else {
+      config[key] = typeof value === 'string' ? value : JSON.stringify(value);
+    }
+  }
+  return { config, secretKeys };
+}
+
+function loadYaml(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new Error(`no ${path.basename(file)} in ${path.dirname(file)}; create the stack with \`pulumi stack init\` or pick another with --stack`);
+  }
+  // js-yaml is a dependency of @pulumi/pulumi (its automation API reads stack files with it).
+  const yaml = require('js-yaml') as { load(text: string): unknown };
+  return yaml.load(text);
+}
+
+/** Runs the program under mocks and returns what it would create. */
+export async function plan(options: PlanOptions): Promise<Plan> {
+  const projectDir = options.projectDir ?? path.resolve(__dirname, '..');
+  const stack = options.stack ?? 'dev';
+  const project = String((loadYaml(path.join(projectDir, 'Pulumi.yaml')) as { name?: string } | null)?.name ?? 'project');
+  const { config, secretKeys } = readStackConfig(projectDir, project, stack);
+  config['herald:cloud'] = options.cloud;
+  const engine = new MockEngine({ region: config['aws:region'] ?? 'us-east-1' });
+  await installMocks(engine, project, stack);
+  pulumi.runtime.setAllConfig(config, secretKeys);
+
+  // Without an engine, pulumi.log writes to the console (info to stdout): keep stdout for the plan.
+  const diagnostics: string[] = [];
+  const saved = { log: console.log, info: console.info, warn: console.warn, error: console.error };
+  console.log = console.info = console.warn = console.error = (...args: unknown[]) => void diagnostics.push(args.map(String).join(' '));
+  let exports: unknown;
+  try {
+    exports = options.program ? await options.program() : require(path.join(projectDir, 'index.ts'));
+    await settle();
+  } finally {
+    Object.assign(console, saved);
+  }
+  const outputs = await new Promise<Record<string, unknown>>((resolve) => {
+    pulumi.output(exports ?? {}).apply((v) => resolve({ ...(v as Record<string, unknown>) }));
+  });
+  const resources = await Promise.all(engine.resources.map(planned));
+  return { project, stack, resources, outputs: await clean(outputs) as Record<string, unknown>, diagnostics };
+}
+
+async function planned(r: RecordedResource): Promise<PlannedResource> {
+  const inputs = await clean(r.inputs) as Record<string, unknown>;
+  const reported = r.custom
+    ? { id: r.id, ...Object.fromEntries(Object.entries(r.outputs).filter(([k]) => !(k in r.inputs))) }
+    : r.outputs;
+  return { urn: r.urn, type: r.type, name: r.name, parent: r.parent ?? null, inputs, outputs: await clean(reported) as Record<string, unknown> };
+}
+
+/** JSON-safe values: assets summarised (size and hash, not the code), secrets hidden. */
+async function clean(value: unknown): Promise<unknown> {
+  if (pulumi.asset.AssetArchive.isInstance(value)) {
+    const assets = await (value as pulumi.asset.AssetArchive).assets;
+    return { archive: Object.fromEntries(await Promise.all(Object.entries(assets).map(async ([name, a]) => [name, await clean(a)]))) };
+  }
+  if (pulumi.asset.StringAsset.isInstance(value)) {
+    const text = await (value as pulumi.asset.StringAsset).text;
+    return { asset: 'string', bytes: Buffer.byteLength(text), sha256: createHash('sha256').update(text).digest('hex') };
+  }
+  if (pulumi.asset.Asset.isInstance(value) || pulumi.asset.Archive.isInstance(value)) return { asset: 'file' };
+  if (Array.isArray(value)) return Promise.all((value as unknown[]).map(clean));
+  if (value && typeof value === 'object') {
+    const o = value as Record<string, unknown>;
+    if (o[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig) return SECRET_PLACEHOLDER;
+    return Object.fromEntries(await Promise.all(Object.entries(o).filter(([, v]) => v !== undefined).map(async ([k, v]) => [k, await clean(v)])));
+  }
+  return value;
+}
+
+/** The plain form: one line per resource, indented under its parent; then the stack outputs. */
+export function formatPlan(p: Plan): string {
+  const children = new Map<string | null, PlannedResource[]>();
+  for (const r of p.resources) children.set(r.parent, [...(children.get(r.parent) ?? []), r]);
+  const lines = [`herald plan: ${p.resources.length} resources (project ${p.project}, stack ${p.stack})`];
+  const walk = (parent: string | null, depth: number) => {
+    for (const r of children.get(parent) ?? []) {
+      const where = r.outputs.url ?? r.outputs.arn ?? r.outputs.bucket;
+      lines.push(`${'  '.repeat(depth)}${r.type}  ${r.name}${typeof where === 'string' ? `  ${where}` : ''}`);
+      walk(r.urn, depth + 1);
+    }
+  };
+  walk(null, 1);
+  lines.push('outputs:');
+  for (const [key, value] of Object.entries(p.outputs)) {
+    if (key === 'herald' || value === undefined) continue;
+    lines.push(`  ${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`);
+  }
+  return lines.join('\n');
+}
