@@ -37,7 +37,12 @@ export async function startDevSession(options: DevSessionOptions = {}): Promise<
     topology = app.shop;
     root ??= app.appRoot;
   }
-  const runtime = createLocalRuntime(topology, { ...options, ...(root ? { root } : {}) });
+  const runtime = createLocalRuntime(topology, {
+    ...options,
+    ...(root ? { root } : {}),
+    // Uploads land where the user started herald dev, beside the shutdown reports.
+    bucketsDir: options.bucketsDir ?? path.join(process.cwd(), '.herald', 'buckets'),
+  });
   let server: DevServer;
   try {
     server = await startDevServer(runtime, {
@@ -63,14 +68,14 @@ export async function startDevSession(options: DevSessionOptions = {}): Promise<
 }
 
 /**
- * Saves the events a stop left undelivered as a CloudEvents batch (each event once), so they can be
- * posted again to `/events`. Resolves to the file written.
+ * Saves events a stop would otherwise lose (left undelivered, or dead letters only kept in memory) as a
+ * CloudEvents batch, each event once, so they can be posted again to `/events`. Resolves to the file.
  */
-export async function saveUndelivered(report: StopReport, dir: string, now = new Date()): Promise<string> {
-  const events = new Map<string, Envelope>();
-  for (const u of report.undelivered) events.set(u.event.id, u.event);
+export async function saveEvents(events: readonly Envelope[], dir: string, name: string, now = new Date()): Promise<string> {
+  const unique = new Map<string, Envelope>();
+  for (const e of events) unique.set(e.id, e);
   await mkdir(dir, { recursive: true });
-  const file = path.join(dir, `undelivered-${now.toISOString().replace(/[:.]/g, '-')}.json`);
-  await writeFile(file, `${JSON.stringify([...events.values()], null, 2)}\n`);
+  const file = path.join(dir, `${name}-${now.toISOString().replace(/[:.]/g, '-')}.json`);
+  await writeFile(file, `${JSON.stringify([...unique.values()], null, 2)}\n`);
   return file;
 }

@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Command } from '../main';
-import { startDevSession, saveUndelivered, type DevSession } from '../dev-session';
+import { saveEvents, startDevSession, type DevSession } from '../dev-session';
 import { deliveryLine, devLogger, paintFor, topologyTable } from '../format';
 import { processIo, type Io } from '../io';
 
@@ -84,15 +84,24 @@ export async function runDev(argv: string[], io: Io = processIo, env = process.e
   const report = await session.stop(graceMs, hurry.signal);
   process.off('SIGINT', again);
   process.off('SIGTERM', again);
+  const dir = path.join(process.cwd(), '.herald');
+  const repost = (file: string) => `  curl -s -X POST ${url}/events -H 'content-type: application/cloudevents-batch+json' --data-binary @${file}`;
+  const letters = runtime.deadLetters.list();
+  if (letters.length) {
+    // Dead letters live in memory: keep them, or they would go with the process.
+    const file = await saveEvents(letters.map((l) => l.event), dir, 'dead-letters');
+    io.out(`${letters.length} dead letter${letters.length === 1 ? '' : 's'} saved to ${file}; to publish them again after restarting:`);
+    io.out(repost(file));
+  }
   if (!report.undelivered.length) {
     io.out('stopped: every accepted event was delivered');
     return 0;
   }
   io.out(paint.yellow(`stopped: ${report.undelivered.length} deliver${report.undelivered.length === 1 ? 'y' : 'ies'} left undone:`));
   for (const u of report.undelivered) io.out(`  ${u.function.padEnd(18)} ${u.event.type.padEnd(20)} ${u.event.id}  ${u.state}, attempt ${u.attempt}`);
-  const file = await saveUndelivered(report, path.join(process.cwd(), '.herald'));
+  const file = await saveEvents(report.undelivered.map((u) => u.event), dir, 'undelivered');
   io.out(`saved to ${file}; to publish them again after restarting:`);
-  io.out(`  curl -s -X POST ${url}/events -H 'content-type: application/cloudevents-batch+json' --data-binary @${file}`);
+  io.out(repost(file));
   return 1;
 }
 

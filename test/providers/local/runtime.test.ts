@@ -137,7 +137,7 @@ describe('local runtime', () => {
     const app = topology('t');
     const bus = app.bus('b');
     app.fn('slow', { handler: H, timeout: '30ms' }).subscribe(bus, { events: [Tick] });
-    const slow = on(Tick, async (e, ctx) => { if (ctx.attempt === 1) await sleep(300); });
+    const slow = on(Tick, async (_e, ctx) => { if (ctx.attempt === 1) await sleep(300); });
     const { runtime, records } = start(app.build(), { slow });
     runtime.publish([tick(1)]);
     await runtime.idle();

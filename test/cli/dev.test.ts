@@ -1,0 +1,232 @@
+import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { on } from '../../contracts';
+import { signatureHeaders } from '../../runtime';
+import { ManualClock } from '../../providers/local';
+import { handler as auditOrders } from '../../functions/audit-orders';
+import { handler as chargePayment } from '../../functions/charge-payment';
+import { SECRET, devSession, http, order, publish, traceUntil } from './helpers';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const has = (fn: string, outcome = 'ok') => (trace: any[]) => trace.some((e) => e.function === fn && e.outcome === outcome);
+
+describe('herald dev, end to end over HTTP (example app)', function () {
+  let dev: Awaited<ReturnType<typeof devSession>>;
+  // Backoff base 10 ms, and the jitter pinned just under 1: every delay is its ceiling, minus a hair.
+  before(async () => { dev = await devSession({ backoff: { baseMs: 10, random: () => 0.999 } }); });
+  after(async () => { await dev.session.stop(1000); });
+
+  it('answers /healthz', async () => {
+    expect(await http(`${dev.url}/healthz`)).to.deep.equal({ status: 200, body: { status: 'ok' } });
+  });
+
+  it('an OrderPlaced.v1 leads to charge-payment, then send-confirmation, in /traces/<correlationid>', async () => {
+    const r = await publish(dev.url, { type: 'OrderPlaced.v1', correlationid: 'checkout-1', data: order('o-1') });
+    expect(r.status).to.equal(202);
+    expect(r.body.ids).to.have.length(1);
+    const trace = await traceUntil(dev.url, 'checkout-1', (t) => has('send-confirmation')(t) && t.filter((e) => e.function === 'audit-orders').length === 2);
+    const charge = trace.findIndex((e) => e.function === 'charge-payment' && e.outcome === 'ok');
+    const confirm = trace.findIndex((e) => e.function === 'send-confirmation');
+    expect(charge).to.be.at.least(0);
+    expect(confirm).to.be.greaterThan(charge);
+    expect(trace[charge]).to.include({ type: 'OrderPlaced.v1', id: r.body.ids[0], attempt: 1 });
+    expect(trace[confirm]).to.include({ type: 'PaymentReceived.v1', attempt: 1, outcome: 'ok' });
+    expect(Date.parse(trace[confirm].at)).to.be.at.least(Date.parse(trace[charge].at));
+    for (const e of trace) expect(Object.keys(e)).to.include.members(['function', 'type', 'id', 'attempt', 'outcome', 'durationMs', 'at']);
+  });
+
+  it('an OrderPlaced.v2 and a v1 both reach the v2 consumer, the v1 upcast', async () => {
+    await publish(dev.url, { type: 'OrderPlaced.v2', correlationid: 'up-2', data: order('o-up-2', { channel: 'mobile' }) });
+    await publish(dev.url, { type: 'OrderPlaced.v1', correlationid: 'up-1', data: order('o-up-1') });
+    await traceUntil(dev.url, 'up-2', has('charge-payment'));
+    await traceUntil(dev.url, 'up-1', has('charge-payment'));
+    const charged = dev.logs.filter((l) => l.message === 'payment charged' && String(l.fields.orderId).startsWith('o-up-'));
+    expect(Object.fromEntries(charged.map((l) => [l.fields.orderId, l.fields.channel]))).to.deep.equal({ 'o-up-2': 'mobile', 'o-up-1': 'web' });
+  });
+
+  it('filters: an image/png upload event reaches make-thumbnail and index-metadata; application/pdf only index-metadata', async () => {
+    const image = (key: string, contentType: string) => ({ type: 'ImageUploaded.v1', data: { bucket: 'media', key, size: 10, contentType } });
+    const png = await publish(dev.url, image('uploads/a.png', 'image/png'));
+    const pdf = await publish(dev.url, image('uploads/a.pdf', 'application/pdf'));
+    const pngTrace = await traceUntil(dev.url, png.body.ids[0], (t) => has('make-thumbnail')(t) && has('index-metadata')(t));
+    expect(pngTrace.map((e) => `${e.function}:${e.outcome}`).sort()).to.deep.equal(['index-metadata:ok', 'make-thumbnail:ok']);
+    const pdfTrace = await traceUntil(dev.url, pdf.body.ids[0], (t) => has('index-metadata')(t) && has('make-thumbnail', 'filtered')(t));
+    expect(pdfTrace.map((e) => `${e.function}:${e.outcome}`).sort()).to.deep.equal(['index-metadata:ok', 'make-thumbnail:filtered']);
+  });
+
+  it('a poison order is attempted exactly 5 times with growing delays, lands in /dlq with its reason, and a redrive attempts it again', async () => {
+    const r = await publish(dev.url, { type: 'OrderPlaced.v2', data: order('o-poison', { channel: 'web', customerEmail: 'eve@fail.example' }) });
+    const id = r.body.ids[0];
+    const charges = (t: any[]) => t.filter((e) => e.function === 'charge-payment');
+    const trace = charges(await traceUntil(dev.url, id, (t) => charges(t).some((e) => e.outcome === 'dead-letter')));
+    expect(trace.map((e) => `${e.attempt}:${e.outcome}`)).to.deep.equal(['1:retry', '2:retry', '3:retry', '4:retry', '5:dead-letter']);
+    const delays = trace.slice(0, 4).map((e) => e.delayMs);
+    // Ceilings 10, 20, 40, 80 ms (base × 2^(attempt-1)); with the jitter pinned at 0.999 each delay sits just under.
+    expect(delays).to.deep.equal([9, 19, 39, 79]);
+    for (let i = 0; i < 4; i++) {
+      // The next attempt never starts before the announced delay has passed (1 ms of rounding in `at`).
+      expect(Date.parse(trace[i + 1].at) - Date.parse(trace[i].at), `gap after attempt ${i + 1}`).to.be.at.least(delays[i] - 1);
+    }
+    const dlq = await http(`${dev.url}/dlq`);
+    const letter = dlq.body.find((l: any) => l.id === id);
+    expect(letter).to.include({ id, type: 'OrderPlaced.v2', function: 'charge-payment', attempts: 5 });
+    expect(letter.reason).to.equal('gave up after 5 attempts: Error: payment processor unavailable for eve@fail.example');
+    expect(letter.event.data.orderId).to.equal('o-poison');
+    expect(await http(`${dev.url}/dlq/redrive?id=${id}`, { method: 'POST' })).to.deep.equal({ status: 200, body: { redriven: 1 } });
+    expect((await http(`${dev.url}/dlq`)).body.some((l: any) => l.id === id)).to.equal(false);
+    const again = charges(await traceUntil(dev.url, id, (t) => charges(t).filter((e) => e.outcome === 'dead-letter').length === 2));
+    expect(again.slice(5).map((e) => `${e.attempt}:${e.outcome}`)).to.deep.equal(['1:retry', '2:retry', '3:retry', '4:retry', '5:dead-letter']);
+  });
+
+  it('webhook: a valid signature leads to send-confirmation; bad, expired and missing signatures get 401 and publish nothing', async () => {
+    const body = JSON.stringify({ orderId: 'o-hook', paymentId: 'pay-1', amount: 42, currency: 'EUR' });
+    const url = `${dev.url}/webhooks/payments`;
+    const before = dev.records.length;
+    const stale = Math.floor(Date.now() / 1000) - 3600;
+    const refused = [
+      [{}, 'missing herald-signature header'],
+      [signatureHeaders('herald', body, 'not-the-secret'), 'signature does not match'],
+      [signatureHeaders('herald', body, SECRET, stale), 'timestamp is outside the 300s tolerance'],
+    ] as const;
+    for (const [headers, reason] of refused) {
+      expect(await http(url, { method: 'POST', headers, body })).to.deep.equal({ status: 401, body: { error: reason } });
+    }
+    await sleep(20);
+    expect(dev.records.length).to.equal(before);
+    expect(dev.session.runtime.pending).to.equal(0);
+    const good = await http(url, { method: 'POST', headers: signatureHeaders('herald', body, SECRET), body });
+    expect(good.status).to.equal(202);
+    const trace = await traceUntil(dev.url, good.body.ids[0], has('send-confirmation'));
+    expect(trace.find((e) => e.function === 'send-confirmation')).to.include({ type: 'PaymentReceived.v1', id: good.body.ids[0] });
+  });
+
+  it('PUT /buckets/media/uploads/cat.png stores the file and leads to make-thumbnail', async () => {
+    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    const r = await http(`${dev.url}/buckets/media/uploads/cat.png`, { method: 'PUT', headers: { 'content-type': 'image/png' }, body: png });
+    expect(r.status).to.equal(200);
+    expect(r.body).to.include({ bucket: 'media', key: 'uploads/cat.png', size: 8, contentType: 'image/png' });
+    const trace = await traceUntil(dev.url, r.body.ids[0], (t) => has('make-thumbnail')(t) && has('index-metadata')(t));
+    expect(trace.find((e) => e.function === 'make-thumbnail')).to.include({ type: 'ImageUploaded.v1', outcome: 'ok' });
+    const dir = (dev.session.runtime.buckets as unknown as { options: { dir: string } }).options.dir;
+    expect(readFileSync(path.join(dir, 'media', 'uploads', 'cat.png'))).to.deep.equal(png);
+  });
+
+  describe('bad input gets its status code and publishes nothing', () => {
+    const STRUCTURED = { 'content-type': 'application/cloudevents+json' };
+    const good = { type: 'OrderPlaced.v2', data: order('o-bad', { channel: 'web' }) };
+    const cases: Array<[string, RequestInit, number, RegExp]> = [
+      ['malformed JSON', { headers: STRUCTURED, body: '{"type": "OrderPlaced.v2", ' }, 400, /^malformed JSON/],
+      ['schema-invalid data', { headers: STRUCTURED, body: JSON.stringify({ type: 'OrderPlaced.v2', data: { orderId: 'x' } }) }, 400, /^OrderPlaced\.v2 data is invalid: /],
+      ['an unknown type', { headers: STRUCTURED, body: JSON.stringify({ type: 'OrderShipped.v1', data: {} }) }, 400, /^unknown event type "OrderShipped\.v1"/],
+      ['an event over the size limit', { headers: STRUCTURED, body: JSON.stringify({ ...good, data: { ...good.data, items: [{ sku: 'x'.repeat(270_000), quantity: 1, unitPrice: 1 }] } }) }, 413, /over the 262144-byte limit/],
+      ['an unsupported content type', { headers: { 'content-type': 'text/plain' }, body: 'hello' }, 415, /^unsupported content type "text\/plain"/],
+      ['a batch with one bad event among good ones', {
+        headers: { 'content-type': 'application/cloudevents-batch+json' },
+        body: JSON.stringify([good, { ...good, data: { ...good.data, currency: 'euro' } }, good]),
+      }, 400, /^event\[1\]: OrderPlaced\.v2 data is invalid: currency: /],
+    ];
+    for (const [what, init, status, error] of cases) {
+      it(`${status} for ${what}`, async () => {
+        const before = dev.records.length;
+        const r = await http(`${dev.url}/events`, { method: 'POST', ...init });
+        expect(r.status).to.equal(status);
+        expect(Object.keys(r.body)).to.deep.equal(['error']);
+        expect(r.body.error).to.match(error);
+        await sleep(10);
+        expect(dev.records.length, 'deliveries after a refused request').to.equal(before);
+        expect(dev.session.runtime.pending).to.equal(0);
+      });
+    }
+  });
+});
+
+describe('herald dev, end to end: ordering, schedules and shutdown', () => {
+  it('keeps order per key on the order-audit stream under concurrent publishing', async () => {
+    const running = new Map<string, number>();
+    let overlapped = 0;
+    const seen: Array<{ orderId: string; batch: number; seq: number; start: number; end: number }> = [];
+    // Earlier events of a key take longer, so anything but one-at-a-time per key would reorder them.
+    const audit = on([...auditOrders.events], async (event, ctx) => {
+      const { orderId } = event.data as { orderId: string };
+      running.set(orderId, (running.get(orderId) ?? 0) + 1);
+      if (running.get(orderId)! > 1) overlapped++;
+      const start = performance.now();
+      const isOrder = event.type.startsWith('OrderPlaced');
+      const amount = (event.data as { amount: number }).amount;
+      await sleep(isOrder ? 8 - (amount % 10) * 3 : 1);
+      await auditOrders.handle(event as never, ctx);
+      running.set(orderId, running.get(orderId)! - 1);
+      if (isOrder) seen.push({ orderId, batch: Math.floor(amount / 10), seq: amount % 10, start, end: performance.now() });
+    });
+    const dev = await devSession({ handlers: { 'audit-orders': audit } });
+    try {
+      const keys = ['a', 'b', 'c'];
+      const batch = (b: number) => keys.flatMap((k) => [0, 1, 2].map((seq) => ({ type: 'OrderPlaced.v2', data: order(`o-${k}`, { channel: 'web', amount: b * 10 + seq }) })));
+      const answers = await Promise.all([1, 2, 3, 4].map((b) => http(`${dev.url}/events`, {
+        method: 'POST', headers: { 'content-type': 'application/cloudevents-batch+json' }, body: JSON.stringify(batch(b)),
+      })));
+      expect(answers.map((a) => a.status)).to.deep.equal([202, 202, 202, 202]);
+      await dev.session.runtime.idle();
+      expect(seen).to.have.length(36);
+      expect(overlapped, 'deliveries of one key that overlapped').to.equal(0);
+      for (const k of keys) {
+        for (const b of [1, 2, 3, 4]) {
+          const run = seen.filter((s) => s.orderId === `o-${k}` && s.batch === b);
+          expect(run.map((s) => s.seq), `o-${k} batch ${b}`).to.deep.equal([0, 1, 2]);
+        }
+      }
+    } finally {
+      await dev.session.stop(1000);
+    }
+  });
+
+  it('the nightly schedule fires on an injected clock', async () => {
+    const clock = new ManualClock('2026-05-01T12:00:00Z');
+    const dev = await devSession({ clock, schedules: true });
+    try {
+      clock.set('2026-05-02T01:59:00Z');
+      await dev.session.runtime.idle();
+      expect(dev.records.filter((r) => r.function === 'build-report')).to.have.length(0);
+      clock.set('2026-05-02T02:00:00Z');
+      const record = await until(() => dev.records.find((r) => r.function === 'build-report'));
+      expect(record).to.include({ type: 'ReportRequested.v1', outcome: 'ok', attempt: 1 });
+      const trace = (await http(`${dev.url}/traces/${record.id}`)).body;
+      expect(trace.map((e: any) => e.function)).to.deep.equal(['build-report']);
+      expect(dev.logs.find((l) => l.message === 'report built')!.fields.report).to.equal('reports/2026-05-02.csv');
+    } finally {
+      await dev.session.stop(1000);
+    }
+  });
+
+  it('shutdown with work in flight finishes it, refuses new requests, and loses nothing accepted', async () => {
+    const slowCharge = on([...chargePayment.events], async (event, ctx) => {
+      await sleep(100);
+      await chargePayment.handle(event as never, ctx);
+    });
+    const dev = await devSession({ handlers: { 'charge-payment': slowCharge } });
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push((await publish(dev.url, { type: 'OrderPlaced.v2', data: order(`o-stop-${i}`, { channel: 'web' }) })).body.ids[0]);
+    expect(dev.session.runtime.pending).to.be.greaterThan(0);
+    const stopping = dev.session.stop(5000);
+    const refused = await http(`${dev.url}/events`, {
+      method: 'POST', headers: { 'content-type': 'application/cloudevents+json' }, body: JSON.stringify({ type: 'OrderPlaced.v2', data: order('late', { channel: 'web' }) }),
+    }).catch((error: Error) => ({ status: 0, body: error.message }));
+    expect(refused.status === 503 || refused.status === 0, `late request answered ${refused.status}`).to.equal(true);
+    const report = await stopping;
+    expect(report).to.deep.equal({ timedOut: false, undelivered: [] });
+    const charged = dev.records.filter((r) => r.function === 'charge-payment' && r.outcome === 'ok').map((r) => r.id);
+    expect(charged.sort()).to.deep.equal([...ids].sort());
+    expect(dev.records.filter((r) => r.function === 'send-confirmation' && r.outcome === 'ok')).to.have.length(5);
+  });
+});
+
+async function until<T>(find: () => T | undefined, ms = 2000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const found = find();
+    if (found !== undefined) return found;
+    if (Date.now() > deadline) throw new Error('timed out');
+    await sleep(5);
+  }
+}
