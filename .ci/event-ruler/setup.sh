@@ -18,7 +18,7 @@ command -v javac >/dev/null || { echo "event-ruler setup: javac is not installed
 if [ ! -f "$lib/.complete" ]; then
   command -v mvn >/dev/null || { echo "event-ruler setup: mvn is not installed" >&2; exit 1; }
   rm -rf "$lib"
-  mvn -B -ntp -q -f "$here/pom.xml" \
+  mvn -B -ntp -q -Dstyle.color=never -f "$here/pom.xml" \
     org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy-dependencies \
     -DoutputDirectory="$lib" -DincludeScope=runtime
   ls "$lib"/event-ruler-"$version".jar >/dev/null
