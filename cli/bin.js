@@ -1,9 +1,11 @@
 #!/usr/bin/env node
-// The `herald` command. Handlers and topologies are TypeScript, so the CLI runs under tsx's hooks.
-// `--import tsx` covers both require() and the dynamic import() main.ts loads commands with; tsx's
-// require-only hook (tsx/cjs/api) does not, and its in-process ESM register fails on Node 20.
-const { spawnSync } = require('node:child_process');
+// The `herald` command. Handlers and topologies are TypeScript, so the CLI runs under tsx's hooks:
+// `--import tsx` covers both require() and the dynamic import() main.ts loads commands with (tsx's
+// require-only hook does not, and its in-process ESM register fails on Node 20). Signals are forwarded,
+// so SIGTERM to this process stops `herald dev` gracefully too.
+const { spawn } = require('node:child_process');
 const path = require('node:path');
 
-const child = spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, 'main.ts'), ...process.argv.slice(2)], { stdio: 'inherit' });
-process.exit(child.status ?? 1);
+const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'main.ts'), ...process.argv.slice(2)], { stdio: 'inherit' });
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
+child.on('exit', (code, signal) => process.exit(code ?? (signal ? 128 + (require('node:os').constants.signals[signal] ?? 0) : 1)));
