@@ -104,17 +104,21 @@ export class LocalFunction {
     };
   }
 
-  private async run(subscription: string, pipeline: Pipeline, envelope: Envelope, attempt: number): Promise<Outcome> {
-    const at = Date.now();
+  // Not an async function: one `then` instead of an async frame's extra microtask hops, once per delivery.
+  private run(subscription: string, pipeline: Pipeline, envelope: Envelope, attempt: number): Promise<Outcome> {
     const started = performance.now();
-    let outcome: Outcome;
-    try {
-      outcome = await pipeline.process(envelope, { attempt });
-    } catch (error) {
+    return pipeline.process(envelope, { attempt }).then(
+      (outcome) => this.done(subscription, envelope, attempt, started, outcome),
       // The pipeline promises never to reject; if it ever does, keep the event where it can be redriven.
-      outcome = { kind: 'dead-letter', envelope, reason: `internal error: ${describe(error)}`, error, durationMs: 0 };
-    }
-    const record: DeliveryRecord = {
+      (error: unknown) => this.done(subscription, envelope, attempt, started, {
+        kind: 'dead-letter', envelope, reason: `internal error: ${describe(error)}`, error, durationMs: 0,
+      }),
+    );
+  }
+
+  private done(subscription: string, envelope: Envelope, attempt: number, started: number, outcome: Outcome): Outcome {
+    // One object shape for every record (no conditional spreads): this runs once per delivery.
+    this.report({
       function: this.name,
       subscription,
       type: envelope.type,
@@ -123,11 +127,10 @@ export class LocalFunction {
       attempt,
       outcome: outcome.kind,
       durationMs: performance.now() - started,
-      at,
-      ...(outcome.kind === 'retry' ? { delayMs: outcome.delayMs, reason: outcome.reason } : {}),
-      ...(outcome.kind === 'dead-letter' ? { reason: outcome.reason } : {}),
-    };
-    this.report(record);
+      at: performance.timeOrigin + started,
+      delayMs: outcome.kind === 'retry' ? outcome.delayMs : undefined,
+      reason: outcome.kind === 'retry' || outcome.kind === 'dead-letter' ? outcome.reason : undefined,
+    });
     if (outcome.kind === 'ok' && outcome.published.length) this.publish(outcome.published);
     return outcome;
   }

@@ -1,6 +1,9 @@
 import { expect } from 'chai';
-import { readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { on } from '../../contracts';
 import { signatureHeaders } from '../../runtime';
 import { ManualClock } from '../../providers/local';
@@ -230,3 +233,47 @@ async function until<T>(find: () => T | undefined, ms = 2000): Promise<T> {
     await sleep(5);
   }
 }
+
+describe('herald dev as a process (what npm start runs)', function () {
+  this.timeout(30_000);
+
+  it('prints the topology and URLs, one line per delivery, and on SIGTERM finishes in-flight retries before exiting', async () => {
+    const repo = path.resolve(__dirname, '../..');
+    const cwd = mkdtempSync(path.join(tmpdir(), 'herald-dev-process-'));
+    const child = spawn(process.execPath, ['--import', pathToFileURL(path.join(repo, 'node_modules/tsx/dist/loader.mjs')).href, path.join(repo, 'cli/main.ts'), 'dev'], {
+      cwd, env: { ...process.env, PORT: '0', HERALD_BACKOFF_BASE_MS: '30', HERALD_GRACE_MS: '10000', NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => { stdout += c; });
+    child.stderr.on('data', (c: Buffer) => { stderr += c; });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      const url = await until(() => /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)?.[1], 20_000);
+      const good = await publish(url, { type: 'OrderPlaced.v2', data: order('o-proc', { channel: 'web' }) });
+      const poison = await publish(url, { type: 'OrderPlaced.v2', data: order('o-proc-poison', { channel: 'web', customerEmail: 'x@fail.example' }) });
+      expect([good.status, poison.status]).to.deep.equal([202, 202]);
+      child.kill('SIGTERM');
+      const code = await Promise.race([exited, sleep(15_000).then(() => 'hung')]);
+      expect(code, `stdout:\n${stdout}\nstderr:\n${stderr}`).to.equal(0);
+      expect(stdout).to.match(/^herald dev · shop$/m);
+      expect(stdout).to.match(/^make-thumbnail\s+bus shop\s+ImageUploaded\.v1\s+contenttype prefix image\/\s+direct$/m);
+      expect(stdout).to.contain(`POST ${url}/events`);
+      const line = (fn: string, id: string, attempt: number, outcome: string) => new RegExp(`^\\d\\d:\\d\\d:\\d\\d\\.\\d{3}  ${fn} +\\S+ +${id}  #${attempt}  ${outcome} +\\d+\\.\\d ms`, 'm');
+      expect(stdout).to.match(line('charge-payment', good.body.ids[0], 1, 'ok'));
+      expect(stdout).to.match(/^\S+ {2}send-confirmation +PaymentReceived\.v1 .* ok /m);
+      expect(stdout).to.match(/^SIGTERM: not accepting new events/m);
+      // The poison order was retrying when the signal came; its attempts went on until it was dead-lettered.
+      expect(stdout).to.match(line('charge-payment', poison.body.ids[0], 5, 'dead-letter'));
+      expect(stdout.indexOf('SIGTERM:')).to.be.below(stdout.search(line('charge-payment', poison.body.ids[0], 5, 'dead-letter')));
+      expect(stdout).to.match(/^stopped: every accepted event was delivered$/m);
+      const saved = /dead letter saved to (\S+);/.exec(stdout)?.[1];
+      expect(saved, stdout).to.be.a('string');
+      expect(JSON.parse(readFileSync(saved!, 'utf8')).map((e: { id: string }) => e.id)).to.deep.equal([poison.body.ids[0]]);
+      expect(stdout).to.not.contain('\u001b[');
+    } finally {
+      child.kill('SIGKILL');
+      rmSync(cwd, { recursive: true, force: true });
+    }
+  });
+});
