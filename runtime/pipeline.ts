@@ -1,6 +1,8 @@
 /**
  * The pipeline every adapter runs around a handler, in every environment:
- * decode → validate → upcast → residual filter → dedupe → invoke → classify → (the adapter encodes).
+ * decode → residual filter → validate → upcast → dedupe → invoke → classify → (the adapter encodes).
+ * (The residual filter runs before validation: it reads attributes only, and an unwanted event must be
+ * acknowledged, not dead-lettered for a schema this function does not read.)
  * It never throws for a bad event: every input ends as an Outcome the adapter maps to its transport.
  */
 // Hot path: import from the defining modules, not the barrel (its re-exports are getters on every access).
@@ -119,17 +121,19 @@ export class Pipeline {
 
   // The hot path stays free of async functions: each await costs microtask hops the bare loop does not pay.
   private processDecoded(envelope: Envelope, owned: boolean, delivery: Delivery, started: number): Promise<Outcome> {
-    let data: unknown;
-    try {
-      data = this.readAs(envelope);
-    } catch (error) {
-      return Promise.resolve(this.deadLetter(envelope, error, started));
-    }
+    // The residual filter reads envelope attributes only, so it runs before validation: an event this
+    // subscription does not want (a type it does not read included) is acknowledged, not dead-lettered.
     const { residual } = this.options;
     if (residual) {
       for (const clause of residual) {
         if (!clauseMatches(clause, attribute(envelope, clause.field))) return Promise.resolve({ kind: 'filtered', envelope });
       }
+    }
+    let data: unknown;
+    try {
+      data = this.readAs(envelope);
+    } catch (error) {
+      return Promise.resolve(this.deadLetter(envelope, error, started));
     }
     // An envelope this pipeline parsed is its own to update (unless upcast: the type must keep naming the data);
     // a caller's object is copied, never mutated.

@@ -178,6 +178,12 @@ describe('Pipeline', () => {
       expect(seen).to.have.length(1);
     });
 
+    it('acks an unwanted type the residual filter rejects instead of dead-lettering it', async () => {
+      const { p } = pipeline(recorder, { residual: [{ field: 'type', op: 'in', values: ['OrderPlaced.v1', 'OrderPlaced.v2'] }] });
+      const other = newEnvelope(PaymentFailed, { orderId: 'o', reason: 'r' });
+      expectKind(await p.process(JSON.stringify(other), { attempt: 1 }), 'filtered');
+    });
+
     it('runs a handler once per event id, and again after a failed attempt', async () => {
       let calls = 0;
       const handler = on(OrderPlaced, async () => { if (++calls === 1) throw new Error('first fails'); });
