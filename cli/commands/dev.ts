@@ -75,9 +75,11 @@ export async function runDev(argv: string[], io: Io = processIo, env = process.e
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
-  // A second signal cuts the grace period short; the report still comes.
+  // A second signal cuts the grace period short; the report still comes. A repeat within a second is
+  // the same Ctrl-C forwarded by a parent (cli/bin.js, tsx) that also got it from the terminal: ignored.
   const hurry = new AbortController();
-  const again = () => hurry.abort();
+  const first = Date.now();
+  const again = () => { if (Date.now() - first > 1000) hurry.abort(); };
   process.on('SIGINT', again);
   process.on('SIGTERM', again);
   io.out(`\n${signal}: not accepting new events; finishing ${runtime.pending} owed (up to ${graceMs} ms, signal again to cut short)`);
@@ -94,7 +96,7 @@ export async function runDev(argv: string[], io: Io = processIo, env = process.e
     io.out(repost(file));
   }
   if (!report.undelivered.length) {
-    io.out('stopped: every accepted event was delivered');
+    io.out('stopped: every accepted event was settled (handled, or dead-lettered and saved)');
     return 0;
   }
   io.out(paint.yellow(`stopped: ${report.undelivered.length} deliver${report.undelivered.length === 1 ? 'y' : 'ies'} left undone:`));
