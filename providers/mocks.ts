@@ -160,3 +160,21 @@ export function settle(): Promise<void> {
   // `waitForRPCs` is internal to @pulumi/pulumi (exported from runtime/settings, not in its typings).
   return (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
 }
+
+/**
+ * Runs `fn` with cheap stack traces. Pulumi captures a stack trace for every promise it creates (to
+ * report leaks), and under tsx each is source-mapped: that dominates the time of a mocked program. A
+ * failure inside still has its message; it loses its frames, which a plan or test does not print.
+ */
+export async function withCheapStacks<T>(fn: () => T | Promise<T>): Promise<T> {
+  const limit = Error.stackTraceLimit;
+  const sourceMaps = (process as { sourceMapsEnabled?: boolean }).sourceMapsEnabled ?? false;
+  Error.stackTraceLimit = 0;
+  process.setSourceMapsEnabled(false);
+  try {
+    return await fn();
+  } finally {
+    Error.stackTraceLimit = limit;
+    process.setSourceMapsEnabled(sourceMaps);
+  }
+}

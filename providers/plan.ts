@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
-import { installMocks, MockEngine, settle, type RecordedResource } from './mocks';
+import { installMocks, MockEngine, settle, withCheapStacks, type RecordedResource } from './mocks';
 
 /** One planned resource, as `herald plan --json` prints it. */
 export interface PlannedResource {
@@ -96,8 +96,11 @@ export async function plan(options: PlanOptions): Promise<Plan> {
   console.log = console.info = console.warn = console.error = (...args: unknown[]) => void diagnostics.push(args.map(String).join(' '));
   let exports: unknown;
   try {
-    exports = options.program ? await options.program() : require(path.join(projectDir, 'index.ts'));
-    await settle();
+    exports = await withCheapStacks(async () => {
+      const result = options.program ? await options.program() : require(path.join(projectDir, 'index.ts'));
+      await settle();
+      return result;
+    });
   } finally {
     Object.assign(console, saved);
   }

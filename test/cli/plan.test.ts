@@ -1,0 +1,94 @@
+/** `herald plan --cloud aws` end to end, as a user runs it: a child process, the dev stack's config. */
+import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+import { shop } from '../../app/topology';
+import type { PlannedResource } from '../../providers/plan';
+
+const ROOT = path.resolve(__dirname, '../..');
+
+function herald(...args: string[]) {
+  const r = spawnSync(process.execPath, ['cli/bin.js', ...args], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('herald plan', function () {
+  this.timeout(90_000);
+  let json: ReturnType<typeof herald>;
+  let plan: PlannedResource[];
+  before(() => {
+    json = herald('plan', '--cloud', 'aws', '--json');
+    plan = JSON.parse(json.stdout) as PlannedResource[];
+  });
+  const find = (type: string, name: string) => {
+    const found = plan.find((r) => r.type === type && r.name === name);
+    if (!found) throw new Error(`no ${type} ${name} in the plan`);
+    return found;
+  };
+
+  it('--json prints only a JSON array of {urn, type, name, parent, inputs, outputs}', () => {
+    expect(json.code, json.stderr).to.equal(0);
+    expect(plan.length).to.be.greaterThan(100);
+    for (const r of plan) expect(Object.keys(r)).to.deep.equal(['urn', 'type', 'name', 'parent', 'inputs', 'outputs']);
+  });
+
+  it('shows the whole example app: a component for every declared resource', () => {
+    const kinds = [
+      ['Bus', shop.buses], ['Queue', shop.queues], ['Stream', shop.streams], ['Bucket', shop.buckets], ['Function', shop.functions],
+      ['Subscription', shop.subscriptions], ['Schedule', shop.schedules], ['Webhook', shop.webhooks],
+    ] as const;
+    for (const [kind, specs] of kinds) for (const s of specs) find(`herald:aws:${kind}`, s.name);
+    find('herald:aws:Stores', shop.name);
+    expect(plan.filter((r) => r.type === 'herald:aws:Alarm').map((r) => r.name).sort())
+      .to.deep.equal(['order-audit-dead-letters', 'order-audit-iterator-age', 'payments-age', 'payments-dead-letters']);
+  });
+
+  it('nests every resource under a parent that is in the plan', () => {
+    const urns = new Set(plan.map((r) => r.urn));
+    for (const r of plan) if (r.parent !== null) expect(urns.has(r.parent), `${r.urn} → ${r.parent}`).to.equal(true);
+    expect(find('aws:sqs/queue:Queue', 'payments').parent).to.equal(find('herald:aws:Queue', 'payments').urn);
+  });
+
+  it('gives resources deterministic ids and real-looking ARNs, so references read as ARNs', () => {
+    const queue = find('aws:sqs/queue:Queue', 'payments');
+    expect(queue.outputs.arn).to.match(/^arn:aws:sqs:eu-west-1:123456789012:payments-[0-9a-f]{7}$/);
+    expect(queue.outputs.id).to.equal(queue.outputs.url);
+    const mapping = plan.find((r) => r.type === 'aws:lambda/eventSourceMapping:EventSourceMapping' && r.inputs.eventSourceArn === queue.outputs.arn);
+    expect(mapping?.inputs.functionName).to.equal(find('aws:lambda/function:Function', 'charge-payment').outputs.arn);
+    expect(find('aws:lambda/function:Function', 'charge-payment').inputs.role).to.match(/^arn:aws:iam::123456789012:role\/charge-payment-role-/);
+    expect(herald('plan', '--cloud', 'aws', '--json').stdout).to.equal(json.stdout);
+  });
+
+  it('summarises function code instead of printing it', () => {
+    const code = find('aws:lambda/function:Function', 'charge-payment').inputs.code as any;
+    expect(code.archive['index.js']).to.have.keys('asset', 'bytes', 'sha256');
+    expect(code.archive['index.js'].bytes).to.be.greaterThan(1000);
+    expect(json.stdout.length).to.be.below(2_000_000);
+  });
+
+  it('reports deploy-time warnings on stderr', () => {
+    expect(json.stderr).to.match(/herald:PAYMENTS_WEBHOOK_SECRET is not set/);
+  });
+
+  it('prints an indented tree and the stack outputs without --json', () => {
+    const r = herald('plan', '--cloud', 'aws');
+    expect(r.code, r.stderr).to.equal(0);
+    const lines = r.stdout.split('\n');
+    expect(lines[0]).to.equal(`herald plan: ${plan.length} resources (project herald, stack dev)`);
+    expect(lines).to.include.members(['  herald:aws:Queue  payments  ' + find('aws:sqs/queue:Queue', 'payments').outputs.url]);
+    expect(lines.some((l) => /^ {4}aws:sqs\/queue:Queue {2}payments-dlq /.test(l))).to.equal(true);
+    expect(r.stdout).to.match(/\noutputs:\n[\s\S]*  webhookUrl: https:\/\/[0-9a-f]+\.execute-api\.eu-west-1\.amazonaws\.com\/webhooks\/payments/);
+  });
+
+  it('fails clearly for a cloud that is not built, a missing stack, and a missing --cloud', () => {
+    const azure = herald('plan', '--cloud', 'azure');
+    expect(azure.code).to.equal(1);
+    expect(azure.stderr).to.match(/herald plan: herald:cloud "azure" is not built yet; built: aws/);
+    const stack = herald('plan', '--cloud', 'aws', '--stack', 'nope');
+    expect(stack.code).to.equal(1);
+    expect(stack.stderr).to.match(/no Pulumi\.nope\.yaml/);
+    const usage = herald('plan');
+    expect(usage.code).to.equal(2);
+    expect(usage.stderr).to.match(/--cloud is required/);
+  });
+});

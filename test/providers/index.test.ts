@@ -1,0 +1,27 @@
+/** The provider registry and `herald:cloud`: aws is built; azure and gcp are valid but not built yet. */
+import { expect } from 'chai';
+import * as pulumi from '@pulumi/pulumi';
+import { BUILT_CLOUDS, providers, readCloud } from '../../providers';
+
+const config = (cloud?: string) => ({ get: (key: string) => (key === 'cloud' ? cloud : undefined) }) as pulumi.Config;
+
+describe('providers', () => {
+  it('builds aws, by name', () => {
+    expect(BUILT_CLOUDS).to.deep.equal(['aws']);
+    expect(providers.aws.name).to.equal('aws');
+  });
+
+  it('reads herald:cloud, aws by default', () => {
+    expect(readCloud(config('aws'))).to.equal('aws');
+    expect(readCloud(config(undefined))).to.equal('aws');
+  });
+
+  it('says a valid cloud is not built yet, naming what is', () => {
+    expect(() => readCloud(config('azure'))).to.throw(pulumi.RunError, /herald:cloud "azure" is not built yet; built: aws \(valid values: aws, azure, gcp\)/);
+    expect(() => readCloud(config('gcp'))).to.throw(pulumi.RunError, /not built yet/);
+  });
+
+  it('names the valid values for anything else', () => {
+    expect(() => readCloud(config('oracle'))).to.throw(pulumi.RunError, /herald:cloud is "oracle"; valid values are aws, azure, gcp/);
+  });
+});

@@ -1,0 +1,124 @@
+/** The shared driver: validation first and whole, capabilities before any resource, dependency order, lookups. */
+import { expect } from 'chai';
+import {
+  hmacSha256, topology, TopologyError, UnsupportedFeatureError, type CloudProvider, type ProviderKind, type Realized,
+  type RealizeContext, type Topology,
+} from '../../contracts';
+import { ImageUploaded, OrderPlaced, PaymentReceived, ReportRequested } from '../../app/events';
+import { defaultAlarms, realize, REALIZE_ORDER } from '../../providers/realize';
+
+const APP = { module: '/app/topology.ts', exportName: 'app', root: '/app' };
+
+/** A provider that creates nothing: it records each call and what it could look up. */
+function recorder(unsupported: CloudProvider['capabilities']['unsupported'] = {}) {
+  const calls: string[] = [];
+  const realized = (kind: ProviderKind, name: string): Realized => ({ outputs: { id: `${kind}/${name}` } });
+  const method = (kind: ProviderKind) => (spec: { name: string }, ctx: RealizeContext) => {
+    calls.push(`${kind}:${spec.name}`);
+    if (kind === 'subscription') ctx.get('fn', (spec as any).function); // a subscription needs its function already
+    return realized(kind, spec.name);
+  };
+  const provider = Object.fromEntries(REALIZE_ORDER.map((k) => [k, method(k)])) as unknown as CloudProvider;
+  return { provider: Object.assign(provider, { name: 'aws' as const, capabilities: { unsupported } }), calls };
+}
+
+function app(): Topology {
+  const t = topology('shop');
+  const bus = t.bus('shop');
+  const q = t.queue('payments');
+  t.alarm('charge-errors', { on: { kind: 'fn', name: 'charge' }, metric: 'errors', threshold: 1 });
+  t.fn('charge', { handler: 'functions/charge-payment.ts' }).subscribe(bus, { events: [OrderPlaced], via: q });
+  t.webhook('pay', { path: '/pay', verify: hmacSha256('SECRET'), emits: PaymentReceived, to: bus });
+  t.schedule('nightly', { cron: '0 2 * * *', emits: ReportRequested, to: bus });
+  t.bucket('media', { onUpload: { prefix: 'u/', emits: ImageUploaded, to: bus } });
+  return t.build();
+}
+
+describe('realize', () => {
+  it('calls the provider kind by kind in dependency order, whatever the declaration order', () => {
+    const { provider, calls } = recorder();
+    realize(app(), provider, { app: APP });
+    expect(calls).to.deep.equal([
+      'bus:shop', 'queue:payments', 'stores:shop', 'bucket:media', 'fn:charge', 'subscription:charge-shop', 'schedule:nightly', 'webhook:pay',
+      'alarm:charge-errors', 'alarm:payments-age', 'alarm:payments-dead-letters',
+    ]);
+  });
+
+  it('passes a context whose lookups find what was realized and name what was not', () => {
+    const t = app();
+    let ctx: RealizeContext | undefined;
+    const { provider } = recorder();
+    provider.stores = (_spec, c) => {
+      ctx = c;
+      expect(() => c.get('fn', 'charge')).to.throw(Error, /fn "charge" is not realized yet; realize order is bus → topic/);
+      return { outputs: {} };
+    };
+    realize(t, provider, { app: APP, stack: 'prod' });
+    expect(ctx!.get('queue', 'payments').outputs).to.deep.equal({ id: 'queue/payments' });
+    expect(ctx!.find('queue', 'nope')).to.equal(undefined);
+    expect(ctx).to.include({ cloud: 'aws', topology: t, app: APP, stack: 'prod' });
+  });
+
+  it('collects the outputs by kind and logical name', () => {
+    const { provider } = recorder();
+    const { outputs, resources } = realize(app(), provider, { app: APP });
+    expect(outputs.queues).to.deep.equal({ payments: { id: 'queue/payments' } });
+    expect(outputs.webhooks).to.deep.equal({ pay: { id: 'webhook/pay' } });
+    expect(outputs).not.to.have.property('topics');
+    expect(resources.fn.get('charge')!.outputs).to.deep.equal({ id: 'fn/charge' });
+  });
+
+  it('reports a bad topology whole, before calling the provider', () => {
+    const t = topology('bad');
+    const bus = t.bus('shop');
+    t.queue('Payments', { maxAttempts: 99 });
+    t.fn('charge', { handler: 'functions/charge.py', timeout: '20m' }).subscribe(bus, { events: [OrderPlaced], via: { kind: 'queue', name: 'nope' } });
+    t.schedule('nightly', { cron: '0 2 * *', emits: ReportRequested, to: bus });
+    const { provider, calls } = recorder();
+    let error: TopologyError | undefined;
+    try {
+      realize(t.build(), provider, { app: APP });
+    } catch (e) {
+      error = e as TopologyError;
+    }
+    expect(error).to.be.instanceOf(TopologyError);
+    expect(error!.issues.map((i) => i.field)).to.include.members([
+      'queues[Payments].name', 'queues[Payments].maxAttempts', 'functions[charge].handler', 'functions[charge].timeout',
+      'subscriptions[charge-shop].via', 'schedules[nightly].cron',
+    ]);
+    expect(calls).to.deep.equal([]);
+  });
+
+  it('refuses what the cloud cannot honour before creating anything, naming cloud, kind, option and field', () => {
+    const { provider, calls } = recorder({ 'queue.orderBy': 'no FIFO here', 'bucket.onUpload': 'no uploads here' });
+    const t = topology('o');
+    const bus = t.bus('shop');
+    const q = t.queue('ledger', { orderBy: 'data.orderId' });
+    t.fn('book', { handler: 'functions/charge-payment.ts' }).subscribe(bus, { events: [OrderPlaced], via: q });
+    t.bucket('media', { onUpload: { prefix: 'u/', emits: ImageUploaded, to: bus } });
+    expect(() => realize(t.build(), provider, { app: APP })).to.throw(UnsupportedFeatureError,
+      /^aws cannot realize queue option "orderBy": \[queues\[ledger\]\.orderBy\] no FIFO here; also \[buckets\[media\]\.onUpload\] onUpload$/);
+    expect(calls).to.deep.equal([]);
+  });
+
+  it('gives every queue and stream its default alarms, unless turned off or declared', () => {
+    const t = topology('a');
+    const bus = t.bus('b');
+    const q = t.queue('q', { alarmOnAge: '2m' });
+    t.queue('quiet', { alarmOnAge: false });
+    const s = t.stream('s', { key: 'subject' });
+    t.alarm('q-old', { on: q, metric: 'oldestMessageAge', threshold: 60 });
+    t.fn('f', { handler: 'functions/audit-orders.ts' }).subscribe(bus, { events: [OrderPlaced], via: s });
+    expect(defaultAlarms(t.build()).map((a) => [a.name, a.metric, a.threshold])).to.deep.equal([
+      ['q-dead-letters', 'deadLetters', 0], ['s-iterator-age', 'iteratorAge', 300], ['s-dead-letters', 'deadLetters', 0],
+    ]);
+  });
+
+  it('refuses a declared alarm that takes a default alarm\'s name', () => {
+    const t = topology('a');
+    t.queue('q');
+    t.fn('f', { handler: 'functions/charge-payment.ts' });
+    t.alarm('q-age', { on: { kind: 'fn', name: 'f' }, metric: 'errors', threshold: 1 });
+    expect(() => defaultAlarms(t.build())).to.throw(TopologyError, /"q-age" is the name of queue q's default oldestMessageAge alarm/);
+  });
+});
