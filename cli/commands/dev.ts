@@ -7,8 +7,9 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Command } from '../main';
 import { saveEvents, startDevSession, type DevSession } from '../dev-session';
-import { deliveryLine, devLogger, paintFor, topologyTable } from '../format';
+import { deliveryLine, devLogger, paintFor, topologyTable, type Paint } from '../format';
 import { processIo, type Io } from '../io';
+import type { StopReport } from '../../providers/local';
 
 const USAGE = `usage: herald dev [--port n] [--backoff-base-ms n] [--grace-ms n]
 
@@ -51,6 +52,51 @@ export async function runDev(argv: string[], io: Io = processIo, env = process.e
     io.err(`herald dev: ${busy ? `port ${port} is in use; stop the other server or set PORT=…` : (error as Error).message}`);
     return 1;
   }
+  printBanner(session, io, paint, env, baseMs, graceMs);
+  session.runtime.onDelivery((r) => io.out(deliveryLine(r, paint)));
+  const { signal, hurry, release } = stopSignals();
+  try {
+    io.out(`\n${await signal}: not accepting new events; finishing ${session.runtime.pending} owed (up to ${graceMs} ms, signal again to cut short)`);
+    const report = await session.stop(graceMs, hurry);
+    return await reportStop(session, report, io, paint);
+  } finally {
+    release();
+  }
+}
+
+/**
+ * Waits for SIGINT or SIGTERM. The handlers stay installed until released: with none, a second signal
+ * would kill the process on the spot. A second signal aborts `hurry` (cutting the grace period short),
+ * unless it comes within a second of the first: that is the same Ctrl-C forwarded by a parent (cli/bin.js,
+ * tsx) that also got it from the terminal.
+ */
+function stopSignals(): { signal: Promise<NodeJS.Signals>; hurry: AbortSignal; release(): void } {
+  const hurry = new AbortController();
+  let first = 0;
+  let onSignal: (signal: NodeJS.Signals) => void = () => {};
+  const signal = new Promise<NodeJS.Signals>((resolve) => {
+    onSignal = (received) => {
+      if (!first) {
+        first = Date.now();
+        resolve(received);
+      } else if (Date.now() - first > 1000) {
+        hurry.abort();
+      }
+    };
+  });
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    signal,
+    hurry: hurry.signal,
+    release() {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
+}
+
+function printBanner(session: DevSession, io: Io, paint: Paint, env: NodeJS.ProcessEnv, baseMs: number, graceMs: number): void {
   const { runtime, url } = session;
   const t = runtime.topology;
   io.out(paint.bold(`herald dev · ${t.name}`));
@@ -69,28 +115,14 @@ export async function runDev(argv: string[], io: Io = processIo, env = process.e
   for (const s of t.schedules) io.out(`schedule ${s.name} fires next at ${runtime.scheduler.nextFire(s.name)?.toISOString() ?? '-'}`);
   io.out(`retry backoff base ${baseMs} ms · shutdown grace ${graceMs} ms · Ctrl-C to stop`);
   io.out('');
-  runtime.onDelivery((r) => io.out(deliveryLine(r, paint)));
+}
 
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
-  // A second signal cuts the grace period short; the report still comes. A repeat within a second is
-  // the same Ctrl-C forwarded by a parent (cli/bin.js, tsx) that also got it from the terminal: ignored.
-  const hurry = new AbortController();
-  const first = Date.now();
-  const again = () => { if (Date.now() - first > 1000) hurry.abort(); };
-  process.on('SIGINT', again);
-  process.on('SIGTERM', again);
-  io.out(`\n${signal}: not accepting new events; finishing ${runtime.pending} owed (up to ${graceMs} ms, signal again to cut short)`);
-  const report = await session.stop(graceMs, hurry.signal);
-  process.off('SIGINT', again);
-  process.off('SIGTERM', again);
+/** Prints what a stop left, saving dead letters and undelivered events (memory dies with the process). */
+async function reportStop(session: DevSession, report: StopReport, io: Io, paint: Paint): Promise<number> {
   const dir = path.join(process.cwd(), '.herald');
-  const repost = (file: string) => `  curl -s -X POST ${url}/events -H 'content-type: application/cloudevents-batch+json' --data-binary @${file}`;
-  const letters = runtime.deadLetters.list();
+  const repost = (file: string) => `  curl -s -X POST ${session.url}/events -H 'content-type: application/cloudevents-batch+json' --data-binary @${file}`;
+  const letters = session.runtime.deadLetters.list();
   if (letters.length) {
-    // Dead letters live in memory: keep them, or they would go with the process.
     const file = await saveEvents(letters.map((l) => l.event), dir, 'dead-letters');
     io.out(`${letters.length} dead letter${letters.length === 1 ? '' : 's'} saved to ${file}; to publish them again after restarting:`);
     io.out(repost(file));

@@ -253,8 +253,10 @@ describe('herald dev as a process (what npm start runs)', function () {
       const good = await publish(url, { type: 'OrderPlaced.v2', data: order('o-proc', { channel: 'web' }) });
       const poison = await publish(url, { type: 'OrderPlaced.v2', data: order('o-proc-poison', { channel: 'web', customerEmail: 'x@fail.example' }) });
       expect([good.status, poison.status]).to.deep.equal([202, 202]);
-      // Twice, as when a parent forwards the Ctrl-C the terminal also sent: the repeat must not cut the grace short.
       child.kill('SIGTERM');
+      // Again once the first was handled, as when a parent forwards the Ctrl-C the terminal also sent:
+      // that repeat must not cut the grace period short.
+      await until(() => (stdout.includes('SIGTERM: not accepting') ? true : undefined), 5000);
       child.kill('SIGTERM');
       const code = await Promise.race([exited, sleep(15_000).then(() => 'hung')]);
       expect(code, `stdout:\n${stdout}\nstderr:\n${stderr}`).to.equal(0);
