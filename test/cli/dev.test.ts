@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { CloudEvent, HTTP } from 'cloudevents';
 import { on } from '../../contracts';
 import { signatureHeaders } from '../../runtime';
 import { ManualClock } from '../../providers/local';
@@ -37,6 +38,25 @@ describe('herald dev, end to end over HTTP (example app)', function () {
     expect(trace[confirm]).to.include({ type: 'PaymentReceived.v1', attempt: 1, outcome: 'ok' });
     expect(Date.parse(trace[confirm].at)).to.be.at.least(Date.parse(trace[charge].at));
     for (const e of trace) expect(Object.keys(e)).to.include.members(['function', 'type', 'id', 'attempt', 'outcome', 'durationMs', 'at']);
+  });
+
+  it('accepts binary mode (ce-* headers, as the CloudEvents SDK writes it) and batches, answering 202 {ids}', async () => {
+    const message = HTTP.binary(new CloudEvent({ type: 'OrderPlaced.v2', source: 'shop.web', subject: 'orders/o-bin', correlationid: 'bin-1', data: order('o-bin', { channel: 'web' }) }));
+    const binary = await http(`${dev.url}/events`, { method: 'POST', headers: message.headers as Record<string, string>, body: message.body as string });
+    expect(binary).to.deep.equal({ status: 202, body: { ids: [message.headers['ce-id']] } });
+    await traceUntil(dev.url, 'bin-1', has('send-confirmation'));
+    const batch = await http(`${dev.url}/events`, {
+      method: 'POST', headers: { 'content-type': 'application/cloudevents-batch+json' },
+      body: JSON.stringify([
+        { type: 'OrderPlaced.v2', correlationid: 'batch-1', data: order('o-b1', { channel: 'web' }) },
+        { type: 'OrderPlaced.v2', id: 'given-id-1', correlationid: 'batch-1', data: order('o-b2', { channel: 'store' }) },
+      ]),
+    });
+    expect(batch.status).to.equal(202);
+    expect(batch.body.ids).to.have.length(2);
+    expect(batch.body.ids[1]).to.equal('given-id-1');
+    const trace = await traceUntil(dev.url, 'batch-1', (t) => t.filter((e) => e.function === 'send-confirmation').length === 2);
+    expect(trace.filter((e) => e.function === 'charge-payment').map((e) => e.id).sort()).to.deep.equal([...batch.body.ids].sort());
   });
 
   it('an OrderPlaced.v2 and a v1 both reach the v2 consumer, the v1 upcast', async () => {
