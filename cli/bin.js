@@ -6,6 +6,8 @@
 const { spawn } = require('node:child_process');
 const path = require('node:path');
 
-const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'main.ts'), ...process.argv.slice(2)], { stdio: 'inherit' });
+// tsx is resolved from this package, not the working directory, so `herald` works from anywhere.
+const tsx = require('node:url').pathToFileURL(require.resolve('tsx')).href;
+const child = spawn(process.execPath, ['--import', tsx, path.join(__dirname, 'main.ts'), ...process.argv.slice(2)], { stdio: 'inherit' });
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 128 + (require('node:os').constants.signals[signal] ?? 0) : 1)));

@@ -135,11 +135,13 @@ export class Pipeline {
     } catch (error) {
       return Promise.resolve(this.deadLetter(envelope, error, started));
     }
-    // An envelope this pipeline parsed is its own to update (unless upcast: the type must keep naming the data);
-    // a caller's object is copied, never mutated.
+    // An envelope this pipeline parsed is its own to update; a caller's object is copied, never mutated.
+    // An upcast event is shown to the handler as the version it reads: its type names its data.
     let event = envelope;
-    if (data !== envelope.data) {
-      if (owned && this.readsAsIs.has(envelope.type)) (envelope as { data: unknown }).data = data;
+    const wanted = this.readsAsIs.has(envelope.type) ? undefined : this.byTypeName.get(typeName(envelope.type));
+    if (wanted) event = { ...envelope, type: wanted.wireType, data };
+    else if (data !== envelope.data) {
+      if (owned) (envelope as { data: unknown }).data = data;
       else event = { ...envelope, data };
     }
     if (this.options.idempotency) return this.processOnce(this.options.idempotency, envelope, event, delivery, started);
@@ -276,6 +278,12 @@ export function describe(error: unknown): string {
 export function isBadInput(error: unknown): boolean {
   return error instanceof EnvelopeDecodeError || error instanceof SchemaValidationError
     || error instanceof UnknownEventTypeError || error instanceof OversizeEventError;
+}
+
+/** `OrderPlaced` of `OrderPlaced.v2`. */
+function typeName(wireType: string): string {
+  const dot = wireType.lastIndexOf('.v');
+  return dot < 0 ? wireType : wireType.slice(0, dot);
 }
 
 function attribute(envelope: Envelope, field: string): string | undefined {

@@ -57,6 +57,11 @@ describe('example handlers', () => {
     expect(statuses).to.deep.equal(['placed', 'paid', 'payment-failed']);
   });
 
+  it('audit-orders recognises a v1 order, upcast, as placed', async () => {
+    const { channel: _c, ...v1 } = order;
+    expect((await run(auditOrders, newEnvelope(OrderPlacedV1, v1))).lines[0]).to.include({ status: 'placed' });
+  });
+
   it('make-thumbnail writes under thumbnails/', async () => {
     const { lines } = await run(makeThumbnail, newEnvelope(ImageUploaded, { bucket: 'media', key: 'uploads/cat.png', size: 3, contentType: 'image/png' }));
     expect(lines[0]).to.include({ thumbnail: 'thumbnails/cat.png' });

@@ -67,13 +67,14 @@ describe('Pipeline', () => {
   });
 
   describe('upcasting', () => {
-    it('hands a v1 event to a v2 handler as v2 data, keeping the envelope', async () => {
+    it('hands a v1 event to a v2 handler as a v2 event, keeping its id, and reports the original', async () => {
       const { p } = pipeline(recorder);
       const v1 = newEnvelope(OrderPlacedV1, order);
-      expectKind(await p.process(JSON.stringify(v1), { attempt: 1 }), 'ok');
+      const outcome = expectKind(await p.process(JSON.stringify(v1), { attempt: 1 }), 'ok');
       expect(seen[0]!.data).to.deep.equal({ ...order, channel: 'web' });
       expect(seen[0]!.id).to.equal(v1.id);
-      expect(seen[0]!.type).to.equal('OrderPlaced.v1');
+      expect(seen[0]!.type).to.equal('OrderPlaced.v2');
+      expect(outcome.envelope.type).to.equal('OrderPlaced.v1');
     });
 
     it('strips unknown fields (the schema is the contract)', async () => {
