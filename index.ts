@@ -1,6 +1,7 @@
 /**
- * The Pulumi program: reads `herald:cloud`, realizes the example app's topology on that cloud and exports
- * its outputs. `pulumi up` runs it; `herald plan` runs it under Pulumi's mock engine.
+ * The Pulumi program: reads `herald:cloud`, realizes the example app's topology on that cloud and returns
+ * the stack outputs. It exports an async function, which Pulumi calls and awaits (realize yields while it
+ * declares resources). `pulumi up` runs it; `herald plan` runs it under Pulumi's mock engine.
  */
 import * as path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
@@ -8,20 +9,25 @@ import { appRoot, shop } from './app/topology';
 import { providers, readCloud } from './providers';
 import { realize } from './providers/realize';
 
-const cloud = readCloud();
-const realized = realize(shop, providers[cloud], {
-  // Ingress functions load the topology at run time from this module and export.
-  app: { module: path.join(appRoot, 'app', 'topology.ts'), exportName: 'shop', root: appRoot },
-  stack: pulumi.getStack(),
-});
+async function program() {
+  const cloud = readCloud();
+  const { outputs } = await realize(shop, providers[cloud], {
+    // Ingress functions load the topology at run time from this module and export.
+    app: { module: path.join(appRoot, 'app', 'topology.ts'), exportName: 'shop', root: appRoot },
+    stack: pulumi.getStack(),
+  });
+  const { buses = {}, queues = {}, webhooks = {}, streams = {}, buckets = {}, stores = {} } = outputs;
+  const by = (list: Record<string, Readonly<Record<string, unknown>>>, key: string) => Object.fromEntries(Object.entries(list).map(([name, o]) => [name, o[key]]));
+  return {
+    busName: buses.shop?.name,
+    webhookUrl: webhooks.payments?.url,
+    queueUrls: by(queues, 'url'),
+    streamNames: by(streams, 'name'),
+    bucketNames: by(buckets, 'name'),
+    idempotencyTable: stores[shop.name]?.idempotencyTable,
+    /** Everything, by kind and logical name. */
+    herald: outputs,
+  };
+}
 
-const { buses = {}, queues = {}, webhooks = {}, streams = {}, buckets = {}, stores = {} } = realized.outputs;
-
-/** Everything, by kind and logical name. */
-export const herald = realized.outputs;
-export const busName = buses.shop?.name;
-export const webhookUrl = webhooks.payments?.url;
-export const queueUrls = Object.fromEntries(Object.entries(queues).map(([name, q]) => [name, q.url]));
-export const streamNames = Object.fromEntries(Object.entries(streams).map(([name, s]) => [name, s.name]));
-export const bucketNames = Object.fromEntries(Object.entries(buckets).map(([name, b]) => [name, b.name]));
-export const idempotencyTable = stores[shop.name]?.idempotencyTable;
+export = program;

@@ -55,10 +55,32 @@ export class MockEngine implements pulumi.runtime.Mocks {
     this.account = options.accountId ?? '123456789012';
   }
 
+  /** Recorded archives' text, one copy per distinct bundle (each registration deserialises its own copy). */
+  private readonly texts = new Map<string, string>();
+  private work: Promise<void>[] = [];
+
+  /** Resolves when recorded archives share their text (call after `settle`). */
+  async flush(): Promise<void> {
+    while (this.work.length) await Promise.all(this.work.splice(0));
+  }
+
+  private async intern(archive: pulumi.asset.AssetArchive): Promise<pulumi.asset.AssetArchive> {
+    const assets = await archive.assets;
+    const shared: Record<string, pulumi.asset.Asset | pulumi.asset.Archive> = {};
+    for (const [name, a] of Object.entries(assets)) {
+      if (!pulumi.asset.StringAsset.isInstance(a)) { shared[name] = a; continue; }
+      const text = await (a as pulumi.asset.StringAsset).text;
+      if (!this.texts.has(text)) this.texts.set(text, text);
+      shared[name] = new pulumi.asset.StringAsset(this.texts.get(text)!);
+    }
+    return new pulumi.asset.AssetArchive(shared);
+  }
+
   /** Forgets what was recorded (between tests). */
   reset(): void {
     this.resources.length = 0;
     this.byUrn.clear();
+    this.work = [];
   }
 
   newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, any> } {
@@ -66,9 +88,14 @@ export class MockEngine implements pulumi.runtime.Mocks {
     const state = args.custom ? { ...args.inputs, ...this.awsOutputs(args.type, args.name, urn, args.inputs) } : { ...args.inputs };
     const id = state.__id ?? hash(urn, 12);
     delete state.__id;
+    // Code archives are not echoed back as outputs (nothing reads them, and each is a whole bundle to serialise again).
+    for (const [key, value] of Object.entries(state)) if (pulumi.asset.Archive.isInstance(value)) delete state[key];
     const recorded: RecordedResource = { urn, type: args.type, name: args.name, ...(this.pending?.parent ? { parent: this.pending.parent } : {}), custom: args.custom ?? true, id, inputs: args.inputs, outputs: state };
     this.resources.push(recorded);
     this.byUrn.set(urn, recorded);
+    for (const [key, value] of Object.entries(args.inputs)) {
+      if (pulumi.asset.AssetArchive.isInstance(value)) this.work.push(this.intern(value as pulumi.asset.AssetArchive).then((a) => { recorded.inputs[key] = a; }));
+    }
     this.pending = undefined;
     return { id, state };
   }

@@ -38,7 +38,7 @@ export interface PlanOptions {
   readonly stack?: string;
   /** Where Pulumi.yaml, Pulumi.<stack>.yaml and index.ts are. @default the repository root */
   readonly projectDir?: string;
-  /** The program to run instead of `<projectDir>/index.ts` (benchmarks); its result is the stack outputs. */
+  /** The program to run instead of `<projectDir>/index.ts` (benchmarks); what it resolves to is the stack outputs. */
   readonly program?: () => unknown;
 }
 
@@ -97,8 +97,11 @@ export async function plan(options: PlanOptions): Promise<Plan> {
   let exports: unknown;
   try {
     exports = await withCheapStacks(async () => {
-      const result = options.program ? await options.program() : require(path.join(projectDir, 'index.ts'));
+      // As Pulumi runs a program: an exported function is called, and whatever it gives is awaited.
+      const loaded = options.program ?? require(path.join(projectDir, 'index.ts'));
+      const result = await (typeof loaded === 'function' ? loaded() : loaded);
       await settle();
+      await engine.flush();
       return result;
     });
   } finally {

@@ -39,12 +39,18 @@ const PLURAL: Record<ProviderKind, string> = {
   fn: 'functions', subscription: 'subscriptions', schedule: 'schedules', webhook: 'webhooks', alarm: 'alarms',
 };
 
+/** Lets the event loop run: Pulumi registers the resources declared so far (one RPC each) before more are declared. */
+const yieldToPulumi = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /**
- * Realizes a topology on one cloud.
- * @throws TopologyError with every problem of the topology at once.
+ * Realizes a topology on one cloud. Between provider calls it yields to the event loop, so resources are
+ * registered as they are declared: memory and garbage collection then stay proportional to one kind's
+ * resources, not to the whole topology's (declaring 17 000 resources before registering any made a plan
+ * superlinear in time).
+ * @throws TopologyError with every problem of the topology at once (as a rejection, like every error here).
  * @throws UnsupportedFeatureError naming the cloud, the kind and the option, before any resource is created.
  */
-export function realize<M extends RealizedKinds>(t: Topology, provider: CloudProvider<M>, options: RealizeOptions): RealizeResult<M> {
+export async function realize<M extends RealizedKinds>(t: Topology, provider: CloudProvider<M>, options: RealizeOptions): Promise<RealizeResult<M>> {
   assertValidTopology(t);
   assertSupported(t, provider);
   const alarms = [...t.alarms, ...defaultAlarms(t)];
@@ -70,10 +76,13 @@ export function realize<M extends RealizedKinds>(t: Topology, provider: CloudPro
     table: (s) => provider.table(s, ctx), fn: (s) => provider.fn(s, ctx), subscription: (s) => provider.subscription(s, ctx),
     schedule: (s) => provider.schedule(s, ctx), webhook: (s) => provider.webhook(s, ctx), alarm: (s) => provider.alarm(s, ctx),
   };
-  const step = <K extends ProviderKind>(kind: K) => {
-    for (const spec of specs[kind]) registry[kind].set(spec.name, call[kind](spec));
+  const step = async <K extends ProviderKind>(kind: K) => {
+    for (const spec of specs[kind]) {
+      registry[kind].set(spec.name, call[kind](spec));
+      await yieldToPulumi();
+    }
   };
-  for (const kind of REALIZE_ORDER) step(kind);
+  for (const kind of REALIZE_ORDER) await step(kind);
   const outputs: RealizeOutputs = {};
   for (const kind of REALIZE_ORDER) {
     if (!registry[kind].size) continue;

@@ -82,9 +82,10 @@ export async function realizeOnAws(t: Topology, config: Record<string, string> =
   try {
     return await capturingWarnings(() => withCheapStacks(async () => {
       try {
-        return realize(t, aws, { app: APP, stack: 'test' });
+        return await realize(t, aws, { app: APP, stack: 'test' });
       } finally {
         await settle();
+        await engine.flush();
       }
     }));
   } finally {

@@ -6,6 +6,7 @@ import {
 } from '../../contracts';
 import { ImageUploaded, OrderPlaced, PaymentReceived, ReportRequested } from '../../app/events';
 import { defaultAlarms, realize, REALIZE_ORDER } from '../../providers/realize';
+import { expectReject } from '../helpers/reject';
 
 const APP = { module: '/app/topology.ts', exportName: 'app', root: '/app' };
 
@@ -35,16 +36,16 @@ function app(): Topology {
 }
 
 describe('realize', () => {
-  it('calls the provider kind by kind in dependency order, whatever the declaration order', () => {
+  it('calls the provider kind by kind in dependency order, whatever the declaration order', async () => {
     const { provider, calls } = recorder();
-    realize(app(), provider, { app: APP });
+    await realize(app(), provider, { app: APP });
     expect(calls).to.deep.equal([
       'bus:shop', 'queue:payments', 'stores:shop', 'bucket:media', 'fn:charge', 'subscription:charge-shop', 'schedule:nightly', 'webhook:pay',
       'alarm:charge-errors', 'alarm:payments-age', 'alarm:payments-dead-letters',
     ]);
   });
 
-  it('passes a context whose lookups find what was realized and name what was not', () => {
+  it('passes a context whose lookups find what was realized and name what was not', async () => {
     const t = app();
     let ctx: RealizeContext | undefined;
     const { provider } = recorder();
@@ -53,50 +54,44 @@ describe('realize', () => {
       expect(() => c.get('fn', 'charge')).to.throw(Error, /fn "charge" is not realized yet; realize order is bus → topic/);
       return { outputs: {} };
     };
-    realize(t, provider, { app: APP, stack: 'prod' });
+    await realize(t, provider, { app: APP, stack: 'prod' });
     expect(ctx!.get('queue', 'payments').outputs).to.deep.equal({ id: 'queue/payments' });
     expect(ctx!.find('queue', 'nope')).to.equal(undefined);
     expect(ctx).to.include({ cloud: 'aws', topology: t, app: APP, stack: 'prod' });
   });
 
-  it('collects the outputs by kind and logical name', () => {
+  it('collects the outputs by kind and logical name', async () => {
     const { provider } = recorder();
-    const { outputs, resources } = realize(app(), provider, { app: APP });
+    const { outputs, resources } = await realize(app(), provider, { app: APP });
     expect(outputs.queues).to.deep.equal({ payments: { id: 'queue/payments' } });
     expect(outputs.webhooks).to.deep.equal({ pay: { id: 'webhook/pay' } });
     expect(outputs).not.to.have.property('topics');
     expect(resources.fn.get('charge')!.outputs).to.deep.equal({ id: 'fn/charge' });
   });
 
-  it('reports a bad topology whole, before calling the provider', () => {
+  it('reports a bad topology whole, before calling the provider', async () => {
     const t = topology('bad');
     const bus = t.bus('shop');
     t.queue('Payments', { maxAttempts: 99 });
     t.fn('charge', { handler: 'functions/charge.py', timeout: '20m' }).subscribe(bus, { events: [OrderPlaced], via: { kind: 'queue', name: 'nope' } });
     t.schedule('nightly', { cron: '0 2 * *', emits: ReportRequested, to: bus });
     const { provider, calls } = recorder();
-    let error: TopologyError | undefined;
-    try {
-      realize(t.build(), provider, { app: APP });
-    } catch (e) {
-      error = e as TopologyError;
-    }
-    expect(error).to.be.instanceOf(TopologyError);
-    expect(error!.issues.map((i) => i.field)).to.include.members([
+    const error = await expectReject(realize(t.build(), provider, { app: APP }), TopologyError, /the topology has 6 problem\(s\)/);
+    expect(error.issues.map((i) => i.field)).to.deep.equal([
       'queues[Payments].name', 'queues[Payments].maxAttempts', 'functions[charge].handler', 'functions[charge].timeout',
       'subscriptions[charge-shop].via', 'schedules[nightly].cron',
     ]);
     expect(calls).to.deep.equal([]);
   });
 
-  it('refuses what the cloud cannot honour before creating anything, naming cloud, kind, option and field', () => {
+  it('refuses what the cloud cannot honour before creating anything, naming cloud, kind, option and field', async () => {
     const { provider, calls } = recorder({ 'queue.orderBy': 'no FIFO here', 'bucket.onUpload': 'no uploads here' });
     const t = topology('o');
     const bus = t.bus('shop');
     const q = t.queue('ledger', { orderBy: 'data.orderId' });
     t.fn('book', { handler: 'functions/charge-payment.ts' }).subscribe(bus, { events: [OrderPlaced], via: q });
     t.bucket('media', { onUpload: { prefix: 'u/', emits: ImageUploaded, to: bus } });
-    expect(() => realize(t.build(), provider, { app: APP })).to.throw(UnsupportedFeatureError,
+    await expectReject(realize(t.build(), provider, { app: APP }), UnsupportedFeatureError,
       /^aws cannot realize queue option "orderBy": \[queues\[ledger\]\.orderBy\] no FIFO here; also \[buckets\[media\]\.onUpload\] onUpload$/);
     expect(calls).to.deep.equal([]);
   });
