@@ -18,35 +18,58 @@ export interface IdempotencyStore {
   release(key: string): MaybePromise<void>;
 }
 
-/** In memory, for `herald dev` and tests; entries expire lazily and by a periodic sweep on insert. */
-export class InMemoryIdempotencyStore implements IdempotencyStore {
-  private readonly entries = new Map<string, { state: 'in-progress' | 'completed'; expires: number }>();
-  private inserts = 0;
+export interface InMemoryIdempotencyOptions {
+  /** Keys kept at most; past it the oldest half is forgotten (a long-running dev server must not grow without end). @default 100000 */
+  readonly maxEntries?: number;
+  /** @default Date.now */
+  readonly now?: () => number;
+}
 
-  constructor(private readonly now: () => number = Date.now) {}
+/**
+ * In memory, for `herald dev` and tests. Bounded: keys expire by their time to live, and past
+ * `maxEntries` the oldest are forgotten — generationally: claims go into the young map; when it is full
+ * the old map is dropped whole and the young one takes its place. (Evicting key by key from one Map made
+ * every eviction scan the Map's deleted slots, a quarter of the embedded runtime's CPU.)
+ */
+export class InMemoryIdempotencyStore implements IdempotencyStore {
+  // Each value is the expiry in epoch ms, negative while the key is in progress: no object per key.
+  private young = new Map<string, number>();
+  private old = new Map<string, number>();
+  private readonly now: () => number;
+  private readonly generation: number;
+
+  constructor(options: InMemoryIdempotencyOptions | (() => number) = {}) {
+    const o = typeof options === 'function' ? { now: options } : options;
+    this.now = o.now ?? Date.now;
+    this.generation = Math.max(1, Math.ceil((o.maxEntries ?? 100_000) / 2));
+  }
 
   begin(key: string, ttlSeconds: number): ClaimState {
     const now = this.now();
-    const entry = this.entries.get(key);
-    if (entry && entry.expires > now) return entry.state;
-    this.entries.set(key, { state: 'in-progress', expires: now + ttlSeconds * 1_000 });
-    if (++this.inserts % 10_000 === 0) this.sweep(now);
+    const value = this.young.get(key) ?? this.old.get(key);
+    if (value !== undefined && Math.abs(value) > now) return value < 0 ? 'in-progress' : 'completed';
+    if (value !== undefined) this.old.delete(key);
+    this.young.set(key, -(now + ttlSeconds * 1_000));
+    if (this.young.size >= this.generation) {
+      this.old = this.young;
+      this.young = new Map();
+    }
     return 'new';
   }
 
   complete(key: string, ttlSeconds: number): void {
-    this.entries.set(key, { state: 'completed', expires: this.now() + ttlSeconds * 1_000 });
+    const expires = this.now() + ttlSeconds * 1_000;
+    // A key found in the old generation is renewed in the young one: one write, and it lives longer.
+    this.young.set(key, expires);
   }
 
   release(key: string): void {
-    this.entries.delete(key);
+    this.young.delete(key);
+    this.old.delete(key);
   }
 
+  /** Keys held (at most `maxEntries`). */
   get size(): number {
-    return this.entries.size;
-  }
-
-  private sweep(now: number): void {
-    for (const [key, entry] of this.entries) if (entry.expires <= now) this.entries.delete(key);
+    return this.young.size + this.old.size;
   }
 }

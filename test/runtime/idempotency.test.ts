@@ -29,11 +29,15 @@ describe('InMemoryIdempotencyStore', () => {
     expect(s.begin('k', 60)).to.equal('new');
   });
 
-  it('forgets expired keys in its periodic sweep', () => {
-    const s = store();
-    for (let i = 0; i < 9_999; i++) s.begin(`a${i}`, 1);
-    now += 2_000;
-    s.begin('trigger', 60);
-    expect(s.size).to.equal(1);
+  it('forgets the oldest half past its capacity, and never holds more than it', () => {
+    const s = new InMemoryIdempotencyStore({ now: () => now, maxEntries: 100 });
+    for (let i = 0; i < 150; i++) {
+      s.begin(`k${i}`, 60);
+      s.complete(`k${i}`, 60);
+      expect(s.size).to.be.at.most(100);
+    }
+    expect(s.begin('k0', 60), 'the oldest was forgotten').to.equal('new');
+    expect(s.begin('k149', 60), 'a recent one is still known').to.equal('completed');
+    expect(s.begin('k100', 60), 'the previous generation is still known').to.equal('completed');
   });
 });
