@@ -19,7 +19,7 @@ import { decodeEnvelope } from './codec';
 import { DeadlineQueue, type DeadlineEntry } from './deadlines';
 import { Context } from './context';
 import { fitToLimit } from './envelopes';
-import type { IdempotencyStore } from './idempotency';
+import type { ClaimState, IdempotencyStore } from './idempotency';
 import { silentLogger } from './logger';
 import type { Publisher } from './publisher';
 import { EventRegistry, parseData, upcast } from './registry';
@@ -148,11 +148,19 @@ export class Pipeline {
     return this.attempt(envelope, event, delivery, started, undefined);
   }
 
-  private async processOnce(store: IdempotencyStore, envelope: Envelope, event: Envelope, delivery: Delivery, started: number): Promise<Outcome> {
+  // A synchronous store (the in-memory one) is used without awaiting: each await is microtask hops.
+  private processOnce(store: IdempotencyStore, envelope: Envelope, event: Envelope, delivery: Delivery, started: number): Promise<Outcome> {
     const key = `${this.functionName}\u0000${envelope.source}\u0000${envelope.id}`;
-    const state = await store.begin(key, this.ttl);
-    if (state === 'completed') return { kind: 'duplicate', envelope };
-    if (state === 'in-progress') return this.classify(envelope, new Error('another delivery of this event is being handled'), delivery, started, false);
+    const state = store.begin(key, this.ttl);
+    if (typeof state === 'string') return this.claimed(state, key, envelope, event, delivery, started);
+    return state.then((s) => this.claimed(s, key, envelope, event, delivery, started));
+  }
+
+  private claimed(state: ClaimState, key: string, envelope: Envelope, event: Envelope, delivery: Delivery, started: number): Promise<Outcome> {
+    if (state === 'completed') return Promise.resolve({ kind: 'duplicate', envelope });
+    if (state === 'in-progress') {
+      return Promise.resolve(this.classify(envelope, new Error('another delivery of this event is being handled'), delivery, started, false));
+    }
     return this.attempt(envelope, event, delivery, started, key);
   }
 
@@ -198,15 +206,19 @@ export class Pipeline {
 
   private afterSuccess(envelope: Envelope, ctx: Context, delivery: Delivery, started: number, key: string | undefined): Outcome | Promise<Outcome> {
     ctx.close();
-    if (!ctx.outbox.length && key === undefined) return { kind: 'ok', envelope, published: NO_PUBLISHED, durationMs: performance.now() - started };
-    return this.complete(envelope, ctx, delivery, started, key);
+    if (ctx.outbox.length) return this.complete(envelope, ctx, delivery, started, key);
+    const completed = key === undefined ? undefined : this.options.idempotency!.complete(key, this.ttl);
+    if (completed instanceof Promise) return this.complete(envelope, ctx, delivery, started, key, completed);
+    return { kind: 'ok', envelope, published: NO_PUBLISHED, durationMs: performance.now() - started };
   }
 
-  private async complete(envelope: Envelope, ctx: Context, delivery: Delivery, started: number, key: string | undefined): Promise<Outcome> {
+  /** Publishes the outbox and marks the key completed; a failure of either fails the attempt. */
+  private async complete(envelope: Envelope, ctx: Context, delivery: Delivery, started: number, key: string | undefined, completing?: Promise<void>): Promise<Outcome> {
     const store = this.options.idempotency;
     try {
       const published = ctx.outbox.length ? await this.send(ctx.outbox) : NO_PUBLISHED;
-      if (store && key !== undefined) await store.complete(key, this.ttl);
+      if (completing) await completing;
+      else if (store && key !== undefined) await store.complete(key, this.ttl);
       return { kind: 'ok', envelope, published, durationMs: performance.now() - started };
     } catch (error) {
       return this.afterFailure(envelope, ctx, error, delivery, started, key);
