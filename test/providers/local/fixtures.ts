@@ -2,7 +2,8 @@
 import { z } from 'zod';
 import { defineEvent, on, type Envelope } from '../../../contracts';
 import { newEnvelope, type Outcome } from '../../../runtime';
-import { Gate, type Consumer } from '../../../providers/local';
+import { expect } from 'chai';
+import { Gate, HttpError, type Consumer } from '../../../providers/local';
 
 /** A test event: `n` orders calls, `key` groups them, `media` becomes the `media` extension attribute. */
 export const Tick = defineEvent({
@@ -100,3 +101,14 @@ export const Uploaded = defineEvent({
   schema: z.object({ bucket: z.string(), key: z.string(), size: z.number(), contentType: z.string() }),
   extensions: { contenttype: (d) => d.contentType.toLowerCase() },
 });
+
+/** The HttpError `run` throws; fails the test when it throws none or another error. */
+export function refused(run: () => unknown): HttpError {
+  try {
+    run();
+  } catch (error) {
+    expect(error).to.be.instanceOf(HttpError);
+    return error as HttpError;
+  }
+  throw new Error('expected an HttpError');
+}

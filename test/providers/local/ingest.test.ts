@@ -3,8 +3,8 @@ import { CloudEvent, HTTP } from 'cloudevents';
 import type { IncomingHttpHeaders } from 'node:http';
 import { MAX_EVENT_BYTES } from '../../../contracts';
 import { EventRegistry } from '../../../runtime';
-import { HttpError, bodyLimit, readEvents } from '../../../providers/local';
-import { Tick, Tock } from './fixtures';
+import { bodyLimit, readEvents } from '../../../providers/local';
+import { Tick, Tock, refused } from './fixtures';
 
 const registry = new EventRegistry([Tick, Tock]);
 const STRUCTURED = 'application/cloudevents+json';
@@ -12,16 +12,6 @@ const BATCH = 'application/cloudevents-batch+json';
 
 function read(mediaType: string, body: unknown, headers: IncomingHttpHeaders = {}) {
   return readEvents(mediaType, headers, Buffer.from(typeof body === 'string' ? body : JSON.stringify(body)), registry);
-}
-
-function refused(run: () => unknown): HttpError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).to.be.instanceOf(HttpError);
-    return error as HttpError;
-  }
-  throw new Error('expected an HttpError');
 }
 
 describe('local ingest (POST /events)', () => {

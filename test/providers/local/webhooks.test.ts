@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { hmacSha256, type WebhookSpec } from '../../../contracts';
 import { signatureHeaders } from '../../../runtime';
-import { HttpError, readWebhook } from '../../../providers/local';
-import { Tock } from './fixtures';
+import { readWebhook } from '../../../providers/local';
+import { Tock, refused } from './fixtures';
 
 const spec: WebhookSpec = {
   kind: 'webhook', name: 'w', path: '/webhooks/w', method: 'POST', verify: hmacSha256('W_SECRET'), emits: 'Tock.v1', to: { kind: 'bus', name: 'b' },
@@ -11,16 +11,6 @@ const options = { env: { W_SECRET: 's3cret' }, definition: () => Tock };
 
 function request(body: string, headers: Record<string, string>, method = 'POST') {
   return { method, body: Buffer.from(body), headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v])) };
-}
-
-function refused(run: () => unknown): HttpError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).to.be.instanceOf(HttpError);
-    return error as HttpError;
-  }
-  throw new Error('expected an HttpError');
 }
 
 describe('local webhooks', () => {
