@@ -11,7 +11,8 @@ export const ACTIONS = {
   /** Write to the function's own log group (created explicitly, so no logs:CreateLogGroup). */
   logs: ['logs:CreateLogStream', 'logs:PutLogEvents'],
   /** What a Lambda event source mapping needs on an SQS queue. @see https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html */
-  sqsConsume: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
+  // ChangeMessageVisibility: a failed record is made visible again after the retry backoff.
+  sqsConsume: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ChangeMessageVisibility'],
   /** Dead-lettering (runtime, Lambda destinations, stream failure destinations). */
   sqsSend: ['sqs:SendMessage'],
   /** What a Lambda event source mapping needs on a Kinesis stream (shared-throughput consumer). @see https://docs.aws.amazon.com/lambda/latest/dg/services-kinesis-create.html */

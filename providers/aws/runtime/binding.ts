@@ -18,6 +18,8 @@ export interface InboundRecord {
   readonly orderKey?: string;
   /** The queue or stream ARN the record came from (selects its dead-letter queue). */
   readonly sourceArn?: string;
+  /** SQS: the receipt handle, to delay the record's redelivery by the backoff. */
+  readonly receiptHandle?: string;
   /** The native body as received, forwarded as it is to a dead-letter queue. */
   readonly rawBody: string;
 }

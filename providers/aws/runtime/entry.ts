@@ -25,6 +25,7 @@ import { DynamoDbIdempotencyStore } from './idempotency';
 import { kinesis } from './kinesis';
 import { publisherFor, type AwsClients } from './publisher';
 import { sqs } from './sqs';
+import { queueUrlOf, visibilityChanger, type VisibilityChanger } from './visibility';
 
 /** What a test or `herald invoke` may inject; everything else comes from the config. */
 export interface LambdaHandlerDeps {
@@ -37,6 +38,8 @@ export interface LambdaHandlerDeps {
   readonly idempotency?: IdempotencyStore;
   readonly claimCheck?: ClaimCheckStore;
   readonly deadLetter?: DeadLetterSender;
+  /** @default SQS ChangeMessageVisibility */
+  readonly visibility?: VisibilityChanger;
   /** @default JSON lines on stderr (CloudWatch Logs) */
   readonly logger?: Logger;
   /** Records (or order keys) in flight at once. @default 10 */
@@ -54,6 +57,7 @@ interface State {
   readonly pipeline: Pipeline;
   readonly logger: Logger;
   readonly deadLetter: DeadLetterSender;
+  readonly visibility: VisibilityChanger;
 }
 
 /** The Lambda handler running `definition` as configured by the deploy side. */
@@ -78,7 +82,11 @@ export function createLambdaHandler(definition: HandlerDefinition, deps: LambdaH
         : {}),
       ...(deps.claimCheck ? { claimCheck: deps.claimCheck } : config.claimCheckBucket ? { claimCheck: new S3ClaimCheckStore(config.claimCheckBucket) } : {}),
     });
-    return { config, pipeline, logger, deadLetter: deps.deadLetter ?? deadLetterSender(deps.clients?.sqs) };
+    return {
+      config, pipeline, logger,
+      deadLetter: deps.deadLetter ?? deadLetterSender(deps.clients?.sqs),
+      visibility: deps.visibility ?? visibilityChanger(deps.clients?.sqs),
+    };
   };
 
   return async (event) => {
@@ -94,13 +102,32 @@ export function createLambdaHandler(definition: HandlerDefinition, deps: LambdaH
   };
 }
 
+/**
+ * Sets an SQS record's visibility to the retry backoff, so it comes back after that delay rather than
+ * after the whole visibility timeout. The seconds set, or undefined when not SQS or when SQS refused (the
+ * record then comes back after the visibility timeout, which is still correct, only slower).
+ */
+async function delayRedelivery(state: State, record: InboundRecord, delayMs: number): Promise<number | undefined> {
+  const queueUrl = record.receiptHandle && record.sourceArn ? queueUrlOf(record.sourceArn) : undefined;
+  if (!queueUrl) return undefined;
+  const seconds = Math.ceil(delayMs / 1000);
+  try {
+    await state.visibility(queueUrl, record.receiptHandle!, seconds);
+    return seconds;
+  } catch (error) {
+    state.logger.warn('could not set the retry backoff; the record returns after the visibility timeout', { itemId: record.itemId, error: (error as Error).message });
+    return undefined;
+  }
+}
+
 /** One record through the pipeline: undefined when handled (or dead-lettered), else why it failed. */
 async function handleRecord(state: State, record: InboundRecord): Promise<string | undefined> {
   const outcome = await state.pipeline.process(record.payload, { attempt: record.attempt });
   if (outcome.kind === 'ok' || outcome.kind === 'filtered' || outcome.kind === 'duplicate') return undefined;
   const fields = { itemId: record.itemId, eventId: outcome.envelope?.id, type: outcome.envelope?.type, reason: outcome.reason };
   if (outcome.kind === 'retry') {
-    state.logger.warn('record failed; it will be redelivered', { ...fields, attempt: record.attempt });
+    const delaySeconds = await delayRedelivery(state, record, outcome.delayMs);
+    state.logger.warn('record failed; it will be redelivered', { ...fields, attempt: record.attempt, ...(delaySeconds !== undefined ? { delaySeconds } : {}) });
     return outcome.reason;
   }
   const queueUrl = record.sourceArn ? state.config.deadLetterQueues[record.sourceArn] : undefined;

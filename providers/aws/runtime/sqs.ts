@@ -21,6 +21,7 @@ export const sqs: RecordBinding<SQSEvent, SQSBatchResponse> = {
     // FIFO queues: order per message group.
     ...(r.attributes?.MessageGroupId ? { orderKey: r.attributes.MessageGroupId } : {}),
     sourceArn: r.eventSourceARN,
+    receiptHandle: r.receiptHandle,
     rawBody: r.body,
   })),
   encode: (envelopes) => ({

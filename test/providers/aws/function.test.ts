@@ -90,7 +90,7 @@ describe('aws function', () => {
     const arn = (type: string, name: string) => findResource(type, name).outputs.arn;
     expect(statements('charge')).to.deep.equal([
       { Sid: 'Logs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: [`${arn('aws:cloudwatch/logGroup:LogGroup', 'charge-logs')}:*`] },
-      { Sid: 'ReadQueues', Effect: 'Allow', Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'], Resource: [arn('aws:sqs/queue:Queue', 'payments')] },
+      { Sid: 'ReadQueues', Effect: 'Allow', Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ChangeMessageVisibility'], Resource: [arn('aws:sqs/queue:Queue', 'payments')] },
       { Sid: 'DeadLetter', Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [arn('aws:sqs/queue:Queue', 'payments-dlq')] },
       {
         Sid: 'PutEvents', Effect: 'Allow', Action: ['events:PutEvents'], Resource: [arn('aws:cloudwatch/eventBus:EventBus', 'shop')],

@@ -83,6 +83,33 @@ describe('providers/aws/runtime/entry', () => {
     expect(logger.lines.some((l) => l.level === 'error' && /could not dead-letter/.test(l.message))).to.equal(true);
   });
 
+  it('delays a failed SQS record\'s redelivery by the retry backoff, through its visibility', async () => {
+    const calls: unknown[][] = [];
+    const logger = recordingLogger();
+    const handle = createLambdaHandler(chargePayment, {
+      config, publisher: new RecordingPublisher(), logger, visibility: async (...args) => { calls.push(args); },
+    });
+    const failing = sqsRecord(JSON.stringify(order('o-9', { customerEmail: 'x@fail.example' })), { messageId: 'm-9' });
+    const response = await handle(sqsEvent(failing));
+    expect(response).to.deep.equal({ batchItemFailures: [{ itemIdentifier: 'm-9' }] });
+    expect(calls).to.have.length(1);
+    const [url, receipt, seconds] = calls[0] as [string, string, number];
+    expect(url).to.equal('https://sqs.us-east-2.amazonaws.com/123456789012/my-queue');
+    expect(receipt).to.equal(failing.receiptHandle);
+    expect(seconds).to.be.within(0, 1); // attempt 1: full jitter below the 1 s base
+    expect(logger.lines.find((l) => l.message.startsWith('record failed'))!.fields).to.include({ delaySeconds: seconds });
+  });
+
+  it('still reports the record failed when SQS refuses the visibility change', async () => {
+    const logger = recordingLogger();
+    const handle = createLambdaHandler(chargePayment, {
+      config, publisher: new RecordingPublisher(), logger, visibility: async () => { throw new Error('AccessDenied'); },
+    });
+    const response = await handle(sqsEvent(sqsRecord(JSON.stringify(order('o-8', { customerEmail: 'x@fail.example' })), { messageId: 'm-8' })));
+    expect(response).to.deep.equal({ batchItemFailures: [{ itemIdentifier: 'm-8' }] });
+    expect(logger.lines.some((l) => l.message.startsWith('could not set the retry backoff') && l.fields?.error === 'AccessDenied')).to.equal(true);
+  });
+
   it('fails every later message of a FIFO group after a failure, and not the other groups', async () => {
     const seen: string[] = [];
     const definition = on(OrderPlaced, async (event) => {
