@@ -166,7 +166,8 @@ export class AwsSubscription extends pulumi.ComponentResource {
     }
     this.deliveries = Object.fromEntries(deliveryKeys(spec).map(({ key, service }) => [key, { service, sourceArn: sourceArn! }]));
     this.queuePolicies = args.policies.map((p) => queuePolicy(`${name}-${p.key.replace(/[^a-z0-9-]/g, '-')}`, p.queue, [...p.earlier, this.deliveries[p.key]!], this));
-    if (args.mapping) this.mapping = eventSourceMapping(name, args.mapping, fn, args.tags, this);
+    const concurrency = args.topology.functions.find((f) => f.name === spec.function)?.concurrency;
+    if (args.mapping) this.mapping = eventSourceMapping(name, args.mapping, fn, concurrency, args.tags, this);
     this.outputs = {
       ...(this.rule ? { rule: this.rule.arn } : {}),
       ...(this.topicSubscription ? { subscription: this.topicSubscription.arn } : {}),
@@ -177,7 +178,13 @@ export class AwsSubscription extends pulumi.ComponentResource {
 }
 
 /** The event source mapping from a queue or stream to the function, created after the role allows it. */
-function eventSourceMapping(name: string, m: Mapping, fn: AwsFunction, tags: Tags, parent: pulumi.Resource): lambda.EventSourceMapping {
+/**
+ * The mapping from a queue or stream to the function. A function's concurrency limit also caps its SQS
+ * pollers (`maximumConcurrency`, at least 2): limiting by reserved concurrency alone makes Lambda throttle
+ * the pollers' batches, which return to the queue and count as receives, dead-lettering healthy messages.
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html#events-sqs-max-concurrency
+ */
+function eventSourceMapping(name: string, m: Mapping, fn: AwsFunction, concurrency: number | undefined, tags: Tags, parent: pulumi.Resource): lambda.EventSourceMapping {
   const common = {
     functionName: fn.function.arn,
     // Failed records are named in the answer; the rest of the batch is done.
@@ -190,6 +197,7 @@ function eventSourceMapping(name: string, m: Mapping, fn: AwsFunction, tags: Tag
       eventSourceArn: m.queue.queue.arn,
       batchSize: m.batchSize,
       ...(m.fifo ? {} : { maximumBatchingWindowInSeconds: m.windowSeconds }),
+      ...(concurrency !== undefined ? { scalingConfig: { maximumConcurrency: Math.max(2, concurrency) } } : {}),
     }, { parent, dependsOn: [fn.policy] });
   }
   const s = m.spec;

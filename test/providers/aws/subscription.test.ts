@@ -95,6 +95,17 @@ describe('aws subscription', () => {
     });
   });
 
+  it('caps a limited function\'s SQS pollers at its concurrency (at least 2), and leaves others uncapped', async () => {
+    const t = topology('c').event(OrderPlacedV1, OrderPlaced);
+    const bus = t.bus('shop');
+    t.fn('one', { handler: 'functions/charge-payment.ts', timeout: '10s', concurrency: 1 }).subscribe(bus, { events: [OrderPlaced], via: t.queue('q1') });
+    t.fn('five', { handler: 'functions/charge-payment.ts', timeout: '10s', concurrency: 5 }).subscribe(bus, { events: [OrderPlaced], via: t.queue('q5') });
+    t.fn('free', { handler: 'functions/charge-payment.ts', timeout: '10s' }).subscribe(bus, { events: [OrderPlaced], via: t.queue('qf') });
+    await realizeOnAws(t.build());
+    const caps = Object.fromEntries(resourcesOf('aws:lambda/eventSourceMapping:EventSourceMapping').map((m) => [m.name, m.inputs.scalingConfig]));
+    expect(caps).to.deep.equal({ 'one-shop-mapping': { maximumConcurrency: 2 }, 'five-shop-mapping': { maximumConcurrency: 5 }, 'free-shop-mapping': undefined });
+  });
+
   it('gives an ordered queue target a message group and says why', async () => {
     const t = topology('o');
     const bus = t.bus('shop');
