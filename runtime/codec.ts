@@ -35,6 +35,8 @@ export function decodeEnvelope(input: string | Uint8Array | object): Envelope {
 /** RFC 3339 date-time (a regular expression is a fraction of Date.parse's cost on the hot path). */
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
 
+const REQUIRED = ['id', 'source', 'type'] as const;
+
 /** Checks the CloudEvents required attributes of a parsed value. @throws EnvelopeDecodeError */
 export function checkEnvelope(value: unknown): Envelope {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
@@ -42,7 +44,7 @@ export function checkEnvelope(value: unknown): Envelope {
   }
   const e = value as Record<string, unknown>;
   if (e.specversion !== '1.0') throw new EnvelopeDecodeError(`unsupported specversion ${JSON.stringify(e.specversion)}; expected "1.0"`);
-  for (const attribute of ['id', 'source', 'type'] as const) {
+  for (const attribute of REQUIRED) {
     if (typeof e[attribute] !== 'string' || e[attribute] === '') throw new EnvelopeDecodeError(`attribute "${attribute}" must be a non-empty string`);
   }
   if (e.datacontenttype !== undefined && e.datacontenttype !== 'application/json') {

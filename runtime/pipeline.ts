@@ -67,11 +67,16 @@ export interface PipelineOptions {
 
 const NO_PUBLISHED: readonly Envelope[] = Object.freeze([]);
 
+/** How a handler reads one wire type. */
+interface Reader {
+  readonly own: EventDefinition<any>;
+  readonly upcastTo: EventDefinition<any> | undefined;
+}
+
 export class Pipeline {
   readonly functionName: string;
   private readonly byTypeName = new Map<string, EventDefinition<any>>();
-  /** Wire types the handler reads without upcasting. */
-  private readonly readsAsIs = new Set<string>();
+  private readonly readers = new Map<string, Reader>();
   private readonly timeoutMs: number;
   private readonly maxAttempts: number;
   private readonly ttl: number;
@@ -80,10 +85,7 @@ export class Pipeline {
 
   constructor(private readonly options: PipelineOptions) {
     this.functionName = options.functionName;
-    for (const d of options.handler.events) {
-      this.byTypeName.set(d.type, d);
-      this.readsAsIs.add(d.wireType);
-    }
+    for (const d of options.handler.events) this.byTypeName.set(d.type, d);
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.maxAttempts = options.maxAttempts ?? 10;
     this.ttl = options.idempotencyTtlSeconds ?? 86_400;
@@ -129,17 +131,19 @@ export class Pipeline {
         if (!clauseMatches(clause, attribute(envelope, clause.field))) return Promise.resolve({ kind: 'filtered', envelope });
       }
     }
+    let reader: Reader;
     let data: unknown;
     try {
-      data = this.readAs(envelope);
+      reader = this.readerFor(envelope.type);
+      data = parseData(reader.own, envelope.data);
+      if (reader.upcastTo) data = upcast(data, reader.own, reader.upcastTo);
     } catch (error) {
       return Promise.resolve(this.deadLetter(envelope, error, started));
     }
     // An envelope this pipeline parsed is its own to update; a caller's object is copied, never mutated.
     // An upcast event is shown to the handler as the version it reads: its type names its data.
     let event = envelope;
-    const wanted = this.readsAsIs.has(envelope.type) ? undefined : this.byTypeName.get(typeName(envelope.type));
-    if (wanted) event = { ...envelope, type: wanted.wireType, data };
+    if (reader.upcastTo) event = { ...envelope, type: reader.upcastTo.wireType, data };
     else if (data !== envelope.data) {
       if (owned) (envelope as { data: unknown }).data = data;
       else event = { ...envelope, data };
@@ -232,16 +236,22 @@ export class Pipeline {
     return Promise.resolve(store.release(key)).then(() => this.classify(envelope, error, delivery, started, true));
   }
 
-  /** The data as the handler reads it: validated against its own version, then upcast. */
-  private readAs(envelope: Envelope): unknown {
-    const own = this.options.registry.get(envelope.type);
+  /**
+   * How this handler reads a wire type: its own definition (to validate against) and the version to upcast
+   * to, if any. Worked out once per wire type; a type it cannot read throws (the event is dead-lettered).
+   */
+  private readerFor(wireType: string): Reader {
+    const known = this.readers.get(wireType);
+    if (known) return known;
+    const own = this.options.registry.get(wireType);
     const wanted = this.byTypeName.get(own.type);
-    if (!wanted) throw new UnknownEventTypeError(envelope.type, { cause: new Error(`${this.functionName} reads no ${own.type}`) });
+    if (!wanted) throw new UnknownEventTypeError(wireType, { cause: new Error(`${this.functionName} reads no ${own.type}`) });
     if (wanted.version < own.version) {
       throw new SchemaValidationError(own.wireType, [`${this.functionName} reads ${wanted.wireType} and cannot read the newer ${own.wireType}`]);
     }
-    const data = parseData(own, envelope.data);
-    return wanted === own ? data : upcast(data, own, wanted);
+    const reader: Reader = { own, upcastTo: wanted === own ? undefined : wanted };
+    this.readers.set(wireType, reader);
+    return reader;
   }
 
   private async send(outbox: Envelope[]): Promise<readonly Envelope[]> {
@@ -290,12 +300,6 @@ export function describe(error: unknown): string {
 export function isBadInput(error: unknown): boolean {
   return error instanceof EnvelopeDecodeError || error instanceof SchemaValidationError
     || error instanceof UnknownEventTypeError || error instanceof OversizeEventError;
-}
-
-/** `OrderPlaced` of `OrderPlaced.v2`. */
-function typeName(wireType: string): string {
-  const dot = wireType.lastIndexOf('.v');
-  return dot < 0 ? wireType : wireType.slice(0, dot);
 }
 
 function attribute(envelope: Envelope, field: string): string | undefined {
