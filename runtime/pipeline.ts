@@ -19,7 +19,7 @@ import { decodeEnvelope } from './codec';
 import { DeadlineQueue, type DeadlineEntry } from './deadlines';
 import { Context } from './context';
 import { fitToLimit } from './envelopes';
-import type { ClaimState, IdempotencyStore } from './idempotency';
+import type { ClaimState, IdempotencyKey, IdempotencyStore } from './idempotency';
 import { silentLogger } from './logger';
 import type { Publisher } from './publisher';
 import { EventRegistry, parseData, upcast } from './registry';
@@ -154,13 +154,13 @@ export class Pipeline {
 
   // A synchronous store (the in-memory one) is used without awaiting: each await is microtask hops.
   private processOnce(store: IdempotencyStore, envelope: Envelope, event: Envelope, delivery: Delivery, started: number): Promise<Outcome> {
-    const key = `${this.functionName}\u0000${envelope.source}\u0000${envelope.id}`;
+    const key: IdempotencyKey = { scope: this.functionName, source: envelope.source, id: envelope.id };
     const state = store.begin(key, this.ttl);
     if (typeof state === 'string') return this.claimed(state, key, envelope, event, delivery, started);
     return state.then((s) => this.claimed(s, key, envelope, event, delivery, started));
   }
 
-  private claimed(state: ClaimState, key: string, envelope: Envelope, event: Envelope, delivery: Delivery, started: number): Promise<Outcome> {
+  private claimed(state: ClaimState, key: IdempotencyKey, envelope: Envelope, event: Envelope, delivery: Delivery, started: number): Promise<Outcome> {
     if (state === 'completed') return Promise.resolve({ kind: 'duplicate', envelope });
     if (state === 'in-progress') {
       return Promise.resolve(this.classify(envelope, new Error('another delivery of this event is being handled'), delivery, started, false));
@@ -169,7 +169,7 @@ export class Pipeline {
   }
 
   /** One invocation: its outcome once the handler settles or its deadline passes, whichever comes first. */
-  private attempt(envelope: Envelope, event: Envelope, delivery: Delivery, started: number, key: string | undefined): Promise<Outcome> {
+  private attempt(envelope: Envelope, event: Envelope, delivery: Delivery, started: number, key: IdempotencyKey | undefined): Promise<Outcome> {
     const ctx = new Context(this.settings, envelope, delivery.attempt, Date.now());
     return new Promise<Outcome>((resolve) => {
       let done = false;
@@ -208,7 +208,7 @@ export class Pipeline {
     }
   }
 
-  private afterSuccess(envelope: Envelope, ctx: Context, delivery: Delivery, started: number, key: string | undefined): Outcome | Promise<Outcome> {
+  private afterSuccess(envelope: Envelope, ctx: Context, delivery: Delivery, started: number, key: IdempotencyKey | undefined): Outcome | Promise<Outcome> {
     ctx.close();
     if (ctx.outbox.length) return this.complete(envelope, ctx, delivery, started, key);
     const completed = key === undefined ? undefined : this.options.idempotency!.complete(key, this.ttl);
@@ -217,7 +217,7 @@ export class Pipeline {
   }
 
   /** Publishes the outbox and marks the key completed; a failure of either fails the attempt. */
-  private async complete(envelope: Envelope, ctx: Context, delivery: Delivery, started: number, key: string | undefined, completing?: Promise<void>): Promise<Outcome> {
+  private async complete(envelope: Envelope, ctx: Context, delivery: Delivery, started: number, key: IdempotencyKey | undefined, completing?: Promise<void>): Promise<Outcome> {
     const store = this.options.idempotency;
     try {
       const published = ctx.outbox.length ? await this.send(ctx.outbox) : NO_PUBLISHED;
@@ -229,7 +229,7 @@ export class Pipeline {
     }
   }
 
-  private afterFailure(envelope: Envelope, ctx: Context, error: unknown, delivery: Delivery, started: number, key: string | undefined): Outcome | Promise<Outcome> {
+  private afterFailure(envelope: Envelope, ctx: Context, error: unknown, delivery: Delivery, started: number, key: IdempotencyKey | undefined): Outcome | Promise<Outcome> {
     ctx.close(error as Error);
     const store = this.options.idempotency;
     if (!store || key === undefined) return this.classify(envelope, error, delivery, started, true);

@@ -7,7 +7,7 @@
  * @see https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/TTL.html
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { ClaimState, IdempotencyStore } from '../../../runtime/idempotency';
+import { idempotencyKeyString, type ClaimState, type IdempotencyKey, type IdempotencyStore } from '../../../runtime/idempotency';
 import { memo, type Lazy } from './send';
 import { sdk } from './sdk';
 
@@ -32,14 +32,14 @@ export class DynamoDbIdempotencyStore implements IdempotencyStore {
     this.now = options.now ?? Date.now;
   }
 
-  async begin(key: string, ttlSeconds: number): Promise<ClaimState> {
+  async begin(key: IdempotencyKey, ttlSeconds: number): Promise<ClaimState> {
     const { PutItemCommand, ConditionalCheckFailedException } = sdk.dynamodb();
     const nowSeconds = Math.floor(this.now() / 1000);
     const hold = Math.min(ttlSeconds, this.options.inProgressSeconds ?? 900);
     try {
       await (await this.client()).send(new PutItemCommand({
         TableName: this.options.table,
-        Item: { id: { S: key }, state: { S: 'in-progress' }, expiresAt: { N: String(nowSeconds + hold) } },
+        Item: { id: { S: idempotencyKeyString(key) }, state: { S: 'in-progress' }, expiresAt: { N: String(nowSeconds + hold) } },
         ConditionExpression: 'attribute_not_exists(id) OR expiresAt <= :now',
         ExpressionAttributeValues: { ':now': { N: String(nowSeconds) } },
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
@@ -51,16 +51,16 @@ export class DynamoDbIdempotencyStore implements IdempotencyStore {
     }
   }
 
-  async complete(key: string, ttlSeconds: number): Promise<void> {
+  async complete(key: IdempotencyKey, ttlSeconds: number): Promise<void> {
     const { PutItemCommand } = sdk.dynamodb();
     await (await this.client()).send(new PutItemCommand({
       TableName: this.options.table,
-      Item: { id: { S: key }, state: { S: 'completed' }, expiresAt: { N: String(Math.floor(this.now() / 1000) + ttlSeconds) } },
+      Item: { id: { S: idempotencyKeyString(key) }, state: { S: 'completed' }, expiresAt: { N: String(Math.floor(this.now() / 1000) + ttlSeconds) } },
     }));
   }
 
-  async release(key: string): Promise<void> {
+  async release(key: IdempotencyKey): Promise<void> {
     const { DeleteItemCommand } = sdk.dynamodb();
-    await (await this.client()).send(new DeleteItemCommand({ TableName: this.options.table, Key: { id: { S: key } } }));
+    await (await this.client()).send(new DeleteItemCommand({ TableName: this.options.table, Key: { id: { S: idempotencyKeyString(key) } } }));
   }
 }
