@@ -2,7 +2,7 @@
 import * as path from 'node:path';
 import {
   DEFAULTS, DIRECT_MAX_ATTEMPTS, isHandlerDefinition, toMillis, type FunctionSpec, type HandlerDefinition,
-  type SubscriptionSpec, type Topology, toClauses,
+  type SubscriptionSpec, type Topology,
 } from '../contracts';
 import { EventRegistry } from './registry';
 import { Pipeline, type PipelineOptions } from './pipeline';
@@ -58,11 +58,6 @@ export function pipelineFor(t: Topology, sub: SubscriptionSpec, deps: PipelineDe
     timeoutMs: toMillis(fn.timeout),
     allowedPublishes: fn.publishes?.events ?? [],
   });
-}
-
-/** Every clause of a subscription's filter, for transports that filter nothing natively. */
-export function allClauses(sub: SubscriptionSpec) {
-  return sub.where ? toClauses(sub.where) : [];
 }
 
 /** Wire types a subscription receives: each listed event and every older version it can upcast. */

@@ -13,3 +13,4 @@ export * from './registry';
 export * from './signature';
 export * from './functions';
 export * from './deadlines';
+export * from './webhook';

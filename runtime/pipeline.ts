@@ -6,9 +6,9 @@
  * It never throws for a bad event: every input ends as an Outcome the adapter maps to its transport.
  */
 // Hot path: import from the defining modules, not the barrel (its re-exports are getters on every access).
-import type { Envelope } from '../contracts/envelope';
+import { attributeOf, type Envelope } from '../contracts/envelope';
 import {
-  EnvelopeDecodeError, HandlerTimeoutError, NonRetryableError, OversizeEventError, SchemaValidationError, UnknownEventTypeError,
+  EnvelopeDecodeError, HandlerTimeoutError, NonRetryableError, SchemaValidationError, UnknownEventTypeError,
 } from '../contracts/errors';
 import type { EventDefinition } from '../contracts/events';
 import { clauseMatches, type Clause } from '../contracts/filter';
@@ -128,7 +128,7 @@ export class Pipeline {
     const { residual } = this.options;
     if (residual) {
       for (const clause of residual) {
-        if (!clauseMatches(clause, attribute(envelope, clause.field))) return Promise.resolve({ kind: 'filtered', envelope });
+        if (!clauseMatches(clause, attributeOf(envelope, clause.field))) return Promise.resolve({ kind: 'filtered', envelope });
       }
     }
     let reader: Reader;
@@ -294,17 +294,6 @@ export class Pipeline {
 export function describe(error: unknown): string {
   if (error instanceof Error) return `${error.name}: ${error.message}`;
   return String(error);
-}
-
-/** Whether an error means the input itself is bad (as opposed to a failing handler). */
-export function isBadInput(error: unknown): boolean {
-  return error instanceof EnvelopeDecodeError || error instanceof SchemaValidationError
-    || error instanceof UnknownEventTypeError || error instanceof OversizeEventError;
-}
-
-function attribute(envelope: Envelope, field: string): string | undefined {
-  const value = envelope[field];
-  return typeof value === 'string' ? value : undefined;
 }
 
 /** Whatever of the envelope could be read, so a dead letter keeps the id and type when it can. */

@@ -84,7 +84,8 @@ function parseTimestamped(header: string): { t: number; v1: string[] } | undefin
   return { t, v1 };
 }
 
-function headerValue(headers: VerifyInput['headers'], name: string): string | undefined {
+/** A header's first value, whatever the case of its name. */
+export function headerValue(headers: VerifyInput['headers'], name: string): string | undefined {
   for (const [key, value] of Object.entries(headers)) {
     if (key.toLowerCase() === name) return Array.isArray(value) ? value[0] : (value as string | undefined);
   }

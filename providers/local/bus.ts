@@ -5,7 +5,7 @@
  * matched but whose filter did not is reported, which is what makes `/traces` show why a function was
  * not reached.
  */
-import { matchesClauses, type Clause, type Envelope } from '../../contracts';
+import { attributeOf, matchesClauses, type Clause, type Envelope } from '../../contracts';
 import type { Inlet } from './queue';
 
 /** One subscription's way out of a router. */
@@ -42,7 +42,7 @@ export class Router {
     if (!routes) return 0;
     let sent = 0;
     for (const route of routes) {
-      if (route.clauses.length === 0 || matchesClauses(route.clauses, (field) => attribute(envelope, field))) {
+      if (route.clauses.length === 0 || matchesClauses(route.clauses, (field) => attributeOf(envelope, field))) {
         route.inlet.send(envelope);
         sent++;
       } else {
@@ -56,9 +56,4 @@ export class Router {
   routes(): ReadonlyMap<string, readonly Route[]> {
     return this.byType;
   }
-}
-
-function attribute(envelope: Envelope, field: string): string | undefined {
-  const value = envelope[field];
-  return typeof value === 'string' ? value : undefined;
 }

@@ -5,8 +5,8 @@
  * schema (400 when it does not fit).
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import { MAX_EVENT_BYTES, SchemaValidationError, type Envelope, type EventDefinition, type WebhookSpec } from '../../contracts';
-import { newEnvelope, verifySignature } from '../../runtime';
+import { MAX_EVENT_BYTES, type Envelope, type EventDefinition, type WebhookSpec } from '../../contracts';
+import { webhookEvent } from '../../runtime';
 import { HttpError } from './http';
 
 /** Webhook bodies are event data, so they are held to the event size limit. */
@@ -32,29 +32,15 @@ export interface WebhookOptions {
  */
 export function readWebhook(spec: WebhookSpec, request: WebhookRequest, options: WebhookOptions): Envelope {
   if (request.method !== spec.method) throw new HttpError(405, `${spec.path} takes ${spec.method}, not ${request.method}`);
-  const verdict = verifySignature(spec.verify.scheme, {
-    headers: request.headers,
-    body: request.body,
-    secret: options.env[spec.verify.secretEnv] ?? '',
+  const verdict = webhookEvent({
+    name: spec.name, verify: spec.verify, definition: options.definition(spec.emits),
+    headers: request.headers, body: request.body, secret: options.env[spec.verify.secretEnv],
     ...(options.now ? { now: options.now() } : {}),
   });
   if (!verdict.ok) {
-    const hint = options.env[spec.verify.secretEnv] ? '' : ` (set ${spec.verify.secretEnv})`;
-    throw new HttpError(401, `${verdict.reason}${hint}`);
+    // The dev server names the missing variable; a deployed endpoint does not tell strangers its configuration.
+    const hint = verdict.status === 401 && !options.env[spec.verify.secretEnv] ? ` (set ${spec.verify.secretEnv})` : '';
+    throw new HttpError(verdict.status, `${verdict.error}${hint}`);
   }
-  let data: unknown;
-  try {
-    data = JSON.parse(request.body.toString('utf8'));
-  } catch (error) {
-    throw new HttpError(400, `malformed JSON: ${(error as Error).message}`);
-  }
-  const correlation = request.headers['x-correlation-id'];
-  try {
-    return newEnvelope(options.definition(spec.emits), data as never, {
-      ...(typeof correlation === 'string' && correlation ? { correlationId: correlation } : {}),
-    });
-  } catch (error) {
-    if (error instanceof SchemaValidationError) throw new HttpError(400, error.message);
-    throw error;
-  }
+  return verdict.envelope;
 }

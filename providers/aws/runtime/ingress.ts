@@ -10,14 +10,14 @@
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import {
-  OversizeEventError, SchemaValidationError, type EventDefinition, type Logger, type Topology,
+  OversizeEventError, type EventDefinition, type Logger, type Topology,
 } from '../../../contracts';
 import type { ClaimCheckStore } from '../../../runtime/claim-check';
 import { fitToLimit, newEnvelope } from '../../../runtime/envelopes';
 import { derivedEventId } from '../../../runtime/ids';
 import { createLogger } from '../../../runtime/logger';
 import type { Publisher } from '../../../runtime/publisher';
-import { verifySignature } from '../../../runtime/signature';
+import { webhookEvent } from '../../../runtime/webhook';
 import type { RecordFailure } from './binding';
 import { S3ClaimCheckStore } from './claim-check';
 import { readAwsConfig, type AwsIngressConfig } from './config';
@@ -86,26 +86,20 @@ async function webhook(state: State, event: unknown) {
   const config = state.config as Extract<AwsIngressConfig, { kind: 'webhook' }>;
   const request = http.decode(event);
   const answer = (a: HttpAnswer) => http.respond(a);
-  const verdict = verifySignature(config.verify.scheme, { headers: request.headers, body: request.body, secret: state.env[config.verify.secretEnv] ?? '' });
+  const verdict = webhookEvent({
+    name: config.name, verify: config.verify, definition: state.definition,
+    headers: request.headers, body: request.body, secret: state.env[config.verify.secretEnv],
+  });
   if (!verdict.ok) {
-    state.logger.warn('webhook refused', { webhook: config.name, requestId: request.requestId, reason: verdict.reason });
-    return answer({ status: 401, body: { error: verdict.reason } });
+    state.logger.warn('webhook refused', { webhook: config.name, requestId: request.requestId, status: verdict.status, reason: verdict.error });
+    return answer({ status: verdict.status, body: { error: verdict.error } });
   }
-  let data: unknown;
   try {
-    data = JSON.parse(request.body.toString('utf8'));
-  } catch (error) {
-    return answer({ status: 400, body: { error: `the body is not JSON: ${(error as Error).message}` } });
-  }
-  // The sender's delivery id, when it gives one, makes a redelivered request publish the same event id.
-  const delivery = request.headers['idempotency-key'] ?? request.headers['x-github-delivery'];
-  try {
-    const envelope = await fitToLimit(newEnvelope(state.definition, data, delivery ? { id: derivedEventId(delivery, `webhook:${config.name}`, 0) } : {}), state.claimCheck);
+    const envelope = await fitToLimit(verdict.envelope, state.claimCheck);
     await state.publisher.publish([envelope]);
     state.logger.info('webhook accepted', { webhook: config.name, requestId: request.requestId, eventId: envelope.id });
     return answer({ status: 202, body: { id: envelope.id } });
   } catch (error) {
-    if (error instanceof SchemaValidationError) return answer({ status: 400, body: { error: error.message } });
     if (error instanceof OversizeEventError) return answer({ status: 413, body: { error: error.message } });
     state.logger.error('webhook not published', { webhook: config.name, requestId: request.requestId, error: (error as Error).message });
     // A 5xx makes the sender retry later.
