@@ -16,8 +16,9 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { appRoot, shop } from '../app/topology';
-import { toMillis, type EventDefinition } from '../contracts';
+import { deliveryPlan, runtimeChannels, toMillis, type EventDefinition } from '../contracts';
 import { BUNDLE_OPTIONS, bundleHandler } from '../providers/aws/bundle';
+import { AWS_DELIVERY } from '../providers/aws/filter';
 import { sqs } from '../providers/aws/runtime/sqs';
 import { AWS_CONFIG_ENV, type AwsFunctionConfig } from '../providers/aws/runtime/config';
 import { newEnvelope } from '../runtime';
@@ -71,8 +72,9 @@ async function main(): Promise<void> {
     const bundle = bundleHandler(appRoot, fn);
     const heraldFile = write(fn.name, bundle.code);
     const config: AwsFunctionConfig = {
-      kind: 'function', name: fn.name, timeoutMs: toMillis(fn.timeout), maxAttempts: 5, allowedPublishes: fn.publishes?.events ?? [],
-      residual: [], ...(fn.publishes ? { publishTo: { kind: 'bus', busName: 'shop' } } : {}), deadLetterQueues: {},
+      kind: 'function', name: fn.name, timeoutMs: toMillis(fn.timeout), allowedPublishes: fn.publishes?.events ?? [],
+      channels: runtimeChannels(deliveryPlan(shop, AWS_DELIVERY).channelsOf(fn.name)),
+      ...(fn.publishes ? { publishTo: { kind: 'bus', busName: 'shop' } } : {}), sources: {}, deadLetterQueues: {},
     };
     const heraldEnv = { ...baseEnv, [AWS_CONFIG_ENV]: JSON.stringify(config) };
     const bareEnv = { ...baseEnv, BARE_FUNCTION: fn.name };

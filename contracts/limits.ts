@@ -1,5 +1,7 @@
 /**
- * Limits as data: the lowest common denominator of every target, each with the doc it comes from.
+ * Limits as data: what is truly portable, the lowest common denominator of every target, each with the
+ * doc it comes from. A limit one target imposes lives with that target (e.g. providers/aws/limits.ts) and
+ * is reported by its provider's `validate`.
  */
 
 /**
@@ -24,15 +26,6 @@ export const MAX_ATTEMPTS = 30;
 export const MAX_FUNCTION_TIMEOUT_SECONDS = 540;
 
 /**
- * SQS → Lambda: the queue's visibility timeout must be at least 6× the function timeout.
- * @see https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html
- */
-export const VISIBILITY_TIMEOUT_FACTOR = 6;
-
-/** Longest visibility timeout SQS accepts (12 h). */
-export const MAX_VISIBILITY_TIMEOUT_SECONDS = 43_200;
-
-/**
  * Resource names: lower-case kebab, short enough to leave room for stack prefixes and `-dlq`
  * suffixes under the tightest cloud limits (Lambda 64, Service Bus 50, SQS 80).
  */
@@ -50,18 +43,5 @@ export const FILTER_LIMITS = {
 /** Declared extension attribute names (CloudEvents: lower-case alphanumeric; Event Grid filterable). */
 export const EXTENSION_NAME_PATTERN = /^[a-z0-9]{1,20}$/;
 
-/** Batch sizes an SQS event source mapping accepts (FIFO: at most 10). */
-export const MAX_BATCH_SIZE = 10_000;
-export const MAX_FIFO_BATCH_SIZE = 10;
-/** Longest batching window (SQS and stream event source mappings). */
-export const MAX_BATCH_WINDOW_SECONDS = 300;
-
 /** Webhook signature tolerance: a timestamp further than this from now is rejected (replay protection). */
 export const SIGNATURE_TOLERANCE_SECONDS = 300;
-
-/**
- * Attempts of a direct (queue-less) subscription: the first invocation plus Lambda's at most 2 async
- * retries, the tightest platform. Use a queue for more.
- * @see https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html
- */
-export const DIRECT_MAX_ATTEMPTS = 3;

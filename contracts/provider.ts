@@ -4,7 +4,9 @@
  * file never imports `@pulumi/*`. `providers/realize.ts` owns the order of the calls and the lookups by
  * logical name; a provider owns only how each kind becomes cloud resources.
  */
+import type { DeliveryPlan, DeliveryTarget } from './delivery';
 import { toSeconds } from './duration';
+import type { TopologyIssue } from './errors';
 import type {
   AlarmMetric, AlarmSpec, BucketSpec, BusSpec, FunctionSpec, QueueSpec, ScheduleSpec, StreamSpec, SubscriptionSpec,
   TableSpec, Topology, TopicSpec, WebhookSpec,
@@ -21,8 +23,19 @@ export interface StoresSpec {
   readonly name: string;
 }
 
+/**
+ * What a stack needs once, before any kind: a resource group, a namespace shared by queues, enabled
+ * APIs, a service agent's grants. One per topology.
+ */
+export interface FoundationSpec {
+  readonly kind: 'foundation';
+  /** The topology's name. */
+  readonly name: string;
+}
+
 /** The spec each provider method takes, by kind. */
 export interface SpecOf {
+  readonly foundation: FoundationSpec;
   readonly stores: StoresSpec;
   readonly bus: BusSpec;
   readonly topic: TopicSpec;
@@ -64,6 +77,8 @@ export interface RealizeContext<M extends RealizedKinds = RealizedKinds> {
   readonly app: AppModule;
   /** The stack name, for tags. */
   readonly stack: string;
+  /** The delivery plan on this cloud: every channel, computed once (`contracts/delivery.ts`). */
+  readonly plan: DeliveryPlan;
   /** A resource realized earlier. @throws Error naming it when it is not realized (yet): an ordering bug. */
   get<K extends ProviderKind>(kind: K, name: string): M[K];
   /** A resource realized earlier, or undefined. */
@@ -75,27 +90,38 @@ export interface RealizeContext<M extends RealizedKinds = RealizedKinds> {
  * `alarm.<metric>.<target kind>` for alarms. Providers list the ones they cannot honour.
  */
 export type FeatureKey =
-  | Exclude<ProviderKind, 'stores'>
+  | Exclude<ProviderKind, 'stores' | 'foundation'>
   | 'queue.orderBy' | 'queue.batch.window' | 'stream.batch.window' | 'fn.concurrency' | 'fn.publishes.topic'
   | 'subscription.where' | 'subscription.via.queue' | 'subscription.via.stream' | 'subscription.from.topic'
-  | 'subscription.from.stream' | 'subscription.from.topic.via.orderedQueue'
+  | 'subscription.from.stream' | 'subscription.from.topic.via.orderedQueue' | 'subscription.from.bus.via.orderedQueue'
   | 'webhook.method.PUT' | 'bucket.onUpload' | 'table.onChange' | 'table.sortKey'
   | `alarm.${AlarmMetric}.${'queue' | 'stream' | 'fn'}`;
 
 /** One use of a feature, naming the topology field that uses it. */
 export interface FeatureUse {
   readonly key: FeatureKey;
-  readonly kind: Exclude<ProviderKind, 'stores'>;
+  readonly kind: Exclude<ProviderKind, 'stores' | 'foundation'>;
   /** The option as the user wrote it, e.g. `orderBy` or `metric=deadLetters on fn`. */
   readonly option: string;
   /** The offending field, e.g. `queues[payments].orderBy`. */
   readonly field: string;
 }
 
-/** What a cloud can realize. */
+/**
+ * What a cloud can realize: together, its portability report. A feature missing from both maps is
+ * honoured as the contract defines it.
+ */
 export interface Capabilities {
-  /** Features the cloud cannot honour, each with the reason shown to the user. */
+  /** Features the cloud cannot honour, each with the reason shown to the user: refused at deploy. */
   readonly unsupported: Readonly<Partial<Record<FeatureKey, string>>>;
+  /** Features the cloud can only approximate, each with what is lost: deployed with that warning. */
+  readonly degraded: Readonly<Partial<Record<FeatureKey, string>>>;
+  /**
+   * For the default alarms (every queue's and stream's): the metric to alarm on instead of one the cloud
+   * does not have, with its threshold (e.g. `depth` over 1000 for `oldestMessageAge` where a queue has no
+   * age metric). A default alarm whose metric is unsupported and has no substitute is left out, with a warning.
+   */
+  readonly alarmSubstitutes?: Readonly<Partial<Record<AlarmMetric, { readonly metric: AlarmMetric; readonly threshold: number }>>>;
 }
 
 /**
@@ -105,6 +131,15 @@ export interface Capabilities {
 export interface CloudProvider<M extends RealizedKinds = RealizedKinds> {
   readonly name: CloudName;
   readonly capabilities: Capabilities;
+  /** The cloud's filter compilers and direct-delivery bound, from which the delivery plan is computed. */
+  readonly delivery: DeliveryTarget;
+  /**
+   * The cloud's own limits (sizes, ranges, timeout coupling), every problem at once in the form of
+   * `validateTopology`, field path included. Called only on a topology `validateTopology` accepts.
+   */
+  validate(t: Topology): TopologyIssue[];
+  /** What the stack needs once, before any kind (may create nothing). */
+  foundation(spec: FoundationSpec, ctx: RealizeContext<M>): M['foundation'];
   /** The idempotency and claim-check stores, once per topology. */
   stores(spec: StoresSpec, ctx: RealizeContext<M>): M['stores'];
   bus(spec: BusSpec, ctx: RealizeContext<M>): M['bus'];
@@ -149,8 +184,8 @@ export function featuresOf(t: Topology): FeatureUse[] {
     if (s.where) use('subscription.where', 'subscription', 'where', `${field}.where`);
     if (s.via) use(`subscription.via.${s.via.kind}`, 'subscription', `via ${s.via.kind}`, `${field}.via`);
     if (s.from.kind !== 'bus') use(`subscription.from.${s.from.kind}`, 'subscription', `from ${s.from.kind}`, `${field}.from`);
-    if (s.from.kind === 'topic' && s.via?.kind === 'queue' && ordered.has(s.via.name)) {
-      use('subscription.from.topic.via.orderedQueue', 'subscription', 'via an ordered queue from a topic', `${field}.via`);
+    if (s.via?.kind === 'queue' && ordered.has(s.via.name) && s.from.kind !== 'stream') {
+      use(`subscription.from.${s.from.kind}.via.orderedQueue`, 'subscription', `via an ordered queue from a ${s.from.kind}`, `${field}.via`);
     }
   }
   for (const w of t.webhooks) if (w.method === 'PUT') use('webhook.method.PUT', 'webhook', 'method=PUT', `webhooks[${w.name}].method`);

@@ -32,13 +32,11 @@ export interface BusSpec extends Ref<'bus'> {
 export interface QueueSpec extends Ref<'queue'> {
   /** Deliveries before an event is dead-lettered, 5–30. @default 10 */
   readonly maxAttempts: number;
-  /** How long a received event stays invisible. @default 6 × the consumer's timeout + the batch window */
-  readonly visibilityTimeout?: Duration;
   /** How long an undelivered event is kept. @default '4d' */
   readonly retention: Duration;
   /** Dead-letter retention; never shorter than `retention`. @default '14d' */
   readonly deadLetterRetention: Duration;
-  /** Deliver in order per key (an envelope attribute or `data.<path>`): a FIFO queue. @default undefined (unordered) */
+  /** Deliver in order per key (an envelope attribute or `data.<path>`). @default undefined (unordered) */
   readonly orderBy?: string;
   /** Events per invocation and how long to wait to fill a batch. @default { size: 10, window: '0s' } */
   readonly batch: { readonly size: number; readonly window: Duration };
@@ -166,7 +164,11 @@ export interface TableSpec extends Ref<'table'> {
   readonly overrides?: Overrides;
 }
 
-export const ALARM_METRICS = ['oldestMessageAge', 'deadLetters', 'iteratorAge', 'errors'] as const;
+/**
+ * `oldestMessageAge` (seconds the oldest waiting event has waited), `deadLetters` (dead letters waiting),
+ * `iteratorAge` (seconds a stream's reader lags), `errors` (failed invocations), `depth` (events waiting).
+ */
+export const ALARM_METRICS = ['oldestMessageAge', 'deadLetters', 'iteratorAge', 'errors', 'depth'] as const;
 export type AlarmMetric = (typeof ALARM_METRICS)[number];
 
 /** An alarm beyond the defaults each queue and stream gets. */

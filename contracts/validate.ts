@@ -10,10 +10,7 @@ import {
 } from './errors';
 import type { EventDefinition } from './events';
 import { CORE_FILTER_FIELDS, toClauses, type Clause, type Filter } from './filter';
-import {
-  FILTER_LIMITS, MAX_ATTEMPTS, MAX_BATCH_SIZE, MAX_BATCH_WINDOW_SECONDS, MAX_FIFO_BATCH_SIZE, MAX_FUNCTION_TIMEOUT_SECONDS,
-  MAX_NAME_LENGTH, MAX_VISIBILITY_TIMEOUT_SECONDS, MIN_ATTEMPTS, NAME_PATTERN, VISIBILITY_TIMEOUT_FACTOR,
-} from './limits';
+import { FILTER_LIMITS, MAX_ATTEMPTS, MAX_FUNCTION_TIMEOUT_SECONDS, MAX_NAME_LENGTH, MIN_ATTEMPTS, NAME_PATTERN } from './limits';
 import type { Ref, SubscriptionSpec, Topology } from './topology';
 
 type Issues = TopologyIssue[];
@@ -48,12 +45,12 @@ export function validateTopology(t: Topology): TopologyIssue[] {
     return d;
   };
 
-  for (const q of t.queues) checkQueue(issues, t, q);
+  for (const q of t.queues) checkQueue(issues, q);
   for (const s of t.streams) {
     const f = `streams[${s.name}]`;
     checkAttempts(issues, `${f}.maxAttempts`, s.maxAttempts);
     checkDurations(issues, f, { retention: s.retention, maxEventAge: s.maxEventAge, 'batch.window': s.batch.window });
-    checkBatch(issues, f, s.batch.size, s.batch.window, MAX_BATCH_SIZE);
+    checkBatch(issues, f, s.batch.size);
     if (!/^(subject|source|type|data(\.[A-Za-z0-9_]+)+)$/.test(s.key)) {
       issues.push(new InvalidOptionError(`${f}.key`, `"${s.key}" must be subject, source, type or data.<path>`));
     }
@@ -64,7 +61,7 @@ export function validateTopology(t: Topology): TopologyIssue[] {
     if (checkDurations(issues, f, { timeout: fn.timeout }) && toSeconds(fn.timeout) > MAX_FUNCTION_TIMEOUT_SECONDS) {
       issues.push(new TimeoutMismatchError(`${f}.timeout`, `${fn.timeout} is over ${MAX_FUNCTION_TIMEOUT_SECONDS}s, the longest every cloud runs an event-driven function`));
     }
-    if (!Number.isInteger(fn.memory) || fn.memory < 128 || fn.memory > 10_240) issues.push(new InvalidOptionError(`${f}.memory`, `${fn.memory} must be an integer 128–10240 (MB)`));
+    if (!Number.isInteger(fn.memory) || fn.memory < 1) issues.push(new InvalidOptionError(`${f}.memory`, `${fn.memory} must be a positive integer (MB)`));
     if (fn.concurrency !== undefined && (!Number.isInteger(fn.concurrency) || fn.concurrency < 1)) {
       issues.push(new InvalidOptionError(`${f}.concurrency`, `${fn.concurrency} must be a positive integer`));
     }
@@ -143,43 +140,17 @@ export function assertValidTopology(t: Topology): Topology {
   return t;
 }
 
-/** The longest timeout among the functions that read through this queue (the 6× rule uses it). */
-export function consumerTimeoutSeconds(t: Topology, via: Ref<'queue' | 'stream'>): number | undefined {
-  const names = new Set(t.subscriptions.filter((s) => s.via?.kind === via.kind && s.via.name === via.name).map((s) => s.function));
-  const timeouts = t.functions.filter((f) => names.has(f.name)).map((f) => (isDuration(f.timeout) ? toSeconds(f.timeout) : 0));
-  return timeouts.length ? Math.max(...timeouts) : undefined;
-}
-
-/** The visibility timeout a queue gets: its own, or 6× its consumer's timeout plus the batch window. */
-export function visibilityTimeoutSeconds(t: Topology, queue: Topology['queues'][number]): number {
-  if (queue.visibilityTimeout) return toSeconds(queue.visibilityTimeout);
-  const consumer = consumerTimeoutSeconds(t, queue) ?? 30;
-  return VISIBILITY_TIMEOUT_FACTOR * consumer + toSeconds(queue.batch.window);
-}
-
-function checkQueue(issues: Issues, t: Topology, q: Topology['queues'][number]): void {
+function checkQueue(issues: Issues, q: Topology['queues'][number]): void {
   const f = `queues[${q.name}]`;
   checkAttempts(issues, `${f}.maxAttempts`, q.maxAttempts);
   const ok = checkDurations(issues, f, {
     retention: q.retention, deadLetterRetention: q.deadLetterRetention, 'batch.window': q.batch.window,
-    ...(q.visibilityTimeout ? { visibilityTimeout: q.visibilityTimeout } : {}),
     ...(q.alarmOnAge ? { alarmOnAge: q.alarmOnAge } : {}),
   });
-  checkBatch(issues, f, q.batch.size, q.batch.window, q.orderBy ? MAX_FIFO_BATCH_SIZE : MAX_BATCH_SIZE);
+  checkBatch(issues, f, q.batch.size);
   if (!ok) return;
-  if (q.orderBy && toSeconds(q.batch.window) > 0) issues.push(new InvalidOptionError(`${f}.batch.window`, 'an ordered (FIFO) queue takes no batch window'));
   if (toSeconds(q.deadLetterRetention) < toSeconds(q.retention)) {
     issues.push(new InvalidOptionError(`${f}.deadLetterRetention`, `${q.deadLetterRetention} is shorter than retention ${q.retention}: dead letters would expire before the events they come from`));
-  }
-  const consumer = consumerTimeoutSeconds(t, q);
-  if (q.visibilityTimeout && consumer !== undefined) {
-    const need = VISIBILITY_TIMEOUT_FACTOR * consumer + toSeconds(q.batch.window);
-    if (toSeconds(q.visibilityTimeout) < need) {
-      issues.push(new TimeoutMismatchError(`${f}.visibilityTimeout`, `${q.visibilityTimeout} is under ${need}s = ${VISIBILITY_TIMEOUT_FACTOR}× the consumer's ${consumer}s timeout + the batch window`));
-    }
-  }
-  if (visibilityTimeoutSeconds(t, q) > MAX_VISIBILITY_TIMEOUT_SECONDS) {
-    issues.push(new TimeoutMismatchError(`${f}.visibilityTimeout`, `${visibilityTimeoutSeconds(t, q)}s is over the ${MAX_VISIBILITY_TIMEOUT_SECONDS}s maximum`));
   }
 }
 
@@ -225,11 +196,8 @@ function checkAttempts(issues: Issues, field: string, attempts: number): void {
   }
 }
 
-function checkBatch(issues: Issues, field: string, size: number, window: string, max: number): void {
-  if (!Number.isInteger(size) || size < 1 || size > max) issues.push(new InvalidOptionError(`${field}.batch.size`, `${size} must be an integer 1–${max}`));
-  if (isDuration(window) && toSeconds(window) > MAX_BATCH_WINDOW_SECONDS) {
-    issues.push(new InvalidOptionError(`${field}.batch.window`, `${window} is over ${MAX_BATCH_WINDOW_SECONDS}s`));
-  }
+function checkBatch(issues: Issues, field: string, size: number): void {
+  if (!Number.isInteger(size) || size < 1) issues.push(new InvalidOptionError(`${field}.batch.size`, `${size} must be a positive integer`));
 }
 
 /** Reports malformed durations; true when all of them parse. */

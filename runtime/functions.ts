@@ -1,9 +1,6 @@
-/** From a topology to running pipelines: loading handler modules and the settings each subscription implies. */
+/** From a topology to running pipelines: loading handler modules, and a pipeline per channel of the delivery plan. */
 import * as path from 'node:path';
-import {
-  DEFAULTS, DIRECT_MAX_ATTEMPTS, isHandlerDefinition, toMillis, type FunctionSpec, type HandlerDefinition,
-  type SubscriptionSpec, type Topology,
-} from '../contracts';
+import { isHandlerDefinition, type Channel, type FunctionSpec, type HandlerDefinition, type Topology } from '../contracts';
 import { EventRegistry } from './registry';
 import { Pipeline, type PipelineOptions } from './pipeline';
 
@@ -21,51 +18,26 @@ export function loadHandler(root: string, spec: FunctionSpec): HandlerDefinition
   return mod.handler;
 }
 
-/** Attempts before an event of this subscription is dead-lettered: its queue's or stream's, or the direct bound. */
-export function attemptsFor(t: Topology, sub: SubscriptionSpec): number {
-  const via = sub.via ?? (sub.from.kind === 'stream' ? sub.from : undefined);
-  if (via?.kind === 'queue') return t.queues.find((q) => q.name === via.name)?.maxAttempts ?? DEFAULTS.queue.maxAttempts;
-  if (via?.kind === 'stream') return t.streams.find((s) => s.name === via.name)?.maxAttempts ?? DEFAULTS.stream.maxAttempts;
-  // A topic subscriber always reads through a queue of its own.
-  if (sub.from.kind === 'topic') return DEFAULTS.queue.maxAttempts;
-  return DIRECT_MAX_ATTEMPTS;
-}
-
-/** The function a subscription delivers to. @throws Error when the topology lacks it. */
-export function functionOf(t: Topology, sub: SubscriptionSpec): FunctionSpec {
-  const fn = t.functions.find((f) => f.name === sub.function);
-  if (!fn) throw new Error(`subscription ${sub.name}: no function "${sub.function}"`);
-  return fn;
-}
-
-export type PipelineDeps = Omit<PipelineOptions, 'functionName' | 'handler' | 'registry' | 'maxAttempts' | 'timeoutMs' | 'allowedPublishes'> & {
+export type PipelineDeps = Omit<PipelineOptions, 'functionName' | 'handler' | 'registry' | 'maxAttempts' | 'timeoutMs' | 'allowedPublishes' | 'residual'> & {
   readonly handler: HandlerDefinition;
   /** @default a registry of the topology's events */
   readonly registry?: EventRegistry;
 };
 
 /**
- * The pipeline for one subscription: its function's timeout and publish rights, its attempts, and
- * `residual` as given (the clauses the transport could not evaluate; every clause on a transport with none).
+ * The pipeline for one channel of the delivery plan: its function's timeout and publish rights, and the
+ * channel's attempts, backoff and residual (the clauses its transport could not evaluate).
  */
-export function pipelineFor(t: Topology, sub: SubscriptionSpec, deps: PipelineDeps): Pipeline {
-  const fn = functionOf(t, sub);
+export function pipelineFor(t: Topology, channel: Channel, deps: PipelineDeps): Pipeline {
+  const fn = t.functions.find((f) => f.name === channel.function)!;
   return new Pipeline({
+    backoff: channel.backoff,
     ...deps,
     functionName: fn.name,
     registry: deps.registry ?? new EventRegistry(t.events),
-    maxAttempts: attemptsFor(t, sub),
-    timeoutMs: toMillis(fn.timeout),
+    maxAttempts: channel.maxAttempts,
+    timeoutMs: channel.timeoutMs,
+    residual: channel.filter.residual,
     allowedPublishes: fn.publishes?.events ?? [],
   });
-}
-
-/** Wire types a subscription receives: each listed event and every older version it can upcast. */
-export function receivedTypes(t: Topology, sub: SubscriptionSpec): string[] {
-  const types = new Set<string>();
-  for (const wireType of sub.events) {
-    const d = t.events.find((e) => e.wireType === wireType);
-    for (const r of d?.readableTypes ?? [wireType]) types.add(r);
-  }
-  return [...types];
 }

@@ -8,12 +8,12 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from '../main';
-import { toClauses, toMillis, type Envelope, type SubscriptionSpec, type Topology } from '../../contracts';
-import { compileEventPattern, compileSnsFilterPolicy } from '../../providers/aws/filter';
+import { deliveryPlan, runtimeChannels, toMillis, type Envelope, type Topology } from '../../contracts';
+import { AWS_DELIVERY } from '../../providers/aws/filter';
 import type { AwsFunctionConfig, AwsIngressConfig, AwsPublishTarget } from '../../providers/aws/runtime/config';
 import { createLambdaHandler, type LambdaHandler } from '../../providers/aws/runtime/entry';
 import { createIngressHandler } from '../../providers/aws/runtime/ingress';
-import { attemptsFor, loadHandler, receivedTypes } from '../../runtime/functions';
+import { loadHandler } from '../../runtime/functions';
 import type { Publisher } from '../../runtime/publisher';
 
 const USAGE = `usage: herald invoke --cloud aws --function <name> --event <file.json> [--app <module>[#export]]
@@ -115,21 +115,12 @@ function buildHandler(t: Topology, root: string, name: string, event: unknown, p
   if (kind !== undefined) return unknown(t, name);
   const fn = t.functions.find((f) => f.name === name);
   if (!fn) return unknown(t, name);
-  const sub = t.subscriptions.find((s) => s.function === fn.name);
   const config: AwsFunctionConfig = {
-    kind: 'function', name: fn.name, timeoutMs: toMillis(fn.timeout), maxAttempts: sub ? attemptsFor(t, sub) : 1,
-    allowedPublishes: fn.publishes?.events ?? [], residual: sub ? residualOf(t, sub) : [],
-    ...(fn.publishes ? { publishTo: target(fn.publishes.to) } : {}), deadLetterQueues: {},
+    kind: 'function', name: fn.name, timeoutMs: toMillis(fn.timeout), allowedPublishes: fn.publishes?.events ?? [],
+    channels: runtimeChannels(deliveryPlan(t, AWS_DELIVERY).channelsOf(fn.name)),
+    ...(fn.publishes ? { publishTo: target(fn.publishes.to) } : {}), sources: {}, deadLetterQueues: {},
   };
   return createLambdaHandler(loadHandler(root, fn), { config, publisher });
-}
-
-/** What the deployed function evaluates itself: the broker's residual (everything, for streams). */
-function residualOf(t: Topology, sub: SubscriptionSpec) {
-  const input = { types: receivedTypes(t, sub), ...(sub.where ? { where: sub.where } : {}) };
-  if (sub.from.kind === 'bus') return compileEventPattern(input).residual;
-  if (sub.from.kind === 'topic') return compileSnsFilterPolicy(input).residual;
-  return sub.where ? toClauses(sub.where) : [];
 }
 
 function unknown(t: Topology, name: string): string {

@@ -91,6 +91,9 @@ export function conditionFor(spec: AlarmSpec, target: AlarmTarget): MetricCondit
     case 'queue':
       if (spec.metric === 'oldestMessageAge') return oldestAgeCondition(target.queue, spec.threshold, period);
       if (spec.metric === 'deadLetters') return deadLettersCondition(target.deadLetterQueue, spec.threshold, period);
+      if (spec.metric === 'depth') {
+        return { namespace: 'AWS/SQS', metricName: 'ApproximateNumberOfMessagesVisible', dimensions: { QueueName: target.queue.name }, statistic: 'Maximum', threshold: spec.threshold, periodSeconds: period, description: `More than ${spec.threshold} events wait in the queue` };
+      }
       throw unsupported();
     case 'stream':
       if (spec.metric === 'deadLetters') return deadLettersCondition(target.failureQueue, spec.threshold, period);

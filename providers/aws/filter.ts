@@ -16,31 +16,15 @@
  * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern-operators.html
  * @see https://docs.aws.amazon.com/sns/latest/dg/sns-subscription-filter-policies.html
  */
-import { clauseMatches, toClauses, type Clause, type Filter } from '../../contracts';
+import {
+  inFunctionFilter, normalizeFilter, shedDiagnostic, shedToBudget, type Clause, type CompiledFilter, type DeliveryTarget,
+  type FilterCompiler, type FilterInput,
+} from '../../contracts';
+import { DIRECT_MAX_ATTEMPTS } from './limits';
 import { snsAttributeName } from './runtime/wire';
 
 export { snsAttributeName };
-
-/** A compiled filter: what the broker evaluates, what the function must evaluate again, and why. */
-export interface CompiledFilter<N> {
-  readonly native: N;
-  /** Clauses the broker does not evaluate; the function evaluates them (AND) before the handler. */
-  readonly residual: Clause[];
-  readonly diagnostics: FilterDiagnostic[];
-}
-
-/** A deploy-time note about a compiled filter; the deploy side logs warnings with the resource. */
-export interface FilterDiagnostic {
-  readonly code: 'CASE_INSENSITIVE' | 'TOO_LONG' | 'UNSUPPORTED_OP' | 'NO_BROKER_FILTER';
-  readonly severity: 'warning' | 'info';
-  readonly message: string;
-}
-
-/** What a subscription filters on: the wire types it receives and its optional filter. */
-export interface FilterInput {
-  readonly types: readonly string[];
-  readonly where?: Filter;
-}
+export type { CompiledFilter, FilterInput };
 
 /**
  * Longest event pattern a rule accepts by default (raisable to 4096 by a quota request).
@@ -57,7 +41,7 @@ export const SNS_POLICY_MAX_COMBINATIONS = 150;
 
 /** Compiles a subscription's filter to an EventBridge event pattern. */
 export function compileEventPattern(input: FilterInput): CompiledFilter<Record<string, unknown>> {
-  const { types, clauses, residual, diagnostics } = prepare(input);
+  const { types, clauses, residual, diagnostics } = normalizeFilter(input);
   const build = (native: readonly Clause[]): Record<string, unknown> => {
     const pattern: Record<string, unknown> = {};
     if (types) pattern['detail-type'] = [...types];
@@ -70,64 +54,57 @@ export function compileEventPattern(input: FilterInput): CompiledFilter<Record<s
     if (Object.keys(detail).length) pattern.detail = detail;
     return pattern;
   };
-  const native = [...clauses];
-  let pattern = build(native);
-  const moved: string[] = [];
   // Keep the event types native (the pipeline rejects types a function does not read); shed the longest clause first.
-  while (JSON.stringify(pattern).length > EVENT_PATTERN_MAX_CHARS && native.length) {
-    const longest = native.reduce((a, b) => (JSON.stringify(matcher(b)).length > JSON.stringify(matcher(a)).length ? b : a));
-    native.splice(native.indexOf(longest), 1);
-    residual.push(longest);
-    moved.push(longest.field);
-    pattern = build(native);
-  }
-  if (moved.length) {
+  const { native, shed, over } = shedToBudget(clauses, (n) => ({ chars: JSON.stringify(build(n)).length }), { chars: EVENT_PATTERN_MAX_CHARS },
+    (c) => JSON.stringify(matcher(c)).length);
+  if (shed.length) diagnostics.push(shedDiagnostic('the event pattern', `${EVENT_PATTERN_MAX_CHARS} characters`, shed));
+  const pattern = build(native);
+  if (over.length) {
     diagnostics.push({
       code: 'TOO_LONG', severity: 'warning',
-      message: `the event pattern is over ${EVENT_PATTERN_MAX_CHARS} characters; the filter on ${moved.join(', ')} is evaluated in the function instead`,
+      message: `the event pattern is ${JSON.stringify(pattern).length} characters even without a filter (${input.types.length} event types); split the subscription or raise the rule's pattern quota to 4096`,
     });
   }
-  const length = JSON.stringify(pattern).length;
-  if (length > EVENT_PATTERN_MAX_CHARS) {
-    diagnostics.push({
-      code: 'TOO_LONG', severity: 'warning',
-      message: `the event pattern is ${length} characters even without a filter (${input.types.length} event types); split the subscription or raise the rule's pattern quota to 4096`,
-    });
-  }
-  return { native: pattern, residual, diagnostics };
+  return { native: pattern, residual: [...residual, ...shed], diagnostics };
 }
 
 /** Compiles a subscription's filter to an SNS filter policy over message attributes. */
 export function compileSnsFilterPolicy(input: FilterInput): CompiledFilter<Record<string, unknown>> {
-  const { types, clauses, residual, diagnostics } = prepare(input);
-  const native = [...clauses];
-  const keys = () => native.length + (types && !native.some((c) => c.field === 'type') ? 1 : 0);
-  const combinations = () => native.reduce((n, c) => n * Math.max(1, c.values.length), Math.max(1, types?.length ?? 1));
-  const moved: string[] = [];
+  const { types, clauses, residual, diagnostics } = normalizeFilter(input);
+  const cost = (native: readonly Clause[]) => ({
+    keys: native.length + (types && !native.some((c) => c.field === 'type') ? 1 : 0),
+    combinations: native.reduce((n, c) => n * Math.max(1, c.values.length), Math.max(1, types?.length ?? 1)),
+  });
+  const budget = { keys: SNS_POLICY_MAX_KEYS, combinations: SNS_POLICY_MAX_COMBINATIONS };
   // Shed the clause with the most values first: it costs the most combinations.
-  while ((keys() > SNS_POLICY_MAX_KEYS || combinations() > SNS_POLICY_MAX_COMBINATIONS) && native.length) {
-    const widest = native.reduce((a, b) => (b.values.length > a.values.length ? b : a));
-    native.splice(native.indexOf(widest), 1);
-    residual.push(widest);
-    moved.push(widest.field);
-  }
-  if (moved.length) {
-    diagnostics.push({
-      code: 'TOO_LONG', severity: 'warning',
-      message: `the SNS filter policy is over ${SNS_POLICY_MAX_KEYS} keys or ${SNS_POLICY_MAX_COMBINATIONS} combinations; the filter on ${moved.join(', ')} is evaluated in the function instead`,
-    });
-  }
+  const { native, shed, over } = shedToBudget(clauses, cost, budget, (c) => c.values.length);
+  if (shed.length) diagnostics.push(shedDiagnostic('the SNS filter policy', `${SNS_POLICY_MAX_KEYS} keys or ${SNS_POLICY_MAX_COMBINATIONS} combinations`, shed));
   const policy: Record<string, unknown> = {};
   if (types) policy.ce_type = [...types];
   for (const c of native) policy[snsAttributeName(c.field)] = matcher(c);
-  if (combinations() > SNS_POLICY_MAX_COMBINATIONS) {
+  if (over.includes('combinations')) {
     diagnostics.push({
       code: 'TOO_LONG', severity: 'warning',
       message: `${input.types.length} event types alone are over SNS's ${SNS_POLICY_MAX_COMBINATIONS} combinations; split the subscription`,
     });
   }
-  return { native: policy, residual, diagnostics };
+  return { native: policy, residual: [...residual, ...shed], diagnostics };
 }
+
+/** The compilers AWS puts between a publisher and a subscription, by hop. */
+export const AWS_FILTER_COMPILERS: Readonly<Record<'bus' | 'topic' | 'stream', FilterCompiler>> = {
+  bus: { compile: compileEventPattern },
+  topic: { compile: compileSnsFilterPolicy },
+  // Kinesis filters nothing for its consumers: the whole filter, types included, runs in the function.
+  stream: inFunctionFilter,
+};
+
+/** AWS's part of the delivery plan: its compilers, and Lambda's asynchronous retry bound for direct deliveries. */
+export const AWS_DELIVERY: DeliveryTarget = {
+  name: 'aws',
+  compiler: (from) => AWS_FILTER_COMPILERS[from],
+  directAttempts: DIRECT_MAX_ATTEMPTS,
+};
 
 /** The native matcher of one clause; the same syntax in EventBridge patterns and SNS policies. */
 function matcher(clause: Clause): unknown[] {
@@ -143,35 +120,4 @@ function matcher(clause: Clause): unknown[] {
     case 'notIn':
       return [{ 'anything-but': [...clause.values] }];
   }
-}
-
-interface Prepared {
-  /** The event types to match exactly, with any filter on `type` folded in; undefined when unconstrained. */
-  types?: string[];
-  clauses: Clause[];
-  residual: Clause[];
-  diagnostics: FilterDiagnostic[];
-}
-
-/**
- * Normal form shared by both targets. A clause on `type` is folded into the list of subscribed types
- * (both are known at deploy time), because a pattern key holds one list of alternatives, not an AND.
- */
-function prepare(input: FilterInput): Prepared {
-  const all = input.where ? toClauses(input.where) : [];
-  const diagnostics: FilterDiagnostic[] = [];
-  const residual: Clause[] = [];
-  if (!input.types.length) return { clauses: all, residual, diagnostics };
-  const typeClause = all.find((c) => c.field === 'type');
-  const clauses = all.filter((c) => c !== typeClause);
-  if (!typeClause) return { types: [...input.types], clauses, residual, diagnostics };
-  const types = input.types.filter((t) => clauseMatches(typeClause, t));
-  if (types.length) return { types, clauses, residual, diagnostics };
-  // An empty list of alternatives is not a valid pattern: keep the types and let the function drop everything.
-  diagnostics.push({
-    code: 'UNSUPPORTED_OP', severity: 'warning',
-    message: `the filter on type excludes every subscribed type (${input.types.join(', ')}); no event will reach the handler`,
-  });
-  residual.push(typeClause);
-  return { types: [...input.types], clauses, residual, diagnostics };
 }

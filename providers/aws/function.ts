@@ -12,10 +12,11 @@ import * as cloudwatch from '@pulumi/aws/cloudwatch';
 import * as iam from '@pulumi/aws/iam';
 import * as lambda from '@pulumi/aws/lambda';
 import type * as sqs from '@pulumi/aws/sqs';
-import { DIRECT_MAX_ATTEMPTS, ENV, toMillis, toSeconds, type Clause, type FunctionSpec } from '../../contracts';
+import { ENV, toMillis, toSeconds, type FunctionSpec, type RuntimeChannel } from '../../contracts';
 import { deadLetterAlarm } from './alarm';
 import type { Bundle } from './bundle';
 import { ACTIONS, assumeRolePolicy, policyDocument, type Grant } from './iam';
+import { DIRECT_MAX_ATTEMPTS } from './limits';
 import { physicalName, resourceName } from './names';
 import { deadLetterQueue } from './queue';
 import { AWS_CONFIG_ENV, type AwsFunctionConfig, type AwsPublishTarget } from './runtime/config';
@@ -85,6 +86,8 @@ export function createLambda(name: string, s: LambdaSettings, parent: pulumi.Res
 /** A queue or stream the function reads, and where its records are dead-lettered. */
 export interface FunctionSource {
   readonly kind: 'queue' | 'stream';
+  /** The delivery plan's name for it (`queue:<name>`, `stream:<name>`). */
+  readonly sourceKey: string;
   readonly arn: pulumi.Input<string>;
   readonly deadLetterQueue: sqs.Queue;
 }
@@ -101,8 +104,8 @@ export interface AwsFunctionArgs {
   readonly sources: readonly FunctionSource[];
   /** Whether a subscription invokes it directly (EventBridge → Lambda). */
   readonly direct: boolean;
-  readonly maxAttempts: number;
-  readonly residual: readonly Clause[];
+  /** Its channels from the delivery plan, as the runtime reads them. */
+  readonly channels: readonly RuntimeChannel[];
   readonly publish?: PublishTarget;
   readonly stores: { readonly idempotencyTable: pulumi.Output<string>; readonly idempotencyTableArn: pulumi.Output<string>; readonly claimCheckBucket: pulumi.Output<string>; readonly claimCheckBucketArn: pulumi.Output<string> };
   readonly stack: string;
@@ -147,12 +150,12 @@ export class AwsFunction extends pulumi.ComponentResource implements LambdaParts
       kind: 'function',
       name: spec.name,
       timeoutMs: toMillis(spec.timeout),
-      maxAttempts: args.maxAttempts,
       allowedPublishes: spec.publishes?.events ?? [],
-      residual: args.residual,
+      channels: args.channels,
       ...(publishTo ? { publishTo } : {}),
       // Keyed by the ARN Lambda reports as each record's eventSourceARN.
-      deadLetterQueues: pulumi.all(args.sources.map((s) => pulumi.all([s.arn, s.deadLetterQueue.url]))).apply((pairs) => Object.fromEntries(pairs)),
+      sources: pulumi.all(args.sources.map((s) => pulumi.all([s.arn, s.sourceKey]))).apply((pairs) => Object.fromEntries(pairs)),
+      deadLetterQueues: pulumi.all(args.sources.map((s) => pulumi.all([s.sourceKey, s.deadLetterQueue.url]))).apply((pairs) => Object.fromEntries(pairs)),
       idempotencyTable: args.stores.idempotencyTable,
       claimCheckBucket: args.stores.claimCheckBucket,
     };

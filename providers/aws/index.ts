@@ -1,29 +1,32 @@
 /**
  * The AWS provider: one method per kind, each resolving what its component needs (looked up through the
- * realize context, by logical name) and creating it. Which subscription completes a shared queue policy
- * or owns a shared event source mapping is decided from the topology (see `routing`), so the provider
- * keeps no state between calls and one instance realizes any number of topologies.
+ * realize context, by logical name) and creating it. Channels come from the delivery plan; which
+ * subscription completes a shared queue policy or owns a shared event source mapping is derived from it
+ * (see `routing`), so the provider keeps no state between calls and one instance realizes any number of
+ * topologies.
  */
 import * as pulumi from '@pulumi/pulumi';
 import type * as sqs from '@pulumi/aws/sqs';
 import {
-  DEFAULTS, DIRECT_MAX_ATTEMPTS, UnsupportedFeatureError, type AlarmSpec, type BucketSpec, type BusSpec, type Capabilities,
-  type CloudProvider, type FunctionSpec, type QueueSpec, type RealizeContext, type RealizedKinds, type Ref, type ScheduleSpec,
-  type StoresSpec, type StreamSpec, type SubscriptionSpec, type TableSpec, type TopicSpec, type WebhookSpec,
+  runtimeChannels, type AlarmSpec, type BucketSpec, type BusSpec, type Capabilities, type CloudProvider, type FoundationSpec,
+  type FunctionSpec, type QueueSpec, type RealizeContext, type Realized, type RealizedKinds, type Ref, type ScheduleSpec,
+  type StoresSpec, type StreamSpec, type SubscriptionSpec, type TableSpec, type Topology, type TopicSpec, type TopologyIssue,
+  type WebhookSpec,
 } from '../../contracts';
-import { attemptsFor } from '../../runtime/functions';
 import { AwsAlarm, type AlarmTarget } from './alarm';
 import { AwsBucket } from './bucket';
 import { bundleHandler } from './bundle';
 import { AwsBus } from './bus';
 import { AwsFunction, type FunctionSource, type PublishTarget } from './function';
+import { AWS_DELIVERY } from './filter';
 import { ACTIONS, putEventsGrant } from './iam';
-import { batchingWindowSeconds, AwsQueue } from './queue';
-import { routing } from './routing';
+import { batchingWindowSeconds, validateForAws } from './limits';
+import { AwsQueue } from './queue';
+import { deliveryKeys, mappingKey, routeOf, routing } from './routing';
 import { AwsSchedule } from './schedule';
 import { AwsStores } from './stores';
 import { AwsStream } from './stream';
-import { AwsSubscription, compiledFilter, deliveryKeys, mappingKey, routeOf, type AwsSubscriptionArgs, type Mapping } from './subscription';
+import { AwsSubscription, type AwsSubscriptionArgs, type Mapping } from './subscription';
 import { AwsTable } from './table';
 import { defaultTags } from './tags';
 import { AwsTopic } from './topic';
@@ -31,6 +34,7 @@ import { AwsWebhook } from './webhook';
 
 /** What each kind realizes to on AWS. */
 export interface AwsRealized extends RealizedKinds {
+  readonly foundation: Realized;
   readonly stores: AwsStores; readonly bus: AwsBus; readonly topic: AwsTopic; readonly queue: AwsQueue; readonly stream: AwsStream;
   readonly bucket: AwsBucket; readonly table: AwsTable; readonly fn: AwsFunction; readonly subscription: AwsSubscription;
   readonly schedule: AwsSchedule; readonly webhook: AwsWebhook; readonly alarm: AwsAlarm;
@@ -45,6 +49,11 @@ export const AWS_CAPABILITIES: Capabilities = {
     'alarm.errors.queue': 'queues have no error metric; alarm on errors of the function that reads it',
     'alarm.iteratorAge.queue': 'queues have no iterator; use oldestMessageAge',
     'alarm.errors.stream': 'streams have no error metric; alarm on errors of the function that reads it',
+    'alarm.depth.stream': 'a stream keeps what it was sent; alarm on iteratorAge for a lagging reader',
+    'alarm.depth.fn': "a function holds no events; alarm on its queue's depth",
+  },
+  degraded: {
+    'subscription.from.bus.via.orderedQueue': 'EventBridge gives an SQS FIFO target one fixed message group, so the queue is ordered as a whole rather than per key (300 messages/s); read from a stream for per-key order at scale',
   },
 };
 
@@ -58,7 +67,7 @@ function publishTarget(ctx: Ctx, to: Ref<'bus' | 'topic'>, types: readonly strin
     return { kind: 'topic', arn: topic.arn, grant: { sid: 'Publish', actions: ACTIONS.snsPublish, resources: [topic.arn] } };
   }
   const { bus } = ctx.get('bus', to.name);
-  const sources = types.map((type) => routing(ctx.topology).events.get(type)!.source);
+  const sources = types.map((type) => ctx.topology.events.find((e) => e.wireType === type)!.source);
   return { kind: 'bus', name: bus.name, arn: bus.arn, grant: putEventsGrant('PutEvents', bus.arn, types, sources) };
 }
 
@@ -80,13 +89,23 @@ function queueOf(ctx: Ctx, key: string): sqs.Queue {
 }
 
 function subscriberQueue(ctx: Ctx, subscription: string) {
-  const sub = routing(ctx.topology).subscriptions.get(subscription)!;
-  return ctx.get('topic', sub.from.name).subscriberQueues[subscription]!;
+  const c = ctx.plan.channel(subscription);
+  return ctx.get('topic', c.from.name).subscriberQueues[subscription]!;
 }
 
 export class AwsProvider implements CloudProvider<AwsRealized> {
   readonly name = 'aws' as const;
   readonly capabilities = AWS_CAPABILITIES;
+  readonly delivery = AWS_DELIVERY;
+
+  validate(t: Topology): TopologyIssue[] {
+    return validateForAws(t, this.delivery);
+  }
+
+  /** AWS needs nothing once per stack: every resource belongs to a kind, and IAM is per function. */
+  foundation(_spec: FoundationSpec, _ctx: Ctx): Realized {
+    return { outputs: {} };
+  }
 
   stores(spec: StoresSpec, ctx: Ctx): AwsStores {
     return new AwsStores(spec.name, { tags: tags(ctx, spec.name, 'stores') });
@@ -98,12 +117,12 @@ export class AwsProvider implements CloudProvider<AwsRealized> {
 
   topic(spec: TopicSpec, ctx: Ctx): AwsTopic {
     return new AwsTopic(spec.name, {
-      spec, topology: ctx.topology, tags: tags(ctx, spec.name, 'topic'), subscriberTags: (sub) => tags(ctx, sub, 'subscription'),
+      spec, plan: ctx.plan, tags: tags(ctx, spec.name, 'topic'), subscriberTags: (sub) => tags(ctx, sub, 'subscription'),
     });
   }
 
   queue(spec: QueueSpec, ctx: Ctx): AwsQueue {
-    return new AwsQueue(spec.name, { spec, topology: ctx.topology, tags: tags(ctx, spec.name, 'queue') });
+    return new AwsQueue(spec.name, { spec, topology: ctx.topology, delivery: this.delivery, tags: tags(ctx, spec.name, 'queue') });
   }
 
   stream(spec: StreamSpec, ctx: Ctx): AwsStream {
@@ -120,27 +139,20 @@ export class AwsProvider implements CloudProvider<AwsRealized> {
     return new AwsTable(spec.name, { spec, tags: tags(ctx, spec.name, 'table'), ...(ch ? { ingress: ingress(ctx, 'table', spec.name, ch.to, ch.emits) } : {}) });
   }
 
-  /** @throws UnsupportedFeatureError when several subscriptions of one function need filtering in it. */
   fn(spec: FunctionSpec, ctx: Ctx): AwsFunction {
     const t = ctx.topology;
-    const subs = routing(t).byFunction.get(spec.name) ?? [];
+    const channels = ctx.plan.channelsOf(spec.name);
     const sources = new Map<string, FunctionSource>();
-    let direct = false;
-    for (const sub of subs) {
-      const r = routeOf(sub);
-      if (r.kind === 'bus-direct') direct = true;
-      else if (r.kind === 'bus-stream' || r.kind === 'stream') {
+    for (const c of channels) {
+      const r = routeOf(c);
+      if (r.kind === 'bus-direct') continue;
+      if (r.kind === 'bus-stream' || r.kind === 'stream') {
         const s = ctx.get('stream', r.stream);
-        sources.set(`stream:${r.stream}`, { kind: 'stream', arn: s.stream.arn, deadLetterQueue: s.failureQueue });
+        sources.set(c.sourceKey, { kind: 'stream', sourceKey: c.sourceKey, arn: s.stream.arn, deadLetterQueue: s.failureQueue });
       } else {
-        const q = r.kind === 'bus-queue' || r.queue ? ctx.get('queue', r.queue!) : subscriberQueue(ctx, sub.name);
-        sources.set(mappingKey(sub)!, { kind: 'queue', arn: q.queue.arn, deadLetterQueue: q.deadLetterQueue });
+        const q = r.kind === 'bus-queue' || r.queue ? ctx.get('queue', r.queue!) : subscriberQueue(ctx, c.subscription);
+        sources.set(c.sourceKey, { kind: 'queue', sourceKey: c.sourceKey, arn: q.queue.arn, deadLetterQueue: q.deadLetterQueue });
       }
-    }
-    const residuals = subs.map((s) => compiledFilter(t, s).residual);
-    if (subs.length > 1 && residuals.some((r) => r.length)) {
-      const sub = subs[residuals.findIndex((r) => r.length)]!;
-      throw new UnsupportedFeatureError('aws', 'subscription', 'where', `[subscriptions[${sub.name}].where] is evaluated in the function, and function ${spec.name} has ${subs.length} subscriptions; give the filtered one its own function`);
     }
     const stores = ctx.get('stores', t.name);
     return new AwsFunction(spec.name, {
@@ -148,9 +160,8 @@ export class AwsProvider implements CloudProvider<AwsRealized> {
       bundle: bundleHandler(ctx.app.root, spec),
       logGroupName: logGroup(ctx, 'fn', spec.name),
       sources: [...sources.values()],
-      direct,
-      maxAttempts: subs.length ? Math.max(...subs.map((s) => attemptsFor(t, s))) : DIRECT_MAX_ATTEMPTS,
-      residual: residuals[0] ?? [],
+      direct: channels.some((c) => c.source.kind === 'direct'),
+      channels: runtimeChannels(channels),
       ...(spec.publishes ? { publish: publishTarget(ctx, spec.publishes.to, spec.publishes.events) } : {}),
       stores: {
         idempotencyTable: stores.idempotencyTable.name, idempotencyTableArn: stores.idempotencyTable.arn,
@@ -163,11 +174,12 @@ export class AwsProvider implements CloudProvider<AwsRealized> {
 
   subscription(spec: SubscriptionSpec, ctx: Ctx): AwsSubscription {
     const t = ctx.topology;
-    const r = routeOf(spec);
-    const index = routing(t);
+    const channel = ctx.plan.channel(spec.name);
+    const r = routeOf(channel);
+    const index = routing(t, ctx.plan);
     let source: AwsSubscriptionArgs['source'];
     let mapping: Mapping | undefined;
-    const owner = index.firstMapping.get(mappingKey(spec) ?? '') === spec.name;
+    const owner = index.firstMapping.get(mappingKey(channel) ?? '') === spec.name;
     if (r.kind === 'stream' || r.kind === 'bus-stream') {
       const stream = ctx.get('stream', r.stream);
       const streamSpec = index.streams.get(r.stream)!;
@@ -178,25 +190,26 @@ export class AwsProvider implements CloudProvider<AwsRealized> {
     } else {
       const declared = r.queue ? ctx.get('queue', r.queue) : undefined;
       const queue = declared ?? subscriberQueue(ctx, spec.name);
-      const queueSpec = r.queue ? index.queues.get(r.queue)! : { batch: DEFAULTS.queue.batch };
+      const queueSpec: Pick<QueueSpec, 'batch' | 'orderBy'> = (r.queue ? index.queues.get(r.queue) : undefined)
+        ?? { batch: { size: channel.batch.size, window: `${channel.batch.windowSeconds}s` } };
       source = r.kind === 'bus-queue'
         ? { kind: 'bus', bus: ctx.get('bus', r.bus), into: { kind: 'queue', queue, ...(declared?.fifo ? { messageGroupId: r.queue } : {}) } }
         : { kind: 'topic', topic: ctx.get('topic', r.topic), queue };
-      if (owner) mapping = { kind: 'queue', queue, batchSize: queueSpec.batch.size, windowSeconds: batchingWindowSeconds(queueSpec), fifo: declared?.fifo ?? false };
+      if (owner) mapping = { kind: 'queue', queue, batchSize: channel.batch.size, windowSeconds: batchingWindowSeconds(queueSpec), fifo: declared?.fifo ?? false };
     }
-    const policies = deliveryKeys(spec).filter(({ key }) => index.lastDelivery.get(key) === spec.name).map(({ key }) => ({
+    const policies = deliveryKeys(channel).filter(({ key }) => index.lastDelivery.get(key) === spec.name).map(({ key }) => ({
       key,
       queue: queueOf(ctx, key),
       earlier: index.deliverers.get(key)!.filter((n) => n !== spec.name).map((n) => ctx.get('subscription', n).deliveries[key]!),
     }));
     return new AwsSubscription(spec.name, {
-      spec, topology: t, fn: ctx.get('fn', spec.function), source, ...(mapping ? { mapping } : {}), policies, tags: tags(ctx, spec.name, 'subscription'),
+      channel, topology: t, fn: ctx.get('fn', spec.function), source, ...(mapping ? { mapping } : {}), policies, tags: tags(ctx, spec.name, 'subscription'),
     });
   }
 
   schedule(spec: ScheduleSpec, ctx: Ctx): AwsSchedule {
     return new AwsSchedule(spec.name, {
-      spec, event: routing(ctx.topology).events.get(spec.emits)!, target: publishTarget(ctx, spec.to, [spec.emits]), tags: tags(ctx, spec.name, 'schedule'),
+      spec, event: ctx.topology.events.find((e) => e.wireType === spec.emits)!, target: publishTarget(ctx, spec.to, [spec.emits]), tags: tags(ctx, spec.name, 'schedule'),
     });
   }
 

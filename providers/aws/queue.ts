@@ -7,33 +7,12 @@
  */
 import * as pulumi from '@pulumi/pulumi';
 import * as sqs from '@pulumi/aws/sqs';
-import {
-  toSeconds, UnsupportedFeatureError, visibilityTimeoutSeconds, type QueueSpec, type Topology,
-} from '../../contracts';
+import { toSeconds, type DeliveryTarget, type QueueSpec, type Topology } from '../../contracts';
+import { queueVisibilitySeconds, SQS_LIMITS } from './limits';
 import { resourceName } from './names';
 import type { Tags } from './tags';
 
-/**
- * SQS limits Herald's settings must fit.
- * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SetQueueAttributes.html
- */
-export const SQS_LIMITS = { minRetentionSeconds: 60, maxRetentionSeconds: 1_209_600, maxReceiveCount: 1_000 } as const;
-
-/**
- * The batching window the event source mapping uses: none on FIFO queues (SQS refuses one), and at least
- * 1 s when a batch may hold more than 10 messages (Lambda requires it).
- * @see https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-parameters.html
- */
-export function batchingWindowSeconds(spec: Pick<QueueSpec, 'orderBy' | 'batch'>): number {
-  if (spec.orderBy) return 0;
-  const window = toSeconds(spec.batch.window);
-  return spec.batch.size > 10 ? Math.max(1, window) : window;
-}
-
-/** The queue's visibility timeout: its own, or 6× its consumer's timeout plus the window the mapping really uses. */
-export function queueVisibilitySeconds(t: Topology, spec: QueueSpec): number {
-  return visibilityTimeoutSeconds(t, { ...spec, batch: { ...spec.batch, window: `${batchingWindowSeconds(spec)}s` } });
-}
+export { SQS_LIMITS };
 
 export interface RedrivenQueueSettings {
   readonly fifo: boolean;
@@ -99,6 +78,7 @@ export function redrivenQueue(name: string, s: RedrivenQueueSettings, parent: pu
 export interface AwsQueueArgs {
   readonly spec: QueueSpec;
   readonly topology: Topology;
+  readonly delivery: DeliveryTarget;
   readonly tags: Tags;
 }
 
@@ -111,20 +91,14 @@ export class AwsQueue extends pulumi.ComponentResource implements RedrivenQueue 
   readonly fifo: boolean;
   readonly outputs: Readonly<Record<string, pulumi.Output<string>>>;
 
-  /** @throws UnsupportedFeatureError when a retention is outside what SQS keeps. */
+  /** Retentions and the visibility timeout were checked by `validateForAws` (limits.ts). */
   constructor(name: string, args: AwsQueueArgs, opts?: pulumi.ComponentResourceOptions) {
     super('herald:aws:Queue', name, {}, opts);
     const { spec } = args;
-    for (const [option, value] of [['retention', spec.retention], ['deadLetterRetention', spec.deadLetterRetention]] as const) {
-      const seconds = toSeconds(value);
-      if (seconds < SQS_LIMITS.minRetentionSeconds || seconds > SQS_LIMITS.maxRetentionSeconds) {
-        throw new UnsupportedFeatureError('aws', 'queue', option, `[queues[${spec.name}].${option}] ${value} is outside SQS's 60 s–14 d`);
-      }
-    }
     this.fifo = spec.orderBy !== undefined;
     const parts = redrivenQueue(name, {
       fifo: this.fifo,
-      visibilityTimeoutSeconds: queueVisibilitySeconds(args.topology, spec),
+      visibilityTimeoutSeconds: queueVisibilitySeconds(args.topology, args.delivery, spec),
       retentionSeconds: toSeconds(spec.retention),
       deadLetterRetentionSeconds: toSeconds(spec.deadLetterRetention),
       maxAttempts: spec.maxAttempts,

@@ -16,83 +16,17 @@ import * as cloudwatch from '@pulumi/aws/cloudwatch';
 import * as lambda from '@pulumi/aws/lambda';
 import * as sns from '@pulumi/aws/sns';
 import type * as sqs from '@pulumi/aws/sqs';
-import { toClauses, toSeconds, type StreamSpec, type SubscriptionSpec, type Topology } from '../../contracts';
-import { receivedTypes } from '../../runtime/functions';
+import { toSeconds, type Channel, type StreamSpec, type Topology } from '../../contracts';
 import type { AwsBus } from './bus';
-import { compileEventPattern, compileSnsFilterPolicy, type CompiledFilter } from './filter';
 import type { AwsFunction } from './function';
 import type { QueueDelivery } from './iam';
 import type { RedrivenQueue } from './queue';
+import { deliveryKeys } from './routing';
 import type { AwsStream } from './stream';
 import { partitionKeyPath } from './stream';
 import { eventRule, functionTarget, queuePolicy, queueTarget, streamTarget } from './targets';
 import type { AwsTopic } from './topic';
 import type { Tags } from './tags';
-
-/** How a subscription's events travel, by logical names. */
-export type Route =
-  | { readonly kind: 'bus-direct'; readonly bus: string }
-  | { readonly kind: 'bus-queue'; readonly bus: string; readonly queue: string }
-  | { readonly kind: 'bus-stream'; readonly bus: string; readonly stream: string }
-  | { readonly kind: 'topic-queue'; readonly topic: string; readonly queue?: string }
-  | { readonly kind: 'stream'; readonly stream: string };
-
-/** The route of a (valid) subscription. */
-export function routeOf(sub: SubscriptionSpec): Route {
-  if (sub.from.kind === 'stream') return { kind: 'stream', stream: sub.from.name };
-  if (sub.from.kind === 'topic') return { kind: 'topic-queue', topic: sub.from.name, ...(sub.via ? { queue: sub.via.name } : {}) };
-  if (!sub.via) return { kind: 'bus-direct', bus: sub.from.name };
-  return sub.via.kind === 'queue' ? { kind: 'bus-queue', bus: sub.from.name, queue: sub.via.name } : { kind: 'bus-stream', bus: sub.from.name, stream: sub.via.name };
-}
-
-/**
- * The queues a subscription makes a service send to, by key (`queue:<name>`, `queue:<name>:dlq`,
- * `subscriber:<subscription>[:dlq]`, `fn:<name>:async`, `stream:<name>:failures`): each queue's single
- * policy lists every subscription sending to it.
- */
-export function deliveryKeys(sub: SubscriptionSpec): { readonly key: string; readonly service: QueueDelivery['service'] }[] {
-  const r = routeOf(sub);
-  switch (r.kind) {
-    case 'bus-direct': return [{ key: `fn:${sub.function}:async`, service: 'events.amazonaws.com' }];
-    case 'bus-queue': return [`queue:${r.queue}`, `queue:${r.queue}:dlq`].map((key) => ({ key, service: 'events.amazonaws.com' }));
-    case 'bus-stream': return [{ key: `stream:${r.stream}:failures`, service: 'events.amazonaws.com' }];
-    case 'topic-queue': {
-      const q = r.queue ? `queue:${r.queue}` : `subscriber:${sub.name}`;
-      return [q, `${q}:dlq`].map((key) => ({ key, service: 'sns.amazonaws.com' }));
-    }
-    case 'stream': return [];
-  }
-}
-
-/** The event source a subscription's function polls (one mapping per source and function), if any. */
-export function mappingKey(sub: SubscriptionSpec): string | undefined {
-  const r = routeOf(sub);
-  if (r.kind === 'bus-queue' || (r.kind === 'topic-queue' && r.queue)) return `queue:${r.queue}`;
-  if (r.kind === 'topic-queue') return `subscriber:${sub.name}`;
-  if (r.kind === 'bus-stream' || r.kind === 'stream') return `stream:${r.stream}:${sub.function}`;
-  return undefined;
-}
-
-const compiled = new WeakMap<SubscriptionSpec, CompiledFilter<Record<string, unknown>>>();
-
-/** The subscription's filter in the broker's native form, its residual and diagnostics (compiled once). */
-export function compiledFilter(t: Topology, sub: SubscriptionSpec): CompiledFilter<Record<string, unknown>> {
-  let c = compiled.get(sub);
-  if (!c) {
-    const input = { types: receivedTypes(t, sub), ...(sub.where ? { where: sub.where } : {}) };
-    const r = routeOf(sub);
-    c = r.kind === 'topic-queue' ? compileSnsFilterPolicy(input)
-      : r.kind !== 'stream' ? compileEventPattern(input)
-      // Kinesis filters nothing for its consumers: the whole filter, types included, runs in the function.
-      : {
-        native: {},
-        residual: [{ field: 'type', op: 'in', values: input.types }, ...(sub.where ? toClauses(sub.where) : [])],
-        diagnostics: sub.where ? [{ code: 'NO_BROKER_FILTER', severity: 'info', message: 'a stream filters nothing for its consumers; the filter is evaluated in the function' }] : [],
-      };
-    compiled.set(sub, c);
-  }
-  return c;
-}
 
 /** What a subscription polls, when it is the one that creates the mapping. */
 export type Mapping =
@@ -100,7 +34,8 @@ export type Mapping =
   | { readonly kind: 'stream'; readonly stream: AwsStream; readonly spec: StreamSpec };
 
 export interface AwsSubscriptionArgs {
-  readonly spec: SubscriptionSpec;
+  /** The subscription's channel in the delivery plan. */
+  readonly channel: Channel;
   readonly topology: Topology;
   readonly fn: AwsFunction;
   readonly source:
@@ -127,24 +62,21 @@ export class AwsSubscription extends pulumi.ComponentResource {
 
   constructor(name: string, args: AwsSubscriptionArgs, opts?: pulumi.ComponentResourceOptions) {
     super('herald:aws:Subscription', name, {}, opts);
-    const { spec, source, fn } = args;
-    const filter = compiledFilter(args.topology, spec);
+    const { channel, source, fn } = args;
+    const { filter } = channel;
     for (const d of filter.diagnostics) {
       const log = d.severity === 'warning' ? pulumi.log.warn : pulumi.log.info;
-      log(`subscription ${spec.name}: ${d.message}`, this);
+      log(`subscription ${channel.subscription}: ${d.message}`, this);
     }
     let sourceArn: pulumi.Input<string> | undefined;
     if (source.kind === 'bus') {
       const busName = source.bus.bus.name;
-      this.rule = eventRule(name, { busName, pattern: filter.native, description: `Herald subscription ${spec.name} → ${spec.function}`, tags: args.tags }, this);
+      this.rule = eventRule(name, { busName, pattern: filter.native as Record<string, unknown>, description: `Herald subscription ${channel.subscription} → ${channel.function}`, tags: args.tags }, this);
       const into = source.into;
       const t = { rule: this.rule, busName };
       if (into.kind === 'function') {
         ({ target: this.target, permission: this.permission } = functionTarget(name, { ...t, fn: fn.function, deadLetterArn: fn.deadLetterQueue!.arn }, this));
       } else if (into.kind === 'queue') {
-        if (into.messageGroupId) {
-          pulumi.log.warn(`subscription ${spec.name}: EventBridge gives an SQS FIFO target one fixed message group, so queue ${spec.via?.name} is ordered as a whole rather than per key (300 messages/s); use a stream for per-key order at scale`, this);
-        }
         ({ target: this.target } = queueTarget(name, { ...t, queue: into.queue.queue, deadLetterArn: into.queue.deadLetterQueue.arn, ...(into.messageGroupId ? { messageGroupId: into.messageGroupId } : {}) }, this));
       } else {
         ({ target: this.target } = streamTarget(name, { ...t, stream: into.stream.stream, deadLetterArn: into.stream.failureQueue.arn, partitionKeyPath: partitionKeyPath(into.key), tags: args.tags }, this));
@@ -164,9 +96,9 @@ export class AwsSubscription extends pulumi.ComponentResource {
       }, { parent: this });
       sourceArn = source.topic.topic.arn;
     }
-    this.deliveries = Object.fromEntries(deliveryKeys(spec).map(({ key, service }) => [key, { service, sourceArn: sourceArn! }]));
+    this.deliveries = Object.fromEntries(deliveryKeys(channel).map(({ key, service }) => [key, { service, sourceArn: sourceArn! }]));
     this.queuePolicies = args.policies.map((p) => queuePolicy(`${name}-${p.key.replace(/[^a-z0-9-]/g, '-')}`, p.queue, [...p.earlier, this.deliveries[p.key]!], this));
-    const concurrency = args.topology.functions.find((f) => f.name === spec.function)?.concurrency;
+    const concurrency = args.topology.functions.find((f) => f.name === channel.function)?.concurrency;
     if (args.mapping) this.mapping = eventSourceMapping(name, args.mapping, fn, concurrency, args.tags, this);
     this.outputs = {
       ...(this.rule ? { rule: this.rule.arn } : {}),
@@ -177,7 +109,6 @@ export class AwsSubscription extends pulumi.ComponentResource {
   }
 }
 
-/** The event source mapping from a queue or stream to the function, created after the role allows it. */
 /**
  * The mapping from a queue or stream to the function. A function's concurrency limit also caps its SQS
  * pollers (`maximumConcurrency`, at least 2): limiting by reserved concurrency alone makes Lambda throttle

@@ -7,24 +7,24 @@
  */
 import * as pulumi from '@pulumi/pulumi';
 import * as sns from '@pulumi/aws/sns';
-import { DEFAULTS, toSeconds, VISIBILITY_TIMEOUT_FACTOR, type SubscriptionSpec, type Topology, type TopicSpec } from '../../contracts';
-import { functionOf } from '../../runtime/functions';
+import { DEFAULTS, toSeconds, type Channel, type DeliveryPlan, type TopicSpec } from '../../contracts';
 import { deadLetterAlarm, metricAlarm, oldestAgeCondition } from './alarm';
+import { ownQueueVisibilitySeconds } from './limits';
 import { resourceName } from './names';
 import { redrivenQueue, type RedrivenQueue } from './queue';
 import type { Tags } from './tags';
 
 export interface AwsTopicArgs {
   readonly spec: TopicSpec;
-  readonly topology: Topology;
+  readonly plan: DeliveryPlan;
   readonly tags: Tags;
   /** Tags of a subscriber queue, named after its subscription. */
   readonly subscriberTags: (subscription: string) => Tags;
 }
 
-/** Subscriptions from this topic that read through a queue of their own (no `via`). */
-export function implicitSubscribers(t: Topology, topic: string): SubscriptionSpec[] {
-  return t.subscriptions.filter((s) => s.from.kind === 'topic' && s.from.name === topic && !s.via);
+/** Channels from this topic that read through a queue of their own (no `via`). */
+export function ownQueueChannels(plan: DeliveryPlan, topic: string): Channel[] {
+  return plan.channels.filter((c) => c.from.kind === 'topic' && c.from.name === topic && c.source.kind === 'queue' && c.source.own);
 }
 
 /** `herald:aws:Topic`: an SNS topic and the queues of its subscribers. */
@@ -38,16 +38,16 @@ export class AwsTopic extends pulumi.ComponentResource {
     super('herald:aws:Topic', name, {}, opts);
     this.topic = new sns.Topic(resourceName('snsTopic', name), { tags: args.tags, ...args.spec.overrides?.aws }, { parent: this });
     const queues: Record<string, RedrivenQueue> = {};
-    for (const sub of implicitSubscribers(args.topology, args.spec.name)) {
+    for (const c of ownQueueChannels(args.plan, args.spec.name)) {
+      const sub = { name: c.subscription };
       const d = DEFAULTS.queue;
-      const timeout = toSeconds(functionOf(args.topology, sub).timeout);
       queues[sub.name] = redrivenQueue(`${name}-${sub.name}`, {
         fifo: false,
         // The 6× rule, with the consumer's timeout (this queue has one consumer, its subscription's function).
-        visibilityTimeoutSeconds: VISIBILITY_TIMEOUT_FACTOR * timeout + toSeconds(d.batch.window),
+        visibilityTimeoutSeconds: ownQueueVisibilitySeconds(c),
         retentionSeconds: toSeconds(d.retention),
         deadLetterRetentionSeconds: toSeconds(d.deadLetterRetention),
-        maxAttempts: d.maxAttempts,
+        maxAttempts: c.maxAttempts,
         tags: args.subscriberTags(sub.name),
       }, this);
       // The production defaults a declared queue gets from realize(): age of the oldest event, dead letters.

@@ -6,21 +6,21 @@
  */
 import * as path from 'node:path';
 import {
-  DIRECT_MAX_ATTEMPTS, HeraldError, assertValidTopology, toClauses, visibilityTimeoutSeconds,
-  type Envelope, type HandlerDefinition, type Logger, type Ref, type Topology,
+  HeraldError, assertValidTopology, deliveryPlan, type Envelope, type HandlerDefinition, type Logger, type Ref, type Topology,
 } from '../../contracts';
 import {
-  EventRegistry, InMemoryClaimCheckStore, InMemoryIdempotencyStore, createLogger, loadHandler, pipelineFor, receivedTypes,
+  EventRegistry, InMemoryClaimCheckStore, InMemoryIdempotencyStore, createLogger, loadHandler, pipelineFor,
   type BackoffOptions, type Publisher,
 } from '../../runtime';
 import { Router, type Route } from './bus';
 import { systemClock, type Clock } from './clock';
 import { DeadLetterStore } from './dead-letters';
-import { LocalFunction, type DeliveryListener, type DeliveryRecord } from './function';
+import { LOCAL_DELIVERY, leaseMs } from './delivery';
+import { LocalFunction, type Consumer, type DeliveryListener, type DeliveryRecord } from './function';
 import { LocalQueue, type Undelivered } from './queue';
 import { LocalScheduler } from './schedule';
 import { LocalStream, keyReader } from './stream';
-import { LocalTopic, subscriberQueue } from './topic';
+import { LocalTopic } from './topic';
 import { TraceStore, type TraceStoreOptions } from './traces';
 import { LocalBuckets } from './uploads';
 import { WorkTracker } from './work';
@@ -141,41 +141,38 @@ export function createLocalRuntime(t: Topology, options: LocalRuntimeOptions = {
   const named = new Map<string, LocalQueue>();
   const bySubscription = new Map<string, LocalQueue>();
   const deadLetter = deadLetters.add.bind(deadLetters);
-  for (const sub of t.subscriptions) {
-    const pipeline = pipelineFor(t, sub, { ...shared, handler: handlerOf(sub.function), publisher: accepted });
-    const consumer = functions.get(sub.function)!.consumer(sub.name, pipeline);
-    const make = (name: string, settings: { maxAttempts: number; visibilityMs?: number; orderKey?: (e: Envelope) => string }) => {
-      const q = new LocalQueue({ name, consumer, deadLetter, work, ...settings });
-      queues.push(q);
-      return q;
+  const make = (name: string, consumer: Consumer, settings: { maxAttempts: number; visibilityMs?: number; orderKey?: (e: Envelope) => string }) => {
+    const q = new LocalQueue({ name, consumer, deadLetter, work, ...settings });
+    queues.push(q);
+    return q;
+  };
+  for (const channel of deliveryPlan(t, LOCAL_DELIVERY).channels) {
+    const pipeline = pipelineFor(t, channel, { ...shared, handler: handlerOf(channel.function), publisher: accepted });
+    const consumer = functions.get(channel.function)!.consumer(channel.subscription, pipeline);
+    const { source, types, from } = channel;
+    // The local router evaluates the whole filter (LOCAL_DELIVERY compiles it to its clauses).
+    const clauses = channel.filter.native as Route['clauses'];
+    const settings = {
+      maxAttempts: channel.maxAttempts,
+      ...(channel.orderKey ? { orderKey: keyReader(channel.orderKey) } : {}),
     };
-    const types = receivedTypes(t, sub);
-    const clauses = sub.where ? toClauses(sub.where) : [];
-    const stream = sub.via?.kind === 'stream' ? sub.via : sub.from.kind === 'stream' ? sub.from : undefined;
     let queue: LocalQueue;
-    if (stream) {
-      const s = streams.get(stream.name)!;
-      queue = make(`stream ${stream.name} → ${sub.function}`, { maxAttempts: s.spec.maxAttempts, orderKey: s.key });
+    if (source.kind === 'stream') {
+      const s = streams.get(source.stream)!;
+      queue = make(`stream ${source.stream} → ${channel.function}`, consumer, settings);
       // Through a stream, the bus already filtered; reading from one, the stream filters.
-      s.add({ subscription: sub.name, function: sub.function, types, clauses: sub.via ? [] : clauses, inlet: queue });
-    } else if (sub.via?.kind === 'queue') {
-      const spec = t.queues.find((q) => q.name === sub.via!.name)!;
-      queue = named.get(spec.name) ?? make(`queue ${spec.name}`, {
-        maxAttempts: spec.maxAttempts,
-        visibilityMs: visibilityTimeoutSeconds(t, spec) * 1000,
-        ...(spec.orderBy ? { orderKey: keyReader(spec.orderBy) } : {}),
-      });
-      named.set(spec.name, queue);
-    } else if (sub.from.kind === 'topic') {
-      const settings = subscriberQueue(t, sub);
-      queue = make(`queue ${settings.name}`, settings);
+      s.add({ subscription: channel.subscription, function: channel.function, types, clauses: from.kind === 'stream' ? clauses : [], inlet: queue });
+    } else if (source.kind === 'queue') {
+      // One queue per declared queue, shared by the subscriptions reading it; a topic subscriber's own queue is its alone.
+      queue = named.get(source.queue) ?? make(`queue ${source.queue}`, consumer, { ...settings, visibilityMs: leaseMs(channel) });
+      named.set(source.queue, queue);
     } else {
-      queue = make(`direct ${sub.name}`, { maxAttempts: DIRECT_MAX_ATTEMPTS });
+      queue = make(`direct ${channel.subscription}`, consumer, settings);
     }
-    bySubscription.set(sub.name, queue);
-    if (sub.from.kind !== 'stream') {
-      const inlet = sub.via?.kind === 'stream' ? streams.get(sub.via.name)! : queue;
-      routers.get(`${sub.from.kind}:${sub.from.name}`)!.add({ subscription: sub.name, function: sub.function, types, clauses, inlet });
+    bySubscription.set(channel.subscription, queue);
+    if (from.kind !== 'stream') {
+      const inlet = source.kind === 'stream' ? streams.get(source.stream)! : queue;
+      routers.get(`${from.kind}:${from.name}`)!.add({ subscription: channel.subscription, function: channel.function, types, clauses, inlet });
     }
   }
 

@@ -1,17 +1,17 @@
 /** The shared driver: validation first and whole, capabilities before any resource, dependency order, lookups. */
 import { expect } from 'chai';
 import {
-  hmacSha256, topology, TopologyError, UnsupportedFeatureError, type CloudProvider, type ProviderKind, type Realized,
-  type RealizeContext, type Topology,
+  hmacSha256, InvalidOptionError, routerFilter, topology, TopologyError, UnsupportedFeatureError, type Capabilities, type CloudProvider,
+  type ProviderKind, type Realized, type RealizeContext, type Topology, type TopologyIssue,
 } from '../../contracts';
 import { ImageUploaded, OrderPlaced, PaymentReceived, ReportRequested } from '../../app/events';
-import { defaultAlarms, realize, REALIZE_ORDER } from '../../providers/realize';
+import { defaultAlarms, realize, REALIZE_ORDER, translateAlarms } from '../../providers/realize';
 import { expectReject } from '../helpers/reject';
 
 const APP = { module: '/app/topology.ts', exportName: 'app', root: '/app' };
 
 /** A provider that creates nothing: it records each call and what it could look up. */
-function recorder(unsupported: CloudProvider['capabilities']['unsupported'] = {}) {
+function recorder(unsupported: Capabilities['unsupported'] = {}, more: Partial<Capabilities> = {}, validate: (t: Topology) => TopologyIssue[] = () => []) {
   const calls: string[] = [];
   const realized = (kind: ProviderKind, name: string): Realized => ({ outputs: { id: `${kind}/${name}` } });
   const method = (kind: ProviderKind) => (spec: { name: string }, ctx: RealizeContext) => {
@@ -20,7 +20,8 @@ function recorder(unsupported: CloudProvider['capabilities']['unsupported'] = {}
     return realized(kind, spec.name);
   };
   const provider = Object.fromEntries(REALIZE_ORDER.map((k) => [k, method(k)])) as unknown as CloudProvider;
-  return { provider: Object.assign(provider, { name: 'aws' as const, capabilities: { unsupported } }), calls };
+  const delivery = { name: 'test', compiler: () => routerFilter, directAttempts: 3 };
+  return { provider: Object.assign(provider, { name: 'aws' as const, capabilities: { unsupported, degraded: {}, ...more }, delivery, validate }), calls };
 }
 
 function app(): Topology {
@@ -40,7 +41,7 @@ describe('realize', () => {
     const { provider, calls } = recorder();
     await realize(app(), provider, { app: APP });
     expect(calls).to.deep.equal([
-      'bus:shop', 'queue:payments', 'stores:shop', 'bucket:media', 'fn:charge', 'subscription:charge-shop', 'schedule:nightly', 'webhook:pay',
+      'foundation:shop', 'bus:shop', 'queue:payments', 'stores:shop', 'bucket:media', 'fn:charge', 'subscription:charge-shop', 'schedule:nightly', 'webhook:pay',
       'alarm:charge-errors', 'alarm:payments-age', 'alarm:payments-dead-letters',
     ]);
   });
@@ -51,13 +52,14 @@ describe('realize', () => {
     const { provider } = recorder();
     provider.stores = (_spec, c) => {
       ctx = c;
-      expect(() => c.get('fn', 'charge')).to.throw(Error, /fn "charge" is not realized yet; realize order is bus → topic/);
+      expect(() => c.get('fn', 'charge')).to.throw(Error, /fn "charge" is not realized yet; realize order is foundation → bus → topic/);
       return { outputs: {} };
     };
     await realize(t, provider, { app: APP, stack: 'prod' });
     expect(ctx!.get('queue', 'payments').outputs).to.deep.equal({ id: 'queue/payments' });
     expect(ctx!.find('queue', 'nope')).to.equal(undefined);
     expect(ctx).to.include({ cloud: 'aws', topology: t, app: APP, stack: 'prod' });
+    expect(ctx!.plan.channel('charge-shop')).to.include({ function: 'charge', sourceKey: 'queue:payments', maxAttempts: 10 });
   });
 
   it('collects the outputs by kind and logical name', async () => {
@@ -82,6 +84,53 @@ describe('realize', () => {
       'subscriptions[charge-shop].via', 'schedules[nightly].cron',
     ]);
     expect(calls).to.deep.equal([]);
+  });
+
+  it("reports the cloud's own limits with the portable problems' form, before calling the provider", async () => {
+    const tooBig = (t: Topology) => t.functions.filter((f) => f.memory > 4096).map((f) => new InvalidOptionError(`functions[${f.name}].memory`, 'too much'));
+    const { provider, calls } = recorder({}, {}, tooBig);
+    const t = topology('big');
+    t.fn('huge', { handler: 'functions/charge-payment.ts', memory: 8192 });
+    const error = await expectReject(realize(t.build(), provider, { app: APP }), TopologyError, /1 problem/);
+    expect(error.issues.map((i) => i.field)).to.deep.equal(['functions[huge].memory']);
+    expect(calls).to.deep.equal([]);
+  });
+
+  it('deploys a degraded feature with a warning naming the field and what is lost', async () => {
+    const { provider, calls } = recorder({}, { degraded: { 'subscription.from.bus.via.orderedQueue': 'ordered as a whole, not per key' } });
+    const t = topology('o');
+    const bus = t.bus('shop');
+    const q = t.queue('ledger', { orderBy: 'data.orderId' });
+    t.fn('book', { handler: 'functions/charge-payment.ts' }).subscribe(bus, { events: [OrderPlaced], via: q });
+    const warnings: string[] = [];
+    await realize(t.build(), provider, { app: APP, warn: (m) => warnings.push(m) });
+    expect(warnings).to.deep.equal(['[subscriptions[book-shop].via] via an ordered queue from a bus is degraded on aws: ordered as a whole, not per key']);
+    expect(calls).to.include('subscription:book-shop');
+  });
+
+  it('translates default alarms: a missing metric takes its substitute, or is left out, and says so', () => {
+    const t = topology('a');
+    const bus = t.bus('b');
+    const q = t.queue('q');
+    const s = t.stream('s', { key: 'subject' });
+    t.fn('f', { handler: 'functions/charge-payment.ts' }).subscribe(bus, { events: [OrderPlaced], via: q });
+    t.fn('g', { handler: 'functions/audit-orders.ts' }).subscribe(bus, { events: [OrderPlaced], via: s });
+    const provider = {
+      name: 'aws' as const,
+      capabilities: {
+        unsupported: { 'alarm.oldestMessageAge.queue': 'no age', 'alarm.iteratorAge.stream': 'no iterator' },
+        degraded: {},
+        alarmSubstitutes: { oldestMessageAge: { metric: 'depth' as const, threshold: 1000 } },
+      },
+    };
+    const { alarms, notes } = translateAlarms(defaultAlarms(t.build()), provider);
+    expect(alarms.map((a) => [a.name, a.metric, a.threshold])).to.deep.equal([
+      ['q-age', 'depth', 1000], ['q-dead-letters', 'deadLetters', 0], ['s-dead-letters', 'deadLetters', 0],
+    ]);
+    expect(notes).to.deep.equal([
+      'queue q: aws has no oldestMessageAge metric; its default alarm q-age watches depth > 1000 instead',
+      'stream s: aws has no iteratorAge metric; default alarm s-iterator-age is left out',
+    ]);
   });
 
   it('refuses what the cloud cannot honour before creating anything, naming cloud, kind, option and field', async () => {

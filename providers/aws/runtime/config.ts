@@ -3,7 +3,7 @@
  * (providers/aws/function.ts and the ingress kinds) writes it with physical names from Pulumi outputs;
  * the runtime entries read it once per cold start; `herald invoke` writes it with placeholder names.
  */
-import type { Clause, VerifySpec } from '../../../contracts';
+import type { RuntimeChannel, VerifySpec } from '../../../contracts';
 
 /** Environment variable holding an `AwsFunctionConfig` (user functions) or `AwsIngressConfig` (ingress functions). */
 export const AWS_CONFIG_ENV = 'HERALD_AWS_CONFIG';
@@ -18,13 +18,14 @@ export interface AwsFunctionConfig {
   readonly kind: 'function';
   readonly name: string;
   readonly timeoutMs: number;
-  readonly maxAttempts: number;
   /** Wire types the function may publish. */
   readonly allowedPublishes: readonly string[];
-  /** Filter clauses EventBridge/SNS could not evaluate; empty when filtering is fully native. */
-  readonly residual: readonly Clause[];
+  /** Its channels from the delivery plan: attempts, residual filter and order key of each subscription. */
+  readonly channels: readonly RuntimeChannel[];
   readonly publishTo?: AwsPublishTarget;
-  /** Source queue ARN → URL of its dead-letter queue, for events dead-lettered at once (bad input, NonRetryableError). */
+  /** Queue or stream ARN (a record's eventSourceARN) → the plan's source key. Direct deliveries have none. */
+  readonly sources: Readonly<Record<string, string>>;
+  /** Source key → URL of its dead-letter queue, for events dead-lettered at once (bad input, NonRetryableError). */
   readonly deadLetterQueues: Readonly<Record<string, string>>;
   /** DynamoDB table for deduplication (partition key `id`, TTL attribute `expiresAt`). */
   readonly idempotencyTable?: string;

@@ -8,9 +8,10 @@
  * it is logged with its reason, and it never fails the whole batch.
  */
 import type { Context as LambdaContext } from 'aws-lambda';
-import type { HandlerDefinition, Logger } from '../../../contracts';
+import { DEFAULT_BACKOFF, type HandlerDefinition, type Logger } from '../../../contracts';
 import type { ClaimCheckStore } from '../../../runtime/claim-check';
 import type { IdempotencyStore } from '../../../runtime/idempotency';
+import { ChannelPipelines } from '../../../runtime/channels';
 import { createLogger } from '../../../runtime/logger';
 import { Pipeline } from '../../../runtime/pipeline';
 import type { Publisher } from '../../../runtime/publisher';
@@ -23,6 +24,7 @@ import { deadLetterSender, type DeadLetterSender } from './dead-letter';
 import { eventbridge } from './eventbridge';
 import { DynamoDbIdempotencyStore } from './idempotency';
 import { kinesis } from './kinesis';
+import { DIRECT_MAX_ATTEMPTS } from '../limits';
 import { publisherFor, type AwsClients } from './publisher';
 import { sqs } from './sqs';
 import { queueUrlOf, visibilityChanger, type VisibilityChanger } from './visibility';
@@ -54,7 +56,7 @@ const BINDINGS: readonly RecordBinding<any, any>[] = [sqs, kinesis, eventbridge]
 
 interface State {
   readonly config: AwsFunctionConfig;
-  readonly pipeline: Pipeline;
+  readonly pipelines: ChannelPipelines;
   readonly logger: Logger;
   readonly deadLetter: DeadLetterSender;
   readonly visibility: VisibilityChanger;
@@ -67,23 +69,27 @@ export function createLambdaHandler(definition: HandlerDefinition, deps: LambdaH
     const config = deps.config ?? readAwsConfig(deps.env);
     if (config.kind !== 'function') throw new Error(`HERALD_AWS_CONFIG is for a ${config.kind} ingress, not a function`);
     const logger = deps.logger ?? createLogger({ fields: { function: config.name } });
-    const pipeline = new Pipeline({
+    const shared = {
       functionName: config.name,
       handler: definition,
       registry: new EventRegistry(definition.events),
       publisher: deps.publisher ?? publisherFor(config.publishTo, deps.clients),
-      maxAttempts: config.maxAttempts,
       timeoutMs: config.timeoutMs,
-      residual: config.residual,
       allowedPublishes: config.allowedPublishes,
       logger,
       ...(deps.idempotency ? { idempotency: deps.idempotency } : config.idempotencyTable
         ? { idempotency: new DynamoDbIdempotencyStore({ table: config.idempotencyTable, inProgressSeconds: Math.ceil(config.timeoutMs / 1000) + 5 }) }
         : {}),
       ...(deps.claimCheck ? { claimCheck: deps.claimCheck } : config.claimCheckBucket ? { claimCheck: new S3ClaimCheckStore(config.claimCheckBucket) } : {}),
-    });
+    };
+    const pipelines = new ChannelPipelines(
+      config.channels,
+      (c) => new Pipeline({ ...shared, maxAttempts: c.maxAttempts, residual: c.residual, backoff: c.backoff }),
+      // A function nothing subscribes, invoked by hand: Lambda's asynchronous bound.
+      { subscription: config.name, sourceKey: 'direct:', types: [], maxAttempts: DIRECT_MAX_ATTEMPTS, residual: [], backoff: DEFAULT_BACKOFF },
+    );
     return {
-      config, pipeline, logger,
+      config, pipelines, logger,
       deadLetter: deps.deadLetter ?? deadLetterSender(deps.clients?.sqs),
       visibility: deps.visibility ?? visibilityChanger(deps.clients?.sqs),
     };
@@ -122,7 +128,8 @@ async function delayRedelivery(state: State, record: InboundRecord, delayMs: num
 
 /** One record through the pipeline: undefined when handled (or dead-lettered), else why it failed. */
 async function handleRecord(state: State, record: InboundRecord): Promise<string | undefined> {
-  const outcome = await state.pipeline.process(record.payload, { attempt: record.attempt });
+  const sourceKey = record.sourceArn ? state.config.sources[record.sourceArn] : undefined;
+  const outcome = await state.pipelines.forDelivery(sourceKey, record.payload).process(record.payload, { attempt: record.attempt });
   if (outcome.kind === 'ok' || outcome.kind === 'filtered' || outcome.kind === 'duplicate') return undefined;
   const fields = { itemId: record.itemId, eventId: outcome.envelope?.id, type: outcome.envelope?.type, reason: outcome.reason };
   if (outcome.kind === 'retry') {
@@ -130,7 +137,7 @@ async function handleRecord(state: State, record: InboundRecord): Promise<string
     state.logger.warn('record failed; it will be redelivered', { ...fields, attempt: record.attempt, ...(delaySeconds !== undefined ? { delaySeconds } : {}) });
     return outcome.reason;
   }
-  const queueUrl = record.sourceArn ? state.config.deadLetterQueues[record.sourceArn] : undefined;
+  const queueUrl = sourceKey !== undefined ? state.config.deadLetterQueues[sourceKey] : undefined;
   if (!queueUrl) {
     state.logger.error('record failed for good; left to the source\'s failure path', fields);
     return outcome.reason;

@@ -6,11 +6,11 @@
  * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ChangeMessageVisibility.html
  */
 import type { SQSClient } from '@aws-sdk/client-sqs';
+import { MAX_VISIBILITY_TIMEOUT_SECONDS as MAX_VISIBILITY_SECONDS } from '../limits';
 import { memo, type Lazy } from './send';
 import { sdk } from './sdk';
 
-/** SQS's longest visibility timeout. */
-export const MAX_VISIBILITY_SECONDS = 43_200;
+export { MAX_VISIBILITY_SECONDS };
 
 /** Makes one received message visible again after `delaySeconds`. @throws when SQS refuses it. */
 export type VisibilityChanger = (queueUrl: string, receiptHandle: string, delaySeconds: number) => Promise<void>;

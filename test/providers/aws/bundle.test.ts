@@ -29,7 +29,7 @@ describe('providers/aws/bundle', function () {
     expect(bundle.hash).to.equal(createHash('sha256').update(bundle.code).digest('hex'));
     expect(bundle.code).to.not.match(/from ["']zod["']|require\(["']zod["']\)/);
     expect(bundle.code).to.match(/require\("@aws-sdk\/client-eventbridge"\)/);
-    const config = { kind: 'function', name: 'send-confirmation', timeoutMs: 10_000, maxAttempts: 3, allowedPublishes: [], residual: [], deadLetterQueues: {} };
+    const config = { kind: 'function', name: 'send-confirmation', timeoutMs: 10_000, allowedPublishes: [], channels: [], sources: {}, deadLetterQueues: {} };
     process.env[AWS_CONFIG_ENV] = JSON.stringify(config);
     // The bundle logs JSON lines on stderr, as in Lambda: capture them.
     const logged: string[] = [];

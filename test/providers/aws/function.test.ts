@@ -1,11 +1,10 @@
 /** fn → Lambda (nodejs22.x) with its own log group, role and least-privilege policy, and its JSON config. */
 import { expect } from 'chai';
 import * as pulumi from '@pulumi/pulumi';
-import { topology, UnsupportedFeatureError } from '../../../contracts';
+import { topology } from '../../../contracts';
 import { OrderPlaced, PaymentFailed, PaymentReceived } from '../../../app/events';
 import { AWS_CONFIG_ENV, type AwsFunctionConfig } from '../../../providers/aws/runtime/config';
 import { findResource, inventoryOf, json, realizeOnAws } from '../../helpers/pulumi-mocks';
-import { expectReject } from '../../helpers/reject';
 
 function app() {
   const t = topology('f');
@@ -70,15 +69,19 @@ describe('aws function', () => {
     await realizeOnAws(app());
     const queue = findResource('aws:sqs/queue:Queue', 'payments');
     expect(config('charge')).to.deep.equal({
-      kind: 'function', name: 'charge', timeoutMs: 10_000, maxAttempts: 5,
-      allowedPublishes: ['PaymentReceived.v1', 'PaymentFailed.v1'], residual: [],
+      kind: 'function', name: 'charge', timeoutMs: 10_000, allowedPublishes: ['PaymentReceived.v1', 'PaymentFailed.v1'],
+      channels: [{
+        subscription: 'charge-shop', sourceKey: 'queue:payments', types: ['OrderPlaced.v2', 'OrderPlaced.v1'], maxAttempts: 5, residual: [],
+        backoff: { baseMs: 1000, capMs: 300000 },
+      }],
       publishTo: { kind: 'bus', busName: findResource('aws:cloudwatch/eventBus:EventBus', 'shop').outputs.name },
-      deadLetterQueues: { [queue.outputs.arn]: findResource('aws:sqs/queue:Queue', 'payments-dlq').outputs.url },
+      sources: { [queue.outputs.arn]: 'queue:payments' },
+      deadLetterQueues: { 'queue:payments': findResource('aws:sqs/queue:Queue', 'payments-dlq').outputs.url },
       idempotencyTable: findResource('aws:dynamodb/table:Table', 'f-idempotency').outputs.name,
       claimCheckBucket: findResource('aws:s3/bucket:Bucket', 'f-claim-check').outputs.bucket,
     });
     expect(findResource('aws:lambda/function:Function', 'charge').inputs.environment.variables).to.include({ CURRENCY: 'EUR', HERALD_FUNCTION: 'charge', HERALD_STACK: 'test' });
-    expect(config('confirm')).to.include({ maxAttempts: 3 });
+    expect(config('confirm').channels.map((c: { maxAttempts: number }) => c.maxAttempts)).to.deep.equal([3]);
     expect(config('confirm').deadLetterQueues).to.deep.equal({});
   });
 
@@ -104,14 +107,20 @@ describe('aws function', () => {
     expect(statements('confirm')[1].Resource).to.deep.equal([arn('aws:sqs/queue:Queue', 'confirm-async-failures')]);
   });
 
-  it('refuses a function with several subscriptions when one of them must filter in the function', async () => {
+  it('gives a function with several subscriptions one channel each, with its own residual and attempts', async () => {
     const t = topology('f');
     const bus = t.bus('shop');
-    const audit = t.stream('audit', { key: 'data.orderId' });
+    const audit = t.stream('audit', { key: 'data.orderId', maxAttempts: 7 });
     t.fn('feed', { handler: 'functions/audit-orders.ts' }).subscribe(bus, { events: [OrderPlaced], via: audit });
     t.fn('watch', { handler: 'functions/audit-orders.ts' })
       .subscribe(audit, { events: [OrderPlaced], where: { subject: { prefix: 'eu/' } } })
       .subscribe(bus, { events: [PaymentReceived] });
-    await expectReject(realizeOnAws(t.build()), UnsupportedFeatureError, /watch-audit.*where.*2 subscriptions/);
+    await realizeOnAws(t.build());
+    const { channels } = config('watch');
+    expect(channels.map((c) => [c.subscription, c.sourceKey, c.maxAttempts, c.residual])).to.deep.equal([
+      ['watch-audit', 'stream:audit', 7, [{ field: 'type', op: 'in', values: ['OrderPlaced.v2', 'OrderPlaced.v1'] }, { field: 'subject', op: 'prefix', values: ['eu/'] }]],
+      ['watch-shop', 'direct:shop', 3, []],
+    ]);
+    expect(config('watch').sources).to.deep.equal({ [findResource('aws:kinesis/stream:Stream', 'audit').outputs.arn]: 'stream:audit' });
   });
 });

@@ -1,8 +1,8 @@
 /** queue → SQS queue + DLQ, redrive policies, retention, the 6× rule, FIFO, and the mapping settings it implies. */
 import { expect } from 'chai';
-import { topology, UnsupportedFeatureError } from '../../../contracts';
+import { topology, TopologyError } from '../../../contracts';
 import { OrderPlaced } from '../../../app/events';
-import { batchingWindowSeconds, SQS_LIMITS } from '../../../providers/aws/queue';
+import { batchingWindowSeconds, SQS_LIMITS } from '../../../providers/aws/limits';
 import { findResource, inventoryOf, json, realizeOnAws, resourcesOf } from '../../helpers/pulumi-mocks';
 import { expectReject } from '../../helpers/reject';
 
@@ -55,8 +55,8 @@ describe('aws queue', () => {
     expect(findResource('aws:sqs/queue:Queue', 'payments').inputs.visibilityTimeoutSeconds).to.equal(61);
   });
 
-  it('keeps an explicit visibility timeout', async () => {
-    await realizeOnAws(app({ visibilityTimeout: '5m' }));
+  it('keeps a visibility timeout set through overrides.aws', async () => {
+    await realizeOnAws(app({ overrides: { aws: { visibilityTimeoutSeconds: 300 } } }));
     expect(findResource('aws:sqs/queue:Queue', 'payments').inputs.visibilityTimeoutSeconds).to.equal(300);
   });
 
@@ -81,7 +81,11 @@ describe('aws queue', () => {
   });
 
   it('refuses a retention SQS cannot keep', async () => {
-    await expectReject(realizeOnAws(app({ retention: '20d', deadLetterRetention: '20d' })), UnsupportedFeatureError, /aws.*queue.*retention.*14 d/);
+    const error = await expectReject(realizeOnAws(app({ retention: '20d', deadLetterRetention: '20d' })), TopologyError, /2 problem/);
+    expect(error.issues.map((i) => [i.field, i.message])).to.deep.equal([
+      ['queues[payments].retention', "[queues[payments].retention] 20d is outside SQS's 60 s–14 d"],
+      ['queues[payments].deadLetterRetention', "[queues[payments].deadLetterRetention] 20d is outside SQS's 60 s–14 d"],
+    ]);
   });
 
   it('uses a window of at least 1 s for batches over 10, none on FIFO queues', () => {

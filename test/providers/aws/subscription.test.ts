@@ -1,10 +1,11 @@
 /** subscription → rule (pattern compiled from the filter) → function, queue or stream; SNS → queue; mappings. */
 import { expect } from 'chai';
-import { topology } from '../../../contracts';
+import { deliveryPlan, topology } from '../../../contracts';
 import { ImageUploaded, OrderPlaced, OrderPlacedV1, PaymentReceived } from '../../../app/events';
 import { compileEventPattern } from '../../../providers/aws/filter';
 import { AWS_CONFIG_ENV } from '../../../providers/aws/runtime/config';
-import { deliveryKeys, mappingKey, routeOf } from '../../../providers/aws/subscription';
+import { AWS_DELIVERY } from '../../../providers/aws/filter';
+import { deliveryKeys, mappingKey, routeOf } from '../../../providers/aws/routing';
 import { TARGET_RETRY_POLICY } from '../../../providers/aws/targets';
 import { findResource, inventoryOf, json, realizeOnAws, resourcesOf } from '../../helpers/pulumi-mocks';
 
@@ -113,7 +114,7 @@ describe('aws subscription', () => {
     t.fn('book', { handler: 'functions/charge-payment.ts', timeout: '10s' }).subscribe(bus, { events: [OrderPlaced], via: q });
     const { warnings } = await realizeOnAws(t.build());
     expect(findResource('aws:cloudwatch/eventTarget:EventTarget', 'book-shop-target').inputs.sqsTarget).to.deep.equal({ messageGroupId: 'ledger' });
-    expect(warnings.join('\n')).to.match(/book-shop: EventBridge gives an SQS FIFO target one fixed message group/);
+    expect(warnings.join('\n')).to.match(/subscriptions\[book-shop\]\.via\] via an ordered queue from a bus is degraded on aws: EventBridge gives an SQS FIFO target one fixed message group/);
   });
 
   it('warns at deploy time about a filter EventBridge cannot hold, and has the function evaluate it', async () => {
@@ -125,7 +126,7 @@ describe('aws subscription', () => {
     expect(warnings.join('\n')).to.match(/picky-shop: the event pattern is over 2048 characters; the filter on subject is evaluated in the function/);
     expect(json(findResource('aws:cloudwatch/eventRule:EventRule', 'picky-shop').inputs.eventPattern)).to.deep.equal({ 'detail-type': ['OrderPlaced.v2', 'OrderPlaced.v1'] });
     const config = json(findResource('aws:lambda/function:Function', 'picky').inputs.environment.variables[AWS_CONFIG_ENV]);
-    expect(config.residual).to.deep.equal([{ field: 'subject', op: 'in', values: long }]);
+    expect(config.channels.map((c: { residual: unknown }) => c.residual)).to.deep.equal([[{ field: 'subject', op: 'in', values: long }]]);
   });
 
   it('classifies routes, the queues they make services send to, and the sources they poll', () => {
@@ -138,7 +139,7 @@ describe('aws subscription', () => {
     f.subscribe(bus, { events: [OrderPlaced] }).subscribe(bus, { events: [OrderPlaced], via: q, name: 'f-q' })
       .subscribe(bus, { events: [OrderPlaced], via: s, name: 'f-s' }).subscribe(topic, { events: [OrderPlaced] })
       .subscribe(s, { events: [OrderPlaced], name: 'f-read' });
-    const [direct, viaQueue, viaStream, fromTopic, fromStream] = t.build().subscriptions;
+    const [direct, viaQueue, viaStream, fromTopic, fromStream] = deliveryPlan(t.build(), AWS_DELIVERY).channels;
     expect([direct, viaQueue, viaStream, fromTopic, fromStream].map((x) => routeOf(x!).kind)).to.deep.equal(['bus-direct', 'bus-queue', 'bus-stream', 'topic-queue', 'stream']);
     expect(deliveryKeys(direct!)).to.deep.equal([{ key: 'fn:f:async', service: 'events.amazonaws.com' }]);
     expect(deliveryKeys(viaQueue!).map((d) => d.key)).to.deep.equal(['queue:q', 'queue:q:dlq']);

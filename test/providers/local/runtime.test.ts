@@ -1,9 +1,10 @@
 import { expect } from 'chai';
 import { z } from 'zod';
 import {
-  DIRECT_MAX_ATTEMPTS, TopologyError, defineEvent, on, topology, type HandlerDefinition, type Topology,
+  TopologyError, defineEvent, on, topology, type HandlerDefinition, type Topology,
 } from '../../../contracts';
 import { newEnvelope, silentLogger } from '../../../runtime';
+import { LOCAL_DIRECT_ATTEMPTS as DIRECT_MAX_ATTEMPTS } from '../../../providers/local/delivery';
 import { ManualClock, RuntimeStoppedError, createLocalRuntime, type DeliveryRecord, type LocalRuntimeOptions } from '../../../providers/local';
 import { Tick, Tock, recordingHandler, sleep, tick } from './fixtures';
 

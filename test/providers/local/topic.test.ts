@@ -1,15 +1,17 @@
 import { expect } from 'chai';
-import { DEFAULTS, topology } from '../../../contracts';
-import { LocalTopic, subscriberQueue } from '../../../providers/local';
+import { DEFAULTS, deliveryPlan, topology } from '../../../contracts';
+import { LocalTopic } from '../../../providers/local';
+import { LOCAL_DELIVERY, leaseMs } from '../../../providers/local/delivery';
 import { Tick, tick } from './fixtures';
 
 describe('local topic', () => {
-  it("makes a subscriber without a queue its own, with the default attempts and 6 × the function's timeout", () => {
+  it("makes a subscriber without a queue its own, with the default attempts and a lease of twice the function's timeout", () => {
     const app = topology('t');
     const alerts = app.topic('alerts');
     app.fn('pager', { handler: 'x.ts', timeout: '20s' }).subscribe(alerts, { events: [Tick] });
-    const t = app.build();
-    expect(subscriberQueue(t, t.subscriptions[0]!)).to.deep.equal({ name: 'alerts-pager-alerts', maxAttempts: DEFAULTS.queue.maxAttempts, visibilityMs: 120_000 });
+    const channel = deliveryPlan(app.build(), LOCAL_DELIVERY).channel('pager-alerts');
+    expect(channel).to.deep.include({ source: { kind: 'queue', queue: 'alerts-pager-alerts', own: true }, maxAttempts: DEFAULTS.queue.maxAttempts });
+    expect(leaseMs(channel)).to.equal(40_000);
   });
 
   it('gives each subscriber its own copy', () => {

@@ -1,7 +1,7 @@
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { expect } from 'chai';
-import { on, type Envelope, type Logger } from '../../../../contracts';
+import { DEFAULT_BACKOFF, on, type Envelope, type Logger } from '../../../../contracts';
 import { handler as chargePayment } from '../../../../functions/charge-payment';
 import { OrderPlaced } from '../../../../app/events';
 import { AWS_CONFIG_ENV, type AwsFunctionConfig } from '../../../../providers/aws/runtime/config';
@@ -12,9 +12,13 @@ import { InMemoryIdempotencyStore, RecordingPublisher } from '../../../../runtim
 import { envelope, eventBridgeOf, kinesisEvent, sqsEvent, sqsRecord } from '../../../fixtures/aws';
 
 const QUEUE_ARN = 'arn:aws:sqs:us-east-2:123456789012:my-queue';
+const channel = {
+  subscription: 'charge-payment-shop', sourceKey: 'queue:payments', types: ['OrderPlaced.v2', 'OrderPlaced.v1'], maxAttempts: 5, residual: [],
+  backoff: DEFAULT_BACKOFF,
+};
 const config: AwsFunctionConfig = {
-  kind: 'function', name: 'charge-payment', timeoutMs: 10_000, maxAttempts: 5,
-  allowedPublishes: ['PaymentReceived.v1', 'PaymentFailed.v1'], residual: [], publishTo: { kind: 'bus', busName: 'shop' }, deadLetterQueues: {},
+  kind: 'function', name: 'charge-payment', timeoutMs: 10_000, allowedPublishes: ['PaymentReceived.v1', 'PaymentFailed.v1'],
+  channels: [channel], publishTo: { kind: 'bus', busName: 'shop' }, sources: { [QUEUE_ARN]: 'queue:payments' }, deadLetterQueues: {},
 };
 const item = { sku: 'sku-1', quantity: 1, unitPrice: 20 };
 const orderData = (orderId: string, extra: Record<string, unknown> = {}) => ({ orderId, amount: 20, currency: 'EUR', customerEmail: 'a@example.com', items: [item], channel: 'web', ...extra });
@@ -54,7 +58,7 @@ describe('providers/aws/runtime/entry', () => {
   it('sends bad input straight to the source queue\'s DLQ with the reason, and reports it handled', async () => {
     sqs.on(SendMessageCommand).resolves({ MessageId: 'dlq-1' });
     const handle = createLambdaHandler(chargePayment, {
-      config: { ...config, deadLetterQueues: { [QUEUE_ARN]: 'https://sqs.us-east-2.amazonaws.com/123456789012/my-queue-dlq' } },
+      config: { ...config, deadLetterQueues: { 'queue:payments': 'https://sqs.us-east-2.amazonaws.com/123456789012/my-queue-dlq' } },
       publisher: new RecordingPublisher(), logger: recordingLogger(), deadLetter: deadLetterSender(new SQSClient({})),
     });
     const response = await handle(sqsEvent(
@@ -74,7 +78,7 @@ describe('providers/aws/runtime/entry', () => {
     sqs.on(SendMessageCommand).rejects(new Error('AccessDenied'));
     const logger = recordingLogger();
     const handle = createLambdaHandler(chargePayment, {
-      config: { ...config, deadLetterQueues: { [QUEUE_ARN]: 'https://dlq' } }, publisher: new RecordingPublisher(), logger,
+      config: { ...config, deadLetterQueues: { 'queue:payments': 'https://dlq' } }, publisher: new RecordingPublisher(), logger,
       deadLetter: deadLetterSender(new SQSClient({})),
     });
     const response = await handle(sqsEvent(sqsRecord(JSON.stringify(order('o-4', { customerEmail: 'x@fail.example' })), { messageId: 'm-last', receiveCount: 5 })));
@@ -156,7 +160,7 @@ describe('providers/aws/runtime/entry', () => {
   it('applies the residual filter and deduplicates with the idempotency store', async () => {
     const publisher = new RecordingPublisher();
     const handle = createLambdaHandler(chargePayment, {
-      config: { ...config, residual: [{ field: 'subject', op: 'prefix', values: ['eu/'] }] },
+      config: { ...config, channels: [{ ...channel, residual: [{ field: 'subject', op: 'prefix', values: ['eu/'] }] }] },
       publisher, logger: recordingLogger(), idempotency: new InMemoryIdempotencyStore(),
     });
     const eu = { ...order('o-eu'), subject: 'eu/o-eu' };
@@ -165,6 +169,32 @@ describe('providers/aws/runtime/entry', () => {
     await handle(sqsEvent(sqsRecord(JSON.stringify(eu))));
     expect(response).to.deep.equal({ batchItemFailures: [] });
     expect(publisher.events.map((e) => (e.data as { orderId: string }).orderId)).to.deep.equal(['o-eu']);
+  });
+
+  it('runs each channel with its own residual and attempts, chosen by the source a record came from', async () => {
+    const OTHER_ARN = 'arn:aws:sqs:us-east-2:123456789012:other';
+    const publisher = new RecordingPublisher();
+    const logger = recordingLogger();
+    const handle = createLambdaHandler(chargePayment, {
+      config: {
+        ...config,
+        channels: [
+          { ...channel, residual: [{ field: 'subject', op: 'prefix', values: ['eu/'] }] },
+          { ...channel, subscription: 'charge-payment-other', sourceKey: 'queue:other', maxAttempts: 7, residual: [{ field: 'subject', op: 'prefix', values: ['us/'] }] },
+        ],
+        sources: { [QUEUE_ARN]: 'queue:payments', [OTHER_ARN]: 'queue:other' },
+      },
+      publisher, logger, idempotency: new InMemoryIdempotencyStore(),
+    });
+    const at = (id: string, subject: string, arn: string, extra: Record<string, unknown> = {}, receiveCount = 1) =>
+      ({ ...sqsRecord(JSON.stringify({ ...order(id, extra), subject }), { messageId: id, receiveCount }), eventSourceARN: arn });
+    const response = await handle(sqsEvent(
+      at('o-1', 'eu/1', QUEUE_ARN), at('o-2', 'us/2', QUEUE_ARN), at('o-3', 'us/3', OTHER_ARN), at('o-4', 'eu/4', OTHER_ARN),
+      // Attempt 5 of 7 on the second channel: retried, where the first channel (5 attempts) would give up.
+      at('o-5', 'us/5', OTHER_ARN, { customerEmail: 'x@fail.example' }, 5),
+    ));
+    expect(publisher.events.map((e) => (e.data as { orderId: string }).orderId).sort()).to.deep.equal(['o-1', 'o-3']);
+    expect(response).to.deep.equal({ batchItemFailures: [{ itemIdentifier: 'o-5' }] });
   });
 
   it('reads the config from the environment once, and explains a missing or wrong config', async () => {
