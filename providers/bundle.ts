@@ -55,7 +55,7 @@ export interface BundleTarget {
 }
 
 /** The esbuild options every target shares. */
-export const SHARED_BUILD_OPTIONS: BuildOptions = {
+const SHARED_BUILD_OPTIONS: BuildOptions = {
   bundle: true,
   platform: 'node',
   minify: true,
