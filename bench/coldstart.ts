@@ -35,11 +35,11 @@ const samples: Record<string, unknown> = {
   'ReportRequested.v1': { date: '2026-03-01' },
 };
 
-function write(name: string, code: string): string {
-  const file = path.join(dir, name, 'index.js');
-  mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, code);
-  return file;
+/** Writes a bundle's files into their own folder, as Lambda unpacks them; returns the path of `index.js`. */
+function write(name: string, files: Readonly<Record<string, string>>): string {
+  mkdirSync(path.join(dir, name), { recursive: true });
+  for (const [file, text] of Object.entries(files)) writeFileSync(path.join(dir, name, file), text);
+  return path.join(dir, name, 'index.js');
 }
 
 async function main(): Promise<void> {
@@ -60,7 +60,7 @@ async function main(): Promise<void> {
   };
 
   const bare = buildSync({ ...BUNDLE_OPTIONS, write: false, entryPoints: [path.join(__dirname, 'coldstart/bare.ts')] }).outputFiles![0]!.text;
-  const bareFile = write('bare', bare);
+  const bareFile = write('bare', { 'index.js': bare });
 
   const rows: { name: string; heraldKb: number; bareKb: number; herald: number; bare: number; heraldCpu: number; bareCpu: number; ratio: number }[] = [];
   for (const fn of shop.functions) {
@@ -70,7 +70,7 @@ async function main(): Promise<void> {
     const eventFile = path.join(dir, `${fn.name}.event.json`);
     writeFileSync(eventFile, JSON.stringify(event));
     const bundle = bundleHandler(appRoot, fn);
-    const heraldFile = write(fn.name, bundle.code);
+    const heraldFile = write(fn.name, bundle.files);
     const config: AwsFunctionConfig = {
       kind: 'function', name: fn.name, timeoutMs: toMillis(fn.timeout), allowedPublishes: fn.publishes?.events ?? [],
       channels: runtimeChannels(deliveryPlan(shop, AWS_DELIVERY).channelsOf(fn.name)),

@@ -13,6 +13,7 @@ import * as iam from '@pulumi/aws/iam';
 import * as lambda from '@pulumi/aws/lambda';
 import type * as sqs from '@pulumi/aws/sqs';
 import { ENV, toMillis, toSeconds, type FunctionSpec, type RuntimeChannel } from '../../contracts';
+import { codeArchive } from '../archive';
 import { deadLetterAlarm } from './alarm';
 import type { Bundle } from './bundle';
 import { ACTIONS, assumeRolePolicy, policyDocument, type Grant } from './iam';
@@ -69,7 +70,7 @@ export function createLambda(name: string, s: LambdaSettings, parent: pulumi.Res
     runtime: LAMBDA_DEFAULTS.runtime,
     architectures: [...LAMBDA_DEFAULTS.architectures],
     handler: LAMBDA_DEFAULTS.handler,
-    code: new pulumi.asset.AssetArchive({ 'index.js': new pulumi.asset.StringAsset(s.bundle.code) }),
+    code: codeArchive(s.bundle),
     role: role.arn,
     timeout: s.timeoutSeconds,
     memorySize: s.memory,

@@ -1,5 +1,4 @@
 import { expect } from 'chai';
-import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -23,12 +22,13 @@ function load(code: string): { handler: (event: unknown) => Promise<unknown> } {
 describe('providers/aws/bundle', function () {
   this.timeout(60_000);
 
-  it('bundles a function into one CommonJS file whose exports.handler runs it, the AWS SDK left external', async () => {
+  it('bundles a function into exactly one CommonJS file, index.js, whose exports.handler runs it, the AWS SDK left external', async () => {
     const bundle = bundleHandler(appRoot, fn('send-confirmation'));
-    expect(bundle.bytes).to.equal(Buffer.byteLength(bundle.code));
-    expect(bundle.hash).to.equal(createHash('sha256').update(bundle.code).digest('hex'));
-    expect(bundle.code).to.not.match(/from ["']zod["']|require\(["']zod["']\)/);
-    expect(bundle.code).to.match(/require\("@aws-sdk\/client-eventbridge"\)/);
+    expect(Object.keys(bundle.files)).to.deep.equal(['index.js']);
+    const code = bundle.files['index.js']!;
+    expect(bundle.bytes).to.equal(Buffer.byteLength(code));
+    expect(code).to.not.match(/from ["']zod["']|require\(["']zod["']\)/);
+    expect(code).to.match(/require\("@aws-sdk\/client-eventbridge"\)/);
     const config = { kind: 'function', name: 'send-confirmation', timeoutMs: 10_000, allowedPublishes: [], channels: [], sources: {}, deadLetterQueues: {} };
     process.env[AWS_CONFIG_ENV] = JSON.stringify(config);
     // The bundle logs JSON lines on stderr, as in Lambda: capture them.
@@ -36,7 +36,7 @@ describe('providers/aws/bundle', function () {
     const write = process.stderr.write;
     process.stderr.write = ((chunk: string) => { logged.push(String(chunk)); return true; }) as typeof process.stderr.write;
     try {
-      const { handler } = load(bundle.code);
+      const { handler } = load(code);
       const good = envelope({ type: 'PaymentReceived.v1', source: 'shop.payments', data: { orderId: 'o-1', paymentId: 'p-1', amount: 1, currency: 'EUR' } });
       const bad = envelope({ type: 'PaymentReceived.v1', source: 'shop.payments', data: { orderId: 'o-1' } });
       const response = await handler(sqsEvent(sqsRecord(JSON.stringify(good), { messageId: 'a' }), sqsRecord(JSON.stringify(bad), { messageId: 'b' })));
@@ -50,7 +50,7 @@ describe('providers/aws/bundle', function () {
   });
 
   it('keeps error class names through minification, so dead-letter reasons stay readable', () => {
-    expect(bundleHandler(appRoot, fn('charge-payment')).code).to.match(/"SchemaValidationError"/);
+    expect(bundleHandler(appRoot, fn('charge-payment')).files['index.js']).to.match(/"SchemaValidationError"/);
   });
 
   it('bundles a handler module once however many functions use it, and different modules apart', () => {
@@ -64,7 +64,8 @@ describe('providers/aws/bundle', function () {
     const app = { module: path.join(appRoot, 'app/topology.ts'), exportName: 'shop', root: appRoot };
     const hashes = (['webhook', 'upload', 'change'] as const).map((kind) => {
       const b = bundleIngress(kind, app);
-      expect(b.code, kind).to.match(/createIngressHandler|webhook/);
+      expect(Object.keys(b.files), kind).to.deep.equal(['index.js']);
+      expect(b.files['index.js'], kind).to.match(/createIngressHandler|webhook/);
       return b.hash;
     });
     expect(new Set(hashes).size).to.equal(3);
