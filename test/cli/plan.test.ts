@@ -78,7 +78,20 @@ describe('herald plan', function () {
     expect(lines[0]).to.equal(`herald plan: ${plan.length} resources on aws, region eu-west-1 (project herald, stack dev)`);
     expect(lines).to.include.members(['  herald:aws:Queue  payments  ' + find('aws:sqs/queue:Queue', 'payments').outputs.url]);
     expect(lines.some((l) => /^ {4}aws:sqs\/queue:Queue {2}payments-dlq /.test(l))).to.equal(true);
-    expect(text.stdout).to.match(/\noutputs:\n[\s\S]*  webhookUrl: https:\/\/[0-9a-f]+\.execute-api\.eu-west-1\.amazonaws\.com\/webhooks\/payments/);
+    expect(text.stdout).to.match(/\noutputs:\n[\s\S]*  webhookUrls\.payments: https:\/\/[0-9a-f]+\.execute-api\.eu-west-1\.amazonaws\.com\/webhooks\/payments\n/);
+  });
+
+  it('exports outputs named by kind, not by cloud, each a map by logical name of what the component registers', () => {
+    const outputs = text.stdout.trimEnd().slice(text.stdout.indexOf('\noutputs:\n')).split('\n').slice(2);
+    const kinds = new Set(outputs.map((l) => /^ {2}(\w+)[.:]/.exec(l)?.[1]));
+    expect([...kinds]).to.deep.equal(['buses', 'topics', 'queues', 'streams', 'buckets', 'tables', 'functions', 'webhookUrls', 'stores']);
+    expect(outputs).to.include.members([
+      `  queues.payments.url: ${find('aws:sqs/queue:Queue', 'payments').outputs.url}`,
+      `  buses.shop.name: ${find('aws:cloudwatch/eventBus:EventBus', 'shop').outputs.name}`,
+      `  streams.order-audit.arn: ${find('aws:kinesis/stream:Stream', 'order-audit').outputs.arn}`,
+      `  functions.charge-payment.arn: ${find('aws:lambda/function:Function', 'charge-payment').outputs.arn}`,
+      `  stores.${shop.name}.idempotencyTable: ${find('aws:dynamodb/table:Table', `${shop.name}-idempotency`).outputs.name}`,
+    ]);
   });
 
   it('fails clearly for a cloud that is not built, a missing stack, and a missing --cloud', () => {
