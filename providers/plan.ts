@@ -163,8 +163,8 @@ async function clean(value: unknown): Promise<unknown> {
 export function formatPlan(p: Plan): string {
   const children = new Map<string | null, PlannedResource[]>();
   for (const r of p.resources) children.set(r.parent, [...(children.get(r.parent) ?? []), r]);
-  const where = [p.cloud, ...Object.entries(p.location).map(([key, value]) => `${key} ${value}`)].join(', ');
-  const lines = [`herald plan: ${p.resources.length} resources on ${where} (project ${p.project}, stack ${p.stack})`];
+  const place = [p.cloud, ...Object.entries(p.location).map(([key, value]) => `${key} ${value}`)].join(', ');
+  const lines = [`herald plan: ${p.resources.length} resources on ${place} (project ${p.project}, stack ${p.stack})`];
   const walk = (parent: string | null, depth: number) => {
     for (const r of children.get(parent) ?? []) {
       const where = r.outputs.url ?? r.outputs.arn ?? r.outputs.bucket;
@@ -180,7 +180,7 @@ export function formatPlan(p: Plan): string {
     if (nested?.length) for (const [k, v] of nested) leaves(`${key}.${k}`, v);
     else lines.push(`  ${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`);
   };
-  // `herald` repeats every other output, by kind: the JSON form is the place to read it.
+  // `herald` is every kind's outputs again (schedules, subscriptions and alarms too): too long to print here.
   for (const [key, value] of Object.entries(p.outputs)) if (key !== 'herald') leaves(key, value);
   return lines.join('\n');
 }
