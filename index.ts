@@ -1,7 +1,8 @@
 /**
  * The Pulumi program: reads `herald:cloud`, realizes the example app's topology on that cloud and returns
- * the stack outputs. It exports an async function, which Pulumi calls and awaits (realize yields while it
- * declares resources). `pulumi up` runs it; `herald plan` runs it under Pulumi's mock engine.
+ * the stack outputs, named by kind, not by cloud. It exports an async function, which Pulumi calls and
+ * awaits (realize yields while it declares resources). `pulumi up` runs it; `herald plan` runs it under
+ * Pulumi's mock engine.
  */
 import * as path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
@@ -16,16 +17,21 @@ async function program() {
     app: { module: path.join(appRoot, 'app', 'topology.ts'), exportName: 'shop', root: appRoot },
     stack: pulumi.getStack(),
   });
-  const { buses = {}, queues = {}, webhooks = {}, streams = {}, buckets = {}, stores = {} } = outputs;
-  const by = (list: Record<string, Readonly<Record<string, unknown>>>, key: string) => Object.fromEntries(Object.entries(list).map(([name, o]) => [name, o[key]]));
+  // Neutral names, one map per kind by logical name, holding what the cloud's component registers
+  // (`queues.payments.url`): the same stack output names on every cloud.
+  const of = (kind: string) => outputs[kind] ?? {};
   return {
-    busName: buses.shop?.name,
-    webhookUrl: webhooks.payments?.url,
-    queueUrls: by(queues, 'url'),
-    streamNames: by(streams, 'name'),
-    bucketNames: by(buckets, 'name'),
-    idempotencyTable: stores[shop.name]?.idempotencyTable,
-    /** Everything, by kind and logical name. */
+    buses: of('buses'),
+    topics: of('topics'),
+    queues: of('queues'),
+    streams: of('streams'),
+    buckets: of('buckets'),
+    tables: of('tables'),
+    functions: of('functions'),
+    /** By webhook name, the URL to give the sender: the output a user reads first. */
+    webhookUrls: Object.fromEntries(Object.entries(of('webhooks')).map(([name, o]) => [name, o.url])),
+    stores: of('stores'),
+    /** Everything, by kind and logical name (schedules, subscriptions and alarms too). */
     herald: outputs,
   };
 }

@@ -1,9 +1,9 @@
 /**
- * A deterministic Pulumi mock engine, shared by `herald plan` and the tests: every resource gets an id,
- * a physical name (auto-named with a suffix hashed from its URN) and, on AWS, the ARN, URL and other
- * outputs AWS would give it, so references between resources read as real ARNs. It records each
- * resource with its parent (Pulumi's mock monitor does not pass parents to mocks, so the monitor's
- * registration is wrapped) and the outputs components register.
+ * A deterministic Pulumi mock engine, shared by `herald plan` and the tests. It is cloud-neutral: it
+ * records each resource with its parent (Pulumi's mock monitor does not pass parents to mocks, so the
+ * monitor's registration is wrapped) and the outputs components register, and asks a mock cloud (each
+ * cloud's `providers/<cloud>/mocks.ts`) what that cloud would report for a resource — its id, physical
+ * name, ARN or resource id, URL — so references between resources read as the cloud's real identifiers.
  */
 import { createHash } from 'node:crypto';
 import * as pulumi from '@pulumi/pulumi';
@@ -21,24 +21,62 @@ export interface RecordedResource {
   outputs: Record<string, any>;
 }
 
-export interface MockOptions {
-  /** @default 'eu-west-1' */
-  readonly region?: string;
-  /** @default '123456789012' */
-  readonly accountId?: string;
-  /** Invoke results by token; any other token throws. */
-  readonly calls?: Readonly<Record<string, (inputs: Record<string, any>) => Record<string, any>>>;
+/** A custom resource as a mock cloud sees it when asked what it would report. */
+export interface MockResource {
+  /** The Pulumi type token, e.g. `aws:sqs/queue:Queue` or `azure-native:servicebus:Queue`. */
+  readonly type: string;
+  /** The logical name given to the resource's constructor. */
+  readonly name: string;
+  /** Unique and stable per resource: derive made-up names and ids from it, so two plans are identical. */
+  readonly urn: string;
+  readonly inputs: Readonly<Record<string, any>>;
 }
 
-const hash = (text: string, length: number) => createHash('sha256').update(text).digest('hex').slice(0, length);
+/** What a cloud reports for a resource beyond its inputs. */
+export interface MockReport {
+  /** The resource's id (an SQS queue's URL, an Azure resource id); @default a hash of the URN */
+  readonly id?: string;
+  /** Outputs added to the inputs: physical name, ARN or resource id, URL, … */
+  readonly state: Readonly<Record<string, any>>;
+}
 
-/** Resource types whose physical name Pulumi generates when `name` is not given. */
-const AUTONAMED = new Set([
-  'aws:sqs/queue:Queue', 'aws:sns/topic:Topic', 'aws:cloudwatch/eventBus:EventBus', 'aws:cloudwatch/eventRule:EventRule',
-  'aws:lambda/function:Function', 'aws:iam/role:Role', 'aws:iam/rolePolicy:RolePolicy', 'aws:cloudwatch/logGroup:LogGroup',
-  'aws:kinesis/stream:Stream', 'aws:dynamodb/table:Table', 'aws:scheduler/schedule:Schedule', 'aws:scheduler/scheduleGroup:ScheduleGroup',
-  'aws:apigatewayv2/api:Api', 'aws:cloudwatch/metricAlarm:MetricAlarm',
-]);
+/** A provider function's stub (`aws:index/getRegion:getRegion`): its inputs → its result. */
+export type MockCall = (inputs: Record<string, any>) => Record<string, any>;
+
+/**
+ * One cloud as the mock engine sees it. The engine never reads a type token itself, so a cloud is added
+ * by writing its `mocks.ts`, not by touching the engine.
+ */
+export interface MockCloud {
+  /**
+   * Where resources go, in the order the plan prints it: `{ region }` on AWS, `{ location }` on Azure,
+   * `{ project, region }` on GCP.
+   */
+  readonly location: Readonly<Record<string, string>>;
+  /** What the cloud would report for a custom resource; `{ state: {} }` for a type it does not know. */
+  report(resource: MockResource): MockReport;
+  /** Stubs of the provider's functions, by token; the engine refuses any other token. */
+  readonly calls: Readonly<Record<string, MockCall>>;
+}
+
+/** A cloud's mocks for `herald plan`: the stack config it needs and the mock cloud built from it. */
+export interface MockTarget {
+  /**
+   * Stack config keys the target needs offline (a region, a location, a project); a plan refuses a stack
+   * file without one, naming it, rather than making up where the stack goes.
+   */
+  readonly requiredConfig: readonly string[];
+  /** The mock cloud for a stack's config (`namespace:key` → string), every required key present. */
+  forStack(config: Readonly<Record<string, string>>): MockCloud;
+}
+
+export interface MockOptions {
+  /** Stubs that take precedence over the cloud's own (a test pinning a function's result). */
+  readonly calls?: Readonly<Record<string, MockCall>>;
+}
+
+/** A hex digest of `text`, `length` characters long: the deterministic part of made-up names and ids. */
+export const mockHash = (text: string, length: number) => createHash('sha256').update(text).digest('hex').slice(0, length);
 
 /** The mock engine: pass it to `installMocks`, read `resources` after `settle()`. */
 export class MockEngine implements pulumi.runtime.Mocks {
@@ -47,13 +85,8 @@ export class MockEngine implements pulumi.runtime.Mocks {
   readonly byUrn = new Map<string, RecordedResource>();
   /** Set by the wrapped monitor just before it calls `newResource` for the same request. */
   pending?: { urn: string; parent?: string };
-  private readonly region: string;
-  private readonly account: string;
 
-  constructor(private readonly options: MockOptions = {}) {
-    this.region = options.region ?? 'eu-west-1';
-    this.account = options.accountId ?? '123456789012';
-  }
+  constructor(readonly cloud: MockCloud, private readonly options: MockOptions = {}) {}
 
   /** Recorded archives' text, one copy per distinct bundle (each registration deserialises its own copy). */
   private readonly texts = new Map<string, string>();
@@ -85,12 +118,14 @@ export class MockEngine implements pulumi.runtime.Mocks {
 
   newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, any> } {
     const urn = this.pending?.urn ?? args.name;
-    const state = args.custom ? { ...args.inputs, ...this.awsOutputs(args.type, args.name, urn, args.inputs) } : { ...args.inputs };
-    const id = state.__id ?? hash(urn, 12);
-    delete state.__id;
+    const custom = args.custom ?? true;
+    // Components report nothing of their own: their outputs are what they register.
+    const report: MockReport = custom ? this.cloud.report({ type: args.type, name: args.name, urn, inputs: args.inputs }) : { state: {} };
+    const state: Record<string, any> = { ...args.inputs, ...report.state };
+    const id = report.id ?? mockHash(urn, 12);
     // Code archives are not echoed back as outputs (nothing reads them, and each is a whole bundle to serialise again).
     for (const [key, value] of Object.entries(state)) if (pulumi.asset.Archive.isInstance(value)) delete state[key];
-    const recorded: RecordedResource = { urn, type: args.type, name: args.name, ...(this.pending?.parent ? { parent: this.pending.parent } : {}), custom: args.custom ?? true, id, inputs: args.inputs, outputs: state };
+    const recorded: RecordedResource = { urn, type: args.type, name: args.name, ...(this.pending?.parent ? { parent: this.pending.parent } : {}), custom, id, inputs: args.inputs, outputs: state };
     this.resources.push(recorded);
     this.byUrn.set(urn, recorded);
     for (const [key, value] of Object.entries(args.inputs)) {
@@ -101,57 +136,9 @@ export class MockEngine implements pulumi.runtime.Mocks {
   }
 
   call(args: pulumi.runtime.MockCallArgs): Record<string, any> {
-    const handler = this.options.calls?.[args.token];
+    const handler = this.options.calls?.[args.token] ?? this.cloud.calls[args.token];
     if (!handler) throw new Error(`mock call not implemented: ${args.token}`);
     return handler(args.inputs);
-  }
-
-  /** What AWS reports for a resource of this type: physical name, ARN, URL, … (`__id` becomes the id). */
-  private awsOutputs(type: string, name: string, urn: string, inputs: Record<string, any>): Record<string, any> {
-    if (!type.startsWith('aws:')) return {};
-    const { region: r, account: a } = this;
-    const physical = inputs.name ?? (AUTONAMED.has(type) ? `${name}-${hash(urn, 7)}${inputs.fifoQueue ? '.fifo' : ''}` : undefined);
-    const named = physical !== undefined ? { name: physical } : {};
-    switch (type) {
-      case 'aws:sqs/queue:Queue': {
-        const url = `https://sqs.${r}.amazonaws.com/${a}/${physical}`;
-        return { ...named, arn: `arn:aws:sqs:${r}:${a}:${physical}`, url, __id: url };
-      }
-      case 'aws:sns/topic:Topic': return { ...named, arn: `arn:aws:sns:${r}:${a}:${physical}` };
-      case 'aws:sns/topicSubscription:TopicSubscription': return { arn: `${inputs.topic}:${hash(urn, 8)}-sub` };
-      case 'aws:cloudwatch/eventBus:EventBus': return { ...named, arn: `arn:aws:events:${r}:${a}:event-bus/${physical}` };
-      case 'aws:cloudwatch/eventRule:EventRule':
-        return { ...named, arn: `arn:aws:events:${r}:${a}:rule/${inputs.eventBusName ? `${inputs.eventBusName}/` : ''}${physical}` };
-      case 'aws:lambda/function:Function': {
-        const arn = `arn:aws:lambda:${r}:${a}:function:${physical}`;
-        return { ...named, arn, qualifiedArn: `${arn}:$LATEST`, invokeArn: `arn:aws:apigateway:${r}:lambda:path/2015-03-31/functions/${arn}/invocations`, __id: physical };
-      }
-      case 'aws:lambda/eventSourceMapping:EventSourceMapping': {
-        const uuid = hash(urn, 32).replace(/^(.{8})(.{4})(.{4})(.{4})/, '$1-$2-$3-$4-');
-        return { uuid, arn: `arn:aws:lambda:${r}:${a}:event-source-mapping:${uuid}`, __id: uuid };
-      }
-      case 'aws:iam/role:Role': return { ...named, arn: `arn:aws:iam::${a}:role/${physical}`, uniqueId: `AROA${hash(urn, 16).toUpperCase()}`, __id: physical };
-      case 'aws:cloudwatch/logGroup:LogGroup': return { ...named, arn: `arn:aws:logs:${r}:${a}:log-group:${physical}`, __id: physical };
-      case 'aws:kinesis/stream:Stream': return { ...named, arn: `arn:aws:kinesis:${r}:${a}:stream/${physical}` };
-      case 'aws:dynamodb/table:Table': {
-        const arn = `arn:aws:dynamodb:${r}:${a}:table/${physical}`;
-        return { ...named, arn, ...(inputs.streamEnabled ? { streamArn: `${arn}/stream/2026-01-01T00:00:00.000`, streamLabel: '2026-01-01T00:00:00.000' } : {}), __id: physical };
-      }
-      case 'aws:s3/bucket:Bucket': {
-        const bucket = inputs.bucket ?? `${name}-${hash(urn, 7)}`;
-        return { bucket, arn: `arn:aws:s3:::${bucket}`, bucketDomainName: `${bucket}.s3.amazonaws.com`, __id: bucket };
-      }
-      case 'aws:scheduler/scheduleGroup:ScheduleGroup': return { ...named, arn: `arn:aws:scheduler:${r}:${a}:schedule-group/${physical}` };
-      case 'aws:scheduler/schedule:Schedule': return { ...named, arn: `arn:aws:scheduler:${r}:${a}:schedule/${inputs.groupName ?? 'default'}/${physical}` };
-      case 'aws:apigatewayv2/api:Api': {
-        const id = hash(urn, 10);
-        return { ...named, arn: `arn:aws:apigateway:${r}::/apis/${id}`, apiEndpoint: `https://${id}.execute-api.${r}.amazonaws.com`, executionArn: `arn:aws:execute-api:${r}:${a}:${id}`, __id: id };
-      }
-      case 'aws:cloudwatch/metricAlarm:MetricAlarm': return { ...named, arn: `arn:aws:cloudwatch:${r}:${a}:alarm:${physical}` };
-      default:
-        // Attachments (policies, permissions, targets, mappings of config) have no ARN of their own.
-        return named;
-    }
   }
 }
 

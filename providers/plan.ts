@@ -1,13 +1,17 @@
 /**
  * `herald plan`: runs the Pulumi program under Pulumi's mock engine with a stack's config
  * (`Pulumi.<stack>.yaml`, `herald:cloud` overridden) and returns every resource it would create, with
- * its parent, inputs and the outputs the mock engine gives it. No Pulumi CLI, no credentials. Pulumi's
- * runtime state is process-wide, so one process plans once: the CLI runs it in its own process.
+ * its parent, inputs and the outputs the cloud's mock target gives it, and where the stack goes. No
+ * Pulumi CLI, no credentials. Pulumi's runtime state is process-wide, so one process plans once: the CLI
+ * runs it in its own process.
  */
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
+import type { CloudName } from '../contracts';
+import { builtCloud } from './index';
+import { mockCloudFor, mockTargets } from './mock-targets';
 import { installMocks, MockEngine, settle, withCheapStacks, type RecordedResource } from './mocks';
 
 /** One planned resource, as `herald plan --json` prints it. */
@@ -25,6 +29,9 @@ export interface PlannedResource {
 export interface Plan {
   readonly project: string;
   readonly stack: string;
+  readonly cloud: CloudName;
+  /** Where the stack goes, as the cloud's mock target read it from the stack's config (e.g. `{ region }`). */
+  readonly location: Readonly<Record<string, string>>;
   readonly resources: PlannedResource[];
   /** The program's exports (the stack outputs). */
   readonly outputs: Record<string, unknown>;
@@ -33,13 +40,19 @@ export interface Plan {
 }
 
 export interface PlanOptions {
+  /** A cloud `herald:cloud` may name; one not built yet is refused before any file is read. */
   readonly cloud: string;
-  /** @default 'dev' */
+  /** @default {@link defaultStack} of the cloud */
   readonly stack?: string;
   /** Where Pulumi.yaml, Pulumi.<stack>.yaml and index.ts are. @default the repository root */
   readonly projectDir?: string;
   /** The program to run instead of `<projectDir>/index.ts` (benchmarks); what it resolves to is the stack outputs. */
   readonly program?: () => unknown;
+}
+
+/** The stack planned without `--stack`: `dev` on AWS (the first cloud built), `dev-<cloud>` on every other. */
+export function defaultStack(cloud: CloudName): string {
+  return cloud === 'aws' ? 'dev' : `dev-${cloud}`;
 }
 
 /** Shown instead of a secret's value: plan never decrypts or prints secrets. */
@@ -81,12 +94,13 @@ function loadYaml(file: string): unknown {
 
 /** Runs the program under mocks and returns what it would create. */
 export async function plan(options: PlanOptions): Promise<Plan> {
+  const cloud = builtCloud(options.cloud);
   const projectDir = options.projectDir ?? path.resolve(__dirname, '..');
-  const stack = options.stack ?? 'dev';
+  const stack = options.stack ?? defaultStack(cloud);
   const project = String((loadYaml(path.join(projectDir, 'Pulumi.yaml')) as { name?: string } | null)?.name ?? 'project');
   const { config, secretKeys } = readStackConfig(projectDir, project, stack);
-  config['herald:cloud'] = options.cloud;
-  const engine = new MockEngine({ region: config['aws:region'] ?? 'us-east-1' });
+  config['herald:cloud'] = cloud;
+  const engine = new MockEngine(mockCloudFor(mockTargets[cloud], config, stack));
   await installMocks(engine, project, stack);
   pulumi.runtime.setAllConfig(config, secretKeys);
 
@@ -111,7 +125,7 @@ export async function plan(options: PlanOptions): Promise<Plan> {
     pulumi.output(exports ?? {}).apply((v) => resolve({ ...(v as Record<string, unknown>) }));
   });
   const resources = await Promise.all(engine.resources.map(planned));
-  return { project, stack, resources, outputs: await clean(outputs) as Record<string, unknown>, diagnostics };
+  return { project, stack, cloud, location: engine.cloud.location, resources, outputs: await clean(outputs) as Record<string, unknown>, diagnostics };
 }
 
 async function planned(r: RecordedResource): Promise<PlannedResource> {
@@ -142,11 +156,15 @@ async function clean(value: unknown): Promise<unknown> {
   return value;
 }
 
-/** The plain form: one line per resource, indented under its parent; then the stack outputs. */
+/**
+ * The plain form: a header saying where the stack goes; one line per resource, indented under its
+ * parent; then the stack outputs, one line per value by its path (`queues.payments.url: https://…`).
+ */
 export function formatPlan(p: Plan): string {
   const children = new Map<string | null, PlannedResource[]>();
   for (const r of p.resources) children.set(r.parent, [...(children.get(r.parent) ?? []), r]);
-  const lines = [`herald plan: ${p.resources.length} resources (project ${p.project}, stack ${p.stack})`];
+  const place = [p.cloud, ...Object.entries(p.location).map(([key, value]) => `${key} ${value}`)].join(', ');
+  const lines = [`herald plan: ${p.resources.length} resources on ${place} (project ${p.project}, stack ${p.stack})`];
   const walk = (parent: string | null, depth: number) => {
     for (const r of children.get(parent) ?? []) {
       const where = r.outputs.url ?? r.outputs.arn ?? r.outputs.bucket;
@@ -156,9 +174,13 @@ export function formatPlan(p: Plan): string {
   };
   walk(null, 1);
   lines.push('outputs:');
-  for (const [key, value] of Object.entries(p.outputs)) {
-    if (key === 'herald' || value === undefined) continue;
-    lines.push(`  ${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`);
-  }
+  const leaves = (key: string, value: unknown): void => {
+    if (value === undefined) return;
+    const nested = value !== null && typeof value === 'object' && !Array.isArray(value) ? Object.entries(value) : undefined;
+    if (nested?.length) for (const [k, v] of nested) leaves(`${key}.${k}`, v);
+    else lines.push(`  ${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`);
+  };
+  // `herald` is every kind's outputs again (schedules, subscriptions and alarms too): too long to print here.
+  for (const [key, value] of Object.entries(p.outputs)) if (key !== 'herald') leaves(key, value);
   return lines.join('\n');
 }

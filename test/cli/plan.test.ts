@@ -1,4 +1,4 @@
-/** `herald plan --cloud aws` end to end, as a user runs it: a child process, the dev stack's config. */
+/** `herald plan` end to end, as a user runs it: a child process, the default stack's config (Pulumi.dev.yaml on aws). */
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
@@ -15,9 +15,11 @@ function herald(...args: string[]) {
 describe('herald plan', function () {
   this.timeout(90_000);
   let json: ReturnType<typeof herald>;
+  let text: ReturnType<typeof herald>;
   let plan: PlannedResource[];
   before(() => {
     json = herald('plan', '--cloud', 'aws', '--json');
+    text = herald('plan', '--cloud', 'aws');
     plan = JSON.parse(json.stdout) as PlannedResource[];
   });
   const find = (type: string, name: string) => {
@@ -70,20 +72,37 @@ describe('herald plan', function () {
     expect(json.stderr).to.match(/herald:PAYMENTS_WEBHOOK_SECRET is not set/);
   });
 
-  it('prints an indented tree and the stack outputs without --json', () => {
-    const r = herald('plan', '--cloud', 'aws');
-    expect(r.code, r.stderr).to.equal(0);
-    const lines = r.stdout.split('\n');
-    expect(lines[0]).to.equal(`herald plan: ${plan.length} resources (project herald, stack dev)`);
+  it('prints where the stack goes, an indented tree and the stack outputs without --json', () => {
+    expect(text.code, text.stderr).to.equal(0);
+    const lines = text.stdout.split('\n');
+    expect(lines[0]).to.equal(`herald plan: ${plan.length} resources on aws, region eu-west-1 (project herald, stack dev)`);
     expect(lines).to.include.members(['  herald:aws:Queue  payments  ' + find('aws:sqs/queue:Queue', 'payments').outputs.url]);
     expect(lines.some((l) => /^ {4}aws:sqs\/queue:Queue {2}payments-dlq /.test(l))).to.equal(true);
-    expect(r.stdout).to.match(/\noutputs:\n[\s\S]*  webhookUrl: https:\/\/[0-9a-f]+\.execute-api\.eu-west-1\.amazonaws\.com\/webhooks\/payments/);
+    expect(text.stdout).to.match(/\noutputs:\n[\s\S]*  webhookUrls\.payments: https:\/\/[0-9a-f]+\.execute-api\.eu-west-1\.amazonaws\.com\/webhooks\/payments\n/);
+  });
+
+  it('exports outputs named by kind, not by cloud, each a map by logical name of what the component registers', () => {
+    const outputs = text.stdout.trimEnd().slice(text.stdout.indexOf('\noutputs:\n')).split('\n').slice(2);
+    const kinds = new Set(outputs.map((l) => /^ {2}(\w+)[.:]/.exec(l)?.[1]));
+    expect([...kinds]).to.deep.equal(['buses', 'topics', 'queues', 'streams', 'buckets', 'tables', 'functions', 'webhookUrls', 'stores']);
+    expect(outputs).to.include.members([
+      `  queues.payments.url: ${find('aws:sqs/queue:Queue', 'payments').outputs.url}`,
+      `  buses.shop.name: ${find('aws:cloudwatch/eventBus:EventBus', 'shop').outputs.name}`,
+      `  streams.order-audit.arn: ${find('aws:kinesis/stream:Stream', 'order-audit').outputs.arn}`,
+      `  functions.charge-payment.arn: ${find('aws:lambda/function:Function', 'charge-payment').outputs.arn}`,
+      `  stores.${shop.name}.idempotencyTable: ${find('aws:dynamodb/table:Table', `${shop.name}-idempotency`).outputs.name}`,
+    ]);
   });
 
   it('fails clearly for a cloud that is not built, a missing stack, and a missing --cloud', () => {
-    const azure = herald('plan', '--cloud', 'azure');
-    expect(azure.code).to.equal(1);
-    expect(azure.stderr).to.match(/herald plan: herald:cloud "azure" is not built yet; built: aws/);
+    for (const cloud of ['azure', 'gcp']) {
+      const r = herald('plan', '--cloud', cloud);
+      expect(r.code).to.equal(1);
+      expect(r.stderr).to.match(new RegExp(`^herald plan: herald:cloud "${cloud}" is not built yet; built: aws`));
+    }
+    const unknown = herald('plan', '--cloud', 'oracle');
+    expect(unknown.code).to.equal(1);
+    expect(unknown.stderr).to.match(/herald plan: herald:cloud is "oracle"; valid values are aws, azure, gcp/);
     const stack = herald('plan', '--cloud', 'aws', '--stack', 'nope');
     expect(stack.code).to.equal(1);
     expect(stack.stderr).to.match(/no Pulumi\.nope\.yaml/);

@@ -1,15 +1,18 @@
 /**
  * Pulumi mocks for the deploy tests, installed once per process when this module is first imported
  * (before any test creates a resource: a resource created earlier would silently get undefined outputs).
- * The engine is the one `herald plan` uses (providers/mocks.ts): deterministic ids, physical names and
- * ARNs; `call()` throws for any invoke token, so a provider that starts calling data sources shows up.
+ * The engine and AWS mock target are the ones `herald plan --cloud aws` uses (providers/mocks.ts,
+ * providers/aws/mocks.ts): deterministic ids, physical names and ARNs; `call()` answers only the region,
+ * account and partition functions and throws for any other token, so a provider that starts calling
+ * another data source shows up.
  */
 import * as path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import type { Topology } from '../../contracts';
+import { awsMockCloud } from '../../providers/aws/mocks';
 import { installMocks, MockEngine, settle, withCheapStacks, type RecordedResource } from '../../providers/mocks';
 
-export const engine = new MockEngine({ region: 'eu-west-1' });
+export const engine = new MockEngine(awsMockCloud({ region: 'eu-west-1' }));
 /** Await in a `before` hook: the mocks are in place once it resolves. */
 export const mocksReady = installMocks(engine, 'herald', 'test');
 

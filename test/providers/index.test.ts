@@ -1,7 +1,7 @@
 /** The provider registry and `herald:cloud`: aws is built; azure and gcp are valid but not built yet. */
 import { expect } from 'chai';
 import * as pulumi from '@pulumi/pulumi';
-import { BUILT_CLOUDS, providers, readCloud } from '../../providers';
+import { BUILT_CLOUDS, builtCloud, providers, readCloud } from '../../providers';
 
 const config = (cloud?: string) => ({ get: (key: string) => (key === 'cloud' ? cloud : undefined) }) as pulumi.Config;
 
@@ -23,5 +23,11 @@ describe('providers', () => {
 
   it('names the valid values for anything else', () => {
     expect(() => readCloud(config('oracle'))).to.throw(pulumi.RunError, /herald:cloud is "oracle"; valid values are aws, azure, gcp/);
+  });
+
+  it('checks a name given directly the same way (herald plan --cloud, before it reads a stack file)', () => {
+    expect(builtCloud('aws')).to.equal('aws');
+    expect(() => builtCloud('gcp')).to.throw(pulumi.RunError, /herald:cloud "gcp" is not built yet; built: aws/);
+    expect(() => builtCloud('')).to.throw(pulumi.RunError, /herald:cloud is ""; valid values are/);
   });
 });
