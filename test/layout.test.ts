@@ -1,6 +1,7 @@
 /**
  * The layout rules of DESIGN.md §1, enforced: cloud-neutral code never imports Pulumi or a cloud SDK,
- * each cloud's SDK stays in that cloud's runtime folder, and handlers import only the contract.
+ * each cloud's SDK stays in that cloud's runtime folder, handlers import only the contract, and the
+ * neutral core speaks no cloud's dialect (a rule in AWS words belongs in providers/aws/).
  */
 import { expect } from 'chai';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
@@ -28,6 +29,40 @@ function sources(dir: string): string[] {
     if (statSync(path.join(ROOT, rel)).isDirectory()) return sources(rel);
     return /\.(ts|js)$/.test(name) ? [rel] : [];
   });
+}
+
+/** AWS words that mean an AWS rule leaked into the neutral core. */
+const AWS_WORDS = /\b(sqs|lambda|kinesis|eventbridge|visibility)|\barns?\b/i;
+
+/** The code of a TypeScript file without its comments (line, block and doc comments); strings are kept. */
+export function codeOf(text: string): string {
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '"' || c === "'" || c === '`') {
+      const end = closing(text, i, c);
+      out += text.slice(i, end + 1);
+      i = end;
+    } else if (c === '/' && text[i + 1] === '/') {
+      while (i < text.length && text[i] !== '\n') i++;
+      out += '\n';
+    } else if (c === '/' && text[i + 1] === '*') {
+      const end = text.indexOf('*/', i + 2);
+      out += text.slice(i, end === -1 ? text.length : end + 2).replace(/[^\n]/g, '');
+      i = end === -1 ? text.length : end + 1;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+function closing(text: string, start: number, quote: string): number {
+  for (let i = start + 1; i < text.length; i++) {
+    if (text[i] === '\\') i++;
+    else if (text[i] === quote) return i;
+  }
+  return text.length - 1;
 }
 
 /** Every import specifier of a file. */
@@ -65,6 +100,18 @@ describe('layout rules', () => {
       return !file.startsWith(home);
     }));
     expect(misplaced).to.deep.equal([]);
+  });
+
+  it('strips comments and keeps code and strings (the AWS-word scanner itself)', () => {
+    expect(codeOf("const a = 1; // an sqs queue\n/** lambda */\nconst b = '// kept';\n/* arn */ const c = `x`;")).to.equal("const a = 1; \n\nconst b = '// kept';\n const c = `x`;");
+    expect(AWS_WORDS.test(codeOf('const visibilityMs = 1;'))).to.equal(true);
+    expect(AWS_WORDS.test(codeOf('// visibility\nconst leaseMs = 1;'))).to.equal(false);
+  });
+
+  it('contracts/ and runtime/ use no AWS words outside comments (arn, sqs, lambda, visibility, kinesis, eventbridge)', () => {
+    const found = ['contracts', 'runtime'].flatMap(sources).flatMap((file) => codeOf(readFileSync(path.join(ROOT, file), 'utf8')).split('\n')
+      .flatMap((line, i) => (AWS_WORDS.test(line) ? [`${file}:${i + 1}: ${line.trim()}`] : [])));
+    expect(found).to.deep.equal([]);
   });
 
   it('functions/ import only the contract, the app\'s event definitions and plain npm packages', () => {
