@@ -2,8 +2,8 @@
  * What `herald dev` and the other commands print: aligned tables, the topology at start, one line per
  * delivery, handler log lines. Colours only when the stream is a terminal and NO_COLOR is unset.
  */
-import type { Clause, Logger, Topology } from '../contracts';
-import { toClauses } from '../contracts';
+import { deliveryPlan, type Channel, type Clause, type Logger, type Topology } from '../contracts';
+import { LOCAL_DELIVERY } from '../providers/local/delivery';
 import type { DeliveryRecord } from '../providers/local';
 
 /** ANSI colours, or nothing. */
@@ -55,15 +55,23 @@ export function topologyTable(t: Topology): string[] {
     f.name, f.timeout, f.concurrency === undefined ? '-' : String(f.concurrency),
     f.publishes ? `${f.publishes.events.join(', ')} → ${target(f.publishes.to)}` : '-',
   ]);
-  const subscriptions = t.subscriptions.map((s) => [
-    s.function, target(s.from), eventsRead(t, s.events),
-    formatFilter(s.where ? toClauses(s.where) : []), s.via ? target(s.via) : 'direct',
+  // One line per channel of the delivery plan the embedded runtime runs: where it reads, and its attempts.
+  const subscriptions = deliveryPlan(t, LOCAL_DELIVERY).channels.map((c) => [
+    c.function, target(c.from), eventsRead(t, t.subscriptions.find((s) => s.name === c.subscription)!.events),
+    formatFilter(c.clauses), via(c), String(c.maxAttempts),
   ]);
   return [
     ...table(['RESOURCE', 'KIND', 'DETAILS'], resources), '',
     ...table(['FUNCTION', 'TIMEOUT', 'CONCURRENCY', 'PUBLISHES'], functions), '',
-    ...table(['FUNCTION', 'FROM', 'EVENTS', 'FILTER', 'VIA'], subscriptions),
+    ...table(['FUNCTION', 'FROM', 'EVENTS', 'FILTER', 'VIA', 'ATTEMPTS'], subscriptions),
   ];
+}
+
+/** `queue payments`, `own queue alerts-pager-alerts`, `stream order-audit` or `direct`. */
+function via(c: Channel): string {
+  if (c.source.kind === 'direct') return 'direct';
+  if (c.source.kind === 'stream') return `stream ${c.source.stream}`;
+  return `${c.source.own ? 'own queue' : 'queue'} ${c.source.queue}`;
 }
 
 /** `OrderPlaced.v2 (+v1), PaymentReceived.v1`: each listed type and the older versions it reads. */

@@ -281,7 +281,7 @@ describe('herald dev as a process (what npm start runs)', function () {
       const code = await Promise.race([exited, sleep(15_000).then(() => 'hung')]);
       expect(code, `stdout:\n${stdout}\nstderr:\n${stderr}`).to.equal(0);
       expect(stdout).to.match(/^herald dev · shop$/m);
-      expect(stdout).to.match(/^make-thumbnail\s+bus shop\s+ImageUploaded\.v1\s+contenttype prefix image\/\s+direct$/m);
+      expect(stdout).to.match(/^make-thumbnail\s+bus shop\s+ImageUploaded\.v1\s+contenttype prefix image\/\s+direct\s+3$/m);
       expect(stdout).to.contain(`POST ${url}/events`);
       const line = (fn: string, id: string, attempt: number, outcome: string) => new RegExp(`^\\d\\d:\\d\\d:\\d\\d\\.\\d{3}  ${fn} +\\S+ +${id}  #${attempt}  ${outcome} +\\d+\\.\\d ms`, 'm');
       expect(stdout).to.match(line('charge-payment', good.body.ids[0], 1, 'ok'));

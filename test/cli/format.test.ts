@@ -33,8 +33,8 @@ describe('cli format', () => {
     expect(text).to.match(/^nightly-report\s+schedule\s+0 2 \* \* \* \(UTC\) → ReportRequested\.v1 on bus shop$/m);
     expect(text).to.match(/^payments\s+webhook\s+POST \/webhooks\/payments → PaymentReceived\.v1/m);
     expect(text).to.match(/^charge-payment\s+10s\s+-\s+PaymentReceived\.v1, PaymentFailed\.v1 → bus shop$/m);
-    expect(text).to.match(/^charge-payment\s+bus shop\s+OrderPlaced\.v2 \(\+v1\)\s+-\s+queue payments$/m);
-    expect(text).to.match(/^make-thumbnail\s+bus shop\s+ImageUploaded\.v1\s+contenttype prefix image\/\s+direct$/m);
+    expect(text).to.match(/^charge-payment\s+bus shop\s+OrderPlaced\.v2 \(\+v1\)\s+-\s+queue payments\s+5$/m);
+    expect(text).to.match(/^make-thumbnail\s+bus shop\s+ImageUploaded\.v1\s+contenttype prefix image\/\s+direct\s+3$/m);
   });
 
   it('prints one delivery line: time, function, type, id, attempt, outcome, ms, and why for failures', () => {
