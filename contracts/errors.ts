@@ -69,7 +69,7 @@ export class InvalidCronError extends TopologyIssue {}
 export class UnportableFilterError extends TopologyIssue {}
 /** `maxAttempts` outside the range every cloud honours. */
 export class AttemptsOutOfRangeError extends TopologyIssue {}
-/** Timeouts that cannot fit together (a queue's visibility timeout under 6× its consumer's timeout, …). */
+/** Timeouts that cannot fit together (a lease shorter than its consumer's timeout allows, a function over the longest timeout, …). */
 export class TimeoutMismatchError extends TopologyIssue {}
 /** Any other option with a value out of its documented range or of the wrong form. */
 export class InvalidOptionError extends TopologyIssue {}

@@ -72,7 +72,7 @@ export interface AppModule {
 /** What a provider method receives besides its spec. */
 export interface RealizeContext<M extends RealizedKinds = RealizedKinds> {
   readonly cloud: CloudName;
-  /** The whole (valid) topology, for the settings one kind derives from others (e.g. the 6× rule). */
+  /** The whole (valid) topology, for the settings one kind derives from others (e.g. a lease from its readers' timeouts). */
   readonly topology: Topology;
   readonly app: AppModule;
   /** The stack name, for tags. */
