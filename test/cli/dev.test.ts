@@ -314,8 +314,8 @@ describe('herald dev as a process (what npm start runs)', function () {
       expect(stdout).to.match(/^\S+ {2}notify-warehouse +OrderConfirmed\.v1 .* ok /m);
       expect(stdout).to.match(/^order-notifications\s+topic\s+fan-out, a queue per subscriber$/m);
       expect(stdout).to.match(/^customers\s+table\s+keyed by customerId; row changes → CustomerChanged\.v1 on bus shop$/m);
-      expect(stdout).to.match(/^send-confirmation\s+topic order-notifications\s+OrderConfirmed\.v1\s+-\s+own queue$/m);
-      expect(stdout).to.match(/^sync-customer\s+bus shop\s+CustomerChanged\.v1\s+-\s+direct$/m);
+      expect(stdout).to.match(/^send-confirmation\s+topic order-notifications\s+OrderConfirmed\.v1\s+-\s+own queue\b/m);
+      expect(stdout).to.match(/^sync-customer\s+bus shop\s+CustomerChanged\.v1\s+-\s+direct\b/m);
       expect(stdout).to.contain(`PUT  ${url}/tables/customers/rows/<customerId>`);
       expect(stdout).to.match(/^SIGTERM: not accepting new events/m);
       // The poison order was retrying when the signal came; its attempts went on until it was dead-lettered.
