@@ -45,6 +45,14 @@ export const PaymentFailed = defineEvent({
   schema: z.object({ orderId: z.string().min(1), reason: z.string().min(1) }),
 });
 
+export const OrderConfirmed = defineEvent({
+  type: 'OrderConfirmed',
+  version: 1,
+  source: 'shop.orders',
+  description: 'A paid order the shop will fulfil: the customer and the warehouse are told.',
+  schema: z.object({ orderId: z.string().min(1), paymentId: z.string().min(1), amount: money, currency }),
+});
+
 export const ImageUploaded = defineEvent({
   type: 'ImageUploaded',
   version: 1,
@@ -61,5 +69,24 @@ export const ReportRequested = defineEvent({
   schema: z.object({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}/, 'an ISO 8601 date') }),
 });
 
+// A customer row as the customers table holds it; other columns pass through.
+const customer = z.looseObject({ customerId: z.string().min(1), email: z.email(), name: z.string().min(1).optional() });
+
+export const CustomerChanged = defineEvent({
+  type: 'CustomerChanged',
+  version: 1,
+  source: 'shop.customers',
+  description: 'A row of the customers table was inserted, modified or removed (its change trigger).',
+  schema: z.object({
+    table: z.string().min(1),
+    op: z.enum(['insert', 'modify', 'remove']),
+    keys: z.object({ customerId: z.string().min(1) }),
+    newImage: customer.optional(),
+    oldImage: customer.optional(),
+  }),
+});
+
 /** Every definition of the app, every version. */
-export const allEvents = [OrderPlacedV1, OrderPlaced, PaymentReceived, PaymentFailed, ImageUploaded, ReportRequested];
+export const allEvents = [
+  OrderPlacedV1, OrderPlaced, PaymentReceived, PaymentFailed, OrderConfirmed, ImageUploaded, ReportRequested, CustomerChanged,
+];

@@ -31,6 +31,8 @@ const driver = path.join(__dirname, 'coldstart/driver.js');
 const samples: Record<string, unknown> = {
   'OrderPlaced.v2': { orderId: 'o-1', amount: 20, currency: 'EUR', customerEmail: 'a@example.com', items: [{ sku: 's', quantity: 1, unitPrice: 20 }], channel: 'web' },
   'PaymentReceived.v1': { orderId: 'o-1', paymentId: 'p-1', amount: 20, currency: 'EUR' },
+  'OrderConfirmed.v1': { orderId: 'o-1', paymentId: 'p-1', amount: 20, currency: 'EUR' },
+  'CustomerChanged.v1': { table: 'customers', op: 'insert', keys: { customerId: 'c-1' }, newImage: { customerId: 'c-1', email: 'a@example.com' } },
   'ImageUploaded.v1': { bucket: 'media', key: 'uploads/cat.png', size: 10, contentType: 'image/png' },
   'ReportRequested.v1': { date: '2026-03-01' },
 };

@@ -50,6 +50,7 @@ export function topologyTable(t: Topology): string[] {
     ...t.schedules.map((s) => [s.name, 'schedule', `${s.cron} (UTC) → ${s.emits} on ${target(s.to)}`]),
     ...t.webhooks.map((w) => [w.name, 'webhook', `${w.method} ${w.path} → ${w.emits} on ${target(w.to)} (secret: $${w.verify.secretEnv})`]),
     ...t.buckets.map((b) => [b.name, 'bucket', b.onUpload ? `PUT ${b.onUpload.prefix}… → ${b.onUpload.emits} on ${target(b.onUpload.to)}` : 'no trigger']),
+    ...t.tables.map((tb) => [tb.name, 'table', `keyed by ${[tb.partitionKey, tb.sortKey].filter(Boolean).join(', ')}; ${tb.onChange ? `row changes → ${tb.onChange.emits} on ${target(tb.onChange.to)}` : 'no trigger'}`]),
   ];
   const functions = t.functions.map((f) => [
     f.name, f.timeout, f.concurrency === undefined ? '-' : String(f.concurrency),

@@ -5,6 +5,7 @@ export * from './codec';
 export * from './context';
 export * from './envelopes';
 export * from './idempotency';
+export * from './ingress-events';
 export * from './ids';
 export * from './logger';
 export * from './pipeline';

@@ -111,6 +111,9 @@ function printBanner(session: DevSession, io: Io, paint: Paint, env: NodeJS.Proc
     io.out(`  ${w.method.padEnd(4)} ${url}${w.path}  ${w.emits}${env[w.verify.secretEnv] ? '' : paint.yellow(` (set ${w.verify.secretEnv} to accept signed requests)`)}`);
   }
   for (const b of t.buckets) io.out(`  PUT  ${url}/buckets/${b.name}/<key>`);
+  for (const tb of t.tables) {
+    io.out(`  PUT  ${url}/tables/${tb.name}/rows/${[tb.partitionKey, tb.sortKey].filter(Boolean).map((k) => `<${k}>`).join('/')}  a JSON row; DELETE removes it, GET reads it`);
+  }
   io.out(`  GET  ${url}/healthz`);
   for (const s of t.schedules) io.out(`schedule ${s.name} fires next at ${runtime.scheduler.nextFire(s.name)?.toISOString() ?? '-'}`);
   io.out(`retry backoff base ${baseMs} ms · shutdown grace ${graceMs} ms · Ctrl-C to stop`);

@@ -4,14 +4,16 @@
  * group), on the 5-field cron translated to AWS's 6-field form, in UTC. It puts the declared event on the
  * bus (templated PutEvents target) or publishes it to the topic (SNS universal target, with the filter
  * attributes), as a CloudEvent whose time is `<aws.scheduler.scheduled-time>`. The event id is the
- * schedule's name and scheduled time, so a retried or duplicated run is deduplicated downstream.
+ * schedule's name and scheduled time, so a retried or duplicated run is deduplicated downstream. Data that
+ * does not fit the event is refused at deploy time (the Scheduler would only fail at run time).
  * @see https://docs.aws.amazon.com/scheduler/latest/UserGuide/managing-schedule-context-attributes.html
  */
 import * as pulumi from '@pulumi/pulumi';
 import * as iam from '@pulumi/aws/iam';
 import * as scheduler from '@pulumi/aws/scheduler';
 import type * as sqs from '@pulumi/aws/sqs';
-import type { EventDefinition, ScheduleSpec } from '../../contracts';
+import { TopologyError, type EventDefinition, type ScheduleSpec } from '../../contracts';
+import { scheduleDataIssues, scheduledData, scheduledEventId } from '../../runtime/ingress-events';
 import { deadLetterAlarm } from './alarm';
 import { toAwsCron } from './cron';
 import type { PublishTarget } from './function';
@@ -24,21 +26,19 @@ import type { Tags } from './tags';
 /** Scheduler context attributes, substituted in the target input at each run. */
 export const SCHEDULED_TIME = '<aws.scheduler.scheduled-time>';
 export const EXECUTION_ID = '<aws.scheduler.execution-id>';
-/** What a schedule's data may contain to receive the run's time. */
-export const SCHEDULED_TIME_PLACEHOLDER = '{{scheduledTime}}';
 /** The SNS Publish universal target. @see https://docs.aws.amazon.com/scheduler/latest/UserGuide/managing-targets-universal.html */
 export const SNS_PUBLISH_TARGET = 'arn:aws:scheduler:::aws-sdk:sns:publish';
 
-function substitute(value: unknown): unknown {
-  if (typeof value === 'string') return value.split(SCHEDULED_TIME_PLACEHOLDER).join(SCHEDULED_TIME);
-  if (Array.isArray(value)) return value.map(substitute);
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v)]));
-  return value;
-}
-
-/** The CloudEvent a schedule emits, with the Scheduler's context attributes in it. */
+/**
+ * The CloudEvent a schedule emits, with the Scheduler's context attributes in it: the event of
+ * runtime/ingress-events.ts with the run time left for the Scheduler to fill in.
+ * @throws TopologyError when the schedule's data does not fit its event (checked with a sample run time):
+ *   the Scheduler fills it in at each run, where nothing could check it any more.
+ */
 export function scheduledEnvelope(spec: ScheduleSpec, event: EventDefinition<any>): Record<string, unknown> {
-  const data = substitute(spec.data);
+  const issues = scheduleDataIssues([spec], () => event);
+  if (issues.length) throw new TopologyError(issues);
+  const data = scheduledData(spec.data, SCHEDULED_TIME);
   const extensions: Record<string, string> = {};
   for (const [name, compute] of Object.entries(event.extensions)) {
     try {
@@ -50,7 +50,7 @@ export function scheduledEnvelope(spec: ScheduleSpec, event: EventDefinition<any
   }
   return {
     specversion: '1.0',
-    id: `${spec.name}@${SCHEDULED_TIME}`,
+    id: scheduledEventId(spec.name, SCHEDULED_TIME),
     source: event.source,
     type: spec.emits,
     time: SCHEDULED_TIME,
@@ -78,6 +78,8 @@ export class AwsSchedule extends pulumi.ComponentResource {
   readonly outputs: Readonly<Record<string, pulumi.Output<string>>>;
 
   constructor(name: string, args: AwsScheduleArgs, opts?: pulumi.ComponentResourceOptions) {
+    // Before any resource: a schedule whose data does not fit its event is refused whole.
+    const envelope = scheduledEnvelope(args.spec, args.event);
     super('herald:aws:Schedule', name, {}, opts);
     const { spec, event, target } = args;
     this.group = new scheduler.ScheduleGroup(resourceName('scheduleGroup', name), { tags: args.tags }, { parent: this });
@@ -92,7 +94,6 @@ export class AwsSchedule extends pulumi.ComponentResource {
       // The Scheduler sends to the dead-letter queue with this role too.
       policy: policyDocument([target.grant, { sid: 'DeadLetter', actions: ACTIONS.sqsSend, resources: [this.deadLetterQueue.arn] }]),
     }, { parent: this });
-    const envelope = scheduledEnvelope(spec, event);
     const attributes = Object.fromEntries(['type', 'source', ...Object.keys(event.extensions)]
       .filter((f) => typeof envelope[f] === 'string')
       .map((f) => [snsAttributeName(f), { DataType: 'String', StringValue: envelope[f] }]));

@@ -61,7 +61,7 @@ export class AwsTable extends pulumi.ComponentResource {
       this.ingress = createIngress(`${name}-change`, {
         ...args.ingress,
         kind: 'change',
-        config: { table: this.table.name, emits: change.emits },
+        config: { table: this.table.name, emits: change.emits, keyNames: [spec.partitionKey, ...(spec.sortKey ? [spec.sortKey] : [])] },
         grants: [
           { sid: 'ReadStream', actions: ACTIONS.dynamodbStreamConsume, resources: [pulumi.interpolate`${this.table.arn}/stream/*`] },
           { sid: 'FailureDestination', actions: ACTIONS.sqsSend, resources: [this.failureQueue.arn] },

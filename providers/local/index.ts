@@ -11,6 +11,7 @@ export * from './runtime';
 export * from './schedule';
 export * from './server';
 export * from './stream';
+export * from './tables';
 export * from './topic';
 export * from './traces';
 export * from './uploads';

@@ -20,6 +20,7 @@ import { LocalFunction, type Consumer, type DeliveryListener, type DeliveryRecor
 import { LocalQueue, type Undelivered } from './queue';
 import { LocalScheduler } from './schedule';
 import { LocalStream, keyReader } from './stream';
+import { LocalTables } from './tables';
 import { LocalTopic } from './topic';
 import { TraceStore, type TraceStoreOptions } from './traces';
 import { LocalBuckets } from './uploads';
@@ -64,6 +65,7 @@ export interface LocalRuntime {
   readonly traces: TraceStore;
   readonly deadLetters: DeadLetterStore;
   readonly buckets: LocalBuckets;
+  readonly tables: LocalTables;
   readonly scheduler: LocalScheduler;
   /** False once `stop` began. */
   readonly accepting: boolean;
@@ -192,12 +194,13 @@ export function createLocalRuntime(t: Topology, options: LocalRuntimeOptions = {
     definition: (w) => registry.get(w),
     emit: (b, e) => ingress(b.onUpload!.to, [e]),
   });
+  const tables = new LocalTables(t.tables, { definition: (w) => registry.get(w), emit: (tb, e) => ingress(tb.onChange!.to, [e]) });
   if (options.schedules !== false) scheduler.start();
 
   const defaultTarget: Ref<'bus' | 'topic'> | undefined = t.buses[0] ?? t.topics[0];
   let stopping: Promise<StopReport> | undefined;
   return {
-    topology: t, registry, traces, deadLetters, buckets, scheduler,
+    topology: t, registry, traces, deadLetters, buckets, tables, scheduler,
     get accepting() { return accepting; },
     get pending() { return work.count; },
     publish(envelopes, to = defaultTarget) {

@@ -1,12 +1,13 @@
 /**
- * Cron schedules, UTC: each schedule emits its event at every time its 5-field cron names, with
- * `{{scheduledTime}}` in string data replaced by that time (ISO 8601). Time comes from an injectable
- * clock, so tests fire a nightly schedule by moving a `ManualClock`. The cron was checked to be portable
- * by `validateTopology` (contracts/cron.ts); cron-parser computes the times.
+ * Cron schedules, UTC: each schedule emits its event at every time its 5-field cron names, built by
+ * runtime/ingress-events.ts as on every target (`{{scheduledTime}}` in string data replaced by that time,
+ * id `<schedule>@<time>`). Data that cannot fit the event is refused when the scheduler is made. Time
+ * comes from an injectable clock, so tests fire a nightly schedule by moving a `ManualClock`. The cron was
+ * checked to be portable by `validateTopology` (contracts/cron.ts); cron-parser computes the times.
  */
 import { CronExpressionParser } from 'cron-parser';
-import type { Envelope, EventDefinition, ScheduleSpec } from '../../contracts';
-import { describe, newEnvelope } from '../../runtime';
+import { TopologyError, type Envelope, type EventDefinition, type ScheduleSpec } from '../../contracts';
+import { describe, scheduleDataIssues, scheduledEvent, scheduledTimeOf } from '../../runtime';
 import type { Clock, Timer } from './clock';
 
 export interface SchedulerOptions {
@@ -15,7 +16,10 @@ export interface SchedulerOptions {
   readonly definition: (wireType: string) => EventDefinition<any>;
   /** Sends a fired event to the schedule's target. */
   readonly emit: (schedule: ScheduleSpec, envelope: Envelope) => void;
-  /** A fire that could not be built (data that does not fit the schema). @default ignored */
+  /**
+   * A run whose data does not fit the schema with its actual time (a schema that reads the time; data
+   * that fits no time was refused up front). @default ignored
+   */
   readonly onError?: (schedule: ScheduleSpec, reason: string) => void;
 }
 
@@ -24,7 +28,11 @@ export class LocalScheduler {
   private readonly upcoming = new Map<string, number>();
   private running = false;
 
-  constructor(private readonly schedules: readonly ScheduleSpec[], private readonly options: SchedulerOptions) {}
+  /** @throws TopologyError naming each schedule whose data does not fit its event */
+  constructor(private readonly schedules: readonly ScheduleSpec[], private readonly options: SchedulerOptions) {
+    const issues = scheduleDataIssues(schedules, options.definition);
+    if (issues.length) throw new TopologyError(issues);
+  }
 
   /** Arms every schedule from the clock's current time. */
   start(): void {
@@ -59,11 +67,9 @@ export class LocalScheduler {
   }
 
   private fire(schedule: ScheduleSpec, due: number): void {
-    const scheduledTime = new Date(due).toISOString();
     let envelope: Envelope;
     try {
-      const data = substitute(schedule.data, scheduledTime);
-      envelope = newEnvelope(this.options.definition(schedule.emits), data, { time: scheduledTime });
+      envelope = scheduledEvent(this.options.definition(schedule.emits), schedule, scheduledTimeOf(due));
     } catch (error) {
       this.options.onError?.(schedule, describe(error));
       return;
@@ -75,14 +81,4 @@ export class LocalScheduler {
 /** The first time strictly after `after` (epoch ms) that a 5-field cron names, in UTC. */
 export function nextTime(cron: string, after: number): number {
   return CronExpressionParser.parse(cron, { currentDate: new Date(after), tz: 'UTC' }).next().getTime();
-}
-
-/** `{{scheduledTime}}` replaced in every string of the data, at any depth. */
-export function substitute(value: unknown, scheduledTime: string): unknown {
-  if (typeof value === 'string') return value.split('{{scheduledTime}}').join(scheduledTime);
-  if (Array.isArray(value)) return value.map((v) => substitute(v, scheduledTime));
-  if (typeof value === 'object' && value !== null) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v, scheduledTime)]));
-  }
-  return value;
 }

@@ -1,6 +1,7 @@
 /**
  * The HTTP API of `herald dev`, on node:http: `POST /events`, `GET /healthz`, `GET /traces/<id>`,
- * `GET /dlq`, `POST /dlq/redrive[?id=]`, the topology's webhook routes and `PUT /buckets/<bucket>/<key>`.
+ * `GET /dlq`, `POST /dlq/redrive[?id=]`, the topology's webhook routes, `PUT /buckets/<bucket>/<key>` and
+ * `PUT|DELETE|GET /tables/<table>/rows/<key>` (the key: the partition key value, then `/` and the sort key value).
  * Every error is `{"error": "<what is wrong>"}` with a 4xx or 5xx status, and a rejected request
  * publishes nothing.
  */
@@ -9,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { HttpError, mediaType, readBody, sendJson } from './http';
 import { bodyLimit, readEvents } from './ingest';
 import { RuntimeStoppedError, type LocalRuntime } from './runtime';
+import { MAX_ROW_BYTES, parseRow, rowPath } from './tables';
 import { MAX_WEBHOOK_BYTES, readWebhook } from './webhooks';
 
 export interface DevServerOptions {
@@ -82,6 +84,16 @@ export async function startDevServer(runtime: LocalRuntime, options: DevServerOp
         const contentType = typeof req.headers['content-type'] === 'string' ? req.headers['content-type'] : undefined;
         sendJson(res, 200, await runtime.buckets.put(bucket, key, req, contentType));
       });
+    }
+    const row = /^\/tables\/([^/]+)\/rows\/(.+)$/.exec(pathname);
+    if (row) {
+      const { table, key } = rowPath(row[1]!, row[2]!);
+      if (req.method === 'PUT') return sendJson(res, 200, runtime.tables.put(table, key, parseRow(await readBody(req, MAX_ROW_BYTES))));
+      if (req.method === 'DELETE') return sendJson(res, 200, runtime.tables.delete(table, key));
+      if (req.method !== 'GET') throw new HttpError(405, `${req.url} takes PUT, DELETE or GET, not ${req.method}`);
+      const found = runtime.tables.get(table, key);
+      if (!found) throw new HttpError(404, `no row ${key.join('/')} in table "${table}"`);
+      return sendJson(res, 200, found);
     }
     throw new HttpError(404, `no route for ${req.method} ${pathname}`);
   };

@@ -2,16 +2,18 @@
  * Buckets and their upload triggers: `PUT /buckets/<bucket>/<key>` stores the body under a local folder
  * (`.herald/buckets/<bucket>/<key>` by default) and, when the key is under the trigger's prefix, emits the
  * configured event with `{ bucket, key, size, contentType }` as its data, as S3, Blob Storage and Cloud
- * Storage notifications do.
+ * Storage notifications do. The event is built by runtime/ingress-events.ts, as on every target; each write
+ * has its own id (as each cloud notification does), which the event id derives from. An upload whose
+ * event would not fit the schema is refused (400) and nothing is stored or emitted.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { BucketSpec, Envelope, EventDefinition } from '../../contracts';
-import { newEnvelope } from '../../runtime';
+import { SchemaValidationError, type BucketSpec, type Envelope, type EventDefinition } from '../../contracts';
+import { uploadEvent } from '../../runtime';
 import { HttpError } from './http';
 
 /** What `put` stored and emitted. */
@@ -56,25 +58,29 @@ export class LocalBuckets {
 
   /**
    * Stores an object and fires the bucket's upload trigger.
-   * @throws HttpError 404 unknown bucket, 400 bad key, 413 too large
+   * @throws HttpError 404 unknown bucket, 400 bad key or an event that does not fit its schema, 413 too large
    */
   async put(bucket: string, key: string, body: NodeJS.ReadableStream | Buffer, contentType = 'application/octet-stream'): Promise<UploadResult> {
     const spec = this.byName.get(bucket);
     if (!spec) throw new HttpError(404, `no bucket "${bucket}"; buckets: ${[...this.byName.keys()].join(', ') || 'none'}`);
     const file = this.pathOf(bucket, key);
-    const size = await this.write(file, body);
-    const ids: string[] = [];
-    const trigger = spec.onUpload;
-    if (trigger && key.startsWith(trigger.prefix)) {
-      const envelope = newEnvelope(this.options.definition(trigger.emits), { bucket, key, size, contentType }, { subject: `${bucket}/${key}` });
-      this.options.emit(spec, envelope);
-      ids.push(envelope.id);
+    const { tmp, size } = await this.stage(file, body);
+    const trigger = spec.onUpload && key.startsWith(spec.onUpload.prefix) ? spec.onUpload : undefined;
+    let envelope: Envelope | undefined;
+    try {
+      if (trigger) envelope = uploadEvent(this.options.definition(trigger.emits), { bucket, key, size, contentType }, { id: randomUUID() });
+      await rename(tmp, file);
+    } catch (error) {
+      await rm(tmp, { force: true });
+      if (error instanceof SchemaValidationError) throw new HttpError(400, `the upload's event does not fit its schema: ${error.message}`);
+      throw error;
     }
-    return { bucket, key, size, contentType, ids };
+    if (envelope) this.options.emit(spec, envelope);
+    return { bucket, key, size, contentType, ids: envelope ? [envelope.id] : [] };
   }
 
-  // Written to a temporary name first, so a failed or oversize upload never leaves half an object.
-  private async write(file: string, body: NodeJS.ReadableStream | Buffer): Promise<number> {
+  // Written to a temporary name first, so a failed, oversize or refused upload never leaves half an object.
+  private async stage(file: string, body: NodeJS.ReadableStream | Buffer): Promise<{ tmp: string; size: number }> {
     const max = this.options.maxBytes ?? 100 * 1024 * 1024;
     await mkdir(path.dirname(file), { recursive: true });
     const tmp = `${file}.${randomBytes(6).toString('hex')}.part`;
@@ -93,8 +99,7 @@ export class LocalBuckets {
       } else {
         await pipeline(body, count, createWriteStream(tmp));
       }
-      await rename(tmp, file);
-      return size;
+      return { tmp, size };
     } catch (error) {
       await rm(tmp, { force: true });
       throw error;

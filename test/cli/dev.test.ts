@@ -25,18 +25,24 @@ describe('herald dev, end to end over HTTP (example app)', function () {
     expect(await http(`${dev.url}/healthz`)).to.deep.equal({ status: 200, body: { status: 'ok' } });
   });
 
-  it('an OrderPlaced.v1 leads to charge-payment, then send-confirmation, in /traces/<correlationid>', async () => {
+  it('an OrderPlaced.v1 leads to charge-payment, confirm-order, then send-confirmation and notify-warehouse (the topic\'s fan-out), in /traces/<correlationid>', async () => {
     const r = await publish(dev.url, { type: 'OrderPlaced.v1', correlationid: 'checkout-1', data: order('o-1') });
     expect(r.status).to.equal(202);
     expect(r.body.ids).to.have.length(1);
-    const trace = await traceUntil(dev.url, 'checkout-1', (t) => has('send-confirmation')(t) && t.filter((e) => e.function === 'audit-orders').length === 2);
-    const charge = trace.findIndex((e) => e.function === 'charge-payment' && e.outcome === 'ok');
-    const confirm = trace.findIndex((e) => e.function === 'send-confirmation');
+    const done = (t: any[]) => has('send-confirmation')(t) && has('notify-warehouse')(t) && t.filter((e) => e.function === 'audit-orders').length === 2;
+    const trace = await traceUntil(dev.url, 'checkout-1', done);
+    const at = (fn: string) => trace.findIndex((e) => e.function === fn && e.outcome === 'ok');
+    const [charge, confirm, email, warehouse] = ['charge-payment', 'confirm-order', 'send-confirmation', 'notify-warehouse'].map(at) as [number, number, number, number];
     expect(charge).to.be.at.least(0);
     expect(confirm).to.be.greaterThan(charge);
+    expect(email).to.be.greaterThan(confirm);
+    expect(warehouse).to.be.greaterThan(confirm);
     expect(trace[charge]).to.include({ type: 'OrderPlaced.v1', id: r.body.ids[0], attempt: 1 });
     expect(trace[confirm]).to.include({ type: 'PaymentReceived.v1', attempt: 1, outcome: 'ok' });
-    expect(Date.parse(trace[confirm].at)).to.be.at.least(Date.parse(trace[charge].at));
+    // One OrderConfirmed, one copy per topic subscriber, each through its own subscription.
+    expect(trace[email]).to.include({ type: 'OrderConfirmed.v1', id: trace[warehouse].id, subscription: 'send-confirmation-order-notifications' });
+    expect(trace[warehouse]).to.include({ type: 'OrderConfirmed.v1', subscription: 'notify-warehouse-order-notifications' });
+    expect(Date.parse(trace[email].at)).to.be.at.least(Date.parse(trace[charge].at));
     for (const e of trace) expect(Object.keys(e)).to.include.members(['function', 'type', 'id', 'attempt', 'outcome', 'durationMs', 'at']);
   });
 
@@ -121,7 +127,8 @@ describe('herald dev, end to end over HTTP (example app)', function () {
     const good = await http(url, { method: 'POST', headers: signatureHeaders('herald', body, SECRET), body });
     expect(good.status).to.equal(202);
     const trace = await traceUntil(dev.url, good.body.ids[0], has('send-confirmation'));
-    expect(trace.find((e) => e.function === 'send-confirmation')).to.include({ type: 'PaymentReceived.v1', id: good.body.ids[0] });
+    expect(trace.find((e) => e.function === 'confirm-order')).to.include({ type: 'PaymentReceived.v1', id: good.body.ids[0], outcome: 'ok' });
+    expect(trace.find((e) => e.function === 'send-confirmation')).to.include({ type: 'OrderConfirmed.v1', outcome: 'ok' });
   });
 
   it('PUT /buckets/media/uploads/cat.png stores the file and leads to make-thumbnail', async () => {
@@ -133,6 +140,24 @@ describe('herald dev, end to end over HTTP (example app)', function () {
     expect(trace.find((e) => e.function === 'make-thumbnail')).to.include({ type: 'ImageUploaded.v1', outcome: 'ok' });
     const dir = (dev.session.runtime.buckets as unknown as { options: { dir: string } }).options.dir;
     expect(readFileSync(path.join(dir, 'media', 'uploads', 'cat.png'))).to.deep.equal(png);
+  });
+
+  it('PUT and DELETE /tables/customers/rows/<customerId> lead to sync-customer with CustomerChanged.v1, insert then remove', async () => {
+    const url = `${dev.url}/tables/customers/rows/c-42`;
+    const put = await http(url, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'ada@example.com', name: 'Ada' }) });
+    expect(put).to.deep.include({ status: 200 });
+    expect(put.body).to.deep.include({ table: 'customers', op: 'insert', keys: { customerId: 'c-42' } });
+    const inserted = await traceUntil(dev.url, put.body.ids[0], has('sync-customer'));
+    expect(inserted.map((e) => `${e.function}:${e.type}:${e.outcome}`)).to.deep.equal(['sync-customer:CustomerChanged.v1:ok']);
+    const removed = await http(url, { method: 'DELETE' });
+    await traceUntil(dev.url, removed.body.ids[0], has('sync-customer'));
+    expect(dev.logs.filter((l) => l.fields.customerId === 'c-42').map((l) => l.message)).to.deep.equal(['customer subscribed', 'customer unsubscribed']);
+    const before = dev.records.length;
+    const bad = await http(url, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'not an address' }) });
+    expect(bad.status).to.equal(400);
+    expect(bad.body.error).to.match(/CustomerChanged\.v1 data is invalid: newImage\.email/);
+    await sleep(10);
+    expect(dev.records.length).to.equal(before);
   });
 
   describe('bad input gets its status code and publishes nothing', () => {
@@ -285,7 +310,13 @@ describe('herald dev as a process (what npm start runs)', function () {
       expect(stdout).to.contain(`POST ${url}/events`);
       const line = (fn: string, id: string, attempt: number, outcome: string) => new RegExp(`^\\d\\d:\\d\\d:\\d\\d\\.\\d{3}  ${fn} +\\S+ +${id}  #${attempt}  ${outcome} +\\d+\\.\\d ms`, 'm');
       expect(stdout).to.match(line('charge-payment', good.body.ids[0], 1, 'ok'));
-      expect(stdout).to.match(/^\S+ {2}send-confirmation +PaymentReceived\.v1 .* ok /m);
+      expect(stdout).to.match(/^\S+ {2}send-confirmation +OrderConfirmed\.v1 .* ok /m);
+      expect(stdout).to.match(/^\S+ {2}notify-warehouse +OrderConfirmed\.v1 .* ok /m);
+      expect(stdout).to.match(/^order-notifications\s+topic\s+fan-out, a queue per subscriber$/m);
+      expect(stdout).to.match(/^customers\s+table\s+keyed by customerId; row changes → CustomerChanged\.v1 on bus shop$/m);
+      expect(stdout).to.match(/^send-confirmation\s+topic order-notifications\s+OrderConfirmed\.v1\s+-\s+own queue\b/m);
+      expect(stdout).to.match(/^sync-customer\s+bus shop\s+CustomerChanged\.v1\s+-\s+direct\b/m);
+      expect(stdout).to.contain(`PUT  ${url}/tables/customers/rows/<customerId>`);
       expect(stdout).to.match(/^SIGTERM: not accepting new events/m);
       // The poison order was retrying when the signal came; its attempts went on until it was dead-lettered.
       expect(stdout).to.match(line('charge-payment', poison.body.ids[0], 5, 'dead-letter'));

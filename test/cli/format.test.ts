@@ -35,6 +35,11 @@ describe('cli format', () => {
     expect(text).to.match(/^charge-payment\s+10s\s+-\s+PaymentReceived\.v1, PaymentFailed\.v1 → bus shop$/m);
     expect(text).to.match(/^charge-payment\s+bus shop\s+OrderPlaced\.v2 \(\+v1\)\s+-\s+queue payments\s+5$/m);
     expect(text).to.match(/^make-thumbnail\s+bus shop\s+ImageUploaded\.v1\s+contenttype prefix image\/\s+direct\s+3$/m);
+    expect(text).to.match(/^order-notifications\s+topic\s+fan-out, a queue per subscriber$/m);
+    expect(text).to.match(/^customers\s+table\s+keyed by customerId; row changes → CustomerChanged\.v1 on bus shop$/m);
+    expect(text).to.match(/^confirm-order\s+10s\s+-\s+OrderConfirmed\.v1 → topic order-notifications$/m);
+    expect(text).to.match(/^send-confirmation\s+topic order-notifications\s+OrderConfirmed\.v1\s+-\s+own queue \S+\s+\d+$/m);
+    expect(text).to.match(/^notify-warehouse\s+topic order-notifications\s+OrderConfirmed\.v1\s+-\s+own queue \S+\s+\d+$/m);
   });
 
   it('prints one delivery line: time, function, type, id, attempt, outcome, ms, and why for failures', () => {

@@ -42,9 +42,9 @@ describe('herald invoke --cloud aws', function () {
   });
 
   it('runs a direct EventBridge subscription, and answers Lambda\'s error shape with exit 1 when it fails', () => {
-    const ok = invoke('send-confirmation', eventBridgeOf(envelope({ type: 'PaymentReceived.v1', source: 'shop.payments', data: { orderId: 'o', paymentId: 'p', amount: 1, currency: 'EUR' } })));
+    const ok = invoke('confirm-order', eventBridgeOf(envelope({ type: 'PaymentReceived.v1', source: 'shop.payments', data: { orderId: 'o', paymentId: 'p', amount: 1, currency: 'EUR' } })));
     expect([ok.stdout, ok.code]).to.deep.equal(['{"status":"ok"}\n', 0]);
-    const bad = invoke('send-confirmation', eventBridgeOf(envelope({ type: 'PaymentReceived.v1', source: 'shop.payments', data: {} })));
+    const bad = invoke('confirm-order', eventBridgeOf(envelope({ type: 'PaymentReceived.v1', source: 'shop.payments', data: {} })));
     expect(bad.code).to.equal(1);
     expect(JSON.parse(bad.stdout)).to.deep.include({ errorType: 'EventBridgeDeliveryError' });
     expect(JSON.parse(bad.stdout).errorMessage).to.match(/SchemaValidationError/);

@@ -36,13 +36,30 @@ describe('herald plan', function () {
 
   it('shows the whole example app: a component for every declared resource', () => {
     const kinds = [
-      ['Bus', shop.buses], ['Queue', shop.queues], ['Stream', shop.streams], ['Bucket', shop.buckets], ['Function', shop.functions],
-      ['Subscription', shop.subscriptions], ['Schedule', shop.schedules], ['Webhook', shop.webhooks],
+      ['Bus', shop.buses], ['Topic', shop.topics], ['Queue', shop.queues], ['Stream', shop.streams], ['Bucket', shop.buckets],
+      ['Table', shop.tables], ['Function', shop.functions], ['Subscription', shop.subscriptions], ['Schedule', shop.schedules],
+      ['Webhook', shop.webhooks],
     ] as const;
     for (const [kind, specs] of kinds) for (const s of specs) find(`herald:aws:${kind}`, s.name);
     find('herald:aws:Stores', shop.name);
     expect(plan.filter((r) => r.type === 'herald:aws:Alarm').map((r) => r.name).sort())
       .to.deep.equal(['order-audit-dead-letters', 'order-audit-iterator-age', 'payments-age', 'payments-dead-letters']);
+  });
+
+  it('realizes the order-notifications topic as SNS with a queue and DLQ per subscriber, and the customers table with its stream and ingress', () => {
+    const topic = find('aws:sns/topic:Topic', 'order-notifications');
+    const subscriptions = plan.filter((r) => r.type === 'aws:sns/topicSubscription:TopicSubscription' && r.inputs.topic === topic.outputs.arn);
+    expect(subscriptions.map((s) => s.name).sort()).to.deep.equal(['notify-warehouse-order-notifications-sns', 'send-confirmation-order-notifications-sns']);
+    const queues = plan.filter((r) => r.type === 'aws:sqs/queue:Queue' && r.parent === find('herald:aws:Topic', 'order-notifications').urn);
+    expect(queues).to.have.length(4); // a queue and its DLQ per subscriber
+    for (const s of subscriptions) {
+      expect(s.inputs).to.include({ protocol: 'sqs', rawMessageDelivery: true });
+      expect(queues.map((q) => q.outputs.arn)).to.include(s.inputs.endpoint);
+    }
+    const table = find('aws:dynamodb/table:Table', 'customers');
+    expect(table.inputs).to.include({ hashKey: 'customerId', streamEnabled: true, streamViewType: 'NEW_AND_OLD_IMAGES' });
+    const mapping = find('aws:lambda/eventSourceMapping:EventSourceMapping', 'customers-change-mapping');
+    expect(mapping.inputs).to.include({ eventSourceArn: table.outputs.streamArn, functionName: find('aws:lambda/function:Function', 'customers-change').outputs.arn });
   });
 
   it('nests every resource under a parent that is in the plan', () => {

@@ -1,11 +1,17 @@
 import { expect } from 'chai';
 import { on, type Logger } from '../../contracts';
 import { EventRegistry, Pipeline, RecordingPublisher, newEnvelope, type Outcome } from '../../runtime';
-import { ImageUploaded, OrderPlaced, OrderPlacedV1, PaymentFailed, PaymentReceived, ReportRequested, allEvents } from '../../app/events';
+import {
+  CustomerChanged, ImageUploaded, OrderConfirmed, OrderPlaced, OrderPlacedV1, PaymentFailed, PaymentReceived, ReportRequested, allEvents,
+} from '../../app/events';
 import { handler as chargePayment, CHARGE_LIMIT } from '../../functions/charge-payment';
 import { handler as auditOrders } from '../../functions/audit-orders';
 import { handler as buildReport } from '../../functions/build-report';
+import { handler as confirmOrder } from '../../functions/confirm-order';
 import { handler as makeThumbnail } from '../../functions/make-thumbnail';
+import { handler as notifyWarehouse } from '../../functions/notify-warehouse';
+import { handler as sendConfirmation } from '../../functions/send-confirmation';
+import { handler as syncCustomer } from '../../functions/sync-customer';
 
 const order = { orderId: 'o-9', amount: 120, currency: 'EUR', customerEmail: 'ada@example.com', items: [{ sku: 'tea', quantity: 1, unitPrice: 120 }], channel: 'web' as const };
 
@@ -60,6 +66,55 @@ describe('example handlers', () => {
   it('audit-orders recognises a v1 order, upcast, as placed', async () => {
     const { channel: _c, ...v1 } = order;
     expect((await run(auditOrders, newEnvelope(OrderPlacedV1, v1))).lines[0]).to.include({ status: 'placed' });
+  });
+
+  const payment = { orderId: 'o-9', paymentId: 'pay_o-9', amount: 120, currency: 'EUR' };
+
+  it('confirm-order announces a paid order once, as OrderConfirmed on the order subject', async () => {
+    const { outcome, published, lines } = await run(confirmOrder, newEnvelope(PaymentReceived, payment));
+    expect(outcome.kind).to.equal('ok');
+    expect(published.map((e) => [e.type, e.subject, e.data])).to.deep.equal([['OrderConfirmed.v1', 'orders/o-9', payment]]);
+    expect(lines[0]).to.include({ message: 'order confirmed', orderId: 'o-9' });
+  });
+
+  it('send-confirmation writes the confirmation of a confirmed order', async () => {
+    const { outcome, lines } = await run(sendConfirmation, newEnvelope(OrderConfirmed, payment));
+    expect(outcome.kind).to.equal('ok');
+    expect(lines[0]).to.include({ message: 'confirmation sent', text: 'Order o-9 is paid: 120.00 EUR' });
+  });
+
+  it('notify-warehouse asks the warehouse to pick a confirmed order', async () => {
+    const { outcome, lines } = await run(notifyWarehouse, newEnvelope(OrderConfirmed, payment));
+    expect(outcome.kind).to.equal('ok');
+    expect(lines[0]).to.include({ message: 'warehouse notified', pickList: 'picks/o-9' });
+  });
+
+  describe('sync-customer', () => {
+    const change = (op: 'insert' | 'modify' | 'remove', newEmail?: string, oldEmail?: string) => newEnvelope(CustomerChanged, {
+      table: 'customers', op, keys: { customerId: 'c-1' },
+      ...(newEmail ? { newImage: { customerId: 'c-1', email: newEmail } } : {}),
+      ...(oldEmail ? { oldImage: { customerId: 'c-1', email: oldEmail } } : {}),
+    });
+
+    it('subscribes a new customer and a changed address, skips a change that keeps the address, unsubscribes a removed one', async () => {
+      const cases = [
+        [change('insert', 'ada@example.com'), { message: 'customer subscribed', email: 'ada@example.com', op: 'insert' }],
+        [change('modify', 'ada@example.org', 'ada@example.com'), { message: 'customer subscribed', email: 'ada@example.org', op: 'modify' }],
+        [change('modify', 'ada@example.org', 'ada@example.org'), { message: 'customer unchanged for the mailing list' }],
+        [change('remove', undefined, 'ada@example.org'), { message: 'customer unsubscribed', email: 'ada@example.org' }],
+      ] as const;
+      for (const [event, line] of cases) {
+        const { outcome, lines } = await run(syncCustomer, event);
+        expect(outcome.kind).to.equal('ok');
+        expect(lines[0]).to.include({ customerId: 'c-1', ...line });
+      }
+    });
+
+    it('dead-letters a change whose image is not a customer (schema-invalid)', async () => {
+      const bad = { ...change('insert', 'ada@example.com'), data: { table: 'customers', op: 'insert', keys: { customerId: 'c-1' }, newImage: { customerId: 'c-1', email: 'nope' } } };
+      const { outcome } = await run(syncCustomer, bad);
+      expect(outcome.kind).to.equal('dead-letter');
+    });
   });
 
   it('make-thumbnail writes under thumbnails/', async () => {

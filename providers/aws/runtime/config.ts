@@ -42,7 +42,11 @@ export type AwsIngressConfig = {
 } & (
   | { readonly kind: 'webhook'; readonly name: string; readonly verify: VerifySpec }
   | { readonly kind: 'upload'; readonly bucket: string; readonly prefix: string }
-  | { readonly kind: 'change'; readonly table: string }
+  | {
+    readonly kind: 'change'; readonly table: string;
+    /** The table's key attributes, partition key first: the order of the event's subject. @default by name */
+    readonly keyNames?: readonly string[];
+  }
 );
 
 export type AwsConfig = AwsFunctionConfig | AwsIngressConfig;

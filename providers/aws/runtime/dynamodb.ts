@@ -6,17 +6,12 @@
  * @see https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_AttributeValue.html
  */
 import type { AttributeValue, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import type { ChangeData } from '../../../runtime/ingress-events';
 import type { RecordFailure } from './binding';
 import { hasRecordsFrom } from './binding';
 
 /** One row change in neutral form: the data of the event the change ingress emits. */
-export interface RowChange {
-  readonly table: string;
-  readonly op: 'insert' | 'modify' | 'remove';
-  readonly keys: Record<string, unknown>;
-  readonly newImage?: Record<string, unknown>;
-  readonly oldImage?: Record<string, unknown>;
-}
+export type RowChange = ChangeData;
 
 /** A decoded stream record: the change, and what identifies it. */
 export interface ChangeRecord {

@@ -6,15 +6,16 @@
  *   publish → 202 `{"id"}`; 401/400/413 with `{"error"}` otherwise, publishing nothing;
  * - upload: S3 "Object Created" via EventBridge → HeadObject for the content type → `{bucket, key, size, contentType}`;
  * - change: DynamoDB stream records → `{table, op, keys, newImage?, oldImage?}`, failures by sequence number.
- * Event ids derive from the native ids, so a retried delivery publishes the same ids (consumers dedupe).
+ * Upload and change events are built by runtime/ingress-events.ts (the rule every target shares): ids derive
+ * from the native ids, so a retried delivery publishes the same ids (consumers dedupe).
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import {
   OversizeEventError, type EventDefinition, type Logger, type Topology,
 } from '../../../contracts';
 import type { ClaimCheckStore } from '../../../runtime/claim-check';
-import { fitToLimit, newEnvelope } from '../../../runtime/envelopes';
-import { derivedEventId } from '../../../runtime/ids';
+import { fitToLimit } from '../../../runtime/envelopes';
+import { changeEvent, uploadEvent } from '../../../runtime/ingress-events';
 import { createLogger } from '../../../runtime/logger';
 import type { Publisher } from '../../../runtime/publisher';
 import { webhookEvent } from '../../../runtime/webhook';
@@ -128,7 +129,8 @@ async function upload(state: State, event: unknown) {
     throw error; // throttling or permissions: let Lambda retry the delivery
   }
   const data = { bucket: object.bucket, key: object.key, size: object.size, contentType };
-  const envelope = await fitToLimit(newEnvelope(state.definition, data, { id: derivedEventId(object.eventId, `upload:${object.bucket}`, 0), time: object.time }), state.claimCheck);
+  // Data that does not fit the event throws: the invocation fails into the on-failure destination, with the reason.
+  const envelope = await fitToLimit(uploadEvent(state.definition, data, { id: object.eventId, time: object.time }), state.claimCheck);
   await state.publisher.publish([envelope]);
   state.logger.info('upload published', { bucket: object.bucket, key: object.key, eventId: envelope.id });
   return { status: 'ok', id: envelope.id };
@@ -144,7 +146,8 @@ async function change(state: State, event: unknown) {
   for (const [i, r] of records.entries()) {
     try {
       const data = { ...r.change, table: config.table };
-      envelopes.push(await fitToLimit(newEnvelope(state.definition, data, { id: derivedEventId(r.eventId, `change:${config.table}`, 0), ...(r.time ? { time: r.time } : {}) }), state.claimCheck));
+      const occurrence = { id: r.eventId, ...(r.time ? { time: r.time } : {}) };
+      envelopes.push(await fitToLimit(changeEvent(state.definition, data, occurrence, config.keyNames), state.claimCheck));
     } catch (error) {
       state.logger.error('row change is not a valid event', { table: config.table, sequenceNumber: r.itemId, reason: (error as Error).message });
       failures.push(...records.slice(i).map((x) => ({ itemId: x.itemId, reason: (error as Error).message })));

@@ -37,12 +37,12 @@ describe('providers/aws/bundle', function () {
     process.stderr.write = ((chunk: string) => { logged.push(String(chunk)); return true; }) as typeof process.stderr.write;
     try {
       const { handler } = load(code);
-      const good = envelope({ type: 'PaymentReceived.v1', source: 'shop.payments', data: { orderId: 'o-1', paymentId: 'p-1', amount: 1, currency: 'EUR' } });
-      const bad = envelope({ type: 'PaymentReceived.v1', source: 'shop.payments', data: { orderId: 'o-1' } });
+      const good = envelope({ type: 'OrderConfirmed.v1', source: 'shop.orders', data: { orderId: 'o-1', paymentId: 'p-1', amount: 1, currency: 'EUR' } });
+      const bad = envelope({ type: 'OrderConfirmed.v1', source: 'shop.orders', data: { orderId: 'o-1' } });
       const response = await handler(sqsEvent(sqsRecord(JSON.stringify(good), { messageId: 'a' }), sqsRecord(JSON.stringify(bad), { messageId: 'b' })));
       expect(response).to.deep.equal({ batchItemFailures: [{ itemIdentifier: 'b' }] });
       const failure = logged.map((l) => JSON.parse(l)).find((l) => l.itemId === 'b');
-      expect(failure.reason).to.match(/^SchemaValidationError: PaymentReceived\.v1 data is invalid/);
+      expect(failure.reason).to.match(/^SchemaValidationError: OrderConfirmed\.v1 data is invalid/);
     } finally {
       process.stderr.write = write;
       delete process.env[AWS_CONFIG_ENV];

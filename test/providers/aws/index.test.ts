@@ -20,18 +20,25 @@ describe('aws provider', () => {
     await realizeOnAws(shop, ...WEBHOOK_SECRET);
     const components = count(resources().filter((r) => r.type.startsWith('herald:')).map((r) => r.type));
     expect(components).to.deep.equal({
-      'herald:aws:Bus': 1, 'herald:aws:Queue': 1, 'herald:aws:Stream': 1, 'herald:aws:Stores': 1, 'herald:aws:Bucket': 1,
-      'herald:aws:Function': 6, 'herald:aws:Subscription': 6, 'herald:aws:Schedule': 1, 'herald:aws:Webhook': 1,
+      'herald:aws:Bus': 1, 'herald:aws:Topic': 1, 'herald:aws:Queue': 1, 'herald:aws:Stream': 1, 'herald:aws:Stores': 1,
+      'herald:aws:Bucket': 1, 'herald:aws:Table': 1, 'herald:aws:Function': 9, 'herald:aws:Subscription': 9,
+      'herald:aws:Schedule': 1, 'herald:aws:Webhook': 1,
       'herald:aws:Alarm': 4, // payments: age, dead letters; order-audit: iterator age, dead letters
     });
     const cloud = count(resources().filter((r) => r.type.startsWith('aws:')).map((r) => r.type));
     expect(cloud).to.deep.include({
-      'aws:lambda/function:Function': 8, // 6 functions, the webhook and upload ingress
-      'aws:iam/role:Role': 10, // one per Lambda, the stream rule's role, the scheduler's role
-      'aws:lambda/eventSourceMapping:EventSourceMapping': 2, // payments queue, order-audit stream
-      'aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig': 5, // 4 direct subscribers, the upload ingress
-      'aws:cloudwatch/eventRule:EventRule': 7, // 6 subscriptions, the upload trigger
-      'aws:sqs/queue:Queue': 9,
+      'aws:lambda/function:Function': 12, // 9 functions, the webhook, upload and change ingress
+      'aws:iam/role:Role': 14, // one per Lambda, the stream rule's role, the scheduler's role
+      // payments queue, order-audit stream, the 2 order-notifications subscriber queues, the customers table's stream
+      'aws:lambda/eventSourceMapping:EventSourceMapping': 5,
+      'aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig': 6, // 5 direct subscribers, the upload ingress
+      'aws:cloudwatch/eventRule:EventRule': 8, // 7 subscriptions from the bus, the upload trigger
+      'aws:sns/topic:Topic': 1,
+      'aws:sns/topicSubscription:TopicSubscription': 2, // send-confirmation, notify-warehouse
+      'aws:dynamodb/table:Table': 2, // customers, the idempotency store
+      // payments + DLQ, order-audit's failures, 5 direct subscribers' failures, the upload and change ingress failures,
+      // the schedule's DLQ, a queue + DLQ per order-notifications subscriber
+      'aws:sqs/queue:Queue': 15,
     });
     expect(resources().every((r) => r.type.startsWith('herald:') || r.parent)).to.equal(true); // every cloud resource sits in a component
   });
@@ -39,7 +46,9 @@ describe('aws provider', () => {
   it('exports names, ARNs and URLs by kind and logical name', async () => {
     const { result } = await realizeOnAws(shop, ...WEBHOOK_SECRET);
     const outputs = result.outputs as Record<string, Record<string, Record<string, any>>>;
-    expect(Object.keys(outputs).sort()).to.deep.equal(['alarms', 'buckets', 'buses', 'functions', 'queues', 'schedules', 'stores', 'streams', 'subscriptions', 'webhooks']);
+    expect(Object.keys(outputs).sort()).to.deep.equal([
+      'alarms', 'buckets', 'buses', 'functions', 'queues', 'schedules', 'stores', 'streams', 'subscriptions', 'tables', 'topics', 'webhooks',
+    ]);
     expect(await promiseOf(outputs.queues!.payments!.url)).to.match(/^https:\/\/sqs\.eu-west-1\.amazonaws\.com\/123456789012\/payments-/);
     expect(await promiseOf(outputs.schedules!['nightly-report']!.expression)).to.equal('cron(0 2 * * ? *)');
   });

@@ -1,9 +1,10 @@
 /** schedule → EventBridge Scheduler in its own group: translated cron, UTC, the envelope as target input. */
 import { expect } from 'chai';
-import { topology } from '../../../contracts';
+import { TopologyError, topology } from '../../../contracts';
 import { ImageUploaded, ReportRequested } from '../../../app/events';
 import { EXECUTION_ID, SCHEDULED_TIME, SNS_PUBLISH_TARGET } from '../../../providers/aws/schedule';
-import { findResource, inventoryOf, json, realizeOnAws } from '../../helpers/pulumi-mocks';
+import { findResource, inventoryOf, json, realizeOnAws, resourcesOf } from '../../helpers/pulumi-mocks';
+import { expectReject } from '../../helpers/reject';
 
 function app(to: 'bus' | 'topic' = 'bus') {
   const t = topology('sch');
@@ -79,5 +80,17 @@ describe('aws schedule', () => {
     t.schedule('probe', { cron: '0 * * * *', emits: ImageUploaded, to: bus, data: { bucket: 'b', key: 'k', size: 1, contentType: 'IMAGE/PNG' } });
     await realizeOnAws(t.build());
     expect(json(findResource('aws:scheduler/schedule:Schedule', 'probe').inputs.target.input)).to.include({ contenttype: 'image/png' });
+  });
+
+  it('refuses at deploy time a schedule whose data fits no run of its event, creating none of its resources', async () => {
+    // arrange: the Scheduler would fill the data in at each run, where nothing checks it any more
+    const t = topology('sch');
+    t.schedule('broken', { cron: '0 2 * * *', emits: ReportRequested, to: t.bus('shop'), data: { date: 'yesterday' } });
+    // act
+    const error = await expectReject(realizeOnAws(t.build()), TopologyError, /\[schedules\[broken\]\.data\] does not fit ReportRequested\.v1 .*date: an ISO 8601 date/);
+    // assert
+    expect(error.issues.map((i) => i.field)).to.deep.equal(['schedules[broken].data']);
+    expect(resourcesOf('herald:aws:Schedule')).to.deep.equal([]);
+    expect(resourcesOf('aws:scheduler/schedule:Schedule')).to.deep.equal([]);
   });
 });

@@ -65,4 +65,10 @@ describe('aws table', () => {
       Resource: [`${findResource('aws:dynamodb/table:Table', 'customers').outputs.arn}/stream/*`],
     });
   });
+
+  it("tells the ingress the table's key attributes, partition key first: the order of each event's subject", async () => {
+    await realizeOnAws(app());
+    const config = json(findResource('aws:lambda/function:Function', 'customers-change').inputs.environment.variables.HERALD_AWS_CONFIG);
+    expect(config).to.deep.include({ kind: 'change', emits: 'CustomerChanged.v1', keyNames: ['id', 'since'] });
+  });
 });

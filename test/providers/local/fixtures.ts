@@ -102,6 +102,15 @@ export const Uploaded = defineEvent({
   extensions: { contenttype: (d) => d.contentType.toLowerCase() },
 });
 
+/** A table's change event: `{ table, op, keys, newImage?, oldImage? }`. */
+export const RowChanged = defineEvent({
+  type: 'RowChanged', version: 1, source: 'test.db',
+  schema: z.object({
+    table: z.string(), op: z.enum(['insert', 'modify', 'remove']), keys: z.record(z.string(), z.string()),
+    newImage: z.looseObject({ email: z.email().optional() }).optional(), oldImage: z.record(z.string(), z.unknown()).optional(),
+  }),
+});
+
 /** The HttpError `run` throws; fails the test when it throws none or another error. */
 export function refused(run: () => unknown): HttpError {
   try {

@@ -5,15 +5,16 @@ import * as path from 'node:path';
 import { hmacSha256, on, topology } from '../../../contracts';
 import { signatureHeaders, silentLogger } from '../../../runtime';
 import { createLocalRuntime, startDevServer, type DevServer, type LocalRuntime } from '../../../providers/local';
-import { Tick, Tock, Uploaded } from './fixtures';
+import { RowChanged, Tick, Tock, Uploaded } from './fixtures';
 
 function app() {
   const t = topology('t');
   const bus = t.bus('b');
   t.fn('f', { handler: 'x.ts' }).subscribe(bus, { events: [Tick] });
-  t.fn('g', { handler: 'x.ts' }).subscribe(bus, { events: [Uploaded, Tock] });
+  t.fn('g', { handler: 'x.ts' }).subscribe(bus, { events: [Uploaded, Tock, RowChanged] });
   t.webhook('hook', { path: '/webhooks/hook', verify: hmacSha256('HOOK_SECRET'), emits: Tock, to: bus });
   t.bucket('files', { onUpload: { prefix: 'in/', emits: Uploaded, to: bus } });
+  t.table('people', { partitionKey: 'id', onChange: { emits: RowChanged, to: bus } });
   return t.build();
 }
 
@@ -27,7 +28,7 @@ describe('local dev server (HTTP)', () => {
     seen.length = 0;
     runtime = createLocalRuntime(app(), {
       logger: silentLogger, bucketsDir: dir, schedules: false,
-      handlers: { f: on(Tick, async (e) => { seen.push(e.id); }), g: on([Uploaded, Tock], async (e) => { seen.push(e.id); }) },
+      handlers: { f: on(Tick, async (e) => { seen.push(e.id); }), g: on([Uploaded, Tock, RowChanged], async (e) => { seen.push(e.id); }) },
     });
     server = await startDevServer(runtime, { port: 0, env: { HOOK_SECRET: 'k' } });
   });
@@ -84,6 +85,43 @@ describe('local dev server (HTTP)', () => {
     expect(r.body).to.include({ bucket: 'files', key: 'in/a.txt', size: 5, contentType: 'text/plain' });
     expect((await call('/buckets/nope/a', { method: 'PUT', body: 'x' })).status).to.equal(404);
     expect((await call('/buckets/files/a%2F..%2F..%2Fx', { method: 'PUT', body: 'x' })).status).to.equal(400);
+  });
+
+  it('writes, reads and deletes table rows, each change delivered as the table\'s change event', async () => {
+    const json = { 'content-type': 'application/json' };
+    const put = await call('/tables/people/rows/p%201', { method: 'PUT', headers: json, body: JSON.stringify({ email: 'ada@example.com' }) });
+    expect(put.status).to.equal(200);
+    expect(put.body).to.deep.include({ table: 'people', op: 'insert', keys: { id: 'p 1' } });
+    expect(await call('/tables/people/rows/p%201')).to.deep.equal({ status: 200, body: { email: 'ada@example.com', id: 'p 1' } });
+    const del = await call('/tables/people/rows/p%201', { method: 'DELETE' });
+    expect(del.body).to.deep.include({ op: 'remove' });
+    await runtime.idle();
+    expect(seen).to.deep.equal([...(put.body.ids as string[]), ...(del.body.ids as string[])]);
+    expect(runtime.traces.get((put.body.ids as string[])[0]!).map((e) => `${e.function}:${e.outcome}`)).to.deep.equal(['g:ok']);
+  });
+
+  it('answers table writes it cannot take with a 4xx JSON error and publishes nothing', async () => {
+    const json = { 'content-type': 'application/json' };
+    const cases: Array<[string, RequestInit, number, RegExp]> = [
+      ['/tables/people/rows/p1', { method: 'PUT', headers: json, body: '{"email": ' }, 400, /^malformed JSON/],
+      ['/tables/nope/rows/p1', { method: 'PUT', headers: json, body: '{}' }, 404, /^no table "nope"/],
+      ['/tables/people/rows/p1', { method: 'PUT', headers: json, body: '{"id": "p2"}' }, 400, /does not match the key in the path/],
+      ['/tables/people/rows/p1/extra', { method: 'PUT', headers: json, body: '{}' }, 400, /keyed by id/],
+      ['/tables/people/rows/p1', { method: 'PUT', headers: json, body: '{"email": "nope"}' }, 400, /change event does not fit its schema/],
+      ['/tables/people/rows/p1', { method: 'DELETE' }, 404, /^no row p1 in table "people"$/],
+      ['/tables/people/rows/p1', {}, 404, /^no row p1 in table "people"$/],
+      ['/tables/people/rows/p1', { method: 'POST', body: '{}' }, 405, /takes PUT, DELETE or GET, not POST$/],
+      ['/tables/people/rows/p%E0%A4', { method: 'PUT', headers: json, body: '{}' }, 400, /^malformed percent-escape/],
+    ];
+    for (const [url, init, status, error] of cases) {
+      const r = await call(url, init);
+      expect(r.status, `${init.method ?? 'GET'} ${url} ${init.body ?? ''}`).to.equal(status);
+      expect(Object.keys(r.body)).to.deep.equal(['error']);
+      expect(r.body.error).to.match(error);
+    }
+    await runtime.idle();
+    expect(seen).to.deep.equal([]);
+    expect(runtime.pending).to.equal(0);
   });
 
   it('answers 404 when redriving an id with no dead letter', async () => {

@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
-import type { BucketSpec, Envelope } from '../../../contracts';
+import { z } from 'zod';
+import { defineEvent, type BucketSpec, type Envelope } from '../../../contracts';
 import { HttpError, LocalBuckets } from '../../../providers/local';
 import { Uploaded } from './fixtures';
 const media: BucketSpec = { kind: 'bucket', name: 'media', onUpload: { prefix: 'uploads/', emits: 'Uploaded.v1', to: { kind: 'bus', name: 'b' } } };
@@ -27,7 +28,25 @@ describe('local uploads', () => {
     expect(emitted[0]!.data).to.deep.equal({ bucket: 'media', key: 'uploads/cat.png', size: 8, contentType: 'Image/PNG' });
     expect(emitted[0]!.contenttype).to.equal('image/png');
     expect(emitted[0]!.type).to.equal('Uploaded.v1');
+    expect(emitted[0]!.subject).to.equal('uploads/cat.png');
     expect(result).to.deep.equal({ bucket: 'media', key: 'uploads/cat.png', size: 8, contentType: 'Image/PNG', ids: [emitted[0]!.id] });
+  });
+
+  it('gives each write its own event id, even for the same object and content', async () => {
+    await buckets.put('media', 'uploads/a.png', Buffer.from('x'));
+    await buckets.put('media', 'uploads/a.png', Buffer.from('x'));
+    expect(emitted).to.have.length(2);
+    expect(emitted[0]!.id).to.not.equal(emitted[1]!.id);
+  });
+
+  it('refuses (400) an upload whose event does not fit the schema: nothing stored, nothing emitted', async () => {
+    const Strict = defineEvent({ type: 'Uploaded', version: 1, source: 'test.media', schema: z.object({ key: z.string().endsWith('.jpg') }) });
+    const strict = new LocalBuckets([media], { dir, definition: () => Strict, emit: (_b, e) => emitted.push(e) });
+    const error = await strict.put('media', 'uploads/cat.png', Buffer.from('x')).then(() => undefined, (e: unknown) => e);
+    expect(error).to.be.instanceOf(HttpError).with.property('status', 400);
+    expect((error as Error).message).to.match(/^the upload's event does not fit its schema: Uploaded\.v1 data is invalid: key: /);
+    expect(readdirSync(path.join(dir, 'media', 'uploads'))).to.deep.equal([]);
+    expect(emitted).to.have.length(0);
   });
 
   it('emits nothing for a key outside the prefix or a bucket without a trigger', async () => {

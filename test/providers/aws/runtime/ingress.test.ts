@@ -2,11 +2,11 @@ import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { expect } from 'chai';
 import { z } from 'zod';
-import { defineEvent, topology, type Logger } from '../../../../contracts';
+import { SchemaValidationError, defineEvent, topology, type Logger } from '../../../../contracts';
 import { shop } from '../../../../app/topology';
 import type { AwsIngressConfig } from '../../../../providers/aws/runtime/config';
 import { createIngressHandler } from '../../../../providers/aws/runtime/ingress';
-import { RecordingPublisher, signatureHeaders } from '../../../../runtime';
+import { RecordingPublisher, changeEvent, signatureHeaders, uploadEvent } from '../../../../runtime';
 import { dynamoDbEvent, httpApiEvent, s3ObjectCreated } from '../../../fixtures/aws';
 
 const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} };
@@ -103,6 +103,33 @@ describe('providers/aws/runtime/ingress', () => {
       expect(result).to.deep.equal({ status: 'ok', id: e!.id });
     });
 
+    it('builds the event by the shared rule: subject = the object key, id derived from the notification id (a redelivery dedupes)', async () => {
+      s3.on(HeadObjectCommand).resolves({ ContentType: 'image/png' });
+      const publisher = new RecordingPublisher();
+      const handle = createIngressHandler(shop, { config, publisher, logger: silent, clients: { s3: new S3Client({}) } });
+      const notification = s3ObjectCreated('shop-media-1a2b', 'uploads/cat.png', 1024);
+      await handle(notification);
+      await handle(notification);
+      const [first, again] = publisher.events;
+      expect(first!.subject).to.equal('uploads/cat.png');
+      expect(again!.id).to.equal(first!.id);
+      const ImageUploaded = shop.events.find((e) => e.wireType === 'ImageUploaded.v1')!;
+      expect(first!.id).to.equal(uploadEvent(ImageUploaded, first!.data as never, { id: notification.id }).id);
+    });
+
+    it('throws for an upload whose event does not fit the schema, so the invocation fails into its failure destination', async () => {
+      s3.on(HeadObjectCommand).resolves({ ContentType: 'image/png' });
+      const Strict = defineEvent({ type: 'StrictUpload', version: 1, source: 'shop.media', schema: z.object({ key: z.string().endsWith('.jpg') }) });
+      const app = topology('media').event(Strict).build();
+      const publisher = new RecordingPublisher();
+      const handle = createIngressHandler(app, { config: { ...config, emits: 'StrictUpload.v1' }, publisher, logger: silent, clients: { s3: new S3Client({}) } });
+      let error: unknown;
+      await (handle(s3ObjectCreated('shop-media-1a2b', 'uploads/cat.png')) as Promise<unknown>).catch((e: unknown) => { error = e; });
+      expect(error).to.be.instanceOf(SchemaValidationError);
+      expect((error as Error).message).to.match(/^StrictUpload\.v1 data is invalid: key: /);
+      expect(publisher.events).to.have.length(0);
+    });
+
     it('ignores objects outside the prefix and objects already gone', async () => {
       s3.on(HeadObjectCommand).rejects(Object.assign(new Error('not found'), { name: 'NotFound' }));
       const publisher = new RecordingPublisher();
@@ -130,6 +157,17 @@ describe('providers/aws/runtime/ingress', () => {
       expect(publisher.events.map((e) => (e.data as { op: string }).op)).to.deep.equal(['insert', 'modify', 'remove', 'insert', 'modify', 'remove']);
       expect(publisher.events[0]!.data).to.deep.equal({ table: 'orders', op: 'insert', keys: { Id: 101 }, newImage: { Message: 'New item!', Id: 101 } });
       expect(publisher.events.slice(0, 3).map((e) => e.id)).to.deep.equal(publisher.events.slice(3).map((e) => e.id));
+    });
+
+    it('builds each event by the shared rule: subject = the key values in the configured key order, id from the stream record id', async () => {
+      const publisher = new RecordingPublisher();
+      const keyed: AwsIngressConfig = { kind: 'change', table: 'orders', keyNames: ['Id'], emits: 'RowChanged.v1', publishTo };
+      const handle = createIngressHandler(app, { config: keyed, publisher, logger: silent });
+      const stream = dynamoDbEvent();
+      await handle(stream);
+      expect(publisher.events.map((e) => e.subject)).to.deep.equal(['101', '101', '101']);
+      const first = publisher.events[0]!;
+      expect(first.id).to.equal(changeEvent(RowChanged, first.data as never, { id: stream.Records[0]!.eventID! }).id);
     });
 
     it('fails the first record that is not a valid event and every later one, and publishes the ones before', async () => {
