@@ -11,6 +11,7 @@ import {
   type AlarmSpec, type AppModule, type Capabilities, type CloudProvider, type FeatureKey, type ProviderKind, type RealizeContext,
   type RealizedKinds, type SpecOf, type Topology,
 } from '../contracts';
+import { scheduleDataIssues } from '../runtime/ingress-events';
 
 /**
  * The order kinds are realized in. Each phase only reads resources of earlier phases:
@@ -102,13 +103,17 @@ export async function realize<M extends RealizedKinds>(t: Topology, provider: Cl
 }
 
 /**
- * The portable rules and the cloud's own limits, every problem of both at once.
+ * The portable rules (a schedule's data must fit its event, checked with the builder every target uses)
+ * and the cloud's own limits, every problem of them all at once.
  * @throws TopologyError carrying them all
  */
 export function assertValid(t: Topology, provider: Pick<CloudProvider, 'validate'>): void {
   const portable = validateTopology(t);
-  // The cloud's checks read a topology the portable rules accept (references resolve, durations parse).
-  const issues = portable.length ? portable : provider.validate(t);
+  // The other checks read a topology the portable rules accept (references resolve, durations parse).
+  const issues = portable.length ? portable : [
+    ...scheduleDataIssues(t.schedules, (wireType) => t.events.find((e) => e.wireType === wireType)!),
+    ...provider.validate(t),
+  ];
   if (issues.length) throw new TopologyError(issues);
 }
 

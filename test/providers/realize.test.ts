@@ -31,7 +31,7 @@ function app(): Topology {
   t.alarm('charge-errors', { on: { kind: 'fn', name: 'charge' }, metric: 'errors', threshold: 1 });
   t.fn('charge', { handler: 'functions/charge-payment.ts' }).subscribe(bus, { events: [OrderPlaced], via: q });
   t.webhook('pay', { path: '/pay', verify: hmacSha256('SECRET'), emits: PaymentReceived, to: bus });
-  t.schedule('nightly', { cron: '0 2 * * *', emits: ReportRequested, to: bus });
+  t.schedule('nightly', { cron: '0 2 * * *', emits: ReportRequested, to: bus, data: { date: '{{scheduledTime}}' } });
   t.bucket('media', { onUpload: { prefix: 'u/', emits: ImageUploaded, to: bus } });
   return t.build();
 }
@@ -131,6 +131,16 @@ describe('realize', () => {
       'queue q: aws has no oldestMessageAge metric; its default alarm q-age watches depth > 1000 instead',
       'stream s: aws has no iteratorAge metric; default alarm s-iterator-age is left out',
     ]);
+  });
+
+  it("reports a schedule whose data does not fit its event with the cloud's problems, before calling the provider", async () => {
+    const { provider, calls } = recorder();
+    const t = topology('s');
+    const bus = t.bus('shop');
+    t.schedule('nightly', { cron: '0 2 * * *', emits: ReportRequested, to: bus });
+    const error = await expectReject(realize(t.build(), provider, { app: APP }), TopologyError, /1 problem/);
+    expect(error.issues.map((i) => i.field)).to.deep.equal(['schedules[nightly].data']);
+    expect(calls).to.deep.equal([]);
   });
 
   it('refuses what the cloud cannot honour before creating anything, naming cloud, kind, option and field', async () => {
