@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { HttpError, mediaType, readBody, sendJson } from './http';
 import { bodyLimit, readEvents } from './ingest';
 import { RuntimeStoppedError, type LocalRuntime } from './runtime';
+import { TransportClosedError } from './transport';
 import { MAX_WEBHOOK_BYTES, readWebhook } from './webhooks';
 
 export interface DevServerOptions {
@@ -46,7 +47,7 @@ export async function startDevServer(runtime: LocalRuntime, options: DevServerOp
       return only(req, 'POST', async () => {
         const type = mediaType(req);
         const envelopes = readEvents(type, req.headers, await readBody(req, bodyLimit(type)), runtime.registry);
-        runtime.publish(envelopes);
+        await runtime.publish(envelopes);
         sendJson(res, 202, { ids: envelopes.map((e) => e.id) });
       });
     }
@@ -55,9 +56,9 @@ export async function startDevServer(runtime: LocalRuntime, options: DevServerOp
     }
     if (pathname === '/dlq') return only(req, 'GET', () => sendJson(res, 200, runtime.deadLetters.list()));
     if (pathname === '/dlq/redrive') {
-      return only(req, 'POST', () => {
+      return only(req, 'POST', async () => {
         const id = url.searchParams.get('id') ?? undefined;
-        const redriven = runtime.redrive(id);
+        const redriven = await runtime.redrive(id);
         if (id !== undefined && redriven === 0) throw new HttpError(404, `no dead letter with id "${id}"`);
         sendJson(res, 200, { redriven });
       });
@@ -67,7 +68,7 @@ export async function startDevServer(runtime: LocalRuntime, options: DevServerOp
       const envelope = readWebhook(webhook, { method: req.method ?? '', headers: req.headers, body: await readBody(req, MAX_WEBHOOK_BYTES) }, {
         env, definition: (w) => runtime.registry.get(w),
       });
-      runtime.publish([envelope], webhook.to);
+      await runtime.publish([envelope], webhook.to);
       return sendJson(res, 202, { ids: [envelope.id] });
     }
     const upload = /^\/buckets\/([^/]+)\/(.+)$/.exec(pathname);
@@ -91,7 +92,7 @@ export async function startDevServer(runtime: LocalRuntime, options: DevServerOp
       if (res.headersSent) return void res.destroy();
       drain(req);
       if (error instanceof HttpError) return sendJson(res, error.status, { error: error.message });
-      if (error instanceof RuntimeStoppedError) return sendJson(res, 503, { error: error.message }, { connection: 'close' });
+      if (error instanceof RuntimeStoppedError || error instanceof TransportClosedError) return sendJson(res, 503, { error: error.message }, { connection: 'close' });
       sendJson(res, 500, { error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
     });
   });

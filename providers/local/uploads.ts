@@ -28,8 +28,8 @@ export interface BucketsOptions {
   /** The folder holding one sub-folder per bucket. */
   readonly dir: string;
   readonly definition: (wireType: string) => EventDefinition<any>;
-  /** Sends an upload event to the trigger's target. */
-  readonly emit: (bucket: BucketSpec, envelope: Envelope) => void;
+  /** Sends an upload event to the trigger's target; `put` answers once it is accepted. */
+  readonly emit: (bucket: BucketSpec, envelope: Envelope) => void | Promise<void>;
   /** Largest object accepted. @default 100 MiB */
   readonly maxBytes?: number;
 }
@@ -67,7 +67,7 @@ export class LocalBuckets {
     const trigger = spec.onUpload;
     if (trigger && key.startsWith(trigger.prefix)) {
       const envelope = newEnvelope(this.options.definition(trigger.emits), { bucket, key, size, contentType }, { subject: `${bucket}/${key}` });
-      this.options.emit(spec, envelope);
+      await this.options.emit(spec, envelope);
       ids.push(envelope.id);
     }
     return { bucket, key, size, contentType, ids };

@@ -112,3 +112,11 @@ export function refused(run: () => unknown): HttpError {
   }
   throw new Error('expected an HttpError');
 }
+
+/** What `promise` rejects with; fails the test when it resolves. */
+export function rejection(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    (value) => { throw new Error(`expected a rejection, got ${JSON.stringify(value)}`); },
+    (error: unknown) => error,
+  );
+}

@@ -16,7 +16,7 @@ describe('local uploads', () => {
   beforeEach(() => {
     dir = mkdtempSync(path.join(tmpdir(), 'herald-uploads-'));
     emitted = [];
-    buckets = new LocalBuckets([media, plain], { dir, definition: () => Uploaded, emit: (_b, e) => emitted.push(e), maxBytes: 1024 });
+    buckets = new LocalBuckets([media, plain], { dir, definition: () => Uploaded, emit: (_b, e) => void emitted.push(e), maxBytes: 1024 });
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -50,5 +50,20 @@ describe('local uploads', () => {
     expect(big).to.be.instanceOf(HttpError).with.property('status', 413);
     expect(readdirSync(path.join(dir, 'media', 'uploads'))).to.deep.equal([]);
     expect(emitted).to.have.length(0);
+  });
+
+  it('answers only once the upload event is accepted, and fails when it is refused', async () => {
+    let accept!: () => void;
+    const accepting = new LocalBuckets([media], { dir, definition: () => Uploaded, emit: () => new Promise<void>((resolve) => { accept = resolve; }) });
+    let answered = false;
+    const put = accepting.put('media', 'uploads/a.txt', Buffer.from('x')).then(() => { answered = true; });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(answered).to.equal(false);
+    accept();
+    await put;
+    expect(answered).to.equal(true);
+    const refusing = new LocalBuckets([media], { dir, definition: () => Uploaded, emit: () => Promise.reject(new Error('stopping')) });
+    const failed = await refusing.put('media', 'uploads/b.txt', Buffer.from('x')).then(() => undefined, (e: unknown) => e);
+    expect(failed).to.be.instanceOf(Error).with.property('message', 'stopping');
   });
 });
