@@ -1,11 +1,14 @@
 import { expect } from 'chai';
 import { z } from 'zod';
 import {
-  TopologyError, defineEvent, on, topology, type HandlerDefinition, type Topology,
+  NonRetryableError, TopologyError, defineEvent, on, topology, type HandlerDefinition, type Topology,
 } from '../../../contracts';
 import { newEnvelope, silentLogger } from '../../../runtime';
 import { LOCAL_DIRECT_ATTEMPTS as DIRECT_MAX_ATTEMPTS } from '../../../providers/local/delivery';
-import { ManualClock, RuntimeStoppedError, createLocalRuntime, type DeliveryRecord, type LocalRuntimeOptions } from '../../../providers/local';
+import {
+  ManualClock, RuntimeStoppedError, createLocalRuntime, memoryTransport, type DeliveryRecord, type LocalRuntimeOptions, type Transport,
+  type TransportFactory,
+} from '../../../providers/local';
 import { Tick, Tock, recordingHandler, rejection, sleep, tick } from './fixtures';
 
 const H = 'functions/unused.ts';
@@ -238,5 +241,66 @@ describe('local runtime', () => {
     await runtime.publish([newEnvelope(Tick, { n: 1, key: 'k' })]);
     await runtime.idle();
     expect(outcomes(records, 'f')).to.deep.equal(['1:ok']);
+  });
+
+  it('runs on the transport it is given: consumes every channel, publishes, redrives and stops through it', async () => {
+    const calls: string[] = [];
+    const recording: TransportFactory = (context) => {
+      const inner = memoryTransport()(context);
+      const transport: Transport = {
+        name: 'recording',
+        get pending() { return inner.pending; },
+        idle: () => inner.idle(),
+        publish: (to, events) => { calls.push(`publish ${to.name} ${events.map((e) => e.type)}`); return inner.publish(to, events); },
+        consume: (channel, consumer) => { calls.push(`consume ${channel.subscription}`); return inner.consume(channel, consumer); },
+        redrive: (letters) => { calls.push(`redrive ${letters.map((l) => l.subscription)}`); return inner.redrive(letters); },
+        close: (graceMs, hurry) => { calls.push('close'); return inner.close(graceMs, hurry); },
+      };
+      return transport;
+    };
+    const app = topology('t');
+    const bus = app.bus('b');
+    app.fn('relay', { handler: H, publishes: { to: bus, events: [Tock] } }).subscribe(bus, { events: [Tick] });
+    app.fn('sink', { handler: H }).subscribe(bus, { events: [Tock] });
+    const relay = on(Tick, async (e, ctx) => { await ctx.publish(Tock, { n: e.data.n }); });
+    const sink = on(Tock, async () => { throw new NonRetryableError('no'); });
+    const { runtime } = start(app.build(), { relay, sink }, { transport: recording });
+    await runtime.ready;
+    expect(calls).to.deep.equal(['consume relay-b', 'consume sink-b']);
+    await runtime.publish([tick(1)]);
+    await runtime.idle();
+    // What the relay published went on inside the transport (the outbox), not through its publish.
+    expect(calls.slice(2)).to.deep.equal(['publish b Tick.v1']);
+    expect(runtime.deadLetters.list().map((l) => l.subscription)).to.deep.equal(['sink-b']);
+    expect(await runtime.redrive()).to.equal(1);
+    await runtime.idle();
+    await runtime.stop(100);
+    expect(calls.slice(3)).to.deep.equal(['redrive sink-b', 'close']);
+  });
+
+  it('rejects ready when the transport cannot consume, and keeps dead letters whose redrive it refuses', async () => {
+    const refusing = (what: 'consume' | 'redrive'): TransportFactory => (context) => {
+      const inner = memoryTransport()(context);
+      return {
+        name: 'refusing',
+        get pending() { return inner.pending; },
+        idle: () => inner.idle(),
+        publish: (to, events) => inner.publish(to, events),
+        consume: (channel, consumer) => (what === 'consume' ? Promise.reject(new Error('broker down')) : inner.consume(channel, consumer)),
+        redrive: (letters) => (what === 'redrive' ? Promise.reject(new Error('broker down')) : inner.redrive(letters)),
+        close: (graceMs, hurry) => inner.close(graceMs, hurry),
+      };
+    };
+    const app = topology('t');
+    app.fn('f', { handler: H }).subscribe(app.bus('b'), { events: [Tick] });
+    const failing = on(Tick, async () => { throw new NonRetryableError('no'); });
+    const down = start(app.build(), { f: failing }, { transport: refusing('consume') }).runtime;
+    expect(await rejection(down.ready)).to.be.instanceOf(Error).with.property('message', 'broker down');
+    const { runtime } = start(app.build(), { f: failing }, { transport: refusing('redrive') });
+    await runtime.publish([tick(1)]);
+    await runtime.idle();
+    expect(await rejection(runtime.redrive())).to.be.instanceOf(Error).with.property('message', 'broker down');
+    expect(runtime.deadLetters.size).to.equal(1);
+    await Promise.all([down.stop(0), runtime.stop(0)]);
   });
 });
