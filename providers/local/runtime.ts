@@ -189,7 +189,8 @@ export function createLocalRuntime(t: Topology, options: LocalRuntimeOptions = {
 }
 
 /**
- * The pipeline's publisher: accepts and holds nothing. The function sends the outcome's `published` on
- * once the delivery is reported (see LocalFunction), which keeps traces in causal order.
+ * The pipeline's publisher: accepts and holds nothing. The transport sends the outcome's `published` on
+ * once the delivery is reported and answered (the outbox, see Consumer.publishTo), which keeps traces in
+ * causal order and lets a durable transport commit them with the settlement.
  */
 const accepted: Publisher = { publish: async () => {} };

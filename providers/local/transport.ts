@@ -108,7 +108,7 @@ export interface Transport {
    *   event being retried stays first of its key (other keys go on);
    * - `ok`: the outcome's `published` go to `consumer.publishTo` (accepted before the delivery is
    *   acknowledged; a durable transport commits both together), then the event is settled;
-   *   `duplicate`: settled;
+   *   `duplicate` and `filtered` (the pipeline's residual refused it): settled;
    * - `retry`: delivered again after the outcome's `delayMs`, with the attempt counted; a retry answered
    *   on attempt `channel.maxAttempts` is dead-lettered instead (the transport bounds attempts even when a
    *   consumer does not);
