@@ -5,11 +5,8 @@ import {
 } from '../../../contracts';
 import { newEnvelope, silentLogger } from '../../../runtime';
 import { LOCAL_DIRECT_ATTEMPTS as DIRECT_MAX_ATTEMPTS } from '../../../providers/local/delivery';
-import {
-  ManualClock, RuntimeStoppedError, createLocalRuntime, memoryTransport, type DeliveryRecord, type LocalRuntimeOptions, type Transport,
-  type TransportFactory,
-} from '../../../providers/local';
-import { Tick, Tock, recordingHandler, rejection, sleep, tick } from './fixtures';
+import { ManualClock, RuntimeStoppedError, createLocalRuntime, type DeliveryRecord, type LocalRuntimeOptions } from '../../../providers/local';
+import { Tick, Tock, memoryWith, recordingHandler, rejection, sleep, tick } from './fixtures';
 
 const H = 'functions/unused.ts';
 
@@ -245,19 +242,12 @@ describe('local runtime', () => {
 
   it('runs on the transport it is given: consumes every channel, publishes, redrives and stops through it', async () => {
     const calls: string[] = [];
-    const recording: TransportFactory = (context) => {
-      const inner = memoryTransport()(context);
-      const transport: Transport = {
-        name: 'recording',
-        get pending() { return inner.pending; },
-        idle: () => inner.idle(),
-        publish: (to, events) => { calls.push(`publish ${to.name} ${events.map((e) => e.type)}`); return inner.publish(to, events); },
-        consume: (channel, consumer) => { calls.push(`consume ${channel.subscription}`); return inner.consume(channel, consumer); },
-        redrive: (letters) => { calls.push(`redrive ${letters.map((l) => l.subscription)}`); return inner.redrive(letters); },
-        close: (graceMs, hurry) => { calls.push('close'); return inner.close(graceMs, hurry); },
-      };
-      return transport;
-    };
+    const recording = memoryWith('recording', (inner) => ({
+      publish: (to, events) => { calls.push(`publish ${to.name} ${events.map((e) => e.type)}`); return inner.publish(to, events); },
+      consume: (channel, consumer) => { calls.push(`consume ${channel.subscription}`); return inner.consume(channel, consumer); },
+      redrive: (letters) => { calls.push(`redrive ${letters.map((l) => l.subscription)}`); return inner.redrive(letters); },
+      close: (graceMs, hurry) => { calls.push('close'); return inner.close(graceMs, hurry); },
+    }));
     const app = topology('t');
     const bus = app.bus('b');
     app.fn('relay', { handler: H, publishes: { to: bus, events: [Tock] } }).subscribe(bus, { events: [Tick] });
@@ -279,18 +269,7 @@ describe('local runtime', () => {
   });
 
   it('rejects ready when the transport cannot consume, and keeps dead letters whose redrive it refuses', async () => {
-    const refusing = (what: 'consume' | 'redrive'): TransportFactory => (context) => {
-      const inner = memoryTransport()(context);
-      return {
-        name: 'refusing',
-        get pending() { return inner.pending; },
-        idle: () => inner.idle(),
-        publish: (to, events) => inner.publish(to, events),
-        consume: (channel, consumer) => (what === 'consume' ? Promise.reject(new Error('broker down')) : inner.consume(channel, consumer)),
-        redrive: (letters) => (what === 'redrive' ? Promise.reject(new Error('broker down')) : inner.redrive(letters)),
-        close: (graceMs, hurry) => inner.close(graceMs, hurry),
-      };
-    };
+    const refusing = (what: 'consume' | 'redrive') => memoryWith('refusing', () => ({ [what]: () => Promise.reject(new Error('broker down')) }));
     const app = topology('t');
     app.fn('f', { handler: H }).subscribe(app.bus('b'), { events: [Tick] });
     const failing = on(Tick, async () => { throw new NonRetryableError('no'); });

@@ -4,10 +4,8 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { hmacSha256, on, topology } from '../../../contracts';
 import { signatureHeaders, silentLogger } from '../../../runtime';
-import {
-  createLocalRuntime, memoryTransport, startDevServer, type DevServer, type LocalRuntime, type TransportFactory,
-} from '../../../providers/local';
-import { Tick, Tock, Uploaded, sleep, until } from './fixtures';
+import { createLocalRuntime, startDevServer, type DevServer, type LocalRuntime } from '../../../providers/local';
+import { Tick, Tock, Uploaded, memoryWith, sleep, until } from './fixtures';
 
 function app() {
   const t = topology('t');
@@ -58,18 +56,9 @@ describe('local dev server (HTTP)', () => {
 
   it('answers 202 only once the transport accepted the events (a durable transport: committed)', async () => {
     let accept!: () => void;
-    const holding: TransportFactory = (context) => {
-      const inner = memoryTransport()(context);
-      return {
-        name: 'holding',
-        get pending() { return inner.pending; },
-        idle: () => inner.idle(),
-        publish: (to, events) => new Promise<void>((resolve) => { accept = resolve; }).then(() => inner.publish(to, events)),
-        consume: (channel, consumer) => inner.consume(channel, consumer),
-        redrive: (letters) => inner.redrive(letters),
-        close: (graceMs, hurry) => inner.close(graceMs, hurry),
-      };
-    };
+    const holding = memoryWith('holding', (inner) => ({
+      publish: (to, events) => new Promise<void>((resolve) => { accept = resolve; }).then(() => inner.publish(to, events)),
+    }));
     const slow = createLocalRuntime(app(), { logger: silentLogger, bucketsDir: dir, schedules: false, transport: holding, handlers: { f: on(Tick, async () => {}), g: on([Uploaded, Tock], async () => {}) } });
     const slowServer = await startDevServer(slow, { port: 0 });
     try {
