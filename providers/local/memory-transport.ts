@@ -1,10 +1,11 @@
 /**
  * The `memory` transport: everything in this process, nothing kept across a restart (tests, benchmarks,
- * `herald dev --memory`). Buses and topics are routers that evaluate each channel's whole filter (its
- * native clauses: LOCAL_DELIVERY compiles a filter to clauses and leaves no residual); each channel reads
- * through a local queue: its declared queue (shared by the subscriptions reading it, so per-key order
- * holds across them), a topic subscriber's own queue, a stream reader's ordered queue, or a direct one.
- * `publish` routes synchronously, so by the time it resolves every event is in its queues.
+ * and `herald dev` until a durable transport is its default). Buses and topics are routers that evaluate
+ * each channel's whole filter (its native clauses: LOCAL_DELIVERY compiles a filter to clauses and leaves
+ * no residual); each channel reads through a local queue: its declared queue (shared by the subscriptions
+ * reading it, so per-key order holds across them), a topic subscriber's own queue, a stream reader's
+ * ordered queue, or a direct one. `publish` routes synchronously, so by the time it resolves every event
+ * is in its queues.
  */
 import type { Channel, Envelope, Ref } from '../../contracts';
 import { Router, type Route } from './bus';
