@@ -32,7 +32,7 @@ const makeChunk = (): Envelope[] => Array.from({ length: CHUNK }, () => newEnvel
 
 async function herald(chunks: Envelope[][]): Promise<void> {
   for (const chunk of chunks) {
-    runtime.publish(chunk);
+    await runtime.publish(chunk);
     await runtime.idle();
   }
 }

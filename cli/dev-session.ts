@@ -45,6 +45,7 @@ export async function startDevSession(options: DevSessionOptions = {}): Promise<
   });
   let server: DevServer;
   try {
+    await runtime.ready;
     server = await startDevServer(runtime, {
       ...(options.port !== undefined ? { port: options.port } : {}),
       ...(options.host ? { host: options.host } : {}),

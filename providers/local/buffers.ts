@@ -3,6 +3,7 @@
  * where a key's next event waits until the one before it is settled, including its retries.
  */
 import type { Envelope } from '../../contracts';
+import type { Consumer } from './transport';
 
 /** One event in a queue, with its delivery state. */
 export interface Message {
@@ -15,6 +16,8 @@ export interface Message {
   key?: string;
   /** The visibility or backoff timer running for it. */
   timer?: NodeJS.Timeout;
+  /** Whom it is for, when not the queue's own consumer (another subscription reading the same queue). */
+  readonly consumer?: Consumer;
 }
 
 /** A double-ended queue with O(1) push, shift and unshift (Array#shift is O(n) on large arrays). */

@@ -1,10 +1,12 @@
 /**
- * A function on the local runtime: its concurrency limit (a gate every queue feeding it passes through)
+ * A function on the local runtime: its concurrency limit (a gate every channel feeding it passes through)
  * and the one place deliveries are run and reported. The timeout is enforced by the pipeline: a handler
  * past its deadline ends in a `retry` (or `dead-letter`) outcome like any other failure.
  */
-import type { Envelope } from '../../contracts';
+import type { Envelope, Ref } from '../../contracts';
 import { describe, type Outcome, type Pipeline } from '../../runtime';
+import { Gate } from './gate';
+import type { Consumer } from './transport';
 
 /** What one delivery did, as `/traces` and `herald dev` show it. */
 export interface DeliveryRecord {
@@ -27,81 +29,33 @@ export interface DeliveryRecord {
 
 export type DeliveryListener = (record: DeliveryRecord) => void;
 
-/** A counting semaphore: how many deliveries of one function may run at once. */
-export class Gate {
-  private active = 0;
-  private waiters: Array<() => void> = [];
-
-  /** @param limit concurrent deliveries; Infinity for no limit */
-  constructor(readonly limit = Infinity) {
-    if (!(limit >= 1)) throw new RangeError(`concurrency limit must be at least 1, got ${limit}`);
-  }
-
-  /** Deliveries running now. */
-  get running(): number {
-    return this.active;
-  }
-
-  /** Takes a slot if one is free. */
-  tryEnter(): boolean {
-    if (this.active >= this.limit) return false;
-    this.active++;
-    return true;
-  }
-
-  /** Frees a slot and wakes whoever waits for one (each waiter then tries again). */
-  leave(): void {
-    this.active--;
-    if (this.waiters.length) {
-      const waiters = this.waiters;
-      this.waiters = [];
-      for (const wake of waiters) wake();
-    }
-  }
-
-  /** Calls `wake` once, the next time a slot frees up. */
-  wait(wake: () => void): void {
-    if (!this.waiters.includes(wake)) this.waiters.push(wake);
-  }
-}
-
-/** What a queue delivers to: one subscription's pipeline behind its function's gate. */
-export interface Consumer {
-  readonly function: string;
-  readonly subscription: string;
-  readonly gate: Gate;
-  /** Runs one delivery; never rejects. The caller has entered the gate and leaves it after. */
-  deliver(envelope: Envelope, attempt: number): Promise<Outcome>;
-}
-
 /**
- * A function: one gate, one reporting point, a consumer per subscription. What a handler published
- * (the outcome's `published`) is sent on after its delivery is reported, so traces and the dev log read
- * in causal order: charge-payment ok, then send-confirmation.
+ * A function: one gate, one reporting point, a consumer per subscription. Each delivery is reported
+ * before its outcome is answered; what the handler published (the outcome's `published`) is sent on by
+ * the transport only after that, so traces and the dev log read in causal order: charge-payment ok, then
+ * send-confirmation.
  */
 export class LocalFunction {
   readonly gate: Gate;
 
   /**
-   * @param publish sends a successful handler's events to the function's bus or topic
+   * @param publishTo the function's bus or topic (`publishes.to`), where its consumers' published events go
    */
   constructor(
     readonly name: string,
     concurrency: number | undefined,
     private readonly report: DeliveryListener,
-    private readonly publish: (events: readonly Envelope[]) => void = () => {},
+    private readonly publishTo?: Ref<'bus' | 'topic'>,
   ) {
     this.gate = new Gate(concurrency ?? Infinity);
   }
 
   /** The consumer for one subscription's pipeline. */
   consumer(subscription: string, pipeline: Pipeline): Consumer {
-    return {
-      function: this.name,
-      subscription,
-      gate: this.gate,
-      deliver: (envelope, attempt) => this.run(subscription, pipeline, envelope, attempt),
-    };
+    const deliver = (envelope: Envelope, attempt: number) => this.run(subscription, pipeline, envelope, attempt);
+    return this.publishTo
+      ? { function: this.name, subscription, gate: this.gate, publishTo: this.publishTo, deliver }
+      : { function: this.name, subscription, gate: this.gate, deliver };
   }
 
   // Not an async function: one `then` instead of an async frame's extra microtask hops, once per delivery.
@@ -131,7 +85,6 @@ export class LocalFunction {
       delayMs: outcome.kind === 'retry' ? outcome.delayMs : undefined,
       reason: outcome.kind === 'retry' || outcome.kind === 'dead-letter' ? outcome.reason : undefined,
     });
-    if (outcome.kind === 'ok' && outcome.published.length) this.publish(outcome.published);
     return outcome;
   }
 }

@@ -1,15 +1,17 @@
 /**
  * A local queue in front of one consumer: deliveries pass the function's concurrency gate, a delivery
  * not settled within the visibility timeout is made visible again (and counts as an attempt), a retry
- * waits out the pipeline's backoff (exponential, full jitter), and an event the pipeline gives up on
- * goes to the dead-letter store with its reason, attempts and last error. Ordered by key when given
- * `orderKey` (FIFO queues, streams). Direct subscriptions use one too, with no visibility timeout.
+ * waits out the pipeline's backoff (exponential, full jitter), and an event given up on goes to the
+ * dead-letter store with its reason, attempts and last error. What a successful delivery published is
+ * forwarded before the delivery is settled (the outbox). Ordered by key when given `orderKey` (FIFO
+ * queues, streams). Direct subscriptions use one too, with no visibility timeout. Several subscriptions
+ * of one function may read one declared queue: each event is delivered to the consumer it was sent for.
  */
-import type { Envelope } from '../../contracts';
+import type { Envelope, Ref } from '../../contracts';
 import { describe, type Outcome } from '../../runtime';
 import { FifoBuffer, KeyedBuffer, type Message, type MessageBuffer } from './buffers';
 import type { DeadLetter } from './dead-letters';
-import type { Consumer } from './function';
+import type { Consumer, Undelivered } from './transport';
 import type { WorkTracker } from './work';
 
 /** Where events enter a delivery channel. */
@@ -21,26 +23,18 @@ export interface Inlet {
 export interface LocalQueueOptions {
   /** For reports: `queue payments`, `direct send-confirmation-shop`, `stream order-audit`. */
   readonly name: string;
+  /** Receives what is sent without naming a consumer. Every consumer of one queue is one function's, so they share its gate. */
   readonly consumer: Consumer;
-  /** Attempts before dead-lettering (the pipeline counts handler failures; this bounds visibility expiries). */
+  /** Attempts before dead-lettering: bounds visibility expiries, and retries a consumer answers on its last attempt. */
   readonly maxAttempts: number;
   /** How long a delivered event stays invisible. @default no limit (the function timeout still applies) */
   readonly visibilityMs?: number;
   /** Delivers one event per key at a time, in order. @default unordered */
   readonly orderKey?: (envelope: Envelope) => string;
   readonly deadLetter: (letter: DeadLetter) => void;
+  /** Sends what a successful delivery published to its consumer's `publishTo`. @default dropped */
+  readonly forward?: (to: Ref<'bus' | 'topic'>, events: readonly Envelope[]) => void;
   readonly work: WorkTracker;
-}
-
-/** An event a stopped queue had not delivered. */
-export interface Undelivered {
-  readonly queue: string;
-  readonly function: string;
-  readonly subscription: string;
-  readonly state: 'queued' | 'retrying' | 'in-flight';
-  /** The attempt it was at. */
-  readonly attempt: number;
-  readonly event: Envelope;
 }
 
 export class LocalQueue implements Inlet {
@@ -60,11 +54,16 @@ export class LocalQueue implements Inlet {
     this.enqueue(envelope, 1);
   }
 
-  /** Accepts an event at a given attempt (a redrive starts again at 1). */
-  enqueue(envelope: Envelope, attempt: number): void {
+  /** Accepts an event at a given attempt (a redrive starts again at 1), for `consumer` (default: the queue's own). */
+  enqueue(envelope: Envelope, attempt: number, consumer?: Consumer): void {
     this.options.work.add();
-    this.buffer.add({ envelope, attempt, receipt: 0 });
+    this.buffer.add(consumer && consumer !== this.options.consumer ? { envelope, attempt, receipt: 0, consumer } : { envelope, attempt, receipt: 0 });
     this.drive();
+  }
+
+  /** Who receives what is sent without naming a consumer. */
+  get consumer(): Consumer {
+    return this.options.consumer;
   }
 
   /** Events held, retrying or in flight. */
@@ -81,8 +80,9 @@ export class LocalQueue implements Inlet {
     const left: Undelivered[] = [];
     const add = (m: Message, state: Undelivered['state']) => {
       clearTimeout(m.timer);
+      const consumer = m.consumer ?? this.options.consumer;
       left.push({
-        queue: this.name, function: this.options.consumer.function, subscription: this.options.consumer.subscription,
+        queue: this.name, function: consumer.function, subscription: consumer.subscription,
         state, attempt: m.attempt, event: m.envelope,
       });
     };
@@ -112,18 +112,26 @@ export class LocalQueue implements Inlet {
     this.inFlight.add(m);
     const { visibilityMs } = this.options;
     if (visibilityMs !== undefined) m.timer = setTimeout(() => this.expire(m, receipt), visibilityMs);
-    this.options.consumer.deliver(m.envelope, m.attempt).then((outcome) => {
-      this.options.consumer.gate.leave();
-      if (!this.closed && m.receipt === receipt) this.settle(m, outcome);
+    const consumer = m.consumer ?? this.options.consumer;
+    consumer.deliver(m.envelope, m.attempt).then((outcome) => {
+      consumer.gate.leave();
+      if (this.closed) return;
+      if (m.receipt === receipt) this.settle(m, outcome, consumer);
+      // A late success still sends what it published: the event is recorded as handled, so its redelivery is a duplicate.
+      else if (outcome.kind === 'ok') this.forward(outcome, consumer);
       this.drive();
     });
   }
 
-  private settle(m: Message, outcome: Outcome): void {
+  private settle(m: Message, outcome: Outcome, consumer: Consumer): void {
     clearTimeout(m.timer);
     this.inFlight.delete(m);
     switch (outcome.kind) {
       case 'retry':
+        if (m.attempt >= this.options.maxAttempts) {
+          this.bury(m, `gave up after ${m.attempt} attempts: ${outcome.reason}`, describe(outcome.error));
+          return;
+        }
         m.attempt++;
         this.delayed.add(m);
         m.timer = setTimeout(() => {
@@ -135,10 +143,20 @@ export class LocalQueue implements Inlet {
       case 'dead-letter':
         this.bury(m, outcome.reason, describe(outcome.error));
         return;
+      case 'ok':
+        // Before the event is settled, so the work owed never drops to zero between the two.
+        this.forward(outcome, consumer);
+        this.buffer.done(m);
+        this.options.work.done();
+        return;
       default:
         this.buffer.done(m);
         this.options.work.done();
     }
+  }
+
+  private forward(outcome: Extract<Outcome, { kind: 'ok' }>, consumer: Consumer): void {
+    if (outcome.published.length && consumer.publishTo) this.options.forward?.(consumer.publishTo, outcome.published);
   }
 
   /** The visibility timeout ran out before the delivery settled: like SQS, the event becomes visible again. */
@@ -157,7 +175,7 @@ export class LocalQueue implements Inlet {
   }
 
   private bury(m: Message, reason: string, lastError: string): void {
-    const { consumer } = this.options;
+    const consumer = m.consumer ?? this.options.consumer;
     this.options.deadLetter({
       id: m.envelope.id, type: m.envelope.type, function: consumer.function, subscription: consumer.subscription,
       attempts: m.attempt, reason, lastError, at: new Date().toISOString(), event: m.envelope,

@@ -1,30 +1,28 @@
 /**
- * The embedded runtime: a topology wired into a running in-memory system. Buses and topics route by the
- * portable filters, each subscription reads through its queue, stream or direct channel, every delivery
- * runs the same pipeline the clouds run (timeouts, attempts and publish rights from the topology), and
- * what a handler publishes goes back onto its function's bus or topic.
+ * The embedded runtime: a topology running on this machine behind a transport (transport.ts; the memory
+ * transport unless told otherwise). Each subscription's channel in the delivery plan is consumed by a
+ * pipeline, the same one the clouds run (timeouts, attempts and publish rights from the topology); the
+ * transport routes, orders, retries and dead-letters, and sends what a handler publishes onto its
+ * function's bus or topic. Schedules and upload triggers publish through the same transport.
  */
 import * as path from 'node:path';
 import {
   HeraldError, assertValidTopology, deliveryPlan, type Envelope, type HandlerDefinition, type Logger, type Ref, type Topology,
 } from '../../contracts';
 import {
-  EventRegistry, InMemoryClaimCheckStore, InMemoryIdempotencyStore, createLogger, loadHandler, pipelineFor,
+  EventRegistry, InMemoryClaimCheckStore, InMemoryIdempotencyStore, createLogger, describe, loadHandler, pipelineFor,
   type BackoffOptions, type Publisher,
 } from '../../runtime';
-import { Router, type Route } from './bus';
 import { systemClock, type Clock } from './clock';
 import { DeadLetterStore } from './dead-letters';
-import { LOCAL_DELIVERY, leaseMs } from './delivery';
-import { LocalFunction, type Consumer, type DeliveryListener, type DeliveryRecord } from './function';
-import { LocalQueue, type Undelivered } from './queue';
+import { LOCAL_DELIVERY } from './delivery';
+import { LocalFunction, type DeliveryListener, type DeliveryRecord } from './function';
+import { memoryTransport } from './memory-transport';
 import { LocalScheduler } from './schedule';
-import { LocalStream, keyReader } from './stream';
 import { LocalTables } from './tables';
-import { LocalTopic } from './topic';
 import { TraceStore, type TraceStoreOptions } from './traces';
+import type { ChannelName, CloseReport, TransportFactory } from './transport';
 import { LocalBuckets } from './uploads';
-import { WorkTracker } from './work';
 
 export interface LocalRuntimeOptions {
   /** The folder function handler paths are relative to. @default process.cwd() */
@@ -42,15 +40,12 @@ export interface LocalRuntimeOptions {
   /** Whether schedules run. @default true */
   readonly schedules?: boolean;
   readonly traces?: TraceStoreOptions;
+  /** How events travel between publishers and subscriptions. @default memoryTransport() */
+  readonly transport?: TransportFactory;
 }
 
-/** What `stop` left behind. */
-export interface StopReport {
-  /** Whether the grace period ran out before everything was settled. */
-  readonly timedOut: boolean;
-  /** Every event not delivered, per function, with the state it was in. */
-  readonly undelivered: readonly Undelivered[];
-}
+/** What `stop` left behind: whether the grace period ran out, and every event not delivered, per subscription. */
+export type StopReport = CloseReport;
 
 /** Publishing after `stop` began. */
 export class RuntimeStoppedError extends HeraldError {
@@ -71,13 +66,20 @@ export interface LocalRuntime {
   readonly accepting: boolean;
   /** Events owed: queued, in flight or waiting to be retried. */
   readonly pending: number;
+  /** Resolves once every subscription is consumed (at once on the memory transport); rejects when the transport cannot start. */
+  readonly ready: Promise<void>;
   /**
    * Publishes checked envelopes to a bus or topic (default: the first bus, else the first topic).
-   * @throws RuntimeStoppedError after `stop` began; Error for an unknown target
+   * Resolves once the transport accepted them (memory: routed into its queues; a durable transport: committed).
+   * @rejects RuntimeStoppedError after `stop` began; Error for an unknown target
    */
-  publish(envelopes: readonly Envelope[], to?: Ref<'bus' | 'topic'>): void;
-  /** Sends dead letters (all, or those of one event id) back to their subscription, from attempt 1. */
-  redrive(id?: string): number;
+  publish(envelopes: readonly Envelope[], to?: Ref<'bus' | 'topic'>): Promise<void>;
+  /**
+   * Sends dead letters (all, or those of one event id) back through the transport to the subscription
+   * each came from, from attempt 1; resolves to how many. A refused redrive keeps them in the store.
+   * @rejects RuntimeStoppedError after `stop` began
+   */
+  redrive(id?: string): Promise<number>;
   /** Calls `listener` after every delivery and every filtered-out event. Returns the unsubscriber. */
   onDelivery(listener: DeliveryListener): () => void;
   /** Resolves when nothing is owed. */
@@ -98,7 +100,6 @@ export function createLocalRuntime(t: Topology, options: LocalRuntimeOptions = {
   const root = options.root ?? process.cwd();
   const logger = options.logger ?? createLogger();
   const registry = new EventRegistry(t.events);
-  const work = new WorkTracker();
   const traces = new TraceStore(options.traces);
   const deadLetters = new DeadLetterStore();
   const listeners = new Set<DeliveryListener>();
@@ -106,20 +107,11 @@ export function createLocalRuntime(t: Topology, options: LocalRuntimeOptions = {
     traces.record(record);
     for (const listener of listeners) listener(record);
   };
-  const filtered = (route: Route, e: Envelope) => report({
-    function: route.function, subscription: route.subscription, type: e.type, id: e.id,
+  const filtered = (channel: ChannelName, e: Envelope) => report({
+    function: channel.function, subscription: channel.subscription, type: e.type, id: e.id,
     correlationid: e.correlationid ?? e.id, attempt: 0, outcome: 'filtered', durationMs: 0, at: Date.now(),
   });
-
-  const routers = new Map<string, Router>();
-  for (const b of t.buses) routers.set(`bus:${b.name}`, new Router(`bus ${b.name}`, filtered));
-  for (const tp of t.topics) routers.set(`topic:${tp.name}`, new LocalTopic(tp.name, filtered));
-  const streams = new Map(t.streams.map((s) => [s.name, new LocalStream(s, filtered)] as const));
-  const route = (to: Ref<'bus' | 'topic'>, envelopes: readonly Envelope[]) => {
-    const router = routers.get(`${to.kind}:${to.name}`);
-    if (!router) throw new Error(`no ${to.kind} "${to.name}" in topology ${t.name}`);
-    for (const e of envelopes) router.publish(e);
-  };
+  const transport = (options.transport ?? memoryTransport())({ topology: t, filtered, deadLettered: (letter) => deadLetters.add(letter) });
 
   const shared = {
     idempotency: new InMemoryIdempotencyStore(),
@@ -127,10 +119,7 @@ export function createLocalRuntime(t: Topology, options: LocalRuntimeOptions = {
     logger,
     ...(options.backoff ? { backoff: options.backoff } : {}),
   };
-  const functions = new Map(t.functions.map((f) => {
-    const to = f.publishes?.to;
-    return [f.name, new LocalFunction(f.name, f.concurrency, report, to ? (events) => route(to, events) : undefined)] as const;
-  }));
+  const functions = new Map(t.functions.map((f) => [f.name, new LocalFunction(f.name, f.concurrency, report, f.publishes?.to)] as const));
   const handlers = new Map<string, HandlerDefinition>();
   const handlerOf = (name: string) => {
     let h = handlers.get(name) ?? options.handlers?.[name];
@@ -138,56 +127,23 @@ export function createLocalRuntime(t: Topology, options: LocalRuntimeOptions = {
     handlers.set(name, h);
     return h;
   };
-
-  const queues: LocalQueue[] = [];
-  const named = new Map<string, LocalQueue>();
-  const bySubscription = new Map<string, LocalQueue>();
-  const deadLetter = deadLetters.add.bind(deadLetters);
-  const make = (name: string, consumer: Consumer, settings: { maxAttempts: number; visibilityMs?: number; orderKey?: (e: Envelope) => string }) => {
-    const q = new LocalQueue({ name, consumer, deadLetter, work, ...settings });
-    queues.push(q);
-    return q;
-  };
-  for (const channel of deliveryPlan(t, LOCAL_DELIVERY).channels) {
+  const consuming = deliveryPlan(t, LOCAL_DELIVERY).channels.map((channel) => {
     const pipeline = pipelineFor(t, channel, { ...shared, handler: handlerOf(channel.function), publisher: accepted });
-    const consumer = functions.get(channel.function)!.consumer(channel.subscription, pipeline);
-    const { source, types, from } = channel;
-    // The local router evaluates the whole filter (LOCAL_DELIVERY compiles it to its clauses).
-    const clauses = channel.filter.native as Route['clauses'];
-    const settings = {
-      maxAttempts: channel.maxAttempts,
-      ...(channel.orderKey ? { orderKey: keyReader(channel.orderKey) } : {}),
-    };
-    let queue: LocalQueue;
-    if (source.kind === 'stream') {
-      const s = streams.get(source.stream)!;
-      queue = make(`stream ${source.stream} → ${channel.function}`, consumer, settings);
-      // Through a stream, the bus already filtered; reading from one, the stream filters.
-      s.add({ subscription: channel.subscription, function: channel.function, types, clauses: from.kind === 'stream' ? clauses : [], inlet: queue });
-    } else if (source.kind === 'queue') {
-      // One queue per declared queue, shared by the subscriptions reading it; a topic subscriber's own queue is its alone.
-      queue = named.get(source.queue) ?? make(`queue ${source.queue}`, consumer, { ...settings, visibilityMs: leaseMs(channel) });
-      named.set(source.queue, queue);
-    } else {
-      queue = make(`direct ${channel.subscription}`, consumer, settings);
-    }
-    bySubscription.set(channel.subscription, queue);
-    if (from.kind !== 'stream') {
-      const inlet = source.kind === 'stream' ? streams.get(source.stream)! : queue;
-      routers.get(`${from.kind}:${from.name}`)!.add({ subscription: channel.subscription, function: channel.function, types, clauses, inlet });
-    }
-  }
+    return transport.consume(channel, functions.get(channel.function)!.consumer(channel.subscription, pipeline));
+  });
+  const ready = Promise.all(consuming).then(() => {});
+  ready.catch(() => {}); // whoever awaits `ready` sees the failure; it is not an unhandled rejection meanwhile
 
   let accepting = true;
-  const ingress = (to: Ref<'bus' | 'topic'>, envelopes: readonly Envelope[]) => {
-    if (!accepting) throw new RuntimeStoppedError();
-    route(to, envelopes);
-  };
+  const ingress = (to: Ref<'bus' | 'topic'>, envelopes: readonly Envelope[]) => (
+    accepting ? transport.publish(to, envelopes) : Promise.reject(new RuntimeStoppedError())
+  );
+  const scheduleFailed = (s: { name: string }, reason: string) => logger.error('schedule could not fire', { schedule: s.name, reason });
   const scheduler = new LocalScheduler(t.schedules, {
     clock: options.clock ?? systemClock,
     definition: (w) => registry.get(w),
-    emit: (s, e) => route(s.to, [e]),
-    onError: (s, reason) => logger.error('schedule could not fire', { schedule: s.name, reason }),
+    emit: (s, e) => void transport.publish(s.to, [e]).catch((error: unknown) => scheduleFailed(s, describe(error))),
+    onError: scheduleFailed,
   });
   const buckets = new LocalBuckets(t.buckets, {
     dir: options.bucketsDir ?? path.join(root, '.herald', 'buckets'),
@@ -200,42 +156,35 @@ export function createLocalRuntime(t: Topology, options: LocalRuntimeOptions = {
   const defaultTarget: Ref<'bus' | 'topic'> | undefined = t.buses[0] ?? t.topics[0];
   let stopping: Promise<StopReport> | undefined;
   return {
-    topology: t, registry, traces, deadLetters, buckets, tables, scheduler,
+    topology: t, registry, traces, deadLetters, buckets, tables, scheduler, ready,
     get accepting() { return accepting; },
-    get pending() { return work.count; },
+    get pending() { return transport.pending; },
     publish(envelopes, to = defaultTarget) {
-      if (!to) throw new Error(`topology ${t.name} has no bus or topic to publish to`);
-      ingress(to, envelopes);
+      if (!to) return Promise.reject(new Error(`topology ${t.name} has no bus or topic to publish to`));
+      return ingress(to, envelopes);
     },
-    redrive(id) {
+    async redrive(id) {
       if (!accepting) throw new RuntimeStoppedError();
       const letters = deadLetters.take(id);
-      for (const letter of letters) bySubscription.get(letter.subscription)!.enqueue(letter.event, 1);
+      if (!letters.length) return 0;
+      try {
+        await transport.redrive(letters);
+      } catch (error) {
+        deadLetters.restore(letters);
+        throw error;
+      }
       return letters.length;
     },
     onDelivery(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    idle: () => work.idle(),
+    idle: () => transport.idle(),
     stop(graceMs, hurry) {
-      stopping ??= (async () => {
+      stopping ??= (() => {
         accepting = false;
         scheduler.stop();
-        let timer: NodeJS.Timeout | undefined;
-        let cut: (() => void) | undefined;
-        const timedOut = await Promise.race([
-          work.idle().then(() => false),
-          new Promise<boolean>((resolve) => {
-            timer = setTimeout(() => resolve(true), graceMs);
-            cut = () => resolve(true);
-            if (hurry?.aborted) cut();
-            else hurry?.addEventListener('abort', cut);
-          }),
-        ]);
-        clearTimeout(timer);
-        if (cut) hurry?.removeEventListener('abort', cut);
-        return { timedOut, undelivered: queues.flatMap((q) => q.close()) };
+        return transport.close(graceMs, hurry);
       })();
       return stopping;
     },
@@ -243,7 +192,8 @@ export function createLocalRuntime(t: Topology, options: LocalRuntimeOptions = {
 }
 
 /**
- * The pipeline's publisher: accepts and holds nothing. The function sends the outcome's `published` on
- * once the delivery is reported (see LocalFunction), which keeps traces in causal order.
+ * The pipeline's publisher: accepts and holds nothing. The transport sends the outcome's `published` on
+ * once the delivery is reported and answered (the outbox, see Consumer.publishTo), which keeps traces in
+ * causal order and lets a durable transport commit them with the settlement.
  */
 const accepted: Publisher = { publish: async () => {} };

@@ -11,6 +11,7 @@ import { HttpError, mediaType, readBody, sendJson } from './http';
 import { bodyLimit, readEvents } from './ingest';
 import { RuntimeStoppedError, type LocalRuntime } from './runtime';
 import { MAX_ROW_BYTES, parseRow, rowPath } from './tables';
+import { TransportClosedError } from './transport';
 import { MAX_WEBHOOK_BYTES, readWebhook } from './webhooks';
 
 export interface DevServerOptions {
@@ -48,7 +49,7 @@ export async function startDevServer(runtime: LocalRuntime, options: DevServerOp
       return only(req, 'POST', async () => {
         const type = mediaType(req);
         const envelopes = readEvents(type, req.headers, await readBody(req, bodyLimit(type)), runtime.registry);
-        runtime.publish(envelopes);
+        await runtime.publish(envelopes);
         sendJson(res, 202, { ids: envelopes.map((e) => e.id) });
       });
     }
@@ -57,9 +58,9 @@ export async function startDevServer(runtime: LocalRuntime, options: DevServerOp
     }
     if (pathname === '/dlq') return only(req, 'GET', () => sendJson(res, 200, runtime.deadLetters.list()));
     if (pathname === '/dlq/redrive') {
-      return only(req, 'POST', () => {
+      return only(req, 'POST', async () => {
         const id = url.searchParams.get('id') ?? undefined;
-        const redriven = runtime.redrive(id);
+        const redriven = await runtime.redrive(id);
         if (id !== undefined && redriven === 0) throw new HttpError(404, `no dead letter with id "${id}"`);
         sendJson(res, 200, { redriven });
       });
@@ -69,7 +70,7 @@ export async function startDevServer(runtime: LocalRuntime, options: DevServerOp
       const envelope = readWebhook(webhook, { method: req.method ?? '', headers: req.headers, body: await readBody(req, MAX_WEBHOOK_BYTES) }, {
         env, definition: (w) => runtime.registry.get(w),
       });
-      runtime.publish([envelope], webhook.to);
+      await runtime.publish([envelope], webhook.to);
       return sendJson(res, 202, { ids: [envelope.id] });
     }
     const upload = /^\/buckets\/([^/]+)\/(.+)$/.exec(pathname);
@@ -88,8 +89,8 @@ export async function startDevServer(runtime: LocalRuntime, options: DevServerOp
     const row = /^\/tables\/([^/]+)\/rows\/(.+)$/.exec(pathname);
     if (row) {
       const { table, key } = rowPath(row[1]!, row[2]!);
-      if (req.method === 'PUT') return sendJson(res, 200, runtime.tables.put(table, key, parseRow(await readBody(req, MAX_ROW_BYTES))));
-      if (req.method === 'DELETE') return sendJson(res, 200, runtime.tables.delete(table, key));
+      if (req.method === 'PUT') return sendJson(res, 200, await runtime.tables.put(table, key, parseRow(await readBody(req, MAX_ROW_BYTES))));
+      if (req.method === 'DELETE') return sendJson(res, 200, await runtime.tables.delete(table, key));
       if (req.method !== 'GET') throw new HttpError(405, `${req.url} takes PUT, DELETE or GET, not ${req.method}`);
       const found = runtime.tables.get(table, key);
       if (!found) throw new HttpError(404, `no row ${key.join('/')} in table "${table}"`);
@@ -103,7 +104,7 @@ export async function startDevServer(runtime: LocalRuntime, options: DevServerOp
       if (res.headersSent) return void res.destroy();
       drain(req);
       if (error instanceof HttpError) return sendJson(res, error.status, { error: error.message });
-      if (error instanceof RuntimeStoppedError) return sendJson(res, 503, { error: error.message }, { connection: 'close' });
+      if (error instanceof RuntimeStoppedError || error instanceof TransportClosedError) return sendJson(res, 503, { error: error.message }, { connection: 'close' });
       sendJson(res, 500, { error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
     });
   });

@@ -29,12 +29,14 @@ export interface RowWriteResult {
 export interface TablesOptions {
   readonly definition: (wireType: string) => EventDefinition<any>;
   /** Sends a change event to the trigger's target; a throw leaves the row as it was. */
-  readonly emit: (table: TableSpec, envelope: Envelope) => void;
+  /** Resolves once the event is accepted (a durable transport: committed); the row is written only then. */
+  readonly emit: (table: TableSpec, envelope: Envelope) => void | Promise<void>;
 }
 
 export class LocalTables {
   private readonly byName: Map<string, TableSpec>;
   private readonly rows = new Map<string, Map<string, Row>>();
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(tables: readonly TableSpec[], private readonly options: TablesOptions) {
     this.byName = new Map(tables.map((t) => [t.name, t]));
@@ -56,7 +58,11 @@ export class LocalTables {
    * @throws HttpError 404 unknown table; 400 a row that is not a JSON object, a key of the wrong shape or
    *   not matching the row's, or a change event that does not fit its schema
    */
-  put(table: string, key: readonly string[], row: unknown): RowWriteResult {
+  put(table: string, key: readonly string[], row: unknown): Promise<RowWriteResult> {
+    return this.serially(() => this.write(table, key, row));
+  }
+
+  private async write(table: string, key: readonly string[], row: unknown): Promise<RowWriteResult> {
     const spec = this.spec(table);
     const keys = keysOf(spec, key);
     if (typeof row !== 'object' || row === null || Array.isArray(row)) throw new HttpError(400, 'a row is a JSON object');
@@ -73,16 +79,25 @@ export class LocalTables {
   }
 
   /** Removes a row. @throws HttpError 404 unknown table or row; 400 a key of the wrong shape */
-  delete(table: string, key: readonly string[]): RowWriteResult {
-    const spec = this.spec(table);
-    const keys = keysOf(spec, key);
-    const old = this.rows.get(table)!.get(rowId(keys));
-    if (!old) throw new HttpError(404, `no row ${key.join('/')} in table "${table}"`);
-    return this.apply(spec, keys, { op: 'remove', oldImage: old });
+  delete(table: string, key: readonly string[]): Promise<RowWriteResult> {
+    return this.serially(async () => {
+      const spec = this.spec(table);
+      const keys = keysOf(spec, key);
+      const old = this.rows.get(table)!.get(rowId(keys));
+      if (!old) throw new HttpError(404, `no row ${key.join('/')} in table "${table}"`);
+      return this.apply(spec, keys, { op: 'remove', oldImage: old });
+    });
   }
 
-  // The event is built, then emitted, then the row written: a refused event or a failed emit changes nothing.
-  private apply(spec: TableSpec, keys: Row, change: Pick<ChangeData, 'op' | 'newImage' | 'oldImage'>): RowWriteResult {
+  /** Writes one at a time, so each change event's old image is the row as the previous write left it. */
+  private serially<T>(write: () => Promise<T>): Promise<T> {
+    const done = this.queue.then(write);
+    this.queue = done.then(() => undefined, () => undefined);
+    return done;
+  }
+
+  // The event is built, then emitted (and accepted), then the row written: a refused event or a failed emit changes nothing.
+  private async apply(spec: TableSpec, keys: Row, change: Pick<ChangeData, 'op' | 'newImage' | 'oldImage'>): Promise<RowWriteResult> {
     const trigger = spec.onChange;
     let envelope: Envelope | undefined;
     if (trigger) {
@@ -92,7 +107,7 @@ export class LocalTables {
         if (error instanceof SchemaValidationError) throw new HttpError(400, `the row's change event does not fit its schema: ${error.message}`);
         throw error;
       }
-      this.options.emit(spec, envelope);
+      await this.options.emit(spec, envelope);
     }
     const rows = this.rows.get(spec.name)!;
     if (change.newImage) rows.set(rowId(keys), change.newImage);

@@ -30,8 +30,8 @@ export interface BucketsOptions {
   /** The folder holding one sub-folder per bucket. */
   readonly dir: string;
   readonly definition: (wireType: string) => EventDefinition<any>;
-  /** Sends an upload event to the trigger's target. */
-  readonly emit: (bucket: BucketSpec, envelope: Envelope) => void;
+  /** Sends an upload event to the trigger's target; `put` answers once it is accepted. */
+  readonly emit: (bucket: BucketSpec, envelope: Envelope) => void | Promise<void>;
   /** Largest object accepted. @default 100 MiB */
   readonly maxBytes?: number;
 }
@@ -75,7 +75,7 @@ export class LocalBuckets {
       if (error instanceof SchemaValidationError) throw new HttpError(400, `the upload's event does not fit its schema: ${error.message}`);
       throw error;
     }
-    if (envelope) this.options.emit(spec, envelope);
+    if (envelope) await this.options.emit(spec, envelope);
     return { bucket, key, size, contentType, ids: envelope ? [envelope.id] : [] };
   }
 

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { defineEvent, on, type Envelope } from '../../../contracts';
 import { newEnvelope, type Outcome } from '../../../runtime';
 import { expect } from 'chai';
-import { Gate, HttpError, type Consumer } from '../../../providers/local';
+import { Gate, HttpError, memoryTransport, type Consumer, type Transport, type TransportFactory } from '../../../providers/local';
 
 /** A test event: `n` orders calls, `key` groups them, `media` becomes the `media` extension attribute. */
 export const Tick = defineEvent({
@@ -120,4 +120,29 @@ export function refused(run: () => unknown): HttpError {
     return error as HttpError;
   }
   throw new Error('expected an HttpError');
+}
+
+/** What `promise` rejects with; fails the test when it resolves. */
+export function rejection(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    (value) => { throw new Error(`expected a rejection, got ${JSON.stringify(value)}`); },
+    (error: unknown) => error,
+  );
+}
+
+/** The memory transport with some of its methods replaced: a stand-in for a slow, failing or recording transport. */
+export function memoryWith(name: string, replace: (inner: Transport) => Partial<Pick<Transport, 'publish' | 'consume' | 'redrive' | 'close'>>): TransportFactory {
+  return (context) => {
+    const inner = memoryTransport()(context);
+    const own = replace(inner);
+    return {
+      name,
+      get pending() { return inner.pending; },
+      idle: () => inner.idle(),
+      publish: own.publish ?? ((to, events) => inner.publish(to, events)),
+      consume: own.consume ?? ((channel, consumer) => inner.consume(channel, consumer)),
+      redrive: own.redrive ?? ((letters) => inner.redrive(letters)),
+      close: own.close ?? ((graceMs, hurry) => inner.close(graceMs, hurry)),
+    };
+  };
 }

@@ -39,12 +39,18 @@ describe('local function', () => {
     expect(records[1]!.durationMs).to.be.a('number').and.at.least(0);
   });
 
-  it("sends a successful handler's published events on after reporting the delivery", async () => {
+  it("reports a delivery before answering it, and gives its consumers the function's publish target", async () => {
     const order: string[] = [];
-    const fn = new LocalFunction('f', 1, (r) => order.push(`report ${r.type}`), (events) => order.push(`publish ${events.map((e) => e.type).join()}`));
+    const bus = { kind: 'bus', name: 'b' } as const;
+    const fn = new LocalFunction('f', 1, (r) => order.push(`report ${r.type}`), bus);
     const consumer = fn.consumer('f-b', pipeline(async (_e, ctx) => { await ctx.publish(Tock, { n: 1 }); }, ['Tock.v1']));
-    await consumer.deliver(tick(1), 1);
-    expect(order).to.deep.equal(['report Tick.v1', 'publish Tock.v1']);
+    const outcome = await consumer.deliver(tick(1), 1).then((o) => { order.push(`answer ${o.kind}`); return o; });
+    // The transport sends `published` on only once answered, so the report always comes first.
+    expect(order).to.deep.equal(['report Tick.v1', 'answer ok']);
+    expect(outcome.kind === 'ok' && outcome.published.map((e) => e.type)).to.deep.equal(['Tock.v1']);
+    expect(consumer.publishTo).to.deep.equal(bus);
+    expect(consumer.gate).to.equal(fn.gate);
     expect(fn.gate.limit).to.equal(1);
+    expect(new LocalFunction('g', undefined, () => {}).consumer('g-b', pipeline(async () => {})).publishTo).to.equal(undefined);
   });
 });

@@ -1,12 +1,12 @@
 import { expect } from 'chai';
 import { z } from 'zod';
 import {
-  TopologyError, defineEvent, on, topology, type HandlerDefinition, type Topology,
+  NonRetryableError, TopologyError, defineEvent, on, topology, type HandlerDefinition, type Topology,
 } from '../../../contracts';
 import { newEnvelope, silentLogger } from '../../../runtime';
 import { LOCAL_DIRECT_ATTEMPTS as DIRECT_MAX_ATTEMPTS } from '../../../providers/local/delivery';
 import { ManualClock, RuntimeStoppedError, createLocalRuntime, type DeliveryRecord, type LocalRuntimeOptions } from '../../../providers/local';
-import { Tick, Tock, recordingHandler, sleep, tick } from './fixtures';
+import { Tick, Tock, memoryWith, recordingHandler, rejection, sleep, tick } from './fixtures';
 
 const H = 'functions/unused.ts';
 
@@ -34,7 +34,7 @@ describe('local runtime', () => {
     const h = recordingHandler();
     const { runtime, records } = start(app.build(), { f: h.handler });
     const event = tick(1, { fail: true });
-    runtime.publish([event]);
+    await runtime.publish([event]);
     await runtime.idle();
     expect(outcomes(records, 'f')).to.deep.equal(['1:retry', '2:retry', `${DIRECT_MAX_ATTEMPTS}:dead-letter`]);
     const [letter] = runtime.deadLetters.list();
@@ -50,12 +50,12 @@ describe('local runtime', () => {
     const h = recordingHandler();
     const { runtime, records } = start(app.build(), { f: h.handler });
     const event = tick(1, { fail: true });
-    runtime.publish([event]);
+    await runtime.publish([event]);
     await runtime.idle();
     expect(h.calls.map((c) => c.attempt)).to.deep.equal([1, 2, 3, 4, 5, 6]);
     expect(runtime.deadLetters.list()[0]!.attempts).to.equal(6);
-    expect(runtime.redrive('no-such-id')).to.equal(0);
-    expect(runtime.redrive(event.id)).to.equal(1);
+    expect(await runtime.redrive('no-such-id')).to.equal(0);
+    expect(await runtime.redrive(event.id)).to.equal(1);
     expect(runtime.deadLetters.size).to.equal(0);
     await runtime.idle();
     expect(h.calls.map((c) => c.attempt).slice(6)).to.deep.equal([1, 2, 3, 4, 5, 6]);
@@ -72,7 +72,7 @@ describe('local runtime', () => {
     const sink = on(Tock, async (e) => { got.push(e.data.n); });
     const { runtime } = start(app.build(), { relay, sink });
     const event = tick(4, { correlationId: 'req-1' });
-    runtime.publish([event]);
+    await runtime.publish([event]);
     await runtime.idle();
     expect(got).to.deep.equal([40]);
     const trace = runtime.traces.get('req-1');
@@ -88,7 +88,7 @@ describe('local runtime', () => {
     const good = recordingHandler();
     const bad = on(Tick, async () => { throw new Error('down'); });
     const { runtime, records } = start(app.build(), { good: good.handler, bad });
-    runtime.publish([tick(1), tick(2)]);
+    await runtime.publish([tick(1), tick(2)]);
     await runtime.idle();
     expect(good.calls.map((c) => c.n)).to.deep.equal([1, 2]);
     // A topic subscriber reads through its own queue: the default 10 attempts, not the direct 3.
@@ -104,7 +104,7 @@ describe('local runtime', () => {
     const { runtime } = start(app.build(), { audit: h.handler });
     await Promise.all(['a', 'b', 'c'].map(async (key) => {
       for (let n = 0; n < 4; n++) {
-        runtime.publish([tick(n, { key })]);
+        await runtime.publish([tick(n, { key })]);
         await Promise.resolve();
       }
     }));
@@ -126,8 +126,8 @@ describe('local runtime', () => {
     const h = recordingHandler(() => 5);
     const { runtime } = start(app.build(), { f: h.handler });
     for (let i = 0; i < 5; i++) {
-      runtime.publish([tick(i)], bus);
-      runtime.publish([tick(i + 100)], other);
+      await runtime.publish([tick(i)], bus);
+      await runtime.publish([tick(i + 100)], other);
     }
     await runtime.idle();
     expect(h.calls).to.have.length(10);
@@ -140,7 +140,7 @@ describe('local runtime', () => {
     app.fn('slow', { handler: H, timeout: '30ms' }).subscribe(bus, { events: [Tick] });
     const slow = on(Tick, async (_e, ctx) => { if (ctx.attempt === 1) await sleep(1000); });
     const { runtime, records } = start(app.build(), { slow });
-    runtime.publish([tick(1)]);
+    await runtime.publish([tick(1)]);
     await runtime.idle();
     expect(outcomes(records, 'slow')).to.deep.equal(['1:retry', '2:ok']);
     expect(records[0]!.reason).to.match(/HandlerTimeoutError: handler did not finish within 30 ms/);
@@ -153,9 +153,9 @@ describe('local runtime', () => {
     const h = recordingHandler();
     const { runtime, records } = start(app.build(), { f: h.handler });
     const event = tick(1);
-    runtime.publish([event]);
+    await runtime.publish([event]);
     await runtime.idle();
-    runtime.publish([event]);
+    await runtime.publish([event]);
     await runtime.idle();
     expect(h.calls).to.have.length(1);
     expect(outcomes(records, 'f')).to.deep.equal(['1:ok', '1:duplicate']);
@@ -168,7 +168,7 @@ describe('local runtime', () => {
     app.fn('all', { handler: H }).subscribe(bus, { events: [Tick] });
     const { runtime } = start(app.build(), { images: recordingHandler().handler, all: recordingHandler().handler });
     const pdf = tick(1, { media: 'application/pdf' });
-    runtime.publish([pdf]);
+    await runtime.publish([pdf]);
     await runtime.idle();
     expect(runtime.traces.get(pdf.id).map((e) => `${e.function}:${e.outcome}:${e.attempt}`).sort()).to.deep.equal(['all:ok:1', 'images:filtered:0']);
   });
@@ -200,12 +200,14 @@ describe('local runtime', () => {
     app.fn('f', { handler: H }).subscribe(app.bus('b'), { events: [Tick] });
     const h = recordingHandler(() => 30);
     const { runtime } = start(app.build(), { f: h.handler });
-    runtime.publish([tick(1), tick(2), tick(3)]);
+    await runtime.publish([tick(1), tick(2), tick(3)]);
     const report = await runtime.stop(2000);
     expect(report).to.deep.equal({ timedOut: false, undelivered: [] });
     expect(h.calls.filter((c) => c.end !== undefined)).to.have.length(3);
-    expect(() => runtime.publish([tick(4)])).to.throw(RuntimeStoppedError, /shutting down/);
-    expect(() => runtime.redrive()).to.throw(RuntimeStoppedError);
+    const refused = await rejection(runtime.publish([tick(4)]));
+    expect(refused).to.be.instanceOf(RuntimeStoppedError);
+    expect((refused as Error).message).to.match(/shutting down/);
+    expect(await rejection(runtime.redrive())).to.be.instanceOf(RuntimeStoppedError);
   });
 
   it('stop() reports every accepted event it could not deliver within the grace period', async () => {
@@ -214,7 +216,7 @@ describe('local runtime', () => {
     const h = recordingHandler(() => 40);
     const { runtime, records } = start(app.build(), { f: h.handler });
     const events = [tick(1), tick(2), tick(3), tick(4)];
-    runtime.publish(events);
+    await runtime.publish(events);
     const hurry = new AbortController();
     const stopping = runtime.stop(60_000, hurry.signal);
     await sleep(60);
@@ -234,8 +236,51 @@ describe('local runtime', () => {
     const app = topology('t');
     app.fn('f', { handler: 'test/providers/local/handler-module.ts' }).subscribe(app.bus('b'), { events: [Tick] });
     const { runtime, records } = start(app.build(), {}, { root: `${__dirname}/../../..` });
-    runtime.publish([newEnvelope(Tick, { n: 1, key: 'k' })]);
+    await runtime.publish([newEnvelope(Tick, { n: 1, key: 'k' })]);
     await runtime.idle();
     expect(outcomes(records, 'f')).to.deep.equal(['1:ok']);
+  });
+
+  it('runs on the transport it is given: consumes every channel, publishes, redrives and stops through it', async () => {
+    const calls: string[] = [];
+    const recording = memoryWith('recording', (inner) => ({
+      publish: (to, events) => { calls.push(`publish ${to.name} ${events.map((e) => e.type)}`); return inner.publish(to, events); },
+      consume: (channel, consumer) => { calls.push(`consume ${channel.subscription}`); return inner.consume(channel, consumer); },
+      redrive: (letters) => { calls.push(`redrive ${letters.map((l) => l.subscription)}`); return inner.redrive(letters); },
+      close: (graceMs, hurry) => { calls.push('close'); return inner.close(graceMs, hurry); },
+    }));
+    const app = topology('t');
+    const bus = app.bus('b');
+    app.fn('relay', { handler: H, publishes: { to: bus, events: [Tock] } }).subscribe(bus, { events: [Tick] });
+    app.fn('sink', { handler: H }).subscribe(bus, { events: [Tock] });
+    const relay = on(Tick, async (e, ctx) => { await ctx.publish(Tock, { n: e.data.n }); });
+    const sink = on(Tock, async () => { throw new NonRetryableError('no'); });
+    const { runtime } = start(app.build(), { relay, sink }, { transport: recording });
+    await runtime.ready;
+    expect(calls).to.deep.equal(['consume relay-b', 'consume sink-b']);
+    await runtime.publish([tick(1)]);
+    await runtime.idle();
+    // What the relay published went on inside the transport (the outbox), not through its publish.
+    expect(calls.slice(2)).to.deep.equal(['publish b Tick.v1']);
+    expect(runtime.deadLetters.list().map((l) => l.subscription)).to.deep.equal(['sink-b']);
+    expect(await runtime.redrive()).to.equal(1);
+    await runtime.idle();
+    await runtime.stop(100);
+    expect(calls.slice(3)).to.deep.equal(['redrive sink-b', 'close']);
+  });
+
+  it('rejects ready when the transport cannot consume, and keeps dead letters whose redrive it refuses', async () => {
+    const refusing = (what: 'consume' | 'redrive') => memoryWith('refusing', () => ({ [what]: () => Promise.reject(new Error('broker down')) }));
+    const app = topology('t');
+    app.fn('f', { handler: H }).subscribe(app.bus('b'), { events: [Tick] });
+    const failing = on(Tick, async () => { throw new NonRetryableError('no'); });
+    const down = start(app.build(), { f: failing }, { transport: refusing('consume') }).runtime;
+    expect(await rejection(down.ready)).to.be.instanceOf(Error).with.property('message', 'broker down');
+    const { runtime } = start(app.build(), { f: failing }, { transport: refusing('redrive') });
+    await runtime.publish([tick(1)]);
+    await runtime.idle();
+    expect(await rejection(runtime.redrive())).to.be.instanceOf(Error).with.property('message', 'broker down');
+    expect(runtime.deadLetters.size).to.equal(1);
+    await Promise.all([down.stop(0), runtime.stop(0)]);
   });
 });

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { hmacSha256, on, topology } from '../../../contracts';
 import { signatureHeaders, silentLogger } from '../../../runtime';
 import { createLocalRuntime, startDevServer, type DevServer, type LocalRuntime } from '../../../providers/local';
-import { RowChanged, Tick, Tock, Uploaded } from './fixtures';
+import { RowChanged, Tick, Tock, Uploaded, memoryWith, sleep, until } from './fixtures';
 
 function app() {
   const t = topology('t');
@@ -53,6 +53,28 @@ describe('local dev server (HTTP)', () => {
     expect(r.status).to.equal(202);
     await runtime.idle();
     expect(seen).to.deep.equal(r.body.ids);
+  });
+
+  it('answers 202 only once the transport accepted the events (a durable transport: committed)', async () => {
+    let accept!: () => void;
+    const holding = memoryWith('holding', (inner) => ({
+      publish: (to, events) => new Promise<void>((resolve) => { accept = resolve; }).then(() => inner.publish(to, events)),
+    }));
+    const slow = createLocalRuntime(app(), { logger: silentLogger, bucketsDir: dir, schedules: false, transport: holding, handlers: { f: on(Tick, async () => {}), g: on([Uploaded, Tock], async () => {}) } });
+    const slowServer = await startDevServer(slow, { port: 0 });
+    try {
+      let answered = false;
+      const answer = fetch(`${slowServer.url}/events`, { method: 'POST', headers: { 'content-type': 'application/cloudevents+json' }, body: JSON.stringify({ type: 'Tick.v1', data: { n: 1 } }) })
+        .then((res) => { answered = true; return res.status; });
+      await until(() => accept !== undefined, 1000, 'the publish to reach the transport');
+      await sleep(20);
+      expect(answered).to.equal(false);
+      accept();
+      expect(await answer).to.equal(202);
+    } finally {
+      await slowServer.close();
+      await slow.stop(100);
+    }
   });
 
   it('answers 413 over the size limit with a JSON error, after reading the whole body', async () => {

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
+import { expectReject } from '../../helpers/reject';
 import type { Envelope, TableSpec } from '../../../contracts';
-import { LocalTables, parseRow } from '../../../providers/local';
+import { HttpError, LocalTables, parseRow } from '../../../providers/local';
 import { RowChanged, refused } from './fixtures';
 
 const customers: TableSpec = { kind: 'table', name: 'customers', partitionKey: 'customerId', onChange: { emits: 'RowChanged.v1', to: { kind: 'bus', name: 'b' } } };
@@ -12,14 +13,16 @@ describe('local tables', () => {
   let tables: LocalTables;
   beforeEach(() => {
     emitted = [];
-    tables = new LocalTables([customers, visits, plain], { definition: () => RowChanged, emit: (_t, e) => emitted.push(e) });
+    tables = new LocalTables([customers, visits, plain], { definition: () => RowChanged, emit: (_t, e) => void emitted.push(e) });
   });
 
-  it('inserts, modifies and removes a row, each emitting the change with its old and new images', () => {
-    // act
-    const inserted = tables.put('customers', ['c-1'], { email: 'ada@example.com' });
-    const modified = tables.put('customers', ['c-1'], { email: 'ada@example.org', name: 'Ada' });
-    const removed = tables.delete('customers', ['c-1']);
+  it('inserts, modifies and removes a row, each emitting the change with its old and new images', async () => {
+    // act: not awaited one by one, so the writes also show they are applied in order
+    const [inserted, modified, removed] = await Promise.all([
+      tables.put('customers', ['c-1'], { email: 'ada@example.com' }),
+      tables.put('customers', ['c-1'], { email: 'ada@example.org', name: 'Ada' }),
+      tables.delete('customers', ['c-1']),
+    ]);
     // assert
     expect(emitted.map((e) => e.data)).to.deep.equal([
       { table: 'customers', op: 'insert', keys: { customerId: 'c-1' }, newImage: { customerId: 'c-1', email: 'ada@example.com' } },
@@ -32,22 +35,22 @@ describe('local tables', () => {
     expect(tables.get('customers', ['c-1'])).to.equal(undefined);
   });
 
-  it('keys a table with a sort key by both values, partition key first in the subject', () => {
-    tables.put('visits', ['c-1', '2026-05-01'], { page: '/cart' });
+  it('keys a table with a sort key by both values, partition key first in the subject', async () => {
+    await tables.put('visits', ['c-1', '2026-05-01'], { page: '/cart' });
     expect(tables.get('visits', ['c-1', '2026-05-01'])).to.deep.equal({ page: '/cart', customerId: 'c-1', at: '2026-05-01' });
     expect(emitted[0]!.subject).to.equal('c-1/2026-05-01');
     expect(emitted[0]!.data).to.deep.include({ keys: { customerId: 'c-1', at: '2026-05-01' } });
   });
 
-  it('emits nothing for a write that changes nothing, as a database change stream does', () => {
-    tables.put('customers', ['c-1'], { email: 'ada@example.com' });
-    const again = tables.put('customers', ['c-1'], { customerId: 'c-1', email: 'ada@example.com' });
+  it('emits nothing for a write that changes nothing, as a database change stream does', async () => {
+    await tables.put('customers', ['c-1'], { email: 'ada@example.com' });
+    const again = await tables.put('customers', ['c-1'], { customerId: 'c-1', email: 'ada@example.com' });
     expect(again).to.deep.equal({ table: 'customers', op: 'unchanged', keys: { customerId: 'c-1' }, ids: [] });
     expect(emitted).to.have.length(1);
   });
 
-  it('stores rows of a table without a change trigger and emits nothing', () => {
-    expect(tables.put('plain', ['p-1'], { x: 1 })).to.deep.equal({ table: 'plain', op: 'insert', keys: { id: 'p-1' }, ids: [] });
+  it('stores rows of a table without a change trigger and emits nothing', async () => {
+    expect(await tables.put('plain', ['p-1'], { x: 1 })).to.deep.equal({ table: 'plain', op: 'insert', keys: { id: 'p-1' }, ids: [] });
     expect(tables.get('plain', ['p-1'])).to.deep.equal({ x: 1, id: 'p-1' });
     expect(emitted).to.deep.equal([]);
   });
@@ -62,10 +65,10 @@ describe('local tables', () => {
     ['removing a row that is not there', () => tables.delete('customers', ['c-9']), 404, /^no row c-9 in table "customers"$/],
   ];
   for (const [what, run, status, message] of refusals) {
-    it(`refuses ${what} (${status}), leaving the table as it was and emitting nothing`, () => {
-      tables.put('customers', ['c-0'], { email: 'zoe@example.com' });
+    it(`refuses ${what} (${status}), leaving the table as it was and emitting nothing`, async () => {
+      await tables.put('customers', ['c-0'], { email: 'zoe@example.com' });
       emitted.length = 0;
-      const error = refused(run);
+      const error = await expectReject(Promise.resolve().then(run), HttpError);
       expect(error.status).to.equal(status);
       expect(error.message).to.match(message);
       expect(emitted).to.deep.equal([]);
@@ -74,9 +77,9 @@ describe('local tables', () => {
     });
   }
 
-  it('leaves the row as it was when the event cannot be sent on', () => {
-    const failing = new LocalTables([customers], { definition: () => RowChanged, emit: () => { throw new Error('stopping'); } });
-    expect(() => failing.put('customers', ['c-1'], { email: 'ada@example.com' })).to.throw(Error, 'stopping');
+  it('leaves the row as it was when the event cannot be sent on', async () => {
+    const failing = new LocalTables([customers], { definition: () => RowChanged, emit: () => Promise.reject(new Error('stopping')) });
+    await expectReject(failing.put('customers', ['c-1'], { email: 'ada@example.com' }), Error, /stopping/);
     expect(failing.get('customers', ['c-1'])).to.equal(undefined);
   });
 

@@ -17,7 +17,7 @@ describe('local uploads', () => {
   beforeEach(() => {
     dir = mkdtempSync(path.join(tmpdir(), 'herald-uploads-'));
     emitted = [];
-    buckets = new LocalBuckets([media, plain], { dir, definition: () => Uploaded, emit: (_b, e) => emitted.push(e), maxBytes: 1024 });
+    buckets = new LocalBuckets([media, plain], { dir, definition: () => Uploaded, emit: (_b, e) => void emitted.push(e), maxBytes: 1024 });
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -41,7 +41,7 @@ describe('local uploads', () => {
 
   it('refuses (400) an upload whose event does not fit the schema: nothing stored, nothing emitted', async () => {
     const Strict = defineEvent({ type: 'Uploaded', version: 1, source: 'test.media', schema: z.object({ key: z.string().endsWith('.jpg') }) });
-    const strict = new LocalBuckets([media], { dir, definition: () => Strict, emit: (_b, e) => emitted.push(e) });
+    const strict = new LocalBuckets([media], { dir, definition: () => Strict, emit: (_b, e) => void emitted.push(e) });
     const error = await strict.put('media', 'uploads/cat.png', Buffer.from('x')).then(() => undefined, (e: unknown) => e);
     expect(error).to.be.instanceOf(HttpError).with.property('status', 400);
     expect((error as Error).message).to.match(/^the upload's event does not fit its schema: Uploaded\.v1 data is invalid: key: /);
@@ -69,5 +69,20 @@ describe('local uploads', () => {
     expect(big).to.be.instanceOf(HttpError).with.property('status', 413);
     expect(readdirSync(path.join(dir, 'media', 'uploads'))).to.deep.equal([]);
     expect(emitted).to.have.length(0);
+  });
+
+  it('answers only once the upload event is accepted, and fails when it is refused', async () => {
+    let accept!: () => void;
+    const accepting = new LocalBuckets([media], { dir, definition: () => Uploaded, emit: () => new Promise<void>((resolve) => { accept = resolve; }) });
+    let answered = false;
+    const put = accepting.put('media', 'uploads/a.txt', Buffer.from('x')).then(() => { answered = true; });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(answered).to.equal(false);
+    accept();
+    await put;
+    expect(answered).to.equal(true);
+    const refusing = new LocalBuckets([media], { dir, definition: () => Uploaded, emit: () => Promise.reject(new Error('stopping')) });
+    const failed = await refusing.put('media', 'uploads/b.txt', Buffer.from('x')).then(() => undefined, (e: unknown) => e);
+    expect(failed).to.be.instanceOf(Error).with.property('message', 'stopping');
   });
 });
