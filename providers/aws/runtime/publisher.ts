@@ -16,12 +16,12 @@ import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { Envelope } from '../../../contracts';
-import type { Publisher } from '../../../runtime/publisher';
+import { noPublishTarget, type Publisher } from '../../../runtime/publisher';
 import type { AwsPublishTarget } from './config';
 import { chunk, memo, sendAll, type EntryFailure, type Lazy, type RetryOptions } from './send';
 import { orderKeyOf } from '../../../runtime/order-key';
 import { promotedAttributes } from './wire';
-import { sdk } from './sdk';
+import { sdk, type AwsClients } from './sdk';
 
 const KB256 = 256 * 1024;
 const text = (e: Envelope) => JSON.stringify(e);
@@ -147,14 +147,6 @@ export class KinesisPublisher implements Publisher {
   }
 }
 
-/** Clients for `publisherFor`; each is created on first use when not given. */
-export interface AwsClients {
-  readonly eventBridge?: Lazy<EventBridgeClient>;
-  readonly sns?: Lazy<SNSClient>;
-  readonly sqs?: Lazy<SQSClient>;
-  readonly kinesis?: Lazy<KinesisClient>;
-}
-
 /** The publisher of a config's publish target; one that refuses when the function publishes nowhere. */
 export function publisherFor(target: AwsPublishTarget | undefined, clients: AwsClients = {}, retry?: RetryOptions): Publisher {
   if (target?.kind === 'bus') {
@@ -163,9 +155,5 @@ export function publisherFor(target: AwsPublishTarget | undefined, clients: AwsC
   if (target?.kind === 'topic') {
     return new SnsPublisher(target.topicArn, clients.sns ?? (() => new (sdk.sns().SNSClient)({})), retry);
   }
-  return {
-    async publish(events) {
-      if (events.length) throw new Error(`this function has no publish target; it cannot publish ${events.map((e) => e.type).join(', ')}`);
-    },
-  };
+  return noPublishTarget;
 }
