@@ -39,7 +39,10 @@ export function exampleData(definition: EventDefinition<any>): unknown {
  * attribute value it accepts (never `type`, which names the data).
  */
 export function exampleEvent(definition: EventDefinition<any>, clauses: readonly Clause[] = []): Envelope {
-  const envelope: Record<string, unknown> = { ...newEnvelope(definition, exampleData(definition) as never, { id: EXAMPLE_ID, time: EXAMPLE_TIME }) };
+  const envelope: Record<string, unknown> = {
+    ...newEnvelope(definition, exampleData(definition) as never, { id: EXAMPLE_ID, time: EXAMPLE_TIME }),
+    traceparent: EXAMPLE_TRACEPARENT,
+  };
   for (const clause of clauses) {
     const value = envelope[clause.field];
     if (clause.field === 'type' || clauseMatches(clause, typeof value === 'string' ? value : undefined)) continue;
@@ -49,9 +52,11 @@ export function exampleEvent(definition: EventDefinition<any>, clauses: readonly
   return envelope as unknown as Envelope;
 }
 
-/** The id and time of example events: fixed, so a sample is the same every time. */
+/** The id, time and trace of example events: fixed, so a sample is the same every time. */
 export const EXAMPLE_ID = '00000000-0000-4000-8000-000000000001';
 export const EXAMPLE_TIME = '2026-01-01T00:00:00.000Z';
+/** The W3C Trace Context specification's own example. @see https://www.w3.org/TR/trace-context/#traceparent-header */
+export const EXAMPLE_TRACEPARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
 
 function acceptedValue(clause: Clause, current: string | undefined): string {
   switch (clause.op) {

@@ -40,9 +40,11 @@ describe('runtime/examples', () => {
   });
 
   describe('exampleEvent', () => {
-    it('is an envelope of the example data, with a fixed id and computed extensions', () => {
-      const e = exampleEvent(event(z.object({ kind: z.string().meta({ examples: ['Image/PNG'] }) }), { kind: (d) => d.kind.toLowerCase() }));
+    it('is an envelope of the example data, the same every time, with computed extensions', () => {
+      const definition = event(z.object({ kind: z.string().meta({ examples: ['Image/PNG'] }) }), { kind: (d) => d.kind.toLowerCase() });
+      const e = exampleEvent(definition);
       expect(e).to.deep.include({ specversion: '1.0', id: EXAMPLE_ID, type: 'Thing.v1', source: 'tests', data: { kind: 'Image/PNG' }, kind: 'image/png' });
+      expect(exampleEvent(definition)).to.deep.equal(e);
     });
 
     it('gives the attributes values the subscription\'s filter accepts (never the type)', () => {
