@@ -57,7 +57,7 @@ export const ImageUploaded = defineEvent({
   type: 'ImageUploaded',
   version: 1,
   source: 'shop.media',
-  schema: z.object({ bucket: z.string().min(1), key: z.string().min(1), size: z.number().int().nonnegative(), contentType: z.string() }),
+  schema: z.object({ bucket: z.string().min(1), key: z.string().min(1), size: z.number().int().nonnegative(), contentType: z.string().meta({ examples: ['image/png'] }) }),
   // Filters read the media type without opening the data.
   extensions: { contenttype: (d) => d.contentType.toLowerCase() },
 });

@@ -9,6 +9,13 @@ export interface Publisher {
   publish(events: readonly Envelope[]): Promise<void>;
 }
 
+/** The publisher of a function that declares no publish target: publishing nothing is fine, anything else is refused. */
+export const noPublishTarget: Publisher = {
+  async publish(events) {
+    if (events.length) throw new Error(`this function has no publish target; it cannot publish ${events.map((e) => e.type).join(', ')}`);
+  },
+};
+
 /** Collects what is published, for `herald invoke` and tests. */
 export class RecordingPublisher implements Publisher {
   readonly events: Envelope[] = [];

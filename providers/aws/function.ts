@@ -12,7 +12,7 @@ import * as cloudwatch from '@pulumi/aws/cloudwatch';
 import * as iam from '@pulumi/aws/iam';
 import * as lambda from '@pulumi/aws/lambda';
 import type * as sqs from '@pulumi/aws/sqs';
-import { ENV, toMillis, toSeconds, type FunctionSpec, type RuntimeChannel } from '../../contracts';
+import { ENV, toSeconds, type Channel, type FunctionSpec } from '../../contracts';
 import { codeArchive } from '../archive';
 import { deadLetterAlarm } from './alarm';
 import type { Bundle } from './bundle';
@@ -20,7 +20,8 @@ import { ACTIONS, assumeRolePolicy, policyDocument, type Grant } from './iam';
 import { DIRECT_MAX_ATTEMPTS } from './limits';
 import { physicalName, resourceName } from './names';
 import { deadLetterQueue } from './queue';
-import { AWS_CONFIG_ENV, type AwsFunctionConfig, type AwsPublishTarget } from './runtime/config';
+import { functionConfig } from './function-config';
+import { AWS_CONFIG_ENV } from './runtime/config';
 import type { Tags } from './tags';
 
 /** Lambda settings every Herald function shares. */
@@ -105,15 +106,13 @@ export interface AwsFunctionArgs {
   readonly sources: readonly FunctionSource[];
   /** Whether a subscription invokes it directly (EventBridge → Lambda). */
   readonly direct: boolean;
-  /** Its channels from the delivery plan, as the runtime reads them. */
-  readonly channels: readonly RuntimeChannel[];
+  /** Its channels from the delivery plan. */
+  readonly channels: readonly Channel[];
   readonly publish?: PublishTarget;
   readonly stores: { readonly idempotencyTable: pulumi.Output<string>; readonly idempotencyTableArn: pulumi.Output<string>; readonly claimCheckBucket: pulumi.Output<string>; readonly claimCheckBucketArn: pulumi.Output<string> };
   readonly stack: string;
   readonly tags: Tags;
 }
-
-type InputsOf<T> = { readonly [K in keyof T]: pulumi.Input<T[K]> };
 
 /** `herald:aws:Function`: a user function. */
 export class AwsFunction extends pulumi.ComponentResource implements LambdaParts {
@@ -144,22 +143,13 @@ export class AwsFunction extends pulumi.ComponentResource implements LambdaParts
     grants.push({ sid: 'Idempotency', actions: ['dynamodb:PutItem', 'dynamodb:DeleteItem'], resources: [args.stores.idempotencyTableArn] });
     grants.push({ sid: 'ClaimCheck', actions: ACTIONS.claimCheck, resources: [pulumi.interpolate`${args.stores.claimCheckBucketArn}/claim-check/*`] });
 
-    const publishTo: pulumi.Output<AwsPublishTarget> | undefined = args.publish?.kind === 'bus'
-      ? args.publish.name.apply((busName) => ({ kind: 'bus' as const, busName }))
-      : args.publish?.kind === 'topic' ? args.publish.arn.apply((topicArn) => ({ kind: 'topic' as const, topicArn })) : undefined;
-    const config: InputsOf<AwsFunctionConfig> = {
-      kind: 'function',
-      name: spec.name,
-      timeoutMs: toMillis(spec.timeout),
-      allowedPublishes: spec.publishes?.events ?? [],
-      channels: args.channels,
-      ...(publishTo ? { publishTo } : {}),
-      // Keyed by the ARN Lambda reports as each record's eventSourceARN.
-      sources: pulumi.all(args.sources.map((s) => pulumi.all([s.arn, s.sourceKey]))).apply((pairs) => Object.fromEntries(pairs)),
-      deadLetterQueues: pulumi.all(args.sources.map((s) => pulumi.all([s.sourceKey, s.deadLetterQueue.url]))).apply((pairs) => Object.fromEntries(pairs)),
+    // The config as `herald invoke` builds it too (function-config.ts), with the names Pulumi reports.
+    const config = pulumi.output({
+      ...(args.publish ? { publishTo: args.publish.kind === 'bus' ? { kind: 'bus' as const, name: args.publish.name } : { kind: 'topic' as const, arn: args.publish.arn } } : {}),
+      sources: Object.fromEntries(args.sources.map((s) => [s.sourceKey, { arn: s.arn, deadLetterQueueUrl: s.deadLetterQueue.url }])),
       idempotencyTable: args.stores.idempotencyTable,
       claimCheckBucket: args.stores.claimCheckBucket,
-    };
+    }).apply((resources) => JSON.stringify(functionConfig(spec, args.channels, resources)));
     const parts = createLambda(name, {
       logGroupName: args.logGroupName,
       bundle: args.bundle,
@@ -168,7 +158,7 @@ export class AwsFunction extends pulumi.ComponentResource implements LambdaParts
       ...(spec.concurrency !== undefined ? { concurrency: spec.concurrency } : {}),
       environment: {
         ...spec.environment,
-        [AWS_CONFIG_ENV]: pulumi.jsonStringify(config),
+        [AWS_CONFIG_ENV]: config,
         [ENV.functionName]: spec.name,
         [ENV.stack]: args.stack,
       },

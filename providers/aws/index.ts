@@ -8,7 +8,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import type * as sqs from '@pulumi/aws/sqs';
 import {
-  runtimeChannels, type AlarmSpec, type BucketSpec, type BusSpec, type Capabilities, type CloudProvider, type FoundationSpec,
+  type AlarmSpec, type BucketSpec, type BusSpec, type Capabilities, type CloudProvider, type FoundationSpec,
   type FunctionSpec, type QueueSpec, type RealizeContext, type Realized, type RealizedKinds, type Ref, type ScheduleSpec,
   type StoresSpec, type StreamSpec, type SubscriptionSpec, type TableSpec, type Topology, type TopicSpec, type TopologyIssue,
   type WebhookSpec,
@@ -161,7 +161,7 @@ export class AwsProvider implements CloudProvider<AwsRealized> {
       logGroupName: logGroup(ctx, 'fn', spec.name),
       sources: [...sources.values()],
       direct: channels.some((c) => c.source.kind === 'direct'),
-      channels: runtimeChannels(channels),
+      channels,
       ...(spec.publishes ? { publish: publishTarget(ctx, spec.publishes.to, spec.publishes.events) } : {}),
       stores: {
         idempotencyTable: stores.idempotencyTable.name, idempotencyTableArn: stores.idempotencyTable.arn,

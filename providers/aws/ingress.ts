@@ -11,6 +11,7 @@ import { ENV, type AppModule } from '../../contracts';
 import { deadLetterAlarm } from './alarm';
 import { bundleIngress, type IngressKind } from './bundle';
 import { createLambda, type LambdaParts, type PublishTarget } from './function';
+import { publishTarget } from './function-config';
 import { ACTIONS, type Grant } from './iam';
 import { deadLetterQueue } from './queue';
 import { AWS_CONFIG_ENV, type AwsPublishTarget } from './runtime/config';
@@ -45,7 +46,7 @@ export interface IngressArgs {
 
 /** The publish target as the runtime config names it. */
 export function publishConfig(p: PublishTarget): pulumi.Output<AwsPublishTarget> {
-  return p.kind === 'bus' ? p.name.apply((busName) => ({ kind: 'bus' as const, busName })) : p.arn.apply((topicArn) => ({ kind: 'topic' as const, topicArn }));
+  return p.kind === 'bus' ? p.name.apply((name) => publishTarget({ kind: 'bus', name })) : p.arn.apply((arn) => publishTarget({ kind: 'topic', arn }));
 }
 
 /** An ingress Lambda under `parent`. */

@@ -5,30 +5,12 @@
  * dead-letter store and the key moves on, like a stream's on-failure destination.
  */
 import type { Envelope, StreamSpec } from '../../contracts';
+import { orderKeyReader } from '../../runtime/order-key';
 import { Router, type FilteredListener } from './bus';
 import type { Inlet } from './queue';
 
-/**
- * Reads an ordering key: `subject`, `source`, `type` or `data.<path>`. An event without the key is
- * ordered after nothing (its own id), rather than holding up every other keyless event.
- */
-export function keyReader(path: string): (envelope: Envelope) => string {
-  if (!path.startsWith('data.')) {
-    return (e) => {
-      const value = e[path];
-      return value === undefined || value === null ? `\u0000${e.id}` : String(value);
-    };
-  }
-  const steps = path.slice('data.'.length).split('.');
-  return (e) => {
-    let value: unknown = e.data;
-    for (const step of steps) {
-      if (typeof value !== 'object' || value === null) return `\u0000${e.id}`;
-      value = (value as Record<string, unknown>)[step];
-    }
-    return value === undefined || value === null || typeof value === 'object' ? `\u0000${e.id}` : String(value);
-  };
-}
+/** Reads an ordering key: the one rule of runtime/order-key.ts (an event without the key is keyed by its own id). */
+export const keyReader: (path: string) => (envelope: Envelope) => string = orderKeyReader;
 
 /** A stream: what is appended goes, by type and filter, to each reader's ordered queue. */
 export class LocalStream extends Router implements Inlet {

@@ -1,36 +1,20 @@
 /**
  * HTTP requests from an API Gateway HTTP API (payload format 2.0) or a function URL (the same shape):
- * the raw body (base64-decoded when API Gateway encoded it) for signature checks, lower-case headers,
- * and a JSON answer.
+ * the neutral request of runtime/http.ts (the raw body, base64-decoded when API Gateway encoded it, for
+ * signature checks; lower-case headers) and a JSON answer.
  * @see https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html
  * @see https://docs.aws.amazon.com/lambda/latest/dg/urls-invocation.html
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { HttpBinding } from '../../../runtime/http';
 
-/** A request in neutral form. */
-export interface HttpRequest {
-  readonly method: string;
-  readonly path: string;
-  /** Names lower-case. */
-  readonly headers: Readonly<Record<string, string>>;
-  /** The body exactly as the client sent it (signatures are computed over these bytes). */
-  readonly body: Buffer;
-  readonly requestId: string;
-}
-
-/** An answer in neutral form: a status and a JSON body. */
-export interface HttpAnswer {
-  readonly status: number;
-  readonly body: unknown;
-}
-
-export const http = {
+export const http: HttpBinding<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2> = {
   name: 'http',
   detect: (event: unknown): event is APIGatewayProxyEventV2 => {
     const e = event as Partial<APIGatewayProxyEventV2> | null;
     return typeof e === 'object' && e !== null && e.version === '2.0' && typeof e.requestContext?.http?.method === 'string';
   },
-  decode: (event: APIGatewayProxyEventV2): HttpRequest => ({
+  decode: (event) => ({
     method: event.requestContext.http.method,
     path: event.rawPath ?? event.requestContext.http.path,
     headers: Object.fromEntries(Object.entries(event.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v ?? ''])),
@@ -38,7 +22,7 @@ export const http = {
     requestId: event.requestContext.requestId,
   }),
   /** A payload-2.0 request, for tests and `herald invoke`. */
-  encode: (request: { method?: string; path: string; headers?: Record<string, string>; body: string }): APIGatewayProxyEventV2 => {
+  encode: (request) => {
     const method = request.method ?? 'POST';
     return {
       version: '2.0', routeKey: `${method} ${request.path}`, rawPath: request.path, rawQueryString: '',
@@ -52,7 +36,7 @@ export const http = {
       body: request.body, isBase64Encoded: false,
     };
   },
-  respond: (answer: HttpAnswer): APIGatewayProxyStructuredResultV2 => ({
+  respond: (answer) => ({
     statusCode: answer.status,
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(answer.body),

@@ -24,11 +24,12 @@ import { S3ClaimCheckStore } from './claim-check';
 import { readAwsConfig, type AwsIngressConfig } from './config';
 import { dynamodb } from './dynamodb';
 import type { LambdaHandler } from './entry';
-import { http, type HttpAnswer } from './http';
-import { publisherFor, type AwsClients } from './publisher';
+import type { HttpAnswer } from '../../../runtime/http';
+import { http } from './http';
+import { publisherFor } from './publisher';
 import { s3 } from './s3';
 import { memo, type Lazy } from './send';
-import { sdk } from './sdk';
+import { sdk, type AwsClients } from './sdk';
 
 export interface IngressDeps {
   /** The kind this bundle was built for; a config of another kind is refused. */

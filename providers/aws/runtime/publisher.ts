@@ -16,11 +16,12 @@ import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { Envelope } from '../../../contracts';
-import type { Publisher } from '../../../runtime/publisher';
+import { noPublishTarget, type Publisher } from '../../../runtime/publisher';
 import type { AwsPublishTarget } from './config';
 import { chunk, memo, sendAll, type EntryFailure, type Lazy, type RetryOptions } from './send';
-import { keyOf, promotedAttributes } from './wire';
-import { sdk } from './sdk';
+import { orderKeyOf } from '../../../runtime/order-key';
+import { promotedAttributes } from './wire';
+import { sdk, type AwsClients } from './sdk';
 
 const KB256 = 256 * 1024;
 const text = (e: Envelope) => JSON.stringify(e);
@@ -82,7 +83,7 @@ export class SnsPublisher implements Publisher {
 }
 
 export interface SqsPublisherOptions {
-  /** FIFO queues: the ordering key (an envelope attribute or `data.<path>`) giving the message group. */
+  /** FIFO queues: the ordering key (an envelope attribute or `data.<path>`) giving the message group (runtime/order-key.ts: an event without one is its own group). */
   readonly orderBy?: string;
   readonly retry?: RetryOptions;
 }
@@ -101,7 +102,7 @@ export class SqsPublisher implements Publisher {
     const fifo = this.queueUrl.endsWith('.fifo');
     const entries = events.map((e) => ({
       id: e.id, MessageBody: text(e),
-      ...(fifo ? { MessageGroupId: keyOf(e, this.options.orderBy) ?? e.id, MessageDeduplicationId: e.id.slice(0, 128) } : {}),
+      ...(fifo ? { MessageGroupId: orderKeyOf(e, this.options.orderBy), MessageDeduplicationId: e.id.slice(0, 128) } : {}),
     }));
     await sendAll(`queue ${this.queueUrl}`, entries, (x) => x.id, (xs) => chunk(xs, 10, KB256, (x) => bytes(x.MessageBody)), async (part) => {
       const out = await client.send(new SendMessageBatchCommand({
@@ -113,7 +114,7 @@ export class SqsPublisher implements Publisher {
 }
 
 export interface KinesisPublisherOptions {
-  /** The partition key: an envelope attribute or `data.<path>`. @default the subject, else the event id */
+  /** The partition key: an envelope attribute or `data.<path>`, read by runtime/order-key.ts (an event without it is keyed by its id). @default 'subject' */
   readonly key?: string;
   readonly retry?: RetryOptions;
 }
@@ -131,7 +132,7 @@ export class KinesisPublisher implements Publisher {
     const client = await this.client();
     const records = events.map((e) => ({
       id: e.id, Data: Buffer.from(text(e)),
-      PartitionKey: (keyOf(e, this.options.key) ?? (typeof e.subject === 'string' && e.subject ? e.subject : e.id)).slice(0, 256),
+      PartitionKey: orderKeyOf(e, this.options.key ?? 'subject').slice(0, 256),
     }));
     const size = (r: (typeof records)[number]) => r.Data.byteLength + bytes(r.PartitionKey);
     await sendAll(`stream ${this.streamName}`, records, (r) => r.id, (xs) => chunk(xs, 500, 5 * 1024 * 1024, size), async (part) => {
@@ -146,14 +147,6 @@ export class KinesisPublisher implements Publisher {
   }
 }
 
-/** Clients for `publisherFor`; each is created on first use when not given. */
-export interface AwsClients {
-  readonly eventBridge?: Lazy<EventBridgeClient>;
-  readonly sns?: Lazy<SNSClient>;
-  readonly sqs?: Lazy<SQSClient>;
-  readonly kinesis?: Lazy<KinesisClient>;
-}
-
 /** The publisher of a config's publish target; one that refuses when the function publishes nowhere. */
 export function publisherFor(target: AwsPublishTarget | undefined, clients: AwsClients = {}, retry?: RetryOptions): Publisher {
   if (target?.kind === 'bus') {
@@ -162,9 +155,5 @@ export function publisherFor(target: AwsPublishTarget | undefined, clients: AwsC
   if (target?.kind === 'topic') {
     return new SnsPublisher(target.topicArn, clients.sns ?? (() => new (sdk.sns().SNSClient)({})), retry);
   }
-  return {
-    async publish(events) {
-      if (events.length) throw new Error(`this function has no publish target; it cannot publish ${events.map((e) => e.type).join(', ')}`);
-    },
-  };
+  return noPublishTarget;
 }

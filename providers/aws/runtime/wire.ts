@@ -59,14 +59,3 @@ export function unwrapBody(text: string): string | object {
   if (isEventBridgeEvent(value)) return typeof value.detail === 'string' ? value.detail : (value.detail as object);
   return typeof value === 'object' && value !== null ? value : text;
 }
-
-/** Reads `data.a.b` or an envelope attribute from an envelope: the ordering and partition key rule. */
-export function keyOf(envelope: Envelope, key: string | undefined): string | undefined {
-  if (!key) return undefined;
-  let value: unknown = envelope;
-  for (const part of key.split('.')) {
-    if (typeof value !== 'object' || value === null) return undefined;
-    value = (value as Record<string, unknown>)[part];
-  }
-  return typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined;
-}

@@ -9,11 +9,11 @@ describe('local stream', () => {
     expect(keyReader('subject')(e)).to.equal('orders/7');
     expect(keyReader('data.key')(e)).to.equal('order-7');
     expect(keyReader('data.n')(e)).to.equal('1');
-    expect(keyReader('data.missing.deeper')(e)).to.equal(`\u0000${e.id}`);
-    expect(keyReader('dataref')(e)).to.equal(`\u0000${e.id}`);
+    expect(keyReader('data.missing.deeper')(e)).to.equal(e.id);
+    expect(keyReader('dataref')(e)).to.equal(e.id);
     const nested = { ...e, data: { order: { id: 'x' } } };
     expect(keyReader('data.order.id')(nested)).to.equal('x');
-    expect(keyReader('data.order')(nested)).to.equal(`\u0000${e.id}`);
+    expect(keyReader('data.order')(nested)).to.equal(e.id);
   });
 
   it('appends to each reader by type', () => {

@@ -72,6 +72,7 @@ describe('providers/aws/runtime/entry', () => {
     expect(sent[0]).to.deep.include({ QueueUrl: 'https://sqs.us-east-2.amazonaws.com/123456789012/my-queue-dlq', MessageBody: '{"foo": 2}' });
     expect(sent[0]!.MessageAttributes!.herald_reason!.StringValue).to.match(/^EnvelopeDecodeError: unsupported specversion/);
     expect(sent[0]!.MessageAttributes!.herald_function!.StringValue).to.equal('charge-payment');
+    expect(sent[0]!.MessageAttributes!.herald_source!.StringValue).to.equal(QUEUE_ARN);
   });
 
   it('dead-letters a handler that fails on its last attempt, and reports failure when the DLQ refuses', async () => {
@@ -101,7 +102,7 @@ describe('providers/aws/runtime/entry', () => {
     expect(url).to.equal('https://sqs.us-east-2.amazonaws.com/123456789012/my-queue');
     expect(receipt).to.equal(failing.receiptHandle);
     expect(seconds).to.be.within(0, 1); // attempt 1: full jitter below the 1 s base
-    expect(logger.lines.find((l) => l.message.startsWith('record failed'))!.fields).to.include({ delaySeconds: seconds });
+    expect(logger.lines.find((l) => l.message.startsWith('record failed'))!.fields).to.include({ delayMs: seconds * 1000 });
   });
 
   it('still reports the record failed when SQS refuses the visibility change', async () => {

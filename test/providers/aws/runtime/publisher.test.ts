@@ -138,6 +138,12 @@ describe('providers/aws/runtime/publisher', () => {
       expect(calls[0]!.args[0].input.Entries![3]).to.deep.equal({ Id: '3', MessageBody: JSON.stringify(list[3]), MessageGroupId: 'o-7', MessageDeduplicationId: 'id-3' });
     });
 
+    it('makes an event without the ordering key its own message group (the order-key rule)', async () => {
+      sqs.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [] });
+      await new SqsPublisher('https://sqs/1/q.fifo', new SQSClient({}), { orderBy: 'data.orderId', retry: noWait }).publish(events(2));
+      expect(sqs.commandCalls(SendMessageBatchCommand)[0]!.args[0].input.Entries!.map((e) => e.MessageGroupId)).to.deep.equal(['id-0', 'id-1']);
+    });
+
     it('retries a failed entry', async () => {
       sqs.on(SendMessageBatchCommand).resolvesOnce({ Failed: [{ Id: '1', Code: 'InternalError', SenderFault: false }] }).resolves({ Failed: [] });
       await new SqsPublisher('https://sqs/1/q', new SQSClient({}), { retry: noWait }).publish(events(2));
@@ -158,6 +164,12 @@ describe('providers/aws/runtime/publisher', () => {
       const calls = kinesis.commandCalls(PutRecordsCommand);
       expect(calls[0]!.args[0].input.Records!.map((r) => r.PartitionKey)).to.deep.equal(['o-1', 'o-1']);
       expect(JSON.parse(Buffer.from(calls[1]!.args[0].input.Records![0]!.Data!).toString())).to.deep.equal(list[1]);
+    });
+
+    it('keys by the subject by default, and an event without one by its id', async () => {
+      kinesis.on(PutRecordsCommand).resolves({ FailedRecordCount: 0, Records: [] });
+      await new KinesisPublisher('audit', new KinesisClient({}), { retry: noWait }).publish([...events(1, { subject: 'eu/1' }), ...events(1)]);
+      expect(kinesis.commandCalls(PutRecordsCommand)[0]!.args[0].input.Records!.map((r) => r.PartitionKey)).to.deep.equal(['eu/1', 'id-0']);
     });
   });
 

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { keyOf, promotedAttributes, snsAttributeName, unwrapBody } from '../../../../providers/aws/runtime/wire';
+import { promotedAttributes, snsAttributeName, unwrapBody } from '../../../../providers/aws/runtime/wire';
 import { envelope, eventBridgeOf, snsNotificationBody } from '../../../fixtures/aws';
 
 const e = envelope({ type: 'ImageUploaded.v1', source: 'shop.media', subject: 'eu/1', data: { orderId: 'o-1', n: 3 }, contenttype: 'image/png', correlationid: 'c', region: '' });
@@ -18,7 +18,4 @@ describe('providers/aws/runtime/wire', () => {
     expect(unwrapBody('"a string"')).to.equal('"a string"');
   });
 
-  it('reads ordering keys from attributes and data paths', () => {
-    expect([keyOf(e, 'subject'), keyOf(e, 'data.orderId'), keyOf(e, 'data.n'), keyOf(e, 'data.missing.x'), keyOf(e, undefined)]).to.deep.equal(['eu/1', 'o-1', '3', undefined, undefined]);
-  });
 });

@@ -1,9 +1,8 @@
 /**
- * Runs a batch of records with partial failure: records with the same order key (an SQS FIFO message
- * group, a Kinesis partition key) one after another in batch order, and once one fails every later one
- * of its key fails unprocessed, so order is never broken; records without a key and different keys run
- * concurrently. Answers the failures in batch order.
- * @see https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html
+ * Runs a batch of records with partial failure, on every target: records with the same order key (a
+ * FIFO message group, a partition key) one after another in batch order, and once one fails every later
+ * one of its key fails unprocessed, so order is never broken (the platform redelivers them, in order);
+ * records without a key and different keys run concurrently. Answers the failures in batch order.
  */
 import type { InboundRecord, RecordFailure } from './binding';
 

@@ -1,10 +1,10 @@
 import { expect } from 'chai';
-import type { InboundRecord } from '../../../../providers/aws/runtime/binding';
-import { runBatch } from '../../../../providers/aws/runtime/batch';
+import { runBatch } from '../../runtime/batch';
+import type { InboundRecord } from '../../runtime/binding';
 
 const rec = (itemId: string, orderKey?: string): InboundRecord => ({ itemId, payload: {}, attempt: 1, rawBody: '', ...(orderKey ? { orderKey } : {}) });
 
-describe('providers/aws/runtime/batch', () => {
+describe('runtime/batch', () => {
   it('runs records without a key concurrently and answers failures in batch order', async () => {
     let inFlight = 0;
     let most = 0;

@@ -1,0 +1,44 @@
+/**
+ * `herald invoke` per cloud: a typed registry, as providers/index.ts is for deploy, each cloud's invoker
+ * loaded on demand (invoking on one cloud loads no other cloud's runtime, and never Pulumi). A cloud with
+ * no entry is not built yet. An invoker runs one function of the app through that cloud's real runtime
+ * entry, fully offline: every client it builds is a recording fake, and what would be sent (publishes,
+ * retries, dead letters) is printed instead.
+ */
+import type { CloudName, Topology } from '../contracts';
+
+/** The app being invoked. */
+export interface InvokeApp {
+  readonly topology: Topology;
+  /** The folder handler paths are relative to. */
+  readonly root: string;
+  /** Where secrets are read (a webhook's). */
+  readonly env: NodeJS.ProcessEnv;
+}
+
+/** Prints one thing the function would have sent (an event, an SDK call), given as one line of JSON. */
+export type EffectPrinter = (jsonLine: string) => void;
+
+export type InvokeResult =
+  /** The native answer (it may still report failed records). */
+  | { readonly kind: 'answered'; readonly answer: unknown }
+  /** The entry threw: its native error form. */
+  | { readonly kind: 'threw'; readonly output: unknown }
+  /** Nothing ran: an unknown function, an event this trigger cannot take. */
+  | { readonly kind: 'refused'; readonly reason: string };
+
+export type SampleResult =
+  | { readonly kind: 'sample'; readonly event: unknown; readonly notes: readonly string[] }
+  | { readonly kind: 'refused'; readonly reason: string };
+
+export interface CloudInvoker {
+  /** Runs `name` (a function, or an ingress such as `webhook:<name>`) with the native `event`. */
+  invoke(app: InvokeApp, name: string, event: unknown, print: EffectPrinter): Promise<InvokeResult>;
+  /** A native event of `kind` for `name`'s trigger, carrying a valid example of the event it reads. */
+  sample(app: InvokeApp, name: string, kind: string): SampleResult;
+}
+
+/** Every built invoker, by cloud. */
+export const INVOKERS = {
+  aws: async () => (await import('./aws/invoke.js')).awsInvoker,
+} satisfies Partial<Record<CloudName, () => Promise<CloudInvoker>>>;

@@ -1,0 +1,51 @@
+/**
+ * One inbound record through the pipeline of its channel, its outcome settled on the transport it came
+ * from (runtime/settlement.ts), the same on every target. A record that cannot be decoded or validated, or
+ * whose handler gives up (NonRetryableError, attempts spent), goes to its channel's dead-letter target
+ * with the reason and counts as handled; without one it is reported failed. A failure with attempts left
+ * is reported failed, to come back after the backoff. Each is logged with its reason; none fails the
+ * whole batch.
+ */
+import type { Logger } from '../contracts/handler';
+import type { RecordHandler } from './batch';
+import type { InboundRecord } from './binding';
+import type { ChannelPipelines } from './channels';
+import type { Settlement } from './settlement';
+
+export interface RecordRunner {
+  readonly pipelines: ChannelPipelines;
+  readonly settlement: Settlement;
+  readonly logger: Logger;
+}
+
+/** Handles one record: undefined when handled (or dead-lettered), else why it failed (for the batch answer). */
+export function recordHandler({ pipelines, settlement, logger }: RecordRunner): RecordHandler {
+  return async (record: InboundRecord) => {
+    const outcome = await pipelines.forDelivery(record.channel, record.payload).process(record.payload, { attempt: record.attempt });
+    if (outcome.kind === 'ok' || outcome.kind === 'filtered' || outcome.kind === 'duplicate') return undefined;
+    const fields = { itemId: record.itemId, eventId: outcome.envelope?.id, type: outcome.envelope?.type, reason: outcome.reason };
+    if (outcome.kind === 'retry') {
+      let delayMs: number | undefined;
+      try {
+        delayMs = await settlement.retryAfter(record, outcome.delayMs);
+      } catch (error) {
+        logger.warn('could not set the retry backoff; the record returns on the source\'s own schedule', { itemId: record.itemId, error: (error as Error).message });
+      }
+      logger.warn('record failed; it will be redelivered', { ...fields, attempt: record.attempt, ...(delayMs !== undefined ? { delayMs } : {}) });
+      return outcome.reason;
+    }
+    let target: string | undefined;
+    try {
+      target = await settlement.deadLetter(record, outcome.reason);
+    } catch (error) {
+      logger.error('could not dead-letter the record; reported failed', { ...fields, error: (error as Error).message });
+      return outcome.reason;
+    }
+    if (target === undefined) {
+      logger.error('record failed for good; left to the source\'s failure path', fields);
+      return outcome.reason;
+    }
+    logger.warn('record dead-lettered', { ...fields, deadLetter: target });
+    return undefined;
+  };
+}
