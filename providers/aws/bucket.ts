@@ -14,6 +14,7 @@ import type * as sqs from '@pulumi/aws/sqs';
 import type { BucketSpec } from '../../contracts';
 import type { LambdaParts } from './function';
 import { asyncFailures, createIngress, type IngressArgs } from './ingress';
+import { uploadTriggerConfig } from './function-config';
 import { privateBucket } from './stores';
 import { eventRule, functionTarget, queuePolicy } from './targets';
 import type { Tags } from './tags';
@@ -58,7 +59,7 @@ export class AwsBucket extends pulumi.ComponentResource {
       this.ingress = createIngress(`${name}-upload`, {
         ...args.ingress,
         kind: 'upload',
-        config: { bucket: this.bucket.bucket, prefix: upload.prefix, emits: upload.emits },
+        config: uploadTriggerConfig(upload, this.bucket.bucket),
         grants: [
           // The object's content type needs a HeadObject, which is authorised as GetObject, under the prefix only.
           { sid: 'ReadUploads', actions: ['s3:GetObject'], resources: [pulumi.interpolate`${this.bucket.arn}/${upload.prefix}*`] },

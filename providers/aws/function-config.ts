@@ -4,7 +4,9 @@
  * with the names Pulumi reports, `herald invoke` with placeholders, so the two cannot drift. Pure: no
  * Pulumi, no SDK.
  */
-import { runtimeChannels, toMillis, type Channel, type FunctionSpec } from '../../contracts';
+import {
+  runtimeChannels, toMillis, type ChangeTrigger, type Channel, type FunctionSpec, type TableSpec, type UploadTrigger, type WebhookSpec,
+} from '../../contracts';
 import type { AwsFunctionConfig, AwsPublishTarget } from './runtime/config';
 
 /** A bus or topic as it was created: a bus is published to by name, a topic by ARN. */
@@ -55,4 +57,21 @@ export function functionConfig(spec: FunctionSpec, channels: readonly Channel[],
     ...(r.idempotencyTable !== undefined ? { idempotencyTable: r.idempotencyTable } : {}),
     ...(r.claimCheckBucket !== undefined ? { claimCheckBucket: r.claimCheckBucket } : {}),
   };
+}
+
+/**
+ * The kind-specific part of an ingress function's config (`AwsIngressConfig` without `kind`, `publishTo`
+ * and `claimCheckBucket`), given the physical name of its table or bucket (a Pulumi output on deploy, a
+ * placeholder in `herald invoke`).
+ */
+export function changeTriggerConfig<N>(spec: TableSpec & { onChange: ChangeTrigger }, table: N) {
+  return { table, emits: spec.onChange.emits, keyNames: [spec.partitionKey, ...(spec.sortKey ? [spec.sortKey] : [])] };
+}
+
+export function uploadTriggerConfig<N>(trigger: UploadTrigger, bucket: N) {
+  return { bucket, prefix: trigger.prefix, emits: trigger.emits };
+}
+
+export function webhookConfig(spec: WebhookSpec) {
+  return { name: spec.name, verify: spec.verify, emits: spec.emits };
 }

@@ -12,7 +12,7 @@ import { InMemoryIdempotencyStore } from '../../runtime/idempotency';
 import type { Publisher } from '../../runtime/publisher';
 import type { CloudInvoker, InvokeApp } from '../invokers';
 import { AWS_DELIVERY } from './filter';
-import { functionConfig, publishTarget } from './function-config';
+import { changeTriggerConfig, functionConfig, publishTarget, uploadTriggerConfig, webhookConfig } from './function-config';
 import { invokeTarget, type InvokeTarget } from './invoke-target';
 import { offlinePublishResource, offlineResources } from './offline';
 import { recordedLine, recordingClients } from './recording-clients';
@@ -76,15 +76,16 @@ function handlerOf(app: InvokeApp, target: InvokeTarget, event: unknown, clients
   let config: AwsIngressConfig;
   if (target.kind === 'webhook') {
     const w = target.spec;
-    config = { ...common, kind: 'webhook', name: w.name, verify: w.verify, emits: w.emits, publishTo: publishTarget(offlinePublishResource(w.to)) };
+    config = { ...common, kind: 'webhook', ...webhookConfig(w), publishTo: publishTarget(offlinePublishResource(w.to)) };
   } else if (target.kind === 'upload') {
     // The event names the physical bucket; the trigger checks it.
     const bucket = String((event as { detail?: { bucket?: { name?: unknown } } })?.detail?.bucket?.name ?? target.spec.name);
-    const { prefix, emits, to } = target.trigger;
-    config = { ...common, kind: 'upload', bucket, prefix, emits, publishTo: publishTarget(offlinePublishResource(to)) };
+    config = { ...common, kind: 'upload', ...uploadTriggerConfig(target.trigger, bucket), publishTo: publishTarget(offlinePublishResource(target.trigger.to)) };
   } else {
-    const { emits, to } = target.trigger;
-    config = { ...common, kind: 'change', table: target.spec.name, emits, publishTo: publishTarget(offlinePublishResource(to)) };
+    config = {
+      ...common, kind: 'change', ...changeTriggerConfig({ ...target.spec, onChange: target.trigger }, target.spec.name),
+      publishTo: publishTarget(offlinePublishResource(target.trigger.to)),
+    };
   }
   return createIngressHandler(t, { config, publisher, env: app.env, clients });
 }

@@ -15,6 +15,7 @@ import { deadLetterAlarm } from './alarm';
 import type { LambdaParts } from './function';
 import { ACTIONS } from './iam';
 import { createIngress, type IngressArgs } from './ingress';
+import { changeTriggerConfig } from './function-config';
 import { resourceName } from './names';
 import { deadLetterQueue } from './queue';
 import type { Tags } from './tags';
@@ -61,7 +62,7 @@ export class AwsTable extends pulumi.ComponentResource {
       this.ingress = createIngress(`${name}-change`, {
         ...args.ingress,
         kind: 'change',
-        config: { table: this.table.name, emits: change.emits, keyNames: [spec.partitionKey, ...(spec.sortKey ? [spec.sortKey] : [])] },
+        config: changeTriggerConfig({ ...spec, onChange: change }, this.table.name),
         grants: [
           { sid: 'ReadStream', actions: ACTIONS.dynamodbStreamConsume, resources: [pulumi.interpolate`${this.table.arn}/stream/*`] },
           { sid: 'FailureDestination', actions: ACTIONS.sqsSend, resources: [this.failureQueue.arn] },

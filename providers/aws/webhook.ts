@@ -11,6 +11,7 @@ import * as lambda from '@pulumi/aws/lambda';
 import type { WebhookSpec } from '../../contracts';
 import type { LambdaParts } from './function';
 import { createIngress, type IngressArgs } from './ingress';
+import { webhookConfig } from './function-config';
 import { resourceName } from './names';
 import type { Tags } from './tags';
 
@@ -52,7 +53,7 @@ export class AwsWebhook extends pulumi.ComponentResource {
     this.ingress = createIngress(name, {
       ...args.ingress,
       kind: 'webhook',
-      config: { name: spec.name, verify: spec.verify, emits: spec.emits },
+      config: webhookConfig(spec),
       // The ingress reads the secret from the variable the spec names, as `herald dev` does.
       ...(secret ? { environment: { [spec.verify.secretEnv]: secret } } : {}),
     }, this);
