@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Fetches the Kafka broker (kafka_2.13 and its logging jars) from Maven Central for the tests and benchmarks
+# that start a real single-node KRaft broker (test/helpers/kafka-broker.ts). Idempotent: quick when
+# .ci/cache already has it.
+#   bash .ci/kafka/setup.sh          # from the repository root (or anywhere)
+# Output: .ci/cache/kafka-<version>/lib/*.jar (and lib/.complete once checked)
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+version="$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$here/pom.xml")"
+out="$root/.ci/cache/kafka-$version"
+lib="$out/lib"
+
+command -v java >/dev/null || { echo "kafka setup: java is not installed (need a JDK 17+)" >&2; exit 1; }
+
+if [ ! -f "$lib/.complete" ]; then
+  command -v mvn >/dev/null || { echo "kafka setup: mvn is not installed" >&2; exit 1; }
+  mkdir -p "$out"
+  # Worktrees share .ci/cache, so two test runs may set up at once: one fetches, the other waits for it.
+  exec 9>"$out/.lock"
+  flock 9
+  if [ ! -f "$lib/.complete" ]; then
+    started=$SECONDS
+    staging="$out/lib.partial"
+    rm -rf "$staging" "$lib"
+    mvn -B -ntp -q -Dstyle.color=never -f "$here/pom.xml" \
+      org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy-dependencies \
+      -DoutputDirectory="$staging" -DincludeScope=runtime
+    ls "$staging"/kafka_2.13-"$version".jar >/dev/null
+    # A 2.x slf4j API would not bind to log4j-slf4j-impl, and the broker would log nothing.
+    ls "$staging" | grep -q '^slf4j-api-1\.7\.' && ls "$staging" | grep -q '^log4j-slf4j-impl-' \
+      || { echo "kafka setup: slf4j 1.7 API or its log4j binding missing in $staging" >&2; exit 1; }
+    # Smoke check, once per fetch: the classpath loads the storage tool the broker helper formats with.
+    uuid="$(java -Xmx256m -Dlog4j2.configurationFile="$here/tools-log4j2.properties" -cp "$staging/*" \
+      kafka.tools.StorageTool random-uuid)"
+    [[ "$uuid" =~ ^[A-Za-z0-9_-]{22}$ ]] || { echo "kafka setup: smoke check failed (got: $uuid)" >&2; exit 1; }
+    touch "$staging/.complete"
+    mv "$staging" "$lib"
+    echo "kafka $version fetched in $((SECONDS - started)) s"
+  fi
+fi
+echo "kafka $version ready in ${out#"$root"/}"
