@@ -18,13 +18,14 @@ const CI = path.join(ROOT, '.ci/kafka');
 export const KAFKA_SETUP_COMMAND = 'bash .ci/kafka/setup.sh';
 
 /** Where setup.sh put the broker's jars, or the reason they are not usable. */
-export function locateKafka(): { lib: string; version: string } | { missing: string } {
+export function locateKafka(): { lib: string; version: string; classArchive: string } | { missing: string } {
   const pom = readFileSync(path.join(CI, 'pom.xml'), 'utf8');
   const version = /<kafka\.version>([^<]+)<\/kafka\.version>/.exec(pom)?.[1];
   if (!version) return { missing: '.ci/kafka/pom.xml names no kafka.version' };
   const lib = path.join(ROOT, '.ci/cache', `kafka-${version}`, 'lib');
   if (!existsSync(path.join(lib, '.complete'))) return { missing: `Kafka ${version} is not set up in ${path.relative(ROOT, lib)}: run \`${KAFKA_SETUP_COMMAND}\`` };
-  return { lib, version };
+  // Written by setup.sh after the jars (.ci/kafka/class-archive.ts); a broker starts without it, only slower.
+  return { lib, version, classArchive: path.join(lib, '..', 'broker.jsa') };
 }
 
 export interface KafkaBrokerOptions {
@@ -36,6 +37,8 @@ export interface KafkaBrokerOptions {
   stopGraceMs?: number;
   /** Server properties added to or replacing the defaults of `brokerProperties`. */
   config?: Readonly<Record<string, string>>;
+  /** More flags for the broker's JVM (a JAAS file for SASL, say), after the defaults. */
+  jvmFlags?: readonly string[];
 }
 
 export interface KafkaBroker {
@@ -71,7 +74,7 @@ export async function startKafkaBroker(options: KafkaBrokerOptions = {}): Promis
   if ('missing' in located) throw new Error(located.missing);
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startOnce(located.lib, options);
+      return await startOnce(located, options);
     } catch (e) {
       const lostPortRace = e instanceof KafkaBrokerStartError && /BindException|Address already in use/.test(e.logTail);
       if (!lostPortRace || attempt === BIND_ATTEMPTS) throw e;
@@ -79,7 +82,11 @@ export async function startKafkaBroker(options: KafkaBrokerOptions = {}): Promis
   }
 }
 
-async function startOnce(lib: string, options: KafkaBrokerOptions): Promise<KafkaBroker> {
+async function startOnce({ lib, classArchive }: { lib: string; classArchive: string }, options: KafkaBrokerOptions): Promise<KafkaBroker> {
+  const extra = options.jvmFlags ?? [];
+  // AppCDS: the classes a broker loads at start, pre-parsed, halve the JVM's start (measured: 9.5 s → 5 s of
+  // boot, 1.8 s → 1.1 s of format). Not while writing the archive itself, which takes no other.
+  const archive = existsSync(classArchive) && !extra.some((f) => f.startsWith('-XX:ArchiveClassesAtExit')) ? [`-XX:SharedArchiveFile=${classArchive}`] : [];
   const [port, controllerPort] = await freePorts(2);
   const dir = mkdtempSync(path.join(tmpdir(), 'herald-kafka-'));
   const logFile = path.join(dir, 'broker.log');
@@ -89,14 +96,14 @@ async function startOnce(lib: string, options: KafkaBrokerOptions): Promise<Kafk
   const started = performance.now();
 
   try {
-    await format(lib, propertiesFile);
+    await format(lib, archive, propertiesFile);
   } catch (e) {
     rmSync(dir, { recursive: true, force: true });
     throw new KafkaBrokerStartError(`kafka-storage format failed: ${(e as Error).message}`, dir, '', { cause: e });
   }
 
   const out = openSync(logFile, 'a');
-  const child = spawn('java', [...brokerJvmFlags(options.heap ?? '1g', dir), '-cp', `${lib}/*`, 'kafka.Kafka', propertiesFile], { stdio: ['ignore', out, out] });
+  const child = spawn('java', [...brokerJvmFlags(options.heap ?? '1g', dir), ...archive, ...extra, '-cp', `${lib}/*`, 'kafka.Kafka', propertiesFile], { stdio: ['ignore', out, out] });
   closeSync(out);
   live.set(child, dir);
   const exited = new Promise<void>((resolve) => child.once('exit', () => { live.delete(child); resolve(); }));
@@ -125,9 +132,9 @@ function brokerJvmFlags(heap: string, dir: string): string[] {
   ];
 }
 
-function format(lib: string, propertiesFile: string): Promise<void> {
+function format(lib: string, archive: string[], propertiesFile: string): Promise<void> {
   // A short-lived tool: the quick JIT tier and the serial collector halve its CPU time (measured: 2.8 s → 1.6 s).
-  const args = ['-Xmx256m', '-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', `-Dlog4j2.configurationFile=${path.join(CI, 'tools-log4j2.properties')}`, '-cp', `${lib}/*`,
+  const args = ['-Xmx256m', '-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', ...archive, `-Dlog4j2.configurationFile=${path.join(CI, 'tools-log4j2.properties')}`, '-cp', `${lib}/*`,
     'kafka.tools.StorageTool', 'format', '-t', clusterId(), '-c', propertiesFile];
   return new Promise((resolve, reject) => {
     execFile('java', args, { timeout: FORMAT_TIMEOUT_MS }, (error, stdout, stderr) => {
