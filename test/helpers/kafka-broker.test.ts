@@ -51,6 +51,14 @@ describe('test Kafka broker (startKafkaBroker)', function () {
     expect(existsSync(dir)).to.equal(false);
   });
 
+  it('fails at once when the broker process ends before it is ready, with the log tail saying why', async () => {
+    const started = performance.now();
+    const error = await expectReject(startKafkaBroker({ jvmFlags: ['-XX:+NoSuchHeraldFlag'] }), KafkaBrokerStartError, /ended \(exit 1\) before it was ready/);
+    expect(error.logTail).to.contain('NoSuchHeraldFlag');
+    expect(existsSync(error.dir)).to.equal(false);
+    expect(performance.now() - started, 'well within the 60 s bound').to.be.below(30_000);
+  });
+
   it('fails a start that outlasts its bound with the reason and the log tail, leaving no process or dir', async () => {
     const error = await expectReject(startKafkaBroker({ startTimeoutMs: 1 }), KafkaBrokerStartError, /not ready within 1 ms/);
     expect(error.message).to.contain('--- broker log tail');

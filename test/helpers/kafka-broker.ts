@@ -106,12 +106,17 @@ async function startOnce({ lib, classArchive }: { lib: string; classArchive: str
   const child = spawn('java', [...brokerJvmFlags(options.heap ?? '1g', dir), ...archive, ...extra, '-cp', `${lib}/*`, 'kafka.Kafka', propertiesFile], { stdio: ['ignore', out, out] });
   closeSync(out);
   live.set(child, dir);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => { live.delete(child); resolve(); }));
+  let ended: string | undefined;
+  const exited = new Promise<void>((resolve) => {
+    const end = (how: string) => { ended ??= how; live.delete(child); resolve(); };
+    child.once('exit', (code, signal) => end(`exit ${code ?? signal}`));
+    child.once('error', (e) => end(`could not run java: ${e.message}`));
+  });
   let stopping: Promise<void> | undefined;
   const stop = () => (stopping ??= terminate(child, exited, options.stopGraceMs ?? 15_000).then(() => rmSync(dir, { recursive: true, force: true })));
 
   try {
-    await untilReady(`127.0.0.1:${port}`, child, options.startTimeoutMs ?? 60_000);
+    await untilReady(`127.0.0.1:${port}`, () => ended, options.startTimeoutMs ?? 60_000);
   } catch (e) {
     const logTail = tail();
     await stop();
@@ -153,12 +158,13 @@ function clusterId(): string {
   }
 }
 
-async function untilReady(broker: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+async function untilReady(broker: string, ended: () => string | undefined, timeoutMs: number): Promise<void> {
   const deadline = performance.now() + timeoutMs;
   const port = Number(broker.split(':')[1]);
   let last: unknown;
   while (performance.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the broker exited (${child.exitCode ?? child.signalCode}) before it was ready`);
+    const how = ended();
+    if (how) throw new Error(`the broker ended (${how}) before it was ready`);
     // The port first (cheap), then a metadata request, which a broker answers only once it serves.
     if (await acceptsConnections(port)) {
       const admin = new Kafka({ clientId: 'herald-readiness', brokers: [broker], logLevel: logLevel.NOTHING, connectionTimeout: 1_000, requestTimeout: 2_000, retry: { retries: 0 } }).admin();
@@ -199,7 +205,7 @@ async function freePorts(count: number): Promise<number[]> {
 }
 
 async function terminate(child: ChildProcess, exited: Promise<void>, graceMs: number): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return exited;
+  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return exited;
   child.kill('SIGTERM');
   let timer: NodeJS.Timeout | undefined;
   const graceOver = new Promise<'late'>((resolve) => { timer = setTimeout(() => resolve('late'), graceMs); });
