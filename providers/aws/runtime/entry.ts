@@ -132,6 +132,13 @@ async function handleRecord(state: State, record: InboundRecord): Promise<string
   const outcome = await state.pipelines.forDelivery(sourceKey, record.payload).process(record.payload, { attempt: record.attempt });
   if (outcome.kind === 'ok' || outcome.kind === 'filtered' || outcome.kind === 'duplicate') return undefined;
   const fields = { itemId: record.itemId, eventId: outcome.envelope?.id, type: outcome.envelope?.type, reason: outcome.reason };
+  if (outcome.kind === 'deferred') {
+    // Another copy holds the event: back after the delay, as a failed item (SQS counts the receive; the
+    // pipeline counts attempts in the idempotency store, so this one is not an attempt).
+    const delaySeconds = await delayRedelivery(state, record, outcome.delayMs);
+    state.logger.info('record deferred; another delivery of its event is in flight', { ...fields, ...(delaySeconds !== undefined ? { delaySeconds } : {}) });
+    return outcome.reason;
+  }
   if (outcome.kind === 'retry') {
     const delaySeconds = await delayRedelivery(state, record, outcome.delayMs);
     state.logger.warn('record failed; it will be redelivered', { ...fields, attempt: record.attempt, ...(delaySeconds !== undefined ? { delaySeconds } : {}) });
