@@ -10,7 +10,7 @@ import {
 } from '../../contracts';
 import {
   EventRegistry, InMemoryClaimCheckStore, InMemoryIdempotencyStore, createLogger, loadHandler, pipelineFor,
-  type BackoffOptions, type Publisher,
+  type BackoffOptions, type Pipeline, type Publisher,
 } from '../../runtime';
 import { Router, type Route } from './bus';
 import { systemClock, type Clock } from './clock';
@@ -142,6 +142,7 @@ export function createLocalRuntime(t: Topology, options: LocalRuntimeOptions = {
   const queues: LocalQueue[] = [];
   const named = new Map<string, LocalQueue>();
   const bySubscription = new Map<string, LocalQueue>();
+  const pipelines = new Map<string, Pipeline>();
   const deadLetter = deadLetters.add.bind(deadLetters);
   const make = (name: string, consumer: Consumer, settings: { maxAttempts: number; visibilityMs?: number; orderKey?: (e: Envelope) => string }) => {
     const q = new LocalQueue({ name, consumer, deadLetter, work, ...settings });
@@ -150,6 +151,7 @@ export function createLocalRuntime(t: Topology, options: LocalRuntimeOptions = {
   };
   for (const channel of deliveryPlan(t, LOCAL_DELIVERY).channels) {
     const pipeline = pipelineFor(t, channel, { ...shared, handler: handlerOf(channel.function), publisher: accepted });
+    pipelines.set(channel.subscription, pipeline);
     const consumer = functions.get(channel.function)!.consumer(channel.subscription, pipeline);
     const { source, types, from } = channel;
     // The local router evaluates the whole filter (LOCAL_DELIVERY compiles it to its clauses).
@@ -210,7 +212,11 @@ export function createLocalRuntime(t: Topology, options: LocalRuntimeOptions = {
     redrive(id) {
       if (!accepting) throw new RuntimeStoppedError();
       const letters = deadLetters.take(id);
-      for (const letter of letters) bySubscription.get(letter.subscription)!.enqueue(letter.event, 1);
+      for (const letter of letters) {
+        // Its copies saw the event given up on (duplicates); the redrive runs it afresh. The in-memory store forgets at once.
+        void pipelines.get(letter.subscription)!.forget(letter.event);
+        bySubscription.get(letter.subscription)!.enqueue(letter.event, 1);
+      }
       return letters.length;
     },
     onDelivery(listener) {
