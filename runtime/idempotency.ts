@@ -182,12 +182,13 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
   private settle(key: IdempotencyKey, state: Entry['state'], ttlSeconds: number): void {
     const ids = this.idsOf(key);
     const expires = this.now() + ttlSeconds * 1_000;
-    const entry = ids.young.get(key.id) ?? ids.old.get(key.id);
+    const young = ids.young.get(key.id);
+    const entry = young ?? ids.old.get(key.id);
     if (entry) {
       entry.state = state;
       entry.expires = expires;
       // An id found in the old generation is renewed in the young one, so it lives as long as its record says.
-      if (ids.young.get(key.id) !== entry) this.put(ids, key.id, entry);
+      if (young === undefined) this.put(ids, key.id, entry);
     } else {
       // Forgotten while held (evicted with the old generation): settled all the same.
       this.put(ids, key.id, { state, expires, attempts: 1 });
