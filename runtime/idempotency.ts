@@ -54,8 +54,8 @@ export interface IdempotencyStore {
   complete(key: IdempotencyKey, ttlSeconds: number): MaybePromise<void>;
   /**
    * After a failed attempt that will be retried: frees the claim, keeping the attempt count. (No time
-   * before which it stays refused: a transport's retry timer, Kinesis or EventBridge may come back
-   * sooner than the backoff by the wall clock, and must not find its own event refused.)
+   * before which it stays refused: a retry timer may fire a little early by the wall clock, and some
+   * triggers retry at once, ignoring the backoff; neither may find its own event refused.)
    */
   release(key: IdempotencyKey, ttlSeconds: number): MaybePromise<void>;
   /** After the last attempt (the event is dead-lettered): later copies are duplicates. */
