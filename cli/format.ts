@@ -92,7 +92,7 @@ export function deliveryLine(r: DeliveryRecord, paint: Paint): string {
   const coloured = r.outcome === 'ok' ? paint.green(outcome)
     : r.outcome === 'retry' ? paint.yellow(outcome)
       : r.outcome === 'dead-letter' ? paint.red(outcome) : paint.dim(outcome);
-  const why = r.reason ? `  ${r.outcome === 'retry' ? `next in ${r.delayMs} ms: ` : ''}${r.reason}` : '';
+  const why = r.reason ? `  ${r.outcome === 'retry' || r.outcome === 'deferred' ? `next in ${r.delayMs} ms: ` : ''}${r.reason}` : '';
   const line = `${time}  ${r.function.padEnd(18)} ${r.type.padEnd(20)} ${r.id}  #${r.attempt}  ${coloured} ${r.durationMs.toFixed(1).padStart(7)} ms${why}`;
   return r.outcome === 'filtered' ? paint.dim(line) : line;
 }

@@ -1,10 +1,25 @@
 /**
- * Deduplication of deliveries. Delivery is at-least-once on every target, so the pipeline claims each
- * event per function before running the handler and marks it completed after.
+ * Deduplication of deliveries. Delivery is at-least-once on every target, and a publisher may send one
+ * event several times, so copies of an event can arrive at a function together. The pipeline claims each
+ * event per function before running the handler; the store decides, for every copy, whether it runs the
+ * handler now, waits for (or comes back after) the delivery that holds the claim, or is a duplicate.
+ * The store also counts the attempts on an event, whichever copy made them, so copies cannot multiply
+ * the attempts a failing event gets, and it remembers an event given up on, so its copies are not
+ * dead-lettered again.
  */
 
-/** What `begin` found. */
-export type ClaimState = 'new' | 'in-progress' | 'completed';
+/** What `begin` found for a key. */
+export type Claim =
+  /** The key is this delivery's: run the handler as attempt `attempt` (1-based; every claim granted on the key counts). */
+  | { readonly state: 'claimed'; readonly attempt: number }
+  /** Another delivery holds the key; its hold lapses at `until`, epoch ms (a holder that died never settles it). */
+  | { readonly state: 'in-progress'; readonly until: number }
+  /** Handled: later copies are duplicates. */
+  | { readonly state: 'completed' }
+  /** Given up on (dead-lettered): later copies are duplicates too, until a redrive `forget`s the key. */
+  | { readonly state: 'dead-lettered' };
+
+export type ClaimState = Claim['state'];
 
 /**
  * Which delivery a claim is about: one function (`scope`) reading one event (`source` + `id`, unique
@@ -23,14 +38,39 @@ export function idempotencyKeyString(key: IdempotencyKey): string {
 
 type MaybePromise<T> = T | Promise<T>;
 
-/** A store of claimed keys. Cloud stores: DynamoDB, Table Storage or Cosmos DB, Firestore. */
+/**
+ * A store of claims. Cloud stores: DynamoDB, Table Storage or Cosmos DB, Firestore; embedded: memory,
+ * SQLite. Each record lives `ttlSeconds` from its last change; the claim methods other than `begin` are
+ * called only by the delivery that holds the claim.
+ */
 export interface IdempotencyStore {
-  /** Claims `key` for `ttlSeconds` unless it is already claimed or completed. */
-  begin(key: IdempotencyKey, ttlSeconds: number): MaybePromise<ClaimState>;
-  /** Marks `key` completed for `ttlSeconds`: later deliveries of it are duplicates. */
+  /**
+   * Claims `key` when it is new, released after a failed attempt (the attempt count goes on), or held
+   * by a holder whose hold has lapsed. Otherwise says why not. Atomic across every delivery that shares
+   * the store.
+   */
+  begin(key: IdempotencyKey, ttlSeconds: number): MaybePromise<Claim>;
+  /** Marks `key` handled: later copies are duplicates. */
   complete(key: IdempotencyKey, ttlSeconds: number): MaybePromise<void>;
-  /** Gives up a claim after a failed attempt, so the retry can run. */
-  release(key: IdempotencyKey): MaybePromise<void>;
+  /**
+   * After a failed attempt that will be retried: frees the claim, keeping the attempt count. (No time
+   * before which it stays refused: a retry timer may fire a little early by the wall clock, and some
+   * triggers retry at once, ignoring the backoff; neither may find its own event refused.)
+   */
+  release(key: IdempotencyKey, ttlSeconds: number): MaybePromise<void>;
+  /** After the last attempt (the event is dead-lettered): later copies are duplicates. */
+  giveUp(key: IdempotencyKey, ttlSeconds: number): MaybePromise<void>;
+  /** Forgets `key` entirely: a redriven event starts again from attempt 1. */
+  forget(key: IdempotencyKey): MaybePromise<void>;
+  /**
+   * Resolves once the event is done with: completed, given up or forgotten; at once when no delivery
+   * holds `key` now. A release does not resolve it: the failed delivery's own retry claims the event
+   * next, after its backoff, and copies stay out of its way. Only a store that sees its holders settle
+   * offers it, and only for claims held in this process: it answers undefined otherwise, and the copy
+   * comes back later instead. (An embedded store that survives a crash must not report a claim left by
+   * the dead process as held here: it resets those when it opens, or answers undefined for them.)
+   */
+  whenSettled?(key: IdempotencyKey): Promise<void> | undefined;
 }
 
 export interface InMemoryIdempotencyOptions {
@@ -40,15 +80,37 @@ export interface InMemoryIdempotencyOptions {
   readonly now?: () => number;
 }
 
+const IN_PROGRESS = 0;
+const RELEASED = 1;
+const COMPLETED = 2;
+const DEAD_LETTERED = 3;
+
+/** One event id's record. Mutated in place: a claim, its settling and a retry touch one object. */
+interface Entry {
+  state: typeof IN_PROGRESS | typeof RELEASED | typeof COMPLETED | typeof DEAD_LETTERED;
+  /** Epoch ms when the record is forgotten. */
+  expires: number;
+  /** Claims granted so far. */
+  attempts: number;
+}
+
+// Shared answers: the common claims allocate nothing.
+const FIRST: Claim = Object.freeze({ state: 'claimed', attempt: 1 });
+const HANDLED: Claim = Object.freeze({ state: 'completed' });
+const GIVEN_UP: Claim = Object.freeze({ state: 'dead-lettered' });
+
 /**
  * In memory, for `herald dev` and tests. Event ids are kept per function and source, so a claim looks up
  * the event's own id string (no key built per delivery). Bounded: ids expire by their time to live, and
- * past `maxEntries` the oldest are forgotten generationally: claims go into the young map; when it is full
- * the old map is dropped whole and the young one takes its place. (Evicting key by key from one Map made
- * every eviction scan the Map's deleted slots.)
+ * past `maxEntries` the oldest are forgotten generationally: records go into the young map; when it is
+ * full the old map is dropped whole and the young one takes its place. (Evicting key by key from one Map
+ * made every eviction scan the Map's deleted slots.) Every holder is in this process, so a copy can wait
+ * for the claim to settle (`whenSettled`).
  */
 export class InMemoryIdempotencyStore implements IdempotencyStore {
   private readonly scopes = new Map<string, Map<string, Generations>>();
+  /** Copies waiting for a claim to settle, by key string: only events with copies in flight are here. */
+  private readonly waiters = new Map<string, Array<() => void>>();
   private readonly now: () => number;
   private readonly generation: number;
 
@@ -58,37 +120,96 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
     this.generation = Math.max(1, Math.ceil((o.maxEntries ?? 100_000) / 2));
   }
 
-  begin(key: IdempotencyKey, ttlSeconds: number): ClaimState {
+  begin(key: IdempotencyKey, ttlSeconds: number): Claim {
     const ids = this.idsOf(key);
     const now = this.now();
-    // Each value is the expiry in epoch ms, negative while in progress: no object per id.
-    const value = ids.young.get(key.id) ?? ids.old.get(key.id);
-    if (value !== undefined && Math.abs(value) > now) return value < 0 ? 'in-progress' : 'completed';
-    if (value !== undefined) ids.old.delete(key.id);
-    ids.young.set(key.id, -(now + ttlSeconds * 1_000));
-    if (ids.young.size >= this.generation) {
-      ids.old = ids.young;
-      ids.young = new Map();
+    const entry = ids.young.get(key.id) ?? ids.old.get(key.id);
+    if (entry === undefined || entry.expires <= now) {
+      this.put(ids, key.id, { state: IN_PROGRESS, expires: now + ttlSeconds * 1_000, attempts: 1 });
+      return FIRST;
     }
-    return 'new';
+    switch (entry.state) {
+      case COMPLETED: return HANDLED;
+      case DEAD_LETTERED: return GIVEN_UP;
+      // Every holder is in this process and settles its claim, so a claim holds until the record expires.
+      case IN_PROGRESS: return { state: 'in-progress', until: entry.expires };
+      default:
+        entry.state = IN_PROGRESS;
+        entry.expires = now + ttlSeconds * 1_000;
+        this.put(ids, key.id, entry);
+        return { state: 'claimed', attempt: ++entry.attempts };
+    }
   }
 
   complete(key: IdempotencyKey, ttlSeconds: number): void {
-    // An id found in the old generation is renewed in the young one: one write, and it lives longer.
-    this.idsOf(key).young.set(key.id, this.now() + ttlSeconds * 1_000);
+    this.settle(key, COMPLETED, ttlSeconds);
   }
 
-  release(key: IdempotencyKey): void {
+  release(key: IdempotencyKey, ttlSeconds: number): void {
+    this.settle(key, RELEASED, ttlSeconds);
+  }
+
+  giveUp(key: IdempotencyKey, ttlSeconds: number): void {
+    this.settle(key, DEAD_LETTERED, ttlSeconds);
+  }
+
+  forget(key: IdempotencyKey): void {
     const ids = this.idsOf(key);
     ids.young.delete(key.id);
     ids.old.delete(key.id);
+    if (this.waiters.size) this.wake(key);
   }
 
-  /** Ids held, in all. */
+  whenSettled(key: IdempotencyKey): Promise<void> {
+    const ids = this.idsOf(key);
+    const entry = ids.young.get(key.id) ?? ids.old.get(key.id);
+    if (entry === undefined || entry.state !== IN_PROGRESS || entry.expires <= this.now()) return Promise.resolve();
+    const name = idempotencyKeyString(key);
+    return new Promise((resolve) => {
+      const list = this.waiters.get(name);
+      if (list) list.push(resolve);
+      else this.waiters.set(name, [resolve]);
+    });
+  }
+
+  /** Records held, in all (an id renewed from the old generation counts in both until the old one is dropped). */
   get size(): number {
     let n = 0;
     for (const sources of this.scopes.values()) for (const ids of sources.values()) n += ids.young.size + ids.old.size;
     return n;
+  }
+
+  private settle(key: IdempotencyKey, state: Entry['state'], ttlSeconds: number): void {
+    const ids = this.idsOf(key);
+    const expires = this.now() + ttlSeconds * 1_000;
+    const young = ids.young.get(key.id);
+    const entry = young ?? ids.old.get(key.id);
+    if (entry) {
+      entry.state = state;
+      entry.expires = expires;
+      // An id found in the old generation is renewed in the young one, so it lives as long as its record says.
+      if (young === undefined) this.put(ids, key.id, entry);
+    } else {
+      // Forgotten while held (evicted with the old generation): settled all the same.
+      this.put(ids, key.id, { state, expires, attempts: 1 });
+    }
+    if (state !== RELEASED && this.waiters.size) this.wake(key);
+  }
+
+  private put(ids: Generations, id: string, entry: Entry): void {
+    ids.young.set(id, entry);
+    if (ids.young.size >= this.generation) {
+      ids.old = ids.young;
+      ids.young = new Map();
+    }
+  }
+
+  private wake(key: IdempotencyKey): void {
+    const name = idempotencyKeyString(key);
+    const list = this.waiters.get(name);
+    if (!list) return;
+    this.waiters.delete(name);
+    for (const resolve of list) resolve();
   }
 
   private idsOf(key: IdempotencyKey): Generations {
@@ -101,6 +222,6 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
 }
 
 interface Generations {
-  young: Map<string, number>;
-  old: Map<string, number>;
+  young: Map<string, Entry>;
+  old: Map<string, Entry>;
 }

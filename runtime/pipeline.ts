@@ -4,6 +4,8 @@
  * (The residual filter runs before validation: it reads attributes only, and an unwanted event must be
  * acknowledged, not dead-lettered for a schema this function does not read.)
  * It never throws for a bad event: every input ends as an Outcome the adapter maps to its transport.
+ * Copies of one event share one claim in the idempotency store: a copy that meets another in flight waits
+ * for it or is deferred, never failed, so only a handler's failure counts an attempt (see idempotency.ts).
  */
 // Hot path: import from the defining modules, not the barrel (its re-exports are getters on every access).
 import { attributeOf, type Envelope } from '../contracts/envelope';
@@ -19,24 +21,31 @@ import { decodeEnvelope } from './codec';
 import { DeadlineQueue, type DeadlineEntry } from './deadlines';
 import { Context } from './context';
 import { fitToLimit } from './envelopes';
-import type { ClaimState, IdempotencyKey, IdempotencyStore } from './idempotency';
+import type { Claim, IdempotencyKey, IdempotencyStore } from './idempotency';
 import { silentLogger } from './logger';
 import type { Publisher } from './publisher';
 import { EventRegistry, parseData, upcast } from './registry';
 
-/** What happened to one delivery. `retry` and `dead-letter` carry the reason. */
+/**
+ * What happened to one delivery. `retry`, `deferred` and `dead-letter` carry the reason. `attempt` is the
+ * attempt as the pipeline counted it: with an idempotency store, every claim on the event by any of its
+ * copies (so it may exceed the delivery's own count); without one, the delivery's. Outcomes made outside
+ * the pipeline may leave it out.
+ */
 export type Outcome =
-  | { readonly kind: 'ok'; readonly envelope: Envelope; readonly published: readonly Envelope[]; readonly durationMs: number }
+  | { readonly kind: 'ok'; readonly envelope: Envelope; readonly published: readonly Envelope[]; readonly durationMs: number; readonly attempt?: number }
   | { readonly kind: 'filtered'; readonly envelope: Envelope }
   | { readonly kind: 'duplicate'; readonly envelope: Envelope }
-  | { readonly kind: 'retry'; readonly envelope: Envelope; readonly reason: string; readonly error: unknown; readonly delayMs: number; readonly durationMs: number }
-  | { readonly kind: 'dead-letter'; readonly envelope?: Envelope; readonly reason: string; readonly error: unknown; readonly durationMs: number };
+  /** Another copy of the event holds it: deliver this one again after `delayMs`, without counting an attempt. */
+  | { readonly kind: 'deferred'; readonly envelope: Envelope; readonly reason: string; readonly delayMs: number; readonly durationMs: number }
+  | { readonly kind: 'retry'; readonly envelope: Envelope; readonly reason: string; readonly error: unknown; readonly delayMs: number; readonly durationMs: number; readonly attempt?: number }
+  | { readonly kind: 'dead-letter'; readonly envelope?: Envelope; readonly reason: string; readonly error: unknown; readonly durationMs: number; readonly attempt?: number };
 
 export type OutcomeKind = Outcome['kind'];
 
 /** Facts about this delivery that only the transport knows. */
 export interface Delivery {
-  /** 1-based. */
+  /** 1-based: the transport's count for this message. With an idempotency store the pipeline counts attempts itself. */
   readonly attempt: number;
 }
 
@@ -98,6 +107,14 @@ export class Pipeline {
     };
   }
 
+  /**
+   * Forgets what the idempotency store remembers of `envelope` for this function (that it was handled or
+   * given up on, and its attempts), so a redrive runs it again from attempt 1.
+   */
+  forget(envelope: Envelope): void | Promise<void> {
+    return this.options.idempotency?.forget({ scope: this.functionName, source: envelope.source, id: envelope.id });
+  }
+
   /** Runs one delivery through every step. Never rejects. */
   process(input: string | Uint8Array | object, delivery: Delivery): Promise<Outcome> {
     const started = performance.now();
@@ -105,7 +122,7 @@ export class Pipeline {
     try {
       envelope = decodeEnvelope(input);
     } catch (error) {
-      return Promise.resolve(this.deadLetter(errorEnvelope(input), error, started));
+      return Promise.resolve(this.deadLetter(errorEnvelope(input), error, started, delivery.attempt));
     }
     if (envelope.data === undefined && typeof envelope.dataref === 'string') return this.processClaimed(envelope, delivery, started);
     return this.processDecoded(envelope, typeof input === 'string' || input instanceof Uint8Array, delivery, started);
@@ -116,7 +133,7 @@ export class Pipeline {
     try {
       claimed = await this.claim(envelope);
     } catch (error) {
-      return this.deadLetter(envelope, error, started);
+      return this.deadLetter(envelope, error, started, delivery.attempt);
     }
     return this.processDecoded(claimed, true, delivery, started);
   }
@@ -138,7 +155,7 @@ export class Pipeline {
       data = parseData(reader.own, envelope.data);
       if (reader.upcastTo) data = upcast(data, reader.own, reader.upcastTo);
     } catch (error) {
-      return Promise.resolve(this.deadLetter(envelope, error, started));
+      return Promise.resolve(this.deadLetter(envelope, error, started, delivery.attempt));
     }
     // An envelope this pipeline parsed is its own to update; a caller's object is copied, never mutated.
     // An upcast event is shown to the handler as the version it reads: its type names its data.
@@ -149,28 +166,67 @@ export class Pipeline {
       else event = { ...envelope, data };
     }
     if (this.options.idempotency) return this.processOnce(this.options.idempotency, envelope, event, delivery, started);
-    return this.attempt(envelope, event, delivery, started, undefined);
+    return this.attempt(envelope, event, delivery.attempt, started, undefined);
   }
 
   // A synchronous store (the in-memory one) is used without awaiting: each await is microtask hops.
   private processOnce(store: IdempotencyStore, envelope: Envelope, event: Envelope, delivery: Delivery, started: number): Promise<Outcome> {
     const key: IdempotencyKey = { scope: this.functionName, source: envelope.source, id: envelope.id };
-    const state = store.begin(key, this.ttl);
-    if (typeof state === 'string') return this.claimed(state, key, envelope, event, delivery, started);
-    return state.then((s) => this.claimed(s, key, envelope, event, delivery, started));
+    let claim: Claim | Promise<Claim>;
+    try {
+      claim = store.begin(key, this.ttl);
+    } catch (error) {
+      return Promise.resolve(this.storeFailed(envelope, error, delivery, started));
+    }
+    if (!(claim instanceof Promise)) return this.claimed(claim, store, key, envelope, event, delivery, started);
+    return claim.then(
+      (c) => this.claimed(c, store, key, envelope, event, delivery, started),
+      (error: unknown) => this.storeFailed(envelope, error, delivery, started),
+    );
   }
 
-  private claimed(state: ClaimState, key: IdempotencyKey, envelope: Envelope, event: Envelope, delivery: Delivery, started: number): Promise<Outcome> {
-    if (state === 'completed') return Promise.resolve({ kind: 'duplicate', envelope });
-    if (state === 'in-progress') {
-      return Promise.resolve(this.classify(envelope, new Error('another delivery of this event is being handled'), delivery, started, false));
+  /**
+   * What a copy does with the store's answer. Only a claim runs the handler, and its attempt is the
+   * store's count, whichever copy made the earlier ones: copies of a failing event share its attempts.
+   */
+  private claimed(claim: Claim, store: IdempotencyStore, key: IdempotencyKey, envelope: Envelope, event: Envelope, delivery: Delivery, started: number): Promise<Outcome> {
+    switch (claim.state) {
+      case 'claimed':
+        return this.attempt(envelope, event, claim.attempt, started, key);
+      case 'completed':
+      case 'dead-lettered':
+        return Promise.resolve({ kind: 'duplicate', envelope });
+      case 'in-progress': {
+        // The holder runs in this process: wait until the event is done with (a copy then ends as a
+        // duplicate the moment it succeeds, or is given up on). Otherwise come back once its hold lapses,
+        // or after one timeout, whichever is sooner: by then the holder has finished or failed.
+        const holding = 'another delivery of this event is being handled';
+        const settled = store.whenSettled?.(key);
+        if (!settled) return Promise.resolve(this.defer(envelope, Math.min(claim.until - Date.now(), this.timeoutMs), holding, started));
+        // Bounded: a holder's retries may not come back (another copy may hold them up); this copy then takes its turn.
+        const waited = this.deadlines ? this.deadlines.run(settled, () => new HandlerTimeoutError(this.timeoutMs)) : settled;
+        return waited.then(
+          () => this.processOnce(store, envelope, event, delivery, started),
+          () => this.defer(envelope, this.timeoutMs, holding, started),
+        );
+      }
     }
-    return this.attempt(envelope, event, delivery, started, key);
+  }
+
+  /** Another copy holds the event: this one comes back after `delayMs`, its attempt not counted. */
+  private defer(envelope: Envelope, delayMs: number, reason: string, started: number): Outcome {
+    return { kind: 'deferred', envelope, reason, delayMs: Math.max(1, Math.ceil(delayMs)), durationMs: performance.now() - started };
+  }
+
+  /** The store could not be read: the attempt fails as any other would (the transport counts it). */
+  private storeFailed(envelope: Envelope, error: unknown, delivery: Delivery, started: number): Outcome {
+    this.settings.logger.warn('idempotency store failed', { function: this.functionName, eventId: envelope.id, error: describe(error) });
+    return this.classify(envelope, error, delivery.attempt, started);
   }
 
   /** One invocation: its outcome once the handler settles or its deadline passes, whichever comes first. */
-  private attempt(envelope: Envelope, event: Envelope, delivery: Delivery, started: number, key: IdempotencyKey | undefined): Promise<Outcome> {
-    const ctx = new Context(this.settings, envelope, delivery.attempt, Date.now());
+  private attempt(envelope: Envelope, event: Envelope, attempt: number, started: number, key: IdempotencyKey | undefined): Promise<Outcome> {
+    const ctx = new Context(this.settings, envelope, attempt, Date.now());
     return new Promise<Outcome>((resolve) => {
       let done = false;
       let entry: DeadlineEntry | undefined;
@@ -179,7 +235,7 @@ export class Pipeline {
         entry = this.deadlines.track(() => {
           if (done) return;
           done = true;
-          resolve(this.afterFailure(envelope, ctx, new HandlerTimeoutError(this.timeoutMs), delivery, started, key));
+          resolve(this.afterFailure(envelope, ctx, new HandlerTimeoutError(this.timeoutMs), started, key));
         });
       }
       run.then(
@@ -187,13 +243,13 @@ export class Pipeline {
           if (done) return;
           done = true;
           if (entry) this.deadlines!.settle(entry);
-          resolve(this.afterSuccess(envelope, ctx, delivery, started, key));
+          resolve(this.afterSuccess(envelope, ctx, started, key));
         },
         (error: unknown) => {
           if (done) return;
           done = true;
           if (entry) this.deadlines!.settle(entry);
-          resolve(this.afterFailure(envelope, ctx, error, delivery, started, key));
+          resolve(this.afterFailure(envelope, ctx, error, started, key));
         },
       );
     });
@@ -208,32 +264,53 @@ export class Pipeline {
     }
   }
 
-  private afterSuccess(envelope: Envelope, ctx: Context, delivery: Delivery, started: number, key: IdempotencyKey | undefined): Outcome | Promise<Outcome> {
+  private afterSuccess(envelope: Envelope, ctx: Context, started: number, key: IdempotencyKey | undefined): Outcome | Promise<Outcome> {
     ctx.close();
-    if (ctx.outbox.length) return this.complete(envelope, ctx, delivery, started, key);
-    const completed = key === undefined ? undefined : this.options.idempotency!.complete(key, this.ttl);
-    if (completed instanceof Promise) return this.complete(envelope, ctx, delivery, started, key, completed);
-    return { kind: 'ok', envelope, published: NO_PUBLISHED, durationMs: performance.now() - started };
+    if (ctx.outbox.length) return this.complete(envelope, ctx, started, key);
+    let completed: void | Promise<void> = undefined;
+    try {
+      if (key !== undefined) completed = this.options.idempotency!.complete(key, this.ttl);
+    } catch (error) {
+      return this.afterFailure(envelope, ctx, error, started, key);
+    }
+    if (completed instanceof Promise) return this.complete(envelope, ctx, started, key, completed);
+    return { kind: 'ok', envelope, published: NO_PUBLISHED, durationMs: performance.now() - started, attempt: ctx.attempt };
   }
 
   /** Publishes the outbox and marks the key completed; a failure of either fails the attempt. */
-  private async complete(envelope: Envelope, ctx: Context, delivery: Delivery, started: number, key: IdempotencyKey | undefined, completing?: Promise<void>): Promise<Outcome> {
+  private async complete(envelope: Envelope, ctx: Context, started: number, key: IdempotencyKey | undefined, completing?: Promise<void>): Promise<Outcome> {
     const store = this.options.idempotency;
     try {
       const published = ctx.outbox.length ? await this.send(ctx.outbox) : NO_PUBLISHED;
       if (completing) await completing;
       else if (store && key !== undefined) await store.complete(key, this.ttl);
-      return { kind: 'ok', envelope, published, durationMs: performance.now() - started };
+      return { kind: 'ok', envelope, published, durationMs: performance.now() - started, attempt: ctx.attempt };
     } catch (error) {
-      return this.afterFailure(envelope, ctx, error, delivery, started, key);
+      return this.afterFailure(envelope, ctx, error, started, key);
     }
   }
 
-  private afterFailure(envelope: Envelope, ctx: Context, error: unknown, delivery: Delivery, started: number, key: IdempotencyKey | undefined): Outcome | Promise<Outcome> {
+  /**
+   * A failed attempt: retried or given up on. A retry frees the claim and keeps the count (waiting copies
+   * keep waiting: this delivery's retry claims it next); giving up makes every copy a duplicate.
+   */
+  private afterFailure(envelope: Envelope, ctx: Context, error: unknown, started: number, key: IdempotencyKey | undefined): Outcome | Promise<Outcome> {
     ctx.close(error as Error);
+    const outcome = this.classify(envelope, error, ctx.attempt, started);
     const store = this.options.idempotency;
-    if (!store || key === undefined) return this.classify(envelope, error, delivery, started, true);
-    return Promise.resolve(store.release(key)).then(() => this.classify(envelope, error, delivery, started, true));
+    if (!store || key === undefined) return outcome;
+    // A store that cannot be written leaves the claim held until it lapses; the retry then waits for that.
+    const kept = (storeError: unknown) => {
+      this.settings.logger.warn('could not settle the claim', { function: this.functionName, eventId: envelope.id, error: describe(storeError) });
+      return outcome;
+    };
+    let settling: void | Promise<void>;
+    try {
+      settling = outcome.kind === 'retry' ? store.release(key, this.ttl) : store.giveUp(key, this.ttl);
+    } catch (storeError) {
+      return kept(storeError);
+    }
+    return settling instanceof Promise ? settling.then(() => outcome, kept) : outcome;
   }
 
   /**
@@ -268,25 +345,23 @@ export class Pipeline {
     return { ...envelope, data: JSON.parse(json) };
   }
 
-  private classify(envelope: Envelope, error: unknown, delivery: Delivery, started: number, handlerFailed: boolean): Outcome {
+  private classify(envelope: Envelope, error: unknown, attempt: number, started: number): Outcome {
     const durationMs = performance.now() - started;
-    if (error instanceof NonRetryableError) return this.deadLetter(envelope, error, started);
-    if (delivery.attempt >= this.maxAttempts) {
-      const reason = `gave up after ${delivery.attempt} attempts: ${describe(error)}`;
+    if (error instanceof NonRetryableError) return this.deadLetter(envelope, error, started, attempt);
+    if (attempt >= this.maxAttempts) {
+      const reason = `gave up after ${attempt} attempts: ${describe(error)}`;
       this.settings.logger.warn('dead-letter', { function: this.functionName, eventId: envelope.id, type: envelope.type, reason });
-      return { kind: 'dead-letter', envelope, reason, error, durationMs };
+      return { kind: 'dead-letter', envelope, reason, error, durationMs, attempt };
     }
-    const delayMs = backoffDelay(delivery.attempt, this.options.backoff);
-    if (handlerFailed) {
-      this.settings.logger.warn('retry', { function: this.functionName, eventId: envelope.id, attempt: delivery.attempt, delayMs, error: describe(error) });
-    }
-    return { kind: 'retry', envelope, reason: describe(error), error, delayMs, durationMs };
+    const delayMs = backoffDelay(attempt, this.options.backoff);
+    this.settings.logger.warn('retry', { function: this.functionName, eventId: envelope.id, attempt, delayMs, error: describe(error) });
+    return { kind: 'retry', envelope, reason: describe(error), error, delayMs, durationMs, attempt };
   }
 
-  private deadLetter(envelope: Envelope | undefined, error: unknown, started: number): Outcome {
+  private deadLetter(envelope: Envelope | undefined, error: unknown, started: number, attempt: number): Outcome {
     const reason = describe(error);
     this.settings.logger.warn('dead-letter', { function: this.functionName, eventId: envelope?.id, type: envelope?.type, reason });
-    return { kind: 'dead-letter', ...(envelope ? { envelope } : {}), reason, error, durationMs: performance.now() - started };
+    return { kind: 'dead-letter', ...(envelope ? { envelope } : {}), reason, error, durationMs: performance.now() - started, attempt };
   }
 }
 

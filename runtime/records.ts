@@ -3,7 +3,8 @@
  * from (runtime/settlement.ts), the same on every target. A record that cannot be decoded or validated, or
  * whose handler gives up (NonRetryableError, attempts spent), goes to its channel's dead-letter target
  * with the reason and counts as handled; without one it is reported failed. A failure with attempts left
- * is reported failed, to come back after the backoff. Each is logged with its reason; none fails the
+ * is reported failed, to come back after the backoff; so is one deferred because another delivery of its
+ * event is in flight (not an attempt). Each is logged with its reason; none fails the
  * whole batch.
  */
 import type { Logger } from '../contracts/handler';
@@ -24,14 +25,18 @@ export function recordHandler({ pipelines, settlement, logger }: RecordRunner): 
     const outcome = await pipelines.forDelivery(record.channel, record.payload).process(record.payload, { attempt: record.attempt });
     if (outcome.kind === 'ok' || outcome.kind === 'filtered' || outcome.kind === 'duplicate') return undefined;
     const fields = { itemId: record.itemId, eventId: outcome.envelope?.id, type: outcome.envelope?.type, reason: outcome.reason };
-    if (outcome.kind === 'retry') {
+    if (outcome.kind === 'retry' || outcome.kind === 'deferred') {
       let delayMs: number | undefined;
       try {
         delayMs = await settlement.retryAfter(record, outcome.delayMs);
       } catch (error) {
         logger.warn('could not set the retry backoff; the record returns on the source\'s own schedule', { itemId: record.itemId, error: (error as Error).message });
       }
-      logger.warn('record failed; it will be redelivered', { ...fields, attempt: record.attempt, ...(delayMs !== undefined ? { delayMs } : {}) });
+      const when = delayMs !== undefined ? { delayMs } : {};
+      // Deferred: another delivery of the same event holds it; this one is not an attempt (the idempotency
+      // store counts attempts per event), so it comes back without being logged as a failure.
+      if (outcome.kind === 'deferred') logger.info('record deferred; another delivery of its event is in flight', { ...fields, ...when });
+      else logger.warn('record failed; it will be redelivered', { ...fields, attempt: outcome.attempt ?? record.attempt, ...when });
       return outcome.reason;
     }
     let target: string | undefined;

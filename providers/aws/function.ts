@@ -140,7 +140,7 @@ export class AwsFunction extends pulumi.ComponentResource implements LambdaParts
     }
     if (deadLetters.length) grants.push({ sid: 'DeadLetter', actions: ACTIONS.sqsSend, resources: deadLetters.map((q) => q.arn) });
     if (args.publish) grants.push(args.publish.grant);
-    grants.push({ sid: 'Idempotency', actions: ['dynamodb:PutItem', 'dynamodb:DeleteItem'], resources: [args.stores.idempotencyTableArn] });
+    grants.push({ sid: 'Idempotency', actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], resources: [args.stores.idempotencyTableArn] });
     grants.push({ sid: 'ClaimCheck', actions: ACTIONS.claimCheck, resources: [pulumi.interpolate`${args.stores.claimCheckBucketArn}/claim-check/*`] });
 
     // The config as `herald invoke` builds it too (function-config.ts), with the names Pulumi reports.

@@ -23,16 +23,27 @@ export interface DeadLetter {
   readonly event: Envelope;
 }
 
-/** In memory; bounded so a flood of failures cannot exhaust memory (the oldest go first). */
+/**
+ * In memory; bounded so a flood of failures cannot exhaust memory (the oldest go first). One event id
+ * has at most one dead letter per subscription: copies of an event that each gave up (say, each failed
+ * to decode) are one dead letter, the first, so a redrive delivers the event once.
+ */
 export class DeadLetterStore {
   private letters: DeadLetter[] = [];
+  /** The letters held, by subscription and event id. */
+  private readonly held = new Set<string>();
 
   /** @param max dead letters kept @default 10000 */
   constructor(private readonly max = 10_000) {}
 
-  add(letter: DeadLetter): void {
+  /** Keeps `letter` unless its subscription already holds a dead letter of that event id. Whether it was kept. */
+  add(letter: DeadLetter): boolean {
+    const name = heldName(letter);
+    if (this.held.has(name)) return false;
+    this.held.add(name);
     this.letters.push(letter);
-    if (this.letters.length > this.max) this.letters.splice(0, this.letters.length - this.max);
+    if (this.letters.length > this.max) this.drop(this.letters.splice(0, this.letters.length - this.max));
+    return true;
   }
 
   /** Every dead letter, oldest first. */
@@ -49,10 +60,14 @@ export class DeadLetterStore {
     if (id === undefined) {
       const all = this.letters;
       this.letters = [];
+      this.held.clear();
       return all;
     }
     const taken = this.letters.filter((l) => l.id === id);
-    if (taken.length) this.letters = this.letters.filter((l) => l.id !== id);
+    if (taken.length) {
+      this.letters = this.letters.filter((l) => l.id !== id);
+      this.drop(taken);
+    }
     return taken;
   }
 
@@ -60,4 +75,12 @@ export class DeadLetterStore {
   restore(letters: readonly DeadLetter[]): void {
     for (const letter of letters) this.add(letter);
   }
+
+  private drop(letters: readonly DeadLetter[]): void {
+    for (const letter of letters) this.held.delete(heldName(letter));
+  }
+}
+
+function heldName(letter: DeadLetter): string {
+  return `${letter.subscription}\u0000${letter.id}`;
 }

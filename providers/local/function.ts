@@ -15,15 +15,16 @@ export interface DeliveryRecord {
   readonly type: string;
   readonly id: string;
   readonly correlationid: string;
-  /** 1-based; 0 for `filtered` (the event was never delivered). */
+  /** 1-based, as the pipeline counted it (copies of one event share its attempts); 0 for `filtered` (the event was never delivered). */
   readonly attempt: number;
-  readonly outcome: 'ok' | 'retry' | 'dead-letter' | 'filtered' | 'duplicate';
+  /** `deferred`: another copy of the event held it, so this one comes back later (not an attempt). */
+  readonly outcome: 'ok' | 'retry' | 'dead-letter' | 'filtered' | 'duplicate' | 'deferred';
   readonly durationMs: number;
   /** Epoch ms when the attempt started. */
   readonly at: number;
-  /** For `retry`: the backoff before the next attempt. */
+  /** For `retry`: the backoff before the next attempt; for `deferred`: the wait before it comes back. */
   readonly delayMs?: number;
-  /** For `retry` and `dead-letter`: what went wrong. */
+  /** For `retry` and `dead-letter`: what went wrong; for `deferred`: why it waits. */
   readonly reason?: string;
 }
 
@@ -78,12 +79,12 @@ export class LocalFunction {
       type: envelope.type,
       id: envelope.id,
       correlationid: envelope.correlationid ?? envelope.id,
-      attempt,
+      attempt: (outcome as { attempt?: number }).attempt ?? attempt,
       outcome: outcome.kind,
       durationMs: performance.now() - started,
       at: performance.timeOrigin + started,
-      delayMs: outcome.kind === 'retry' ? outcome.delayMs : undefined,
-      reason: outcome.kind === 'retry' || outcome.kind === 'dead-letter' ? outcome.reason : undefined,
+      delayMs: outcome.kind === 'retry' || outcome.kind === 'deferred' ? outcome.delayMs : undefined,
+      reason: outcome.kind === 'retry' || outcome.kind === 'dead-letter' || outcome.kind === 'deferred' ? outcome.reason : undefined,
     });
     return outcome;
   }

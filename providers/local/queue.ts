@@ -1,8 +1,9 @@
 /**
  * A local queue in front of one consumer: deliveries pass the function's concurrency gate, a delivery
  * not settled within the visibility timeout is made visible again (and counts as an attempt), a retry
- * waits out the pipeline's backoff (exponential, full jitter), and an event given up on goes to the
- * dead-letter store with its reason, attempts and last error. What a successful delivery published is
+ * waits out the pipeline's backoff (exponential, full jitter), a delivery deferred (another copy of the
+ * event held it) comes back after its delay without counting an attempt, and an event given up on goes to
+ * the dead-letter store with its reason, attempts and last error. What a successful delivery published is
  * forwarded before the delivery is settled (the outbox). Ordered by key when given `orderKey` (FIFO
  * queues, streams). Direct subscriptions use one too, with no visibility timeout. Several subscriptions
  * of one function may read one declared queue: each event is delivered to the consumer it was sent for.
@@ -133,15 +134,14 @@ export class LocalQueue implements Inlet {
           return;
         }
         m.attempt++;
-        this.delayed.add(m);
-        m.timer = setTimeout(() => {
-          this.delayed.delete(m);
-          this.buffer.again(m);
-          this.drive();
-        }, outcome.delayMs);
+        this.later(m, outcome.delayMs);
+        return;
+      case 'deferred':
+        this.later(m, outcome.delayMs);
         return;
       case 'dead-letter':
-        this.bury(m, outcome.reason, describe(outcome.error));
+        // The pipeline's count: copies of the event share attempts, so it may exceed this message's own.
+        this.bury(m, outcome.reason, describe(outcome.error), outcome.attempt);
         return;
       case 'ok':
         // Before the event is settled, so the work owed never drops to zero between the two.
@@ -153,6 +153,16 @@ export class LocalQueue implements Inlet {
         this.buffer.done(m);
         this.options.work.done();
     }
+  }
+
+  /** Delivers `m` again after `delayMs` (first of its key meanwhile, when ordered). */
+  private later(m: Message, delayMs: number): void {
+    this.delayed.add(m);
+    m.timer = setTimeout(() => {
+      this.delayed.delete(m);
+      this.buffer.again(m);
+      this.drive();
+    }, delayMs);
   }
 
   private forward(outcome: Extract<Outcome, { kind: 'ok' }>, consumer: Consumer): void {
@@ -174,11 +184,11 @@ export class LocalQueue implements Inlet {
     this.drive();
   }
 
-  private bury(m: Message, reason: string, lastError: string): void {
+  private bury(m: Message, reason: string, lastError: string, attempts = m.attempt): void {
     const consumer = m.consumer ?? this.options.consumer;
     this.options.deadLetter({
       id: m.envelope.id, type: m.envelope.type, function: consumer.function, subscription: consumer.subscription,
-      attempts: m.attempt, reason, lastError, at: new Date().toISOString(), event: m.envelope,
+      attempts, reason, lastError, at: new Date().toISOString(), event: m.envelope,
     });
     this.buffer.done(m);
     this.options.work.done();

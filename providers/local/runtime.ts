@@ -11,7 +11,7 @@ import {
 } from '../../contracts';
 import {
   EventRegistry, InMemoryClaimCheckStore, InMemoryIdempotencyStore, createLogger, describe, loadHandler, pipelineFor,
-  type BackoffOptions, type Publisher,
+  type BackoffOptions, type Pipeline, type Publisher,
 } from '../../runtime';
 import { systemClock, type Clock } from './clock';
 import { DeadLetterStore } from './dead-letters';
@@ -127,8 +127,10 @@ export function createLocalRuntime(t: Topology, options: LocalRuntimeOptions = {
     handlers.set(name, h);
     return h;
   };
+  const pipelines = new Map<string, Pipeline>();
   const consuming = deliveryPlan(t, LOCAL_DELIVERY).channels.map((channel) => {
     const pipeline = pipelineFor(t, channel, { ...shared, handler: handlerOf(channel.function), publisher: accepted });
+    pipelines.set(channel.subscription, pipeline);
     return transport.consume(channel, functions.get(channel.function)!.consumer(channel.subscription, pipeline));
   });
   const ready = Promise.all(consuming).then(() => {});
@@ -168,6 +170,8 @@ export function createLocalRuntime(t: Topology, options: LocalRuntimeOptions = {
       const letters = deadLetters.take(id);
       if (!letters.length) return 0;
       try {
+        // Its copies saw the event given up on (duplicates); the redrive runs it afresh, from attempt 1.
+        for (const letter of letters) await pipelines.get(letter.subscription)!.forget(letter.event);
         await transport.redrive(letters);
       } catch (error) {
         deadLetters.restore(letters);

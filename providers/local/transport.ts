@@ -109,6 +109,8 @@ export interface Transport {
    * - `ok`: the outcome's `published` go to `consumer.publishTo` (accepted before the delivery is
    *   acknowledged; a durable transport commits both together), then the event is settled;
    *   `duplicate` and `filtered` (the pipeline's residual refused it): settled;
+   * - `deferred` (another delivery of the same event holds it): delivered again after `delayMs`, the
+   *   attempt not counted;
    * - `retry`: delivered again after the outcome's `delayMs`, with the attempt counted; a retry answered
    *   on attempt `channel.maxAttempts` is dead-lettered instead (the transport bounds attempts even when a
    *   consumer does not);

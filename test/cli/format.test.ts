@@ -45,6 +45,8 @@ describe('cli format', () => {
   it('prints one delivery line: time, function, type, id, attempt, outcome, ms, and why for failures', () => {
     expect(deliveryLine(record(), plain)).to.match(/^10:20:30\.456 {2}charge-payment +OrderPlaced\.v2 +e-1 {2}#2 {2}ok +3\.1 ms$/);
     expect(deliveryLine(record({ outcome: 'retry', delayMs: 40, reason: 'Error: x' }), plain)).to.match(/retry +3\.1 ms {2}next in 40 ms: Error: x$/);
+    expect(deliveryLine(record({ outcome: 'deferred', delayMs: 7, reason: 'another delivery of this event is being handled' }), plain))
+      .to.match(/deferred +3\.1 ms {2}next in 7 ms: another delivery of this event is being handled$/);
     expect(deliveryLine(record({ outcome: 'dead-letter', reason: 'gave up' }), paintFor({ isTTY: true }, {}))).to.contain('\u001b[31mdead-letter\u001b[0m');
   });
 

@@ -3,16 +3,25 @@ import { InMemoryIdempotencyStore } from '../../runtime';
 
 /** A claim of function `f` on event `id` from source `s`. */
 const k = (id: string, scope = 'f') => ({ scope, source: 's', id });
+const claimed = (attempt: number) => ({ state: 'claimed', attempt });
+
+/** Whether `promise` has settled by the time queued callbacks have run. */
+async function settled(promise: Promise<void>): Promise<boolean> {
+  let done = false;
+  void promise.then(() => { done = true; });
+  await new Promise((resolve) => setImmediate(resolve));
+  return done;
+}
 
 describe('InMemoryIdempotencyStore', () => {
   let now = 0;
   const store = () => new InMemoryIdempotencyStore(() => now);
   beforeEach(() => { now = 1_000_000; });
 
-  it('claims a new key once, and reports it in progress to a concurrent delivery', () => {
+  it('claims a new key once, and reports it in progress to a concurrent delivery until its record expires', () => {
     const s = store();
-    expect(s.begin(k('k'), 60)).to.equal('new');
-    expect(s.begin(k('k'), 60)).to.equal('in-progress');
+    expect(s.begin(k('k'), 60)).to.deep.equal(claimed(1));
+    expect(s.begin(k('k'), 60)).to.deep.equal({ state: 'in-progress', until: 1_060_000 });
   });
 
   it('reports a completed key as completed until its time to live passes', () => {
@@ -20,25 +29,56 @@ describe('InMemoryIdempotencyStore', () => {
     s.begin(k('k'), 60);
     s.complete(k('k'), 60);
     now += 59_999;
-    expect(s.begin(k('k'), 60)).to.equal('completed');
+    expect(s.begin(k('k'), 60)).to.deep.equal({ state: 'completed' });
     now += 2;
-    expect(s.begin(k('k'), 60)).to.equal('new');
+    expect(s.begin(k('k'), 60)).to.deep.equal(claimed(1));
   });
 
-  it('lets a released key be claimed again (a failed attempt)', () => {
+  it('counts attempts across releases, whichever delivery claims next', () => {
     const s = store();
     s.begin(k('k'), 60);
-    s.release(k('k'));
-    expect(s.begin(k('k'), 60)).to.equal('new');
+    s.release(k('k'), 60);
+    expect(s.begin(k('k'), 60)).to.deep.equal(claimed(2));
+    s.release(k('k'), 60);
+    expect(s.begin(k('k'), 60)).to.deep.equal(claimed(3));
+    expect(s.begin(k('k'), 60).state).to.equal('in-progress');
+  });
+
+  it('answers dead-lettered after giving up, until the key is forgotten (a redrive starts at attempt 1)', () => {
+    const s = store();
+    s.begin(k('k'), 60);
+    s.release(k('k'), 60);
+    s.begin(k('k'), 60);
+    s.giveUp(k('k'), 60);
+    expect(s.begin(k('k'), 60)).to.deep.equal({ state: 'dead-lettered' });
+    s.forget(k('k'));
+    expect(s.begin(k('k'), 60)).to.deep.equal(claimed(1));
   });
 
   it('keeps claims of different functions and sources apart', () => {
     const s = store();
     s.begin(k('e1'), 60);
     s.complete(k('e1'), 60);
-    expect(s.begin(k('e1', 'other-function'), 60)).to.equal('new');
-    expect(s.begin({ scope: 'f', source: 'other-source', id: 'e1' }, 60)).to.equal('new');
-    expect(s.begin(k('e1'), 60)).to.equal('completed');
+    expect(s.begin(k('e1', 'other-function'), 60)).to.deep.equal(claimed(1));
+    expect(s.begin({ scope: 'f', source: 'other-source', id: 'e1' }, 60)).to.deep.equal(claimed(1));
+    expect(s.begin(k('e1'), 60)).to.deep.equal({ state: 'completed' });
+  });
+
+  it('tells a waiting copy when the event is done with: completed, given up or forgotten, not merely released', async () => {
+    const s = store();
+    for (const finish of ['complete', 'giveUp', 'forget'] as const) {
+      const key = k(finish);
+      s.begin(key, 60);
+      const done = s.whenSettled(key);
+      expect(await settled(done), `${finish}: before`).to.equal(false);
+      s.release(key, 60);
+      expect(await settled(done), `${finish}: a release leaves the event to the failed delivery's retry`).to.equal(false);
+      s.begin(key, 60);
+      if (finish === 'forget') s.forget(key);
+      else s[finish](key, 60);
+      expect(await settled(done), `${finish}: after`).to.equal(true);
+    }
+    expect(await settled(s.whenSettled(k('never-claimed'))), 'nothing holds it').to.equal(true);
   });
 
   it('forgets the oldest half past its capacity, and never holds more than it', () => {
@@ -48,8 +88,8 @@ describe('InMemoryIdempotencyStore', () => {
       s.complete(k(`k${i}`), 60);
       expect(s.size).to.be.at.most(100);
     }
-    expect(s.begin(k('k0'), 60), 'the oldest was forgotten').to.equal('new');
-    expect(s.begin(k('k149'), 60), 'a recent one is still known').to.equal('completed');
-    expect(s.begin(k('k100'), 60), 'the previous generation is still known').to.equal('completed');
+    expect(s.begin(k('k0'), 60), 'the oldest was forgotten').to.deep.equal(claimed(1));
+    expect(s.begin(k('k149'), 60), 'a recent one is still known').to.deep.equal({ state: 'completed' });
+    expect(s.begin(k('k100'), 60), 'the previous generation is still known').to.deep.equal({ state: 'completed' });
   });
 });

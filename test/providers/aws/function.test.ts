@@ -99,7 +99,7 @@ describe('aws function', () => {
         Sid: 'PutEvents', Effect: 'Allow', Action: ['events:PutEvents'], Resource: [arn('aws:cloudwatch/eventBus:EventBus', 'shop')],
         Condition: { StringEquals: { 'events:detail-type': ['PaymentReceived.v1', 'PaymentFailed.v1'], 'events:source': ['shop.payments'] } },
       },
-      { Sid: 'Idempotency', Effect: 'Allow', Action: ['dynamodb:PutItem', 'dynamodb:DeleteItem'], Resource: [arn('aws:dynamodb/table:Table', 'f-idempotency')] },
+      { Sid: 'Idempotency', Effect: 'Allow', Action: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], Resource: [arn('aws:dynamodb/table:Table', 'f-idempotency')] },
       { Sid: 'ClaimCheck', Effect: 'Allow', Action: ['s3:PutObject', 's3:GetObject'], Resource: [`${arn('aws:s3/bucket:Bucket', 'f-claim-check')}/claim-check/*`] },
     ]);
     // A direct subscriber that publishes nothing: no publish grant, its own DLQ for the on-failure destination.

@@ -39,7 +39,7 @@ describe('providers/aws/recording-clients', () => {
 
   it('claims every key as new, stores claim checks, and says what an object is from its key', async () => {
     const { calls, clients } = recorded();
-    expect(await new DynamoDbIdempotencyStore({ table: 'ids', client: clients.dynamodb }).begin({ scope: 'f', source: 's', id: 'e-1' }, 60)).to.equal('new');
+    expect(await new DynamoDbIdempotencyStore({ table: 'ids', client: clients.dynamodb }).begin({ scope: 'f', source: 's', id: 'e-1' }, 60)).to.deep.equal({ state: 'claimed', attempt: 1 });
     const ref = await new S3ClaimCheckStore('cc', clients.s3).put('e-1', '{}');
     expect(ref).to.match(/^s3:\/\/cc\/claim-check\/e-1\//);
     const s3 = await clients.s3 as unknown as { send(c: unknown): Promise<{ ContentType?: string }> };
@@ -47,7 +47,7 @@ describe('providers/aws/recording-clients', () => {
     let error: Error | undefined;
     await new S3ClaimCheckStore('cc', clients.s3).get(ref).catch((e: Error) => { error = e; });
     expect(error?.name).to.equal('NoSuchKey');
-    expect(calls.map((c) => `${c.sdk}.${c.command}`)).to.deep.equal(['dynamodb.PutItem', 's3.PutObject', 's3.HeadObject', 's3.GetObject']);
+    expect(calls.map((c) => `${c.sdk}.${c.command}`)).to.deep.equal(['dynamodb.UpdateItem', 's3.PutObject', 's3.HeadObject', 's3.GetObject']);
   });
 
   it('prints a call as one JSON line, binary payloads as text', () => {

@@ -1,4 +1,6 @@
 import { expect } from 'chai';
+import type { Envelope } from '../../../contracts';
+import type { Outcome } from '../../../runtime';
 import { LocalQueue, WorkTracker, type DeadLetter } from '../../../providers/local';
 import { deadLetter, ok, retry, scriptedConsumer, sleep, tick, until } from './fixtures';
 
@@ -45,6 +47,24 @@ describe('local queue', () => {
     expect(letters[0]!.reason).to.equal('gave up after 3 attempts: Error: last');
     expect(letters[0]!.lastError).to.equal('Error: last');
     expect(letters[0]!.event).to.equal(event);
+  });
+
+  it('delivers a deferred event again after its delay without counting an attempt', async () => {
+    const deferred = (e: Envelope): Outcome => ({ kind: 'deferred', envelope: e, reason: 'another delivery of this event is being handled', delayMs: 15, durationMs: 0 });
+    const { consumer, calls } = scriptedConsumer((e) => (calls.length < 3 ? deferred(e) : ok(e)));
+    const { queue, work } = queueWith(consumer, { maxAttempts: 2 });
+    queue.send(tick(1));
+    await work.idle();
+    expect(calls.map((c) => c.attempt)).to.deep.equal([1, 1, 1]);
+    expect(calls[1]!.at - calls[0]!.at).to.be.at.least(14);
+  });
+
+  it("records the pipeline's attempt count on a dead letter (copies of the event share it)", async () => {
+    const { consumer } = scriptedConsumer((e) => ({ ...deadLetter(e, 'gave up after 5 attempts: Error: last'), attempt: 5 }));
+    const { queue, work, letters } = queueWith(consumer);
+    queue.send(tick(1));
+    await work.idle();
+    expect(letters[0]!.attempts).to.equal(5);
   });
 
   it('makes an event visible again when its delivery outlives the visibility timeout, counting an attempt', async () => {

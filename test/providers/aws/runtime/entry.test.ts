@@ -8,7 +8,7 @@ import { AWS_CONFIG_ENV, type AwsFunctionConfig } from '../../../../providers/aw
 import { deadLetterSender } from '../../../../providers/aws/runtime/dead-letter';
 import { createLambdaHandler } from '../../../../providers/aws/runtime/entry';
 import { EventBridgeDeliveryError } from '../../../../providers/aws/runtime/eventbridge';
-import { InMemoryIdempotencyStore, RecordingPublisher } from '../../../../runtime';
+import { InMemoryIdempotencyStore, RecordingPublisher, type IdempotencyStore } from '../../../../runtime';
 import { envelope, eventBridgeOf, kinesisEvent, sqsEvent, sqsRecord } from '../../../fixtures/aws';
 
 const QUEUE_ARN = 'arn:aws:sqs:us-east-2:123456789012:my-queue';
@@ -105,6 +105,28 @@ describe('providers/aws/runtime/entry', () => {
     expect(logger.lines.find((l) => l.message.startsWith('record failed'))!.fields).to.include({ delayMs: seconds * 1000 });
   });
 
+  it('defers a record whose event another process is handling: back once that hold lapses, not dead-lettered', async () => {
+    const calls: unknown[][] = [];
+    const logger = recordingLogger();
+    let handled = 0;
+    const now = Date.now();
+    // As DynamoDB answers while another Lambda holds the claim for 4 more seconds.
+    const elsewhere: IdempotencyStore = {
+      begin: () => ({ state: 'in-progress', until: now + 4_000 }),
+      complete() {}, release() {}, giveUp() {}, forget() {},
+    };
+    const handle = createLambdaHandler(on(OrderPlaced, async () => { handled++; }), {
+      config: { ...config, deadLetterQueues: { 'queue:payments': 'https://dlq' } }, publisher: new RecordingPublisher(), logger,
+      idempotency: elsewhere, visibility: async (...args) => { calls.push(args); }, deadLetter: async () => { throw new Error('not a dead letter'); },
+    });
+    const copy = sqsRecord(JSON.stringify(order('o-7')), { messageId: 'm-7', receiveCount: 5 });
+    const response = await handle(sqsEvent(copy));
+    expect(response).to.deep.equal({ batchItemFailures: [{ itemIdentifier: 'm-7' }] });
+    expect(handled).to.equal(0);
+    expect((calls[0] as [string, string, number])[2]).to.be.within(3, 4);
+    expect(logger.lines.find((l) => l.message.startsWith('record deferred'))!.fields!.reason).to.equal('another delivery of this event is being handled');
+  });
+
   it('still reports the record failed when SQS refuses the visibility change', async () => {
     const logger = recordingLogger();
     const handle = createLambdaHandler(chargePayment, {
@@ -185,7 +207,8 @@ describe('providers/aws/runtime/entry', () => {
         ],
         sources: { [QUEUE_ARN]: 'queue:payments', [OTHER_ARN]: 'queue:other' },
       },
-      publisher, logger, idempotency: new InMemoryIdempotencyStore(),
+      // No idempotency store: the attempt is the record's receive count (a store would count its own claims).
+      publisher, logger,
     });
     const at = (id: string, subject: string, arn: string, extra: Record<string, unknown> = {}, receiveCount = 1) =>
       ({ ...sqsRecord(JSON.stringify({ ...order(id, extra), subject }), { messageId: id, receiveCount }), eventSourceARN: arn });
