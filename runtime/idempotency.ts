@@ -7,6 +7,7 @@
  * the attempts a failing event gets, and it remembers an event given up on, so its copies are not
  * dead-lettered again.
  */
+import { createHash } from 'node:crypto';
 
 /** What `begin` found for a key. */
 export type Claim =
@@ -74,7 +75,10 @@ export interface IdempotencyStore {
 }
 
 export interface InMemoryIdempotencyOptions {
-  /** Event ids kept per function and source at most; past it the oldest half is forgotten (a long-running dev server must not grow without end). @default 100000 */
+  /**
+   * Event ids kept per function at most, whatever their sources; past it the oldest half is forgotten (a
+   * long-running dev server must not grow without end, even when every event names its own source). @default 100000
+   */
   readonly maxEntries?: number;
   /** @default Date.now */
   readonly now?: () => number;
@@ -107,8 +111,18 @@ const GIVEN_UP: Claim = Object.freeze({ state: 'dead-lettered' });
  * made every eviction scan the Map's deleted slots.) Every holder is in this process, so a copy can wait
  * for the claim to settle (`whenSettled`).
  */
+/** Longest record key kept as it is; a longer one (a long source or id) is kept as its SHA-256, so a record's size is bounded. */
+const MAX_PLAIN_KEY = 160;
+
+/** The record key of an event within its function: its source and id, or their hash when they are long. */
+function recordKey(key: IdempotencyKey): string {
+  if (key.source.length + key.id.length < MAX_PLAIN_KEY) return `${key.source}\u0000${key.id}`;
+  return createHash('sha256').update(key.source).update('\u0000').update(key.id).digest('base64');
+}
+
 export class InMemoryIdempotencyStore implements IdempotencyStore {
-  private readonly scopes = new Map<string, Map<string, Generations>>();
+  /** By function: its records, keyed by `recordKey`, in two generations. */
+  private readonly scopes = new Map<string, Generations>();
   /** Copies waiting for a claim to settle, by key string: only events with copies in flight are here. */
   private readonly waiters = new Map<string, Array<() => void>>();
   private readonly now: () => number;
@@ -122,10 +136,11 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
 
   begin(key: IdempotencyKey, ttlSeconds: number): Claim {
     const ids = this.idsOf(key);
+    const id = recordKey(key);
     const now = this.now();
-    const entry = ids.young.get(key.id) ?? ids.old.get(key.id);
+    const entry = ids.young.get(id) ?? ids.old.get(id);
     if (entry === undefined || entry.expires <= now) {
-      this.put(ids, key.id, { state: IN_PROGRESS, expires: now + ttlSeconds * 1_000, attempts: 1 });
+      this.put(ids, id, { state: IN_PROGRESS, expires: now + ttlSeconds * 1_000, attempts: 1 });
       return FIRST;
     }
     switch (entry.state) {
@@ -136,7 +151,7 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
       default:
         entry.state = IN_PROGRESS;
         entry.expires = now + ttlSeconds * 1_000;
-        this.put(ids, key.id, entry);
+        this.put(ids, id, entry);
         return { state: 'claimed', attempt: ++entry.attempts };
     }
   }
@@ -155,14 +170,16 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
 
   forget(key: IdempotencyKey): void {
     const ids = this.idsOf(key);
-    ids.young.delete(key.id);
-    ids.old.delete(key.id);
+    const id = recordKey(key);
+    ids.young.delete(id);
+    ids.old.delete(id);
     if (this.waiters.size) this.wake(key);
   }
 
   whenSettled(key: IdempotencyKey): Promise<void> {
     const ids = this.idsOf(key);
-    const entry = ids.young.get(key.id) ?? ids.old.get(key.id);
+    const id = recordKey(key);
+    const entry = ids.young.get(id) ?? ids.old.get(id);
     if (entry === undefined || entry.state !== IN_PROGRESS || entry.expires <= this.now()) return Promise.resolve();
     const name = idempotencyKeyString(key);
     return new Promise((resolve) => {
@@ -175,23 +192,24 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
   /** Records held, in all (an id renewed from the old generation counts in both until the old one is dropped). */
   get size(): number {
     let n = 0;
-    for (const sources of this.scopes.values()) for (const ids of sources.values()) n += ids.young.size + ids.old.size;
+    for (const ids of this.scopes.values()) n += ids.young.size + ids.old.size;
     return n;
   }
 
   private settle(key: IdempotencyKey, state: Entry['state'], ttlSeconds: number): void {
     const ids = this.idsOf(key);
+    const id = recordKey(key);
     const expires = this.now() + ttlSeconds * 1_000;
-    const young = ids.young.get(key.id);
-    const entry = young ?? ids.old.get(key.id);
+    const young = ids.young.get(id);
+    const entry = young ?? ids.old.get(id);
     if (entry) {
       entry.state = state;
       entry.expires = expires;
       // An id found in the old generation is renewed in the young one, so it lives as long as its record says.
-      if (young === undefined) this.put(ids, key.id, entry);
+      if (young === undefined) this.put(ids, id, entry);
     } else {
       // Forgotten while held (evicted with the old generation): settled all the same.
-      this.put(ids, key.id, { state, expires, attempts: 1 });
+      this.put(ids, id, { state, expires, attempts: 1 });
     }
     if (state !== RELEASED && this.waiters.size) this.wake(key);
   }
@@ -213,10 +231,8 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
   }
 
   private idsOf(key: IdempotencyKey): Generations {
-    let sources = this.scopes.get(key.scope);
-    if (!sources) this.scopes.set(key.scope, (sources = new Map()));
-    let ids = sources.get(key.source);
-    if (!ids) sources.set(key.source, (ids = { young: new Map(), old: new Map() }));
+    let ids = this.scopes.get(key.scope);
+    if (!ids) this.scopes.set(key.scope, (ids = { young: new Map(), old: new Map() }));
     return ids;
   }
 }

@@ -14,6 +14,23 @@ async function settled(promise: Promise<void>): Promise<boolean> {
 }
 
 describe('InMemoryIdempotencyStore', () => {
+  it('stays bounded per function when every event names its own source (a client-chosen source cannot grow it)', () => {
+    const store = new InMemoryIdempotencyStore({ maxEntries: 1_000 });
+    for (let i = 0; i < 20_000; i++) store.complete({ scope: 'f', source: `src-${i}`, id: `e-${i}` }, 60);
+    expect(store.size).to.be.at.most(1_000);
+    // The newest are still known, with their own source.
+    expect(store.begin({ scope: 'f', source: 'src-19999', id: 'e-19999' }, 60)).to.deep.equal({ state: 'completed' });
+    expect(store.begin({ scope: 'f', source: 'other', id: 'e-19999' }, 60)).to.deep.include({ state: 'claimed' });
+  });
+
+  it('tells long sources and ids apart by their hash, so a record stays small', () => {
+    const store = new InMemoryIdempotencyStore();
+    const long = 'x'.repeat(10_000);
+    store.complete({ scope: 'f', source: long, id: 'a' }, 60);
+    expect(store.begin({ scope: 'f', source: long, id: 'a' }, 60)).to.deep.equal({ state: 'completed' });
+    expect(store.begin({ scope: 'f', source: `${long}y`, id: 'a' }, 60)).to.deep.include({ state: 'claimed' });
+  });
+
   let now = 0;
   const store = () => new InMemoryIdempotencyStore(() => now);
   beforeEach(() => { now = 1_000_000; });
