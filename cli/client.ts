@@ -34,14 +34,19 @@ export class DevClient {
     return ids[0]!;
   }
 
-  async deadLetters<T = Record<string, unknown>>(): Promise<T[]> {
-    return this.request<T[]>('GET', '/dlq');
+  /** The dead letters a filter matches (all without one), oldest first. */
+  async deadLetters<T = Record<string, unknown>>(filter: DeadLetterFilter = {}): Promise<T[]> {
+    return this.request<T[]>('GET', `/dlq${queryOf(filter)}`);
   }
 
-  /** Redrives every dead letter, or those of one event id; resolves to how many. */
-  async redrive(id?: string): Promise<number> {
-    const query = id === undefined ? '' : `?id=${encodeURIComponent(id)}`;
-    return (await this.request<{ redriven: number }>('POST', `/dlq/redrive${query}`)).redriven;
+  /** Redrives the dead letters a filter matches (all without one) to their subscriptions; resolves to how many. */
+  async redrive(filter: DeadLetterFilter = {}): Promise<number> {
+    return (await this.request<{ redriven: number }>('POST', `/dlq/redrive${queryOf(filter)}`)).redriven;
+  }
+
+  /** Deletes the dead letters a filter matches (all without one) for good; resolves to how many. */
+  async purge(filter: DeadLetterFilter = {}): Promise<number> {
+    return (await this.request<{ purged: number }>('POST', `/dlq/purge${queryOf(filter)}`)).purged;
   }
 
   async traces<T = Record<string, unknown>>(correlationId: string): Promise<T[]> {
@@ -72,4 +77,16 @@ export class DevClient {
     }
     return parsed as T;
   }
+}
+
+/** Which dead letters a `herald dlq` command means: every field given must match. */
+export interface DeadLetterFilter {
+  readonly id?: string;
+  readonly function?: string;
+  readonly type?: string;
+}
+
+function queryOf(filter: DeadLetterFilter): string {
+  const entries = Object.entries(filter).filter(([, v]) => v !== undefined) as [string, string][];
+  return entries.length ? `?${new URLSearchParams(entries)}` : '';
 }

@@ -106,7 +106,7 @@ function printBanner(session: DevSession, io: Io, paint: Paint, env: NodeJS.Proc
   io.out(`listening on ${paint.bold(url)}`);
   io.out(`  POST ${url}/events                 CloudEvents: structured, binary (ce-* headers) or batch`);
   io.out(`  GET  ${url}/traces/<correlationid> every delivery of one request`);
-  io.out(`  GET  ${url}/dlq, POST ${url}/dlq/redrive[?id=]`);
+  io.out(`  GET  ${url}/dlq, POST ${url}/dlq/redrive, POST ${url}/dlq/purge   each with ?id=&function=&type=`);
   for (const w of t.webhooks) {
     io.out(`  ${w.method.padEnd(4)} ${url}${w.path}  ${w.emits}${env[w.verify.secretEnv] ? '' : paint.yellow(` (set ${w.verify.secretEnv} to accept signed requests)`)}`);
   }

@@ -1,15 +1,20 @@
-/** `herald dlq list|redrive`: inspect and replay the dead letters of a running dev server. */
+/** `herald dlq list|redrive|purge`: inspect, replay or delete the dead letters of a running dev server. */
 import { parseArgs } from 'node:util';
 import type { Command } from '../main';
-import { DevClient, defaultUrl } from '../client';
+import { DevClient, defaultUrl, type DeadLetterFilter } from '../client';
 import { table } from '../format';
 import { processIo, type Io } from '../io';
 
-const USAGE = `usage: herald dlq list [--json] [--url http://127.0.0.1:4000]
-       herald dlq redrive [--id <event id>] [--url http://127.0.0.1:4000]
+const USAGE = `usage: herald dlq list [filters] [--json] [--url http://127.0.0.1:4000]
+       herald dlq redrive [filters] [--url http://127.0.0.1:4000]
+       herald dlq purge [filters] [--url http://127.0.0.1:4000]
 
 list     the dead letters: event id, type, function, attempts, reason
-redrive  sends them (all, or one event's) back to their function, from attempt 1`;
+redrive  sends each back to the subscription it was dead-lettered from (and no other), from attempt 1
+purge    deletes them for good
+
+filters (all given must match; none: every dead letter):
+  --id <event id>   --function <name>   --type <Type.vN>`;
 
 interface Letter {
   id: string;
@@ -26,34 +31,42 @@ export async function runDlq(argv: string[], io: Io = processIo, env = process.e
   try {
     parsed = parseArgs({
       args: argv, allowPositionals: true, strict: true,
-      options: { id: { type: 'string' }, url: { type: 'string' }, json: { type: 'boolean' } },
+      options: {
+        id: { type: 'string' }, function: { type: 'string' }, type: { type: 'string' }, url: { type: 'string' }, json: { type: 'boolean' },
+      },
     });
   } catch (error) {
     io.err(`herald dlq: ${(error as Error).message}\n${USAGE}`);
     return 2;
   }
   const [action, ...extra] = parsed.positionals;
-  if ((action !== 'list' && action !== 'redrive') || extra.length) {
-    io.err(`herald dlq: say list or redrive\n${USAGE}`);
+  if ((action !== 'list' && action !== 'redrive' && action !== 'purge') || extra.length) {
+    io.err(`herald dlq: say list, redrive or purge\n${USAGE}`);
     return 2;
   }
-  if (action === 'list' && parsed.values.id !== undefined) {
-    io.err('herald dlq: --id goes with redrive');
+  if (action !== 'list' && parsed.values.json) {
+    io.err('herald dlq: --json goes with list');
     return 2;
   }
+  const { id, function: fn, type } = parsed.values;
+  const filter: DeadLetterFilter = { ...(id !== undefined ? { id } : {}), ...(fn !== undefined ? { function: fn } : {}), ...(type !== undefined ? { type } : {}) };
   const client = new DevClient(parsed.values.url ?? defaultUrl(env));
+  const letters = (n: number) => `${n} dead letter${n === 1 ? '' : 's'}`;
   try {
     if (action === 'redrive') {
-      const n = await client.redrive(parsed.values.id);
-      io.out(`redriven ${n} dead letter${n === 1 ? '' : 's'}`);
+      io.out(`redriven ${letters(await client.redrive(filter))}`);
       return 0;
     }
-    const letters = await client.deadLetters<Letter>();
-    if (parsed.values.json) io.out(JSON.stringify(letters, null, 2));
-    else if (!letters.length) io.out('no dead letters');
+    if (action === 'purge') {
+      io.out(`purged ${letters(await client.purge(filter))}`);
+      return 0;
+    }
+    const found = await client.deadLetters<Letter>(filter);
+    if (parsed.values.json) io.out(JSON.stringify(found, null, 2));
+    else if (!found.length) io.out('no dead letters');
     else {
       for (const line of table(['ID', 'TYPE', 'FUNCTION', 'ATTEMPTS', 'AT', 'REASON'],
-        letters.map((l) => [l.id, l.type, l.function, String(l.attempts), l.at ?? '', l.reason]))) io.out(line);
+        found.map((l) => [l.id, l.type, l.function, String(l.attempts), l.at ?? '', l.reason]))) io.out(line);
     }
     return 0;
   } catch (error) {
@@ -63,7 +76,7 @@ export async function runDlq(argv: string[], io: Io = processIo, env = process.e
 }
 
 export const command: Command = {
-  summary: 'list or redrive the dead letters of a running dev server',
+  summary: 'list, redrive or purge the dead letters of a running dev server',
   usage: USAGE,
   run: (argv) => runDlq(argv),
 };

@@ -23,52 +23,100 @@ export interface DeadLetter {
   readonly event: Envelope;
 }
 
+/** Which dead letters a list, redrive or purge means; every field given must match (none: all). */
+export interface DeadLetterQuery {
+  readonly id?: string;
+  readonly function?: string;
+  readonly subscription?: string;
+  readonly type?: string;
+}
+
+/** Whether a dead letter matches a query. */
+export function matchesQuery(letter: DeadLetter, q: DeadLetterQuery): boolean {
+  return (q.id === undefined || letter.id === q.id) && (q.function === undefined || letter.function === q.function)
+    && (q.subscription === undefined || letter.subscription === q.subscription) && (q.type === undefined || letter.type === q.type);
+}
+
+export interface DeadLetterLimits {
+  /** Dead letters kept at most. @default 10000 */
+  readonly maxCount?: number;
+  /** Their events' JSON size in all at most. @default 64 MiB */
+  readonly maxBytes?: number;
+}
+
+/** A page of a list: `limit` letters after skipping `offset`, oldest first. */
+export interface Page {
+  readonly offset?: number;
+  readonly limit?: number;
+}
+
 /**
- * In memory; bounded so a flood of failures cannot exhaust memory (the oldest go first). One event id
- * has at most one dead letter per subscription: copies of an event that each gave up (say, each failed
- * to decode) are one dead letter, the first, so a redrive delivers the event once.
+ * In memory; bounded by count and by bytes so a flood of failures cannot exhaust memory (the oldest go
+ * first). One event id has at most one dead letter per subscription: copies of an event that each gave
+ * up (say, each failed to decode) are one dead letter, the first, so a redrive delivers the event once.
  */
 export class DeadLetterStore {
   private letters: DeadLetter[] = [];
-  /** The letters held, by subscription and event id. */
-  private readonly held = new Set<string>();
+  /** The letters held, by subscription and event id, with their size. */
+  private readonly held = new Map<string, number>();
+  private heldBytes = 0;
+  readonly maxCount: number;
+  readonly maxBytes: number;
 
-  /** @param max dead letters kept @default 10000 */
-  constructor(private readonly max = 10_000) {}
+  constructor(limits: DeadLetterLimits = {}) {
+    this.maxCount = limits.maxCount ?? 10_000;
+    this.maxBytes = limits.maxBytes ?? 64 * 1024 * 1024;
+  }
 
   /** Keeps `letter` unless its subscription already holds a dead letter of that event id. Whether it was kept. */
   add(letter: DeadLetter): boolean {
     const name = heldName(letter);
     if (this.held.has(name)) return false;
-    this.held.add(name);
+    const bytes = sizeOf(letter);
+    this.held.set(name, bytes);
+    this.heldBytes += bytes;
     this.letters.push(letter);
-    if (this.letters.length > this.max) this.drop(this.letters.splice(0, this.letters.length - this.max));
+    let drop = 0;
+    let bytesLeft = this.heldBytes;
+    while (drop < this.letters.length - 1 && (this.letters.length - drop > this.maxCount || bytesLeft > this.maxBytes)) {
+      bytesLeft -= this.held.get(heldName(this.letters[drop]!)) ?? 0;
+      drop++;
+    }
+    if (drop) this.drop(this.letters.splice(0, drop));
     return true;
   }
 
-  /** Every dead letter, oldest first. */
-  list(): readonly DeadLetter[] {
-    return [...this.letters];
+  /** The dead letters a query matches, oldest first, a page of them when asked. */
+  list(query: DeadLetterQuery = {}, page: Page = {}): DeadLetter[] {
+    const all = this.letters.filter((l) => matchesQuery(l, query));
+    const offset = page.offset ?? 0;
+    return all.slice(offset, page.limit === undefined ? undefined : offset + page.limit);
   }
 
   get size(): number {
     return this.letters.length;
   }
 
-  /** Removes and returns the dead letters to redrive: all, or those of one event id. */
-  take(id?: string): DeadLetter[] {
-    if (id === undefined) {
-      const all = this.letters;
-      this.letters = [];
-      this.held.clear();
-      return all;
-    }
-    const taken = this.letters.filter((l) => l.id === id);
+  /** Their events' JSON size in all. */
+  get bytes(): number {
+    return this.heldBytes;
+  }
+
+  /** Removes and returns the dead letters a query matches (all without one): to redrive them. */
+  take(query: DeadLetterQuery = {}): DeadLetter[] {
+    const taken: DeadLetter[] = [];
+    const kept: DeadLetter[] = [];
+    for (const l of this.letters) (matchesQuery(l, query) ? taken : kept).push(l);
     if (taken.length) {
-      this.letters = this.letters.filter((l) => l.id !== id);
+      this.letters = kept;
       this.drop(taken);
     }
     return taken;
+  }
+
+  /** Deletes the dead letters a query matches for good; how many. */
+  purge(query: DeadLetterQuery = {}): number {
+    return this.take(query).length;
   }
 
   /** Puts dead letters back (a redrive whose target is gone). */
@@ -77,10 +125,19 @@ export class DeadLetterStore {
   }
 
   private drop(letters: readonly DeadLetter[]): void {
-    for (const letter of letters) this.held.delete(heldName(letter));
+    for (const letter of letters) {
+      const name = heldName(letter);
+      this.heldBytes -= this.held.get(name) ?? 0;
+      this.held.delete(name);
+    }
   }
 }
 
 function heldName(letter: DeadLetter): string {
   return `${letter.subscription}\u0000${letter.id}`;
+}
+
+/** What a letter costs in memory, near enough: its event's JSON and its texts. */
+function sizeOf(letter: DeadLetter): number {
+  return JSON.stringify(letter.event).length + letter.reason.length + letter.lastError.length + 200;
 }

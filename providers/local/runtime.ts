@@ -14,7 +14,7 @@ import {
   type BackoffOptions, type Pipeline, type Publisher,
 } from '../../runtime';
 import { systemClock, type Clock } from './clock';
-import { DeadLetterStore } from './dead-letters';
+import { DeadLetterStore, type DeadLetterQuery } from './dead-letters';
 import { LOCAL_DELIVERY } from './delivery';
 import { LocalFunction, type DeliveryListener, type DeliveryRecord } from './function';
 import { memoryTransport } from './memory-transport';
@@ -79,7 +79,7 @@ export interface LocalRuntime {
    * each came from, from attempt 1; resolves to how many. A refused redrive keeps them in the store.
    * @rejects RuntimeStoppedError after `stop` began
    */
-  redrive(id?: string): Promise<number>;
+  redrive(query?: DeadLetterQuery): Promise<number>;
   /** Calls `listener` after every delivery and every filtered-out event. Returns the unsubscriber. */
   onDelivery(listener: DeliveryListener): () => void;
   /** Resolves when nothing is owed. */
@@ -165,9 +165,9 @@ export function createLocalRuntime(t: Topology, options: LocalRuntimeOptions = {
       if (!to) return Promise.reject(new Error(`topology ${t.name} has no bus or topic to publish to`));
       return ingress(to, envelopes);
     },
-    async redrive(id) {
+    async redrive(query = {}) {
       if (!accepting) throw new RuntimeStoppedError();
-      const letters = deadLetters.take(id);
+      const letters = deadLetters.take(query);
       if (!letters.length) return 0;
       try {
         // Its copies saw the event given up on (duplicates); the redrive runs it afresh, from attempt 1.

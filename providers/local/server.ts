@@ -1,12 +1,14 @@
 /**
  * The HTTP API of `herald dev`, on node:http: `POST /events`, `GET /healthz`, `GET /traces/<id>`,
- * `GET /dlq`, `POST /dlq/redrive[?id=]`, the topology's webhook routes, `PUT /buckets/<bucket>/<key>` and
+ * `GET /dlq`, `POST /dlq/redrive` and `POST /dlq/purge` (each filtered by `?id=&function=&subscription=&type=`; `GET /dlq`
+ * pages with `?offset=&limit=`), the topology's webhook routes, `PUT /buckets/<bucket>/<key>` and
  * `PUT|DELETE|GET /tables/<table>/rows/<key>` (the key: the partition key value, then `/` and the sort key value).
  * Every error is `{"error": "<what is wrong>"}` with a 4xx or 5xx status, and a rejected request
  * publishes nothing.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { DeadLetterQuery, Page } from './dead-letters';
 import { HttpError, mediaType, readBody, sendJson } from './http';
 import { bodyLimit, readEvents } from './ingest';
 import { RuntimeStoppedError, type LocalRuntime } from './runtime';
@@ -56,15 +58,16 @@ export async function startDevServer(runtime: LocalRuntime, options: DevServerOp
     if (pathname.startsWith('/traces/')) {
       return only(req, 'GET', () => sendJson(res, 200, runtime.traces.get(decodeURIComponent(pathname.slice('/traces/'.length)))));
     }
-    if (pathname === '/dlq') return only(req, 'GET', () => sendJson(res, 200, runtime.deadLetters.list()));
+    if (pathname === '/dlq') return only(req, 'GET', () => sendJson(res, 200, runtime.deadLetters.list(dlqQuery(url), dlqPage(url))));
     if (pathname === '/dlq/redrive') {
       return only(req, 'POST', async () => {
-        const id = url.searchParams.get('id') ?? undefined;
-        const redriven = await runtime.redrive(id);
-        if (id !== undefined && redriven === 0) throw new HttpError(404, `no dead letter with id "${id}"`);
+        const query = dlqQuery(url);
+        const redriven = await runtime.redrive(query);
+        if (query.id !== undefined && redriven === 0) throw new HttpError(404, `no dead letter with id "${query.id}"`);
         sendJson(res, 200, { redriven });
       });
     }
+    if (pathname === '/dlq/purge') return only(req, 'POST', () => sendJson(res, 200, { purged: runtime.deadLetters.purge(dlqQuery(url)) }));
     const webhook = webhooks.get(pathname);
     if (webhook) {
       const envelope = readWebhook(webhook, { method: req.method ?? '', headers: req.headers, body: await readBody(req, MAX_WEBHOOK_BYTES) }, {
@@ -140,4 +143,26 @@ async function only(req: IncomingMessage, method: string, run: () => void | Prom
 /** Reads and drops what is left of a request body, so the answer is not cut off by a reset connection. */
 function drain(req: IncomingMessage): void {
   if (!req.readableEnded) req.resume();
+}
+
+/** `?id=&function=&subscription=&type=`: which dead letters a `/dlq` request means. */
+function dlqQuery(url: URL): DeadLetterQuery {
+  const q: Record<string, string> = {};
+  for (const name of ['id', 'function', 'subscription', 'type'] as const) {
+    const value = url.searchParams.get(name);
+    if (value !== null) q[name] = value;
+  }
+  return q;
+}
+
+/** `?offset=&limit=`: a page of `GET /dlq`. @throws HttpError 400 for a value that is not a whole number */
+function dlqPage(url: URL): Page {
+  const page: { offset?: number; limit?: number } = {};
+  for (const name of ['offset', 'limit'] as const) {
+    const value = url.searchParams.get(name);
+    if (value === null) continue;
+    if (!/^\d{1,9}$/.test(value)) throw new HttpError(400, `${name} must be a whole number, not "${value}"`);
+    page[name] = Number(value);
+  }
+  return page;
 }

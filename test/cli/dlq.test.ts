@@ -66,10 +66,27 @@ describe('herald dlq', () => {
     let io = memoryIo();
     expect(await runDlq(['list', '--url', 'http://127.0.0.1:9'], io)).to.equal(1);
     expect(io.stderr[0]).to.match(/^herald dlq: no herald dev server at http:\/\/127\.0\.0\.1:9/);
-    for (const argv of [[], ['purge'], ['list', '--id', 'x'], ['list', 'extra']]) {
+    for (const argv of [[], ['drop'], ['redrive', '--json'], ['list', 'extra']]) {
       io = memoryIo();
       expect(await runDlq(argv, io), argv.join(' ')).to.equal(2);
       expect(io.stderr[0]).to.match(/^herald dlq: /);
     }
+  });
+
+  it('filters by function and type, and purges what a filter matches for good', async () => {
+    await dev.session.runtime.idle();
+    let io = memoryIo();
+    expect(await runDlq(['list', '--json', '--function', 'charge-payment', '--type', 'OrderPlaced.v2', '--url', dev.url], io)).to.equal(0);
+    expect(JSON.parse(io.stdout.join('\n')).map((l: { id: string }) => l.id).sort()).to.deep.equal([...poison].sort());
+    io = memoryIo();
+    expect(await runDlq(['list', '--function', 'audit-orders', '--url', dev.url], io)).to.equal(0);
+    expect(io.stdout).to.deep.equal(['no dead letters']);
+    io = memoryIo();
+    expect(await runDlq(['purge', '--id', poison[0]!, '--url', dev.url], io)).to.equal(0);
+    expect(io.stdout).to.deep.equal(['purged 1 dead letter']);
+    io = memoryIo();
+    expect(await runDlq(['purge', '--type', 'OrderPlaced.v2', '--url', dev.url], io)).to.equal(0);
+    expect(io.stdout).to.deep.equal(['purged 1 dead letter']);
+    expect(dev.session.runtime.deadLetters.size).to.equal(0);
   });
 });

@@ -77,7 +77,7 @@ describe('local runtime: concurrent copies of one event', () => {
     for (let i = 0; i < 3; i++) await runtime.publish([event]);
     await runtime.idle();
     expect(h.calls).to.have.length(LOCAL_DIRECT_ATTEMPTS);
-    expect(await runtime.redrive(event.id)).to.equal(1);
+    expect(await runtime.redrive({ id: event.id })).to.equal(1);
     await runtime.idle();
     expect(h.calls.map((c) => c.attempt).slice(LOCAL_DIRECT_ATTEMPTS)).to.deep.equal([1, 2, 3]);
     expect(runtime.deadLetters.size).to.equal(1);

@@ -54,8 +54,8 @@ describe('local runtime', () => {
     await runtime.idle();
     expect(h.calls.map((c) => c.attempt)).to.deep.equal([1, 2, 3, 4, 5, 6]);
     expect(runtime.deadLetters.list()[0]!.attempts).to.equal(6);
-    expect(await runtime.redrive('no-such-id')).to.equal(0);
-    expect(await runtime.redrive(event.id)).to.equal(1);
+    expect(await runtime.redrive({ id: 'no-such-id' })).to.equal(0);
+    expect(await runtime.redrive({ id: event.id })).to.equal(1);
     expect(runtime.deadLetters.size).to.equal(0);
     await runtime.idle();
     expect(h.calls.map((c) => c.attempt).slice(6)).to.deep.equal([1, 2, 3, 4, 5, 6]);
