@@ -44,6 +44,16 @@ export interface DeadLetterLimits {
   readonly maxBytes?: number;
 }
 
+/**
+ * Where a durable store records what changes (the state database: sqlite/dead-letters.ts). Called after
+ * the change is made in memory, in the same turn, so its writes join the same group commit as the
+ * transport's settlement or redrive that caused them.
+ */
+export interface DeadLetterJournal {
+  added(letter: DeadLetter): void;
+  removed(letters: readonly DeadLetter[]): void;
+}
+
 /** A page of a list: `limit` letters after skipping `offset`, oldest first. */
 export interface Page {
   readonly offset?: number;
@@ -63,15 +73,29 @@ export class DeadLetterStore {
   readonly maxCount: number;
   readonly maxBytes: number;
 
-  constructor(limits: DeadLetterLimits = {}) {
+  constructor(limits: DeadLetterLimits = {}, private readonly journal?: DeadLetterJournal) {
     this.maxCount = limits.maxCount ?? 10_000;
     this.maxBytes = limits.maxBytes ?? 64 * 1024 * 1024;
   }
 
   /** Keeps `letter` unless its subscription already holds a dead letter of that event id. Whether it was kept. */
   add(letter: DeadLetter): boolean {
+    const dropped = this.keep(letter);
+    if (dropped === undefined) return false;
+    this.journal?.added(letter);
+    if (dropped.length) this.journal?.removed(dropped);
+    return true;
+  }
+
+  /** Puts back dead letters kept before a restart (not journaled again), oldest first. */
+  load(letters: Iterable<DeadLetter>): void {
+    for (const letter of letters) this.keep(letter);
+  }
+
+  /** Keeps a letter in memory: the letters it pushed out, or undefined when its place was taken. */
+  private keep(letter: DeadLetter): DeadLetter[] | undefined {
     const name = heldName(letter);
-    if (this.held.has(name)) return false;
+    if (this.held.has(name)) return undefined;
     const bytes = sizeOf(letter);
     this.held.set(name, bytes);
     this.heldBytes += bytes;
@@ -82,8 +106,9 @@ export class DeadLetterStore {
       bytesLeft -= this.held.get(heldName(this.letters[drop]!)) ?? 0;
       drop++;
     }
-    if (drop) this.drop(this.letters.splice(0, drop));
-    return true;
+    const dropped = drop ? this.letters.splice(0, drop) : [];
+    this.drop(dropped);
+    return dropped;
   }
 
   /** The dead letters a query matches, oldest first, a page of them when asked. */
@@ -110,6 +135,7 @@ export class DeadLetterStore {
     if (taken.length) {
       this.letters = kept;
       this.drop(taken);
+      this.journal?.removed(taken);
     }
     return taken;
   }

@@ -167,11 +167,13 @@ export function createLocalRuntime(t: Topology, options: LocalRuntimeOptions = {
     },
     async redrive(query = {}) {
       if (!accepting) throw new RuntimeStoppedError();
+      const found = deadLetters.list(query);
+      if (!found.length) return 0;
+      // Its copies saw the event given up on (duplicates); the redrive runs it afresh, from attempt 1.
+      for (const letter of found) await pipelines.get(letter.subscription)!.forget(letter.event);
+      // Taken and handed to the transport in one turn: a durable store and transport commit both together.
       const letters = deadLetters.take(query);
-      if (!letters.length) return 0;
       try {
-        // Its copies saw the event given up on (duplicates); the redrive runs it afresh, from attempt 1.
-        for (const letter of letters) await pipelines.get(letter.subscription)!.forget(letter.event);
         await transport.redrive(letters);
       } catch (error) {
         deadLetters.restore(letters);
