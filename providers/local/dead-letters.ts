@@ -87,9 +87,11 @@ export class DeadLetterStore {
     return true;
   }
 
-  /** Puts back dead letters kept before a restart (not journaled again), oldest first. */
-  load(letters: Iterable<DeadLetter>): void {
-    for (const letter of letters) this.keep(letter);
+  /** Puts back dead letters kept before a restart (not journaled again), oldest first; returns those over the limits. */
+  load(letters: Iterable<DeadLetter>): DeadLetter[] {
+    const over: DeadLetter[] = [];
+    for (const letter of letters) over.push(...(this.keep(letter) ?? [letter]));
+    return over;
   }
 
   /** Keeps a letter in memory: the letters it pushed out, or undefined when its place was taken. */
