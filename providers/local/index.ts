@@ -6,6 +6,7 @@ export * from './dead-letters';
 export * from './function';
 export * from './http';
 export * from './ingest';
+export * from './ingest-event';
 export * from './problems';
 export * from './queue';
 export * from './runtime';

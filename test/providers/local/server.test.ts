@@ -49,14 +49,14 @@ describe('local dev server (HTTP)', () => {
   });
 
   it('accepts events with 202 {ids}', async () => {
-    const r = await call('/events', { method: 'POST', headers: { 'content-type': 'application/cloudevents+json' }, body: JSON.stringify({ type: 'Tick.v1', data: { n: 1 } }) });
+    const r = await call('/events', { method: 'POST', headers: { 'content-type': 'application/cloudevents+json' }, body: JSON.stringify({ type: 'Tick.v1', source: 'test.web', data: { n: 1 } }) });
     expect(r.status).to.equal(202);
     await runtime.idle();
     expect(seen).to.deep.equal(r.body.ids);
   });
 
   it('answers 413 over the size limit with a JSON error, after reading the whole body', async () => {
-    const body = JSON.stringify({ type: 'Tick.v1', data: { n: 1, key: 'x'.repeat(300 * 1024) } });
+    const body = JSON.stringify({ type: 'Tick.v1', source: 'test.web', data: { n: 1, key: 'x'.repeat(300 * 1024) } });
     const r = await call('/events', { method: 'POST', headers: { 'content-type': 'application/cloudevents+json' }, body });
     expect(r.status).to.equal(413);
     expect(r.body.error).to.match(/over the 262144-byte limit/);
@@ -124,6 +124,17 @@ describe('local dev server (HTTP)', () => {
     expect(runtime.pending).to.equal(0);
   });
 
+  it('answers a batch of millions of invalid items with a small 400, and stays responsive', async () => {
+    const body = `[${'1,'.repeat(1_989_999)}1]`;
+    const started = performance.now();
+    const r = await call('/events', { method: 'POST', headers: { 'content-type': 'application/cloudevents-batch+json' }, body });
+    expect(r.status).to.equal(400);
+    expect(JSON.stringify(r.body).length).to.be.below(2_000);
+    expect(r.body.error).to.match(/; and 1989980 more \(1990000 problems in all\)$/);
+    expect(performance.now() - started, 'ms').to.be.below(10_000);
+    expect((await call('/healthz')).status).to.equal(200);
+  });
+
   it('answers 404 when redriving an id with no dead letter', async () => {
     expect(await call('/dlq/redrive?id=nope', { method: 'POST' })).to.deep.equal({ status: 404, body: { error: 'no dead letter with id "nope"' } });
     expect(await call('/dlq/redrive', { method: 'POST' })).to.deep.equal({ status: 200, body: { redriven: 0 } });
@@ -131,7 +142,7 @@ describe('local dev server (HTTP)', () => {
 
   it('answers 503 and publishes nothing once the runtime is stopping', async () => {
     await runtime.stop(100);
-    const r = await call('/events', { method: 'POST', headers: { 'content-type': 'application/cloudevents+json' }, body: JSON.stringify({ type: 'Tick.v1', data: { n: 1 } }) });
+    const r = await call('/events', { method: 'POST', headers: { 'content-type': 'application/cloudevents+json' }, body: JSON.stringify({ type: 'Tick.v1', source: 'test.web', data: { n: 1 } }) });
     expect(r).to.deep.equal({ status: 503, body: { error: 'herald dev is shutting down' } });
     expect(seen).to.deep.equal([]);
   });
