@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { hmacSha256, on, topology } from '../../../contracts';
@@ -122,6 +122,56 @@ describe('local dev server (HTTP)', () => {
     await runtime.idle();
     expect(seen).to.deep.equal([]);
     expect(runtime.pending).to.equal(0);
+  });
+
+  it('answers 404 with a JSON error for a trace it does not have, and the trace once there is one', async () => {
+    expect(await call('/traces/never-seen')).to.deep.equal({ status: 404, body: { error: 'no trace for correlation id "never-seen": none was recorded, or it was evicted' } });
+    const r = await call('/events', { method: 'POST', headers: { 'content-type': 'application/cloudevents+json' }, body: JSON.stringify({ type: 'Tick.v1', source: 's', correlationid: 'c 1', data: { n: 1 } }) });
+    await runtime.idle();
+    const trace = await call('/traces/c%201');
+    expect(trace.status).to.equal(200);
+    expect((trace.body as unknown as Array<{ id: string; outcome: string }>).map((e) => [e.id, e.outcome])).to.deep.equal([[(r.body.ids as string[])[0], 'ok']]);
+  });
+
+  it('answers 400, not 500, for bad percent-encoding in any path', async () => {
+    for (const [p, init] of [
+      ['/traces/%E0%A4%A', {}], ['/traces/%E0%A4', {}], ['/buckets/files/in/%E0%A4%A', { method: 'PUT', body: 'x' }],
+      ['/buckets/fi%ZZles/a', { method: 'PUT', body: 'x' }], ['/tables/%E0%A4%A/rows/p1', {}], ['/tables/people/rows/%E0%A4%A', { method: 'PUT', body: '{}' }],
+    ] as const) {
+      const r = await call(p, init);
+      expect(r.status, p).to.equal(400);
+      expect(r.body.error, p).to.match(/^malformed percent-escape in \//);
+    }
+  });
+
+  it('answers 400 for upload keys the filesystem cannot hold, naming the key and never a server path', async () => {
+    const put = (key: string) => call(`/buckets/files/${key}`, { method: 'PUT', body: 'x' });
+    expect((await put('in/a/b.txt')).status).to.equal(200);
+    const cases: Array<[string, RegExp]> = [
+      [`in/${'s'.repeat(300)}`, /is over 255 bytes, more than a file name can hold$/],
+      [`in/${'s/'.repeat(600)}x`, /over the 1024-byte limit$/],
+      ['in/a', /other objects are stored under "in\/a\/", so no object can have that name$/],
+      ['in/a/b.txt/c', /a prefix of it is an object, and no object can be stored under another$/],
+      ['in%2F..%2F..%2Fx', /use non-empty \/-separated segments other than \. and \.\./],
+      ['in/a%00b', /without \\ or NUL$/],
+    ];
+    for (const [key, message] of cases) {
+      const r = await put(key);
+      expect(r.status, key).to.equal(400);
+      expect(r.body.error, key).to.match(/^invalid object key/).and.match(message);
+      expect(r.body.error, key).to.not.contain(dir);
+    }
+    await runtime.idle();
+    expect(seen).to.have.length(1);
+  });
+
+  it('answers an unexpected system error with 500 and its code, never a path on the server', async () => {
+    // The bucket's folder is a symbolic link to itself: every file call under it fails with ELOOP.
+    symlinkSync(path.join(dir, 'files'), path.join(dir, 'files'));
+    const r = await call('/buckets/files/in/a.txt', { method: 'PUT', body: 'x' });
+    expect(r.status).to.equal(500);
+    expect(r.body.error).to.match(/^Error: ELOOP in \w+$/);
+    expect(JSON.stringify(r.body)).to.not.contain(dir);
   });
 
   it('answers a batch of millions of invalid items with a small 400, and stays responsive', async () => {
