@@ -9,6 +9,7 @@ export * from './ingest';
 export * from './ingest-event';
 export * from './problems';
 export * from './queue';
+export * from './replays';
 export * from './runtime';
 export * from './schedule';
 export * from './server';

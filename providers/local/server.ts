@@ -11,7 +11,8 @@ import { HttpError, decodePathPart, mediaType, readBody, sendJson } from './http
 import { bodyLimit, readEvents } from './ingest';
 import { RuntimeStoppedError, type LocalRuntime } from './runtime';
 import { MAX_ROW_BYTES, parseRow, rowPath } from './tables';
-import { MAX_WEBHOOK_BYTES, readWebhook } from './webhooks';
+import { ReplayGuard } from './replays';
+import { MAX_WEBHOOK_BYTES, acceptWebhook } from './webhooks';
 
 export interface DevServerOptions {
   /** @default 4000; 0 picks a free port */
@@ -35,6 +36,7 @@ export async function startDevServer(runtime: LocalRuntime, options: DevServerOp
   const env = options.env ?? process.env;
   let closing = false;
   const webhooks = new Map(runtime.topology.webhooks.map((w) => [w.path, w]));
+  const replays = new ReplayGuard();
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = requestUrl(req);
@@ -70,11 +72,10 @@ export async function startDevServer(runtime: LocalRuntime, options: DevServerOp
     }
     const webhook = webhooks.get(pathname);
     if (webhook) {
-      const envelope = readWebhook(webhook, { method: req.method ?? '', headers: req.headers, body: await readBody(req, MAX_WEBHOOK_BYTES) }, {
-        env, definition: (w) => runtime.registry.get(w),
+      const accepted = await acceptWebhook(webhook, { method: req.method ?? '', headers: req.headers, body: await readBody(req, MAX_WEBHOOK_BYTES) }, {
+        env, definition: (w) => runtime.registry.get(w), replays, publish: (e) => runtime.publish([e], webhook.to),
       });
-      runtime.publish([envelope], webhook.to);
-      return sendJson(res, 202, { ids: [envelope.id] });
+      return sendJson(res, 202, { ids: [accepted.id], ...(accepted.duplicate ? { duplicate: true } : {}) });
     }
     const upload = /^\/buckets\/([^/]+)\/(.+)$/.exec(pathname);
     if (upload) {

@@ -174,6 +174,34 @@ describe('local dev server (HTTP)', () => {
     expect(JSON.stringify(r.body)).to.not.contain(dir);
   });
 
+  it('answers a replayed webhook request (same signature, within the tolerance) as a duplicate: one event id, handlers run once', async () => {
+    const body = JSON.stringify({ n: 7 });
+    const headers = signatureHeaders('herald', body, 'k');
+    const answers = [];
+    for (let i = 0; i < 3; i++) answers.push(await call('/webhooks/hook', { method: 'POST', headers: i === 2 ? { ...headers, 'Idempotency-Key': 'other' } : headers, body }));
+    const id = (answers[0]!.body.ids as string[])[0];
+    expect(answers).to.deep.equal([
+      { status: 202, body: { ids: [id] } },
+      { status: 202, body: { ids: [id], duplicate: true } },
+      { status: 202, body: { ids: [id], duplicate: true } },
+    ]);
+    await runtime.idle();
+    expect(seen).to.deep.equal([id]);
+    // Signed again (a new timestamp), the same body is a new request.
+    const later = signatureHeaders('herald', body, 'k', Math.floor(Date.now() / 1000) + 1);
+    const again = await call('/webhooks/hook', { method: 'POST', headers: later, body });
+    expect(again.body.duplicate).to.equal(undefined);
+    expect(again.body.ids).to.not.deep.equal([id]);
+  });
+
+  it('answers 400 for a webhook body that is not UTF-8, and publishes nothing', async () => {
+    const body = Buffer.concat([Buffer.from('{"n":1,"x":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]);
+    const r = await call('/webhooks/hook', { method: 'POST', headers: signatureHeaders('herald', body, 'k'), body });
+    expect(r).to.deep.equal({ status: 400, body: { error: 'malformed JSON: the body is not valid UTF-8' } });
+    await runtime.idle();
+    expect(seen).to.deep.equal([]);
+  });
+
   it('answers a batch of millions of invalid items with a small 400, and stays responsive', async () => {
     const body = `[${'1,'.repeat(1_989_999)}1]`;
     const started = performance.now();
