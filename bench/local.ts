@@ -65,7 +65,7 @@ async function rate(run: (chunks: Envelope[][]) => Promise<void>): Promise<numbe
 async function httpIngest(requests: number, parallel: number): Promise<{ accepted: number; endToEnd: number }> {
   const server = await startDevServer(runtime, { port: 0 });
   const agent = new Agent({ keepAlive: true, maxSockets: parallel });
-  const body = JSON.stringify(Array.from({ length: 100 }, (_, i) => ({ type: 'Ping.v1', data: { n: i, note: 'http' } })));
+  const body = JSON.stringify(Array.from({ length: 100 }, (_, i) => ({ type: 'Ping.v1', source: 'bench', data: { n: i, note: 'http' } })));
   const post = () => new Promise<void>((resolve, reject) => {
     const req = request(`${server.url}/events`, { method: 'POST', agent, headers: { 'content-type': 'application/cloudevents-batch+json' } }, (res) => {
       res.resume();

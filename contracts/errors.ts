@@ -24,11 +24,22 @@ export class UnknownEventTypeError extends HeraldError {
   }
 }
 
-/** Event data that does not satisfy its definition's schema. `issues` are zod's, flattened to strings. */
+/**
+ * Event data that does not satisfy its definition's schema. `issues` are zod's, flattened to strings: at
+ * most the first MAX_LISTED_PROBLEMS of them (see limits.ts); `total` counts them all.
+ */
 export class SchemaValidationError extends HeraldError {
-  constructor(readonly eventType: string, readonly issues: readonly string[], options?: ErrorOptions) {
-    super(`${eventType} data is invalid: ${issues.join('; ')}`, options);
+  readonly total: number;
+
+  constructor(readonly eventType: string, readonly issues: readonly string[], options?: ErrorOptions & { readonly total?: number }) {
+    super(`${eventType} data is invalid: ${issues.join('; ')}${andMore(issues.length, options?.total)}`, options);
+    this.total = Math.max(options?.total ?? 0, issues.length);
   }
+}
+
+/** The tail of a message that lists `listed` problems of `total`: how many it left out. */
+export function andMore(listed: number, total = listed): string {
+  return total > listed ? `; and ${total - listed} more (${total} problems in all)` : '';
 }
 
 /** An event larger than the portable limit (see limits.ts) with no claim-check store to offload it to. */

@@ -45,3 +45,9 @@ export const EXTENSION_NAME_PATTERN = /^[a-z0-9]{1,20}$/;
 
 /** Webhook signature tolerance: a timestamp further than this from now is rejected (replay protection). */
 export const SIGNATURE_TOLERANCE_SECONDS = 300;
+
+/**
+ * Problems an error message lists word for word; the rest are only counted. A hostile request can hold
+ * millions of problems (one per array item), and listing each made a 4 MB request answer with 126 MB.
+ */
+export const MAX_LISTED_PROBLEMS = 20;

@@ -5,6 +5,7 @@
 import type { Envelope } from '../contracts/envelope';
 import { SchemaValidationError, UnknownEventTypeError } from '../contracts/errors';
 import type { EventDefinition } from '../contracts/events';
+import { MAX_LISTED_PROBLEMS } from '../contracts/limits';
 
 type Def = EventDefinition<any>;
 
@@ -41,14 +42,17 @@ export class EventRegistry {
   }
 }
 
-/** Data checked against a definition (zod output: unknown keys stripped, defaults applied). */
+/**
+ * Data checked against a definition (zod output: unknown keys stripped, defaults applied). The error lists
+ * the first MAX_LISTED_PROBLEMS issues and counts the rest: zod finds them all, but only those are
+ * turned into text.
+ */
 export function parseData(definition: Def, data: unknown): unknown {
   const result = definition.schema.safeParse(data);
   if (result.success) return result.data;
-  throw new SchemaValidationError(
-    definition.wireType,
-    result.error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(data)'}: ${i.message}`),
-  );
+  const { issues } = result.error;
+  const listed = issues.slice(0, MAX_LISTED_PROBLEMS).map((i) => `${i.path.length ? i.path.join('.') : '(data)'}: ${i.message}`);
+  throw new SchemaValidationError(definition.wireType, listed, { total: issues.length });
 }
 
 /**

@@ -9,7 +9,14 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { SIGNATURE_TOLERANCE_SECONDS, type SignatureScheme } from '../contracts';
 
-export type VerifyResult = { readonly ok: true } | { readonly ok: false; readonly reason: string };
+/**
+ * A verified request carries `digest`, the signature that matched as lower-case hex: the same for every
+ * replay of that request however its header is spelled (it is computed, not copied), so it identifies the
+ * request for replay detection. `timestamp` is the signed time, for the schemes that sign one.
+ */
+export type VerifyResult =
+  | { readonly ok: true; readonly digest: string; readonly timestamp?: number }
+  | { readonly ok: false; readonly reason: string };
 
 export interface VerifyInput {
   /** Header names in any case. */
@@ -39,7 +46,8 @@ export function verifySignature(scheme: SignatureScheme, input: VerifyInput): Ve
   if (scheme === 'github') {
     const m = /^sha256=([0-9a-f]{64})$/i.exec(header.trim());
     if (!m) return { ok: false, reason: 'malformed signature header: expected sha256=<hex>' };
-    return sameHex(m[1]!, hmac(input.secret, body)) ? { ok: true } : { ok: false, reason: 'signature does not match' };
+    const digest = hmac(input.secret, body);
+    return sameHex(m[1]!, digest) ? { ok: true, digest } : { ok: false, reason: 'signature does not match' };
   }
   const parts = parseTimestamped(header);
   if (!parts) return { ok: false, reason: 'malformed signature header: expected t=<unix seconds>,v1=<hex>' };
@@ -48,7 +56,7 @@ export function verifySignature(scheme: SignatureScheme, input: VerifyInput): Ve
   if (Math.abs(now - parts.t) > tolerance) return { ok: false, reason: `timestamp is outside the ${tolerance}s tolerance` };
   const expected = hmac(input.secret, Buffer.concat([Buffer.from(`${parts.t}.`), body]));
   // Several v1 values are allowed while a secret is rotated; any match is enough.
-  return parts.v1.some((v) => sameHex(v, expected)) ? { ok: true } : { ok: false, reason: 'signature does not match' };
+  return parts.v1.some((v) => sameHex(v, expected)) ? { ok: true, digest: expected, timestamp: parts.t } : { ok: false, reason: 'signature does not match' };
 }
 
 /** The headers that sign `body` (for clients, the CLI and tests). */

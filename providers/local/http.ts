@@ -39,6 +39,18 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   });
 }
 
+/**
+ * A percent-encoded part of `pathname`, decoded.
+ * @throws HttpError 400 for a malformed escape or escaped bytes that are not UTF-8 (a URIError otherwise)
+ */
+export function decodePathPart(part: string, pathname: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    throw new HttpError(400, `malformed percent-escape in ${pathname}`);
+  }
+}
+
 /** The media type of a request, lower-case, without parameters; '' when absent. */
 export function mediaType(req: IncomingMessage): string {
   return (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();

@@ -9,12 +9,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DeadLetterQuery, Page } from './dead-letters';
-import { HttpError, mediaType, readBody, sendJson } from './http';
+import { HttpError, decodePathPart, mediaType, readBody, sendJson } from './http';
 import { bodyLimit, readEvents } from './ingest';
+import { ReplayGuard } from './replays';
 import { RuntimeStoppedError, type LocalRuntime } from './runtime';
 import { MAX_ROW_BYTES, parseRow, rowPath } from './tables';
 import { TransportClosedError } from './transport';
-import { MAX_WEBHOOK_BYTES, readWebhook } from './webhooks';
+import { MAX_WEBHOOK_BYTES, acceptWebhook } from './webhooks';
 
 export interface DevServerOptions {
   /** @default 4000; 0 picks a free port */
@@ -38,9 +39,10 @@ export async function startDevServer(runtime: LocalRuntime, options: DevServerOp
   const env = options.env ?? process.env;
   let closing = false;
   const webhooks = new Map(runtime.topology.webhooks.map((w) => [w.path, w]));
+  const replays = new ReplayGuard();
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    const url = requestUrl(req);
     const { pathname } = url;
     if (closing || !runtime.accepting) {
       drain(req);
@@ -56,7 +58,11 @@ export async function startDevServer(runtime: LocalRuntime, options: DevServerOp
       });
     }
     if (pathname.startsWith('/traces/')) {
-      return only(req, 'GET', () => sendJson(res, 200, runtime.traces.get(decodeURIComponent(pathname.slice('/traces/'.length)))));
+      return only(req, 'GET', () => {
+        const id = decodePathPart(pathname.slice('/traces/'.length), pathname);
+        if (!runtime.traces.has(id)) throw new HttpError(404, `no trace for correlation id "${id}": none was recorded, or it was evicted`);
+        sendJson(res, 200, runtime.traces.get(id));
+      });
     }
     if (pathname === '/dlq') return only(req, 'GET', () => sendJson(res, 200, runtime.deadLetters.list(dlqQuery(url), dlqPage(url))));
     if (pathname === '/dlq/redrive') {
@@ -70,18 +76,17 @@ export async function startDevServer(runtime: LocalRuntime, options: DevServerOp
     if (pathname === '/dlq/purge') return only(req, 'POST', () => sendJson(res, 200, { purged: runtime.deadLetters.purge(dlqQuery(url)) }));
     const webhook = webhooks.get(pathname);
     if (webhook) {
-      const envelope = readWebhook(webhook, { method: req.method ?? '', headers: req.headers, body: await readBody(req, MAX_WEBHOOK_BYTES) }, {
-        env, definition: (w) => runtime.registry.get(w),
+      const accepted = await acceptWebhook(webhook, { method: req.method ?? '', headers: req.headers, body: await readBody(req, MAX_WEBHOOK_BYTES) }, {
+        env, definition: (w) => runtime.registry.get(w), replays, publish: (e) => runtime.publish([e], webhook.to),
       });
-      await runtime.publish([envelope], webhook.to);
-      return sendJson(res, 202, { ids: [envelope.id] });
+      return sendJson(res, 202, { ids: [accepted.id], ...(accepted.duplicate ? { duplicate: true } : {}) });
     }
     const upload = /^\/buckets\/([^/]+)\/(.+)$/.exec(pathname);
     if (upload) {
       return only(req, 'PUT', async () => {
         const length = Number(req.headers['content-length']);
-        const bucket = decodeURIComponent(upload[1]!);
-        const key = decodeURIComponent(upload[2]!);
+        const bucket = decodePathPart(upload[1]!, pathname);
+        const key = decodePathPart(upload[2]!, pathname);
         if (!runtime.buckets.has(bucket)) throw new HttpError(404, `no bucket "${bucket}"`);
         runtime.buckets.pathOf(bucket, key);
         if (length > MAX_UPLOAD_BYTES) throw new HttpError(413, `the object is ${length} bytes, over the ${MAX_UPLOAD_BYTES}-byte limit`);
@@ -108,7 +113,7 @@ export async function startDevServer(runtime: LocalRuntime, options: DevServerOp
       drain(req);
       if (error instanceof HttpError) return sendJson(res, error.status, { error: error.message });
       if (error instanceof RuntimeStoppedError || error instanceof TransportClosedError) return sendJson(res, 503, { error: error.message }, { connection: 'close' });
-      sendJson(res, 500, { error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+      sendJson(res, 500, { error: internalError(error) });
     });
   });
   await new Promise<void>((resolve, reject) => {
@@ -138,6 +143,26 @@ const MAX_UPLOAD_BYTES = 100 * 1024 * 1024;
 async function only(req: IncomingMessage, method: string, run: () => void | Promise<void>): Promise<void> {
   if (req.method !== method) throw new HttpError(405, `${req.url} takes ${method}, not ${req.method}`);
   await run();
+}
+
+/** The request's URL. @throws HttpError 400 for a request target that is not a URL */
+function requestUrl(req: IncomingMessage): URL {
+  try {
+    return new URL(req.url ?? '/', 'http://localhost');
+  } catch {
+    throw new HttpError(400, 'malformed request target');
+  }
+}
+
+/**
+ * The answer to an unexpected error. A system error's message names a path on this machine, which a
+ * client has no business seeing: it is answered by its code and call only.
+ */
+function internalError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const { code, syscall } = error as NodeJS.ErrnoException;
+  if (code !== undefined && syscall !== undefined) return `${error.name}: ${code} in ${syscall}`;
+  return `${error.name}: ${error.message}`;
 }
 
 /** Reads and drops what is left of a request body, so the answer is not cut off by a reset connection. */

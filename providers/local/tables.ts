@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import { SchemaValidationError, type Envelope, type EventDefinition, type TableSpec } from '../../contracts';
-import { changeEvent, type ChangeData } from '../../runtime';
+import { JsonTextError, changeEvent, parseJsonBytes, type ChangeData } from '../../runtime';
 import { HttpError } from './http';
 
 type Row = Readonly<Record<string, unknown>>;
@@ -124,13 +124,14 @@ export class LocalTables {
 
 /**
  * A row as the JSON body of a write.
- * @throws HttpError 400 when the body is not JSON
+ * @throws HttpError 400 when the body is not UTF-8 JSON
  */
 export function parseRow(body: Buffer): unknown {
   try {
-    return JSON.parse(body.toString('utf8'));
+    return parseJsonBytes(body);
   } catch (error) {
-    throw new HttpError(400, `malformed JSON: the body is not JSON (${(error as Error).message})`);
+    if (error instanceof JsonTextError) throw new HttpError(400, `malformed JSON: ${error.message}`);
+    throw error;
   }
 }
 

@@ -57,6 +57,11 @@ export class TraceStore {
     return (this.traces.get(correlationId) ?? []).map(toEntry);
   }
 
+  /** Whether anything is recorded under a correlation id (never seen, not yet delivered, or evicted: no). */
+  has(correlationId: string): boolean {
+    return this.traces.has(correlationId);
+  }
+
   /** Correlation ids held. */
   get size(): number {
     return this.traces.size;

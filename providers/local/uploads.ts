@@ -8,7 +8,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -47,11 +47,19 @@ export class LocalBuckets {
     return this.byName.has(bucket);
   }
 
-  /** Where an object is stored. @throws HttpError 400 for a key that would leave the bucket's folder */
+  /**
+   * Where an object is stored.
+   * @throws HttpError 400 for a key that would leave the bucket's folder or that no file name can hold
+   */
   pathOf(bucket: string, key: string): string {
     const segments = key.split('/');
     if (!key || segments.some((s) => s === '' || s === '.' || s === '..' || /[\\\u0000]/.test(s))) {
-      throw new HttpError(400, `invalid object key "${key}": use non-empty /-separated segments other than . and ..`);
+      throw new HttpError(400, `invalid object key ${quote(key)}: use non-empty /-separated segments other than . and .., without \\ or NUL`);
+    }
+    if (Buffer.byteLength(key) > MAX_KEY_BYTES) throw new HttpError(400, `invalid object key: it is ${Buffer.byteLength(key)} bytes, over the ${MAX_KEY_BYTES}-byte limit`);
+    const long = segments.find((s) => Buffer.byteLength(s) > MAX_SEGMENT_BYTES);
+    if (long !== undefined) {
+      throw new HttpError(400, `invalid object key ${quote(key)}: the segment ${quote(long)} is over ${MAX_SEGMENT_BYTES} bytes, more than a file name can hold`);
     }
     return path.join(this.options.dir, bucket, ...segments);
   }
@@ -64,7 +72,9 @@ export class LocalBuckets {
     const spec = this.byName.get(bucket);
     if (!spec) throw new HttpError(404, `no bucket "${bucket}"; buckets: ${[...this.byName.keys()].join(', ') || 'none'}`);
     const file = this.pathOf(bucket, key);
-    const { tmp, size } = await this.stage(file, body);
+    // Refused before the body is read: a key that is already a folder, the prefix of other objects.
+    if ((await stat(file).catch(() => undefined))?.isDirectory()) throw new HttpError(400, prefixOfOthers(key));
+    const { tmp, size } = await this.stage(file, body).catch((error: unknown) => { throw keyConflict(error, key); });
     const trigger = spec.onUpload && key.startsWith(spec.onUpload.prefix) ? spec.onUpload : undefined;
     let envelope: Envelope | undefined;
     try {
@@ -73,7 +83,7 @@ export class LocalBuckets {
     } catch (error) {
       await rm(tmp, { force: true });
       if (error instanceof SchemaValidationError) throw new HttpError(400, `the upload's event does not fit its schema: ${error.message}`);
-      throw error;
+      throw keyConflict(error, key);
     }
     if (envelope) await this.options.emit(spec, envelope);
     return { bucket, key, size, contentType, ids: envelope ? [envelope.id] : [] };
@@ -83,7 +93,8 @@ export class LocalBuckets {
   private async stage(file: string, body: NodeJS.ReadableStream | Buffer): Promise<{ tmp: string; size: number }> {
     const max = this.options.maxBytes ?? 100 * 1024 * 1024;
     await mkdir(path.dirname(file), { recursive: true });
-    const tmp = `${file}.${randomBytes(6).toString('hex')}.part`;
+    // Named apart from the object, so a key segment of the longest allowed length still leaves room.
+    const tmp = path.join(path.dirname(file), `.${randomBytes(6).toString('hex')}.part`);
     let size = 0;
     const count = new Transform({
       transform(chunk: Buffer, _encoding, done) {
@@ -106,3 +117,32 @@ export class LocalBuckets {
     }
   }
 }
+
+/** S3's key limit, UTF-8 bytes. @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html */
+const MAX_KEY_BYTES = 1024;
+/** The longest file name most filesystems hold (NAME_MAX): each key segment is one. */
+const MAX_SEGMENT_BYTES = 255;
+
+/**
+ * A filesystem refusal of a key, as the client's mistake (400) that names the key, never the server's
+ * path; any other error as it was.
+ */
+function keyConflict(error: unknown, key: string): unknown {
+  switch ((error as NodeJS.ErrnoException).code) {
+    case 'EISDIR':
+    case 'ENOTEMPTY':
+      return new HttpError(400, prefixOfOthers(key));
+    case 'ENOTDIR':
+    case 'EEXIST':
+      return new HttpError(400, `invalid object key ${quote(key)}: a prefix of it is an object, and no object can be stored under another`);
+    case 'ENAMETOOLONG':
+      return new HttpError(400, `invalid object key ${quote(key)}: too long for this machine's filesystem`);
+    default:
+      return error;
+  }
+}
+
+const prefixOfOthers = (key: string) => `invalid object key ${quote(key)}: other objects are stored under ${quote(`${key}/`)}, so no object can have that name`;
+
+// A key quoted for a message, cut short: the client already has it whole.
+const quote = (key: string) => JSON.stringify(key.length > 80 ? `${key.slice(0, 77)}...` : key);

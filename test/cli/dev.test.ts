@@ -10,7 +10,7 @@ import { signatureHeaders } from '../../runtime';
 import { ManualClock } from '../../providers/local';
 import { handler as auditOrders } from '../../functions/audit-orders';
 import { handler as chargePayment } from '../../functions/charge-payment';
-import { SECRET, devSession, http, order, publish, traceUntil } from './helpers';
+import { SECRET, SOURCE, devSession, http, order, publish, traceUntil } from './helpers';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const has = (fn: string, outcome = 'ok') => (trace: any[]) => trace.some((e) => e.function === fn && e.outcome === outcome);
@@ -54,8 +54,8 @@ describe('herald dev, end to end over HTTP (example app)', function () {
     const batch = await http(`${dev.url}/events`, {
       method: 'POST', headers: { 'content-type': 'application/cloudevents-batch+json' },
       body: JSON.stringify([
-        { type: 'OrderPlaced.v2', correlationid: 'batch-1', data: order('o-b1', { channel: 'web' }) },
-        { type: 'OrderPlaced.v2', id: 'given-id-1', correlationid: 'batch-1', data: order('o-b2', { channel: 'store' }) },
+        { type: 'OrderPlaced.v2', source: SOURCE, correlationid: 'batch-1', data: order('o-b1', { channel: 'web' }) },
+        { type: 'OrderPlaced.v2', source: SOURCE, id: 'given-id-1', correlationid: 'batch-1', data: order('o-b2', { channel: 'store' }) },
       ]),
     });
     expect(batch.status).to.equal(202);
@@ -162,11 +162,12 @@ describe('herald dev, end to end over HTTP (example app)', function () {
 
   describe('bad input gets its status code and publishes nothing', () => {
     const STRUCTURED = { 'content-type': 'application/cloudevents+json' };
-    const good = { type: 'OrderPlaced.v2', data: order('o-bad', { channel: 'web' }) };
+    const good = { type: 'OrderPlaced.v2', source: SOURCE, data: order('o-bad', { channel: 'web' }) };
     const cases: Array<[string, RequestInit, number, RegExp]> = [
       ['malformed JSON', { headers: STRUCTURED, body: '{"type": "OrderPlaced.v2", ' }, 400, /^malformed JSON/],
-      ['schema-invalid data', { headers: STRUCTURED, body: JSON.stringify({ type: 'OrderPlaced.v2', data: { orderId: 'x' } }) }, 400, /^OrderPlaced\.v2 data is invalid: /],
-      ['an unknown type', { headers: STRUCTURED, body: JSON.stringify({ type: 'OrderShipped.v1', data: {} }) }, 400, /^unknown event type "OrderShipped\.v1"/],
+      ['schema-invalid data', { headers: STRUCTURED, body: JSON.stringify({ type: 'OrderPlaced.v2', source: SOURCE, data: { orderId: 'x' } }) }, 400, /^OrderPlaced\.v2 data is invalid: /],
+      ['an unknown type', { headers: STRUCTURED, body: JSON.stringify({ type: 'OrderShipped.v1', source: SOURCE, data: {} }) }, 400, /^unknown event type "OrderShipped\.v1"/],
+      ['no source', { headers: STRUCTURED, body: JSON.stringify({ type: 'OrderPlaced.v2', data: order('o-bad', { channel: 'web' }) }) }, 400, /^attribute "source" is required/],
       ['an event over the size limit', { headers: STRUCTURED, body: JSON.stringify({ ...good, data: { ...good.data, items: [{ sku: 'x'.repeat(270_000), quantity: 1, unitPrice: 1 }] } }) }, 413, /over the 262144-byte limit/],
       ['an unsupported content type', { headers: { 'content-type': 'text/plain' }, body: 'hello' }, 415, /^unsupported content type "text\/plain"/],
       ['a batch with one bad event among good ones', {
@@ -210,7 +211,7 @@ describe('herald dev, end to end: ordering, schedules and shutdown', () => {
     const dev = await devSession({ handlers: { 'audit-orders': audit } });
     try {
       const keys = ['a', 'b', 'c'];
-      const batch = (b: number) => keys.flatMap((k) => [0, 1, 2].map((seq) => ({ type: 'OrderPlaced.v2', data: order(`o-${k}`, { channel: 'web', amount: b * 10 + seq }) })));
+      const batch = (b: number) => keys.flatMap((k) => [0, 1, 2].map((seq) => ({ type: 'OrderPlaced.v2', source: SOURCE, data: order(`o-${k}`, { channel: 'web', amount: b * 10 + seq }) })));
       const answers = await Promise.all([1, 2, 3, 4].map((b) => http(`${dev.url}/events`, {
         method: 'POST', headers: { 'content-type': 'application/cloudevents-batch+json' }, body: JSON.stringify(batch(b)),
       })));
@@ -258,7 +259,7 @@ describe('herald dev, end to end: ordering, schedules and shutdown', () => {
     expect(dev.session.runtime.pending).to.be.greaterThan(0);
     const stopping = dev.session.stop(5000);
     const refused = await http(`${dev.url}/events`, {
-      method: 'POST', headers: { 'content-type': 'application/cloudevents+json' }, body: JSON.stringify({ type: 'OrderPlaced.v2', data: order('late', { channel: 'web' }) }),
+      method: 'POST', headers: { 'content-type': 'application/cloudevents+json' }, body: JSON.stringify({ type: 'OrderPlaced.v2', source: SOURCE, data: order('late', { channel: 'web' }) }),
     }).catch((error: Error) => ({ status: 0, body: error.message }));
     expect(refused.status === 503 || refused.status === 0, `late request answered ${refused.status}`).to.equal(true);
     const report = await stopping;

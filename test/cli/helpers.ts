@@ -39,16 +39,20 @@ export async function http(url: string, init: RequestInit = {}): Promise<Answer>
   return { status: res.status, body: text ? JSON.parse(text) : undefined };
 }
 
-/** POSTs one structured CloudEvent. */
+/** A `source` for test events (CloudEvents requires one), as a producer of the tests would set it. */
+export const SOURCE = 'tests.cli';
+
+/** POSTs one structured CloudEvent, with SOURCE unless the event names its own. */
 export function publish(url: string, event: Record<string, unknown>): Promise<Answer> {
-  return http(`${url}/events`, { method: 'POST', headers: { 'content-type': 'application/cloudevents+json' }, body: JSON.stringify(event) });
+  return http(`${url}/events`, { method: 'POST', headers: { 'content-type': 'application/cloudevents+json' }, body: JSON.stringify({ source: SOURCE, ...event }) });
 }
 
-/** Polls `/traces/<id>` every 10 ms until `done` holds (at most `ms`); returns the last trace. */
+/** Polls `/traces/<id>` every 10 ms until `done` holds (at most `ms`); returns the last trace. A 404 (nothing recorded yet) reads as []. */
 export async function traceUntil(url: string, correlationId: string, done: (trace: any[]) => boolean, ms = 3000): Promise<any[]> {
   const deadline = Date.now() + ms;
   for (;;) {
-    const { body } = await http(`${url}/traces/${encodeURIComponent(correlationId)}`);
+    const { status, body: answer } = await http(`${url}/traces/${encodeURIComponent(correlationId)}`);
+    const body = status === 404 ? [] : answer;
     if (done(body)) return body;
     if (Date.now() > deadline) throw new Error(`trace ${correlationId} never got there: ${JSON.stringify(body, null, 1)}`);
     await new Promise((r) => setTimeout(r, 10));

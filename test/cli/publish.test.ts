@@ -1,4 +1,6 @@
 import { expect } from 'chai';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { runPublish } from '../../cli/commands/publish';
 import { memoryIo } from '../../cli/io';
 import { devSession, http, order } from './helpers';
@@ -34,6 +36,28 @@ describe('herald publish', () => {
     expect(await runPublish(['OrderPlaced.v2', '{"orderId":"x"}', '--url', dev.url], io)).to.equal(1);
     expect(io.stderr[0]).to.match(/^herald publish: rejected \(400\): OrderPlaced\.v2 data is invalid: /);
     expect(io.stdout).to.deep.equal([]);
+  });
+
+  it('sends the source the event\'s definition names (the server requires one), or the one --source gives', async () => {
+    const bodies: Array<Record<string, unknown>> = [];
+    const server = createServer((req, res) => {
+      let text = '';
+      req.on('data', (c: Buffer) => { text += c; });
+      req.on('end', () => {
+        bodies.push(JSON.parse(text));
+        res.writeHead(202, { 'content-type': 'application/json' }).end('{"ids":["e-1"]}');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      expect(await runPublish(['OrderPlaced.v1', '{}', '--url', url], memoryIo())).to.equal(0);
+      expect(await runPublish(['ReportRequested.v1', '{}', '--source', 'ops.console', '--url', url], memoryIo())).to.equal(0);
+      expect(await runPublish(['Unknown.v1', '{}', '--url', url], memoryIo())).to.equal(0);
+    } finally {
+      server.close();
+    }
+    expect(bodies.map((b) => b.source)).to.deep.equal(['shop.orders', 'ops.console', undefined]);
   });
 
   it('says so when no server is running', async () => {

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { CloudEvent } from 'cloudevents';
+import { EnvelopeDecodeError } from '../../contracts';
 import { decodeEnvelope, derivedEventId, encodeEnvelope, isTraceparent, newEnvelope } from '../../runtime';
 import { ImageUploaded, PaymentReceived } from '../../app/events';
 
@@ -27,6 +28,14 @@ describe('envelopes', () => {
   it('round-trip through the JSON format', () => {
     const e = newEnvelope(PaymentReceived, { orderId: 'o', paymentId: 'p', amount: 1, currency: 'EUR' }, { correlationId: 'c-1' });
     expect(decodeEnvelope(encodeEnvelope(e))).to.deep.equal(e);
+  });
+
+  it('decode only a strict RFC 3339 time, the same rule POST /events applies', () => {
+    const e = newEnvelope(PaymentReceived, { orderId: 'o', paymentId: 'p', amount: 1, currency: 'EUR' });
+    for (const time of ['2024-02-30T00:00:00Z', '+010000-01-01T00:00:00Z', '2018-04-05T18:31Z', '2018-04-05 18:31:00Z']) {
+      expect(() => decodeEnvelope({ ...e, time }), time).to.throw(EnvelopeDecodeError, /"time" must be an RFC 3339 timestamp/);
+    }
+    expect(decodeEnvelope({ ...e, time: '2024-02-29T23:59:59.5+01:00' }).time).to.equal('2024-02-29T23:59:59.5+01:00');
   });
 
   it('derive stable, distinct ids for what a handler publishes', () => {

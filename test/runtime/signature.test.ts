@@ -12,7 +12,7 @@ describe('webhook signatures', () => {
     const header = (t: number, sig = hex(`${t}.${body}`)) => ({ 'Herald-Signature': `t=${t},v1=${sig}` });
 
     it('accepts a good signature, whatever the header case', () => {
-      expect(verifySignature('herald', { headers: header(now), body, secret, now })).to.deep.equal({ ok: true });
+      expect(verifySignature('herald', { headers: header(now), body, secret, now })).to.deep.equal({ ok: true, digest: hex(`${now}.${body}`), timestamp: now });
       expect(verifySignature('herald', { headers: { 'herald-signature': header(now)['Herald-Signature'] }, body, secret, now }).ok).to.equal(true);
     });
 
@@ -45,6 +45,12 @@ describe('webhook signatures', () => {
       });
     }
 
+    it('identifies a request by the signature it computed, however the header spells or repeats it', () => {
+      const digest = hex(`${now}.${body}`);
+      const spellings = [`t=${now},v1=${digest}`, `t=${now},v1=${digest.toUpperCase()}`, `v1=${hex(`${now}.${body}`, 'old')}, v1=${digest}, t=${now}`];
+      for (const h of spellings) expect(verifySignature('herald', { headers: { 'Herald-Signature': h }, body, secret, now }), h).to.deep.include({ digest });
+    });
+
     it('accepts a timestamp exactly at the tolerance', () => {
       expect(verifySignature('herald', { headers: header(now - 300), body, secret, now }).ok).to.equal(true);
     });
@@ -57,7 +63,7 @@ describe('webhook signatures', () => {
   describe('github (X-Hub-Signature-256)', () => {
     it('accepts a good signature and rejects a tampered body', () => {
       const headers = { 'X-Hub-Signature-256': `sha256=${hex(body)}` };
-      expect(verifySignature('github', { headers, body, secret }).ok).to.equal(true);
+      expect(verifySignature('github', { headers, body, secret })).to.deep.equal({ ok: true, digest: hex(body) });
       expect(verifySignature('github', { headers, body: `${body} `, secret }).ok).to.equal(false);
     });
     it('rejects a malformed header', () => {

@@ -88,5 +88,7 @@ describe('local tables', () => {
     const error = refused(() => parseRow(Buffer.from('{"a":')));
     expect(error.status).to.equal(400);
     expect(error.message).to.match(/^malformed JSON: the body is not JSON/);
+    const utf8 = refused(() => parseRow(Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0x22, 0x7d])));
+    expect([utf8.status, utf8.message]).to.deep.equal([400, 'malformed JSON: the body is not valid UTF-8']);
   });
 });

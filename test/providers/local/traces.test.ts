@@ -17,6 +17,7 @@ describe('local traces', () => {
       { function: 'g', subscription: 'f-b', type: 'Tick.v1', id: 'e1', attempt: 2, outcome: 'retry', durationMs: 1.235, at: '2026-01-01T00:00:00.000Z', delayMs: 40, reason: 'Error: x' },
     ]);
     expect(traces.get('unknown')).to.deep.equal([]);
+    expect([traces.has('c1'), traces.has('unknown')]).to.deep.equal([true, false]);
   });
 
   it('is bounded: oldest correlation id first, and entries per id', () => {
@@ -25,6 +26,7 @@ describe('local traces', () => {
     for (let i = 0; i < 5; i++) traces.record(record('c'));
     expect(traces.size).to.equal(2);
     expect(traces.get('a')).to.deep.equal([]);
+    expect(traces.has('a')).to.equal(false);
     expect(traces.get('c')).to.have.length(2);
   });
 });

@@ -85,4 +85,32 @@ describe('local uploads', () => {
     const failed = await refusing.put('media', 'uploads/b.txt', Buffer.from('x')).then(() => undefined, (e: unknown) => e);
     expect(failed).to.be.instanceOf(Error).with.property('message', 'stopping');
   });
+
+  it('refuses (400) keys the filesystem cannot hold, naming the key, never the folder, and leaves no file', async () => {
+    const reject = async (p: Promise<unknown>) => p.then(() => { throw new Error('resolved'); }, (e: unknown) => e);
+    await buckets.put('media', 'uploads/a/b.png', Buffer.from('x'));
+    const cases: Array<[string, RegExp]> = [
+      [`uploads/${'n'.repeat(300)}`, /is over 255 bytes, more than a file name can hold$/],
+      [`uploads/${'é'.repeat(128)}`, /is over 255 bytes/],
+      [`uploads/${'k/'.repeat(520)}x`, /over the 1024-byte limit$/],
+      ['uploads/a', /other objects are stored under "uploads\/a\/"/],
+      ['uploads/a/b.png/c.png', /a prefix of it is an object/],
+      ['uploads/a/b.png/c/d.png', /a prefix of it is an object/],
+      ['uploads/x\u0000y', /without \\ or NUL$/],
+    ];
+    for (const [key, message] of cases) {
+      const e = await reject(buckets.put('media', key, Buffer.from('x')));
+      expect(e, key).to.be.instanceOf(HttpError).with.property('status', 400);
+      expect((e as Error).message, key).to.match(/^invalid object key/).and.match(message).and.not.contain(dir);
+    }
+    expect(readdirSync(path.join(dir, 'media', 'uploads'))).to.deep.equal(['a']);
+    expect(readdirSync(path.join(dir, 'media', 'uploads', 'a'))).to.deep.equal(['b.png']);
+    expect(emitted).to.have.length(1);
+  });
+
+  it('stores a key whose last segment is as long as a file name can be', async () => {
+    const key = `uploads/${'n'.repeat(255)}`;
+    await buckets.put('media', key, Buffer.from('x'));
+    expect(readFileSync(path.join(dir, 'media', key), 'utf8')).to.equal('x');
+  });
 });

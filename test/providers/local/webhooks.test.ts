@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { hmacSha256, type WebhookSpec } from '../../../contracts';
 import { signatureHeaders } from '../../../runtime';
-import { readWebhook } from '../../../providers/local';
+import { ReplayGuard, acceptWebhook, readWebhook } from '../../../providers/local';
+import type { Envelope } from '../../../contracts';
 import { Tock, refused } from './fixtures';
 
 const spec: WebhookSpec = {
@@ -16,7 +17,7 @@ function request(body: string, headers: Record<string, string>, method = 'POST')
 describe('local webhooks', () => {
   it('turns a signed JSON body into the event the webhook emits', () => {
     const body = JSON.stringify({ n: 5 });
-    const e = readWebhook(spec, request(body, { ...signatureHeaders('herald', body, 's3cret'), 'x-correlation-id': 'c-9' }), options);
+    const { envelope: e } = readWebhook(spec, request(body, { ...signatureHeaders('herald', body, 's3cret'), 'x-correlation-id': 'c-9' }), options);
     expect(e).to.include({ type: 'Tock.v1', source: 'test.ticks', correlationid: 'c-9' });
     expect(e.data).to.deep.equal({ n: 5 });
   });
@@ -48,5 +49,35 @@ describe('local webhooks', () => {
       expect([e.status, message.test(e.message)]).to.deep.equal([400, true]);
     }
     expect(refused(() => readWebhook(spec, request('{}', {}, 'PUT'), options)).status).to.equal(405);
+  });
+
+  describe('acceptWebhook', () => {
+    const body = JSON.stringify({ n: 5 });
+
+    it('publishes a request once; a replay of it is a duplicate with the first event id', async () => {
+      const published: Envelope[] = [];
+      const accept = { ...options, replays: new ReplayGuard(), publish: (e: Envelope) => void published.push(e) };
+      const headers = signatureHeaders('herald', body, 's3cret');
+      const first = await acceptWebhook(spec, request(body, headers), accept);
+      const replay = await acceptWebhook(spec, request(body, { ...headers, 'idempotency-key': 'forged' }), accept);
+      expect(first).to.deep.equal({ id: published[0]!.id, duplicate: false });
+      expect(replay).to.deep.equal({ id: first.id, duplicate: true });
+      expect(published).to.have.length(1);
+    });
+
+    it('does not remember a request whose publish failed, so the retry is published', async () => {
+      let fail = true;
+      const published: Envelope[] = [];
+      const accept = {
+        ...options, replays: new ReplayGuard(),
+        publish: async (e: Envelope) => { if (fail) throw new Error('stopping'); published.push(e); },
+      };
+      const headers = signatureHeaders('herald', body, 's3cret');
+      const error = await acceptWebhook(spec, request(body, headers), accept).then(() => undefined, (e: Error) => e);
+      expect(error?.message).to.equal('stopping');
+      fail = false;
+      expect(await acceptWebhook(spec, request(body, headers), accept)).to.include({ duplicate: false });
+      expect(published).to.have.length(1);
+    });
   });
 });

@@ -1,0 +1,161 @@
+/**
+ * One CloudEvent as a producer sent it to `POST /events` (already parsed), made a complete, checked
+ * envelope, or refused with the reason. Follows the CloudEvents JSON format:
+ * - a JSON `null` attribute is an absent one (`data: null` is a null payload, checked by the schema);
+ * - `type` and `source` are required; `specversion` and `id` are filled in when absent;
+ * - `time` is a strict RFC 3339 timestamp, kept as given;
+ * - `datacontenttype` is a media type (RFC 2046): anything else is a bad event (400), a media type other
+ *   than JSON an unsupported one (415);
+ * - extension attributes have CloudEvents names and primitive values, whatever the name: `constructor`
+ *   is carried like any other, `toString` refused like any other upper-case name. Attributes are read as
+ *   own properties only, so nothing on Object.prototype can stand in for one.
+ * The data is checked against its definition; declared extension attributes (e.g. `contenttype`),
+ * `correlationid` and `traceparent` are computed as every Herald publisher does.
+ * @see https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/formats/json-format.md
+ */
+import {
+  CORE_ATTRIBUTES, EXTENSION_NAME_PATTERN, MAX_EVENT_BYTES, SchemaValidationError, type Envelope,
+} from '../../contracts';
+import { exceedsLimit, isTimestamp, isTraceparent, newEnvelope, type EventRegistry } from '../../runtime';
+import { Refusal } from './problems';
+
+/** An RFC 2046 media type: type/subtype, then `; name=value` parameters (RFC 2045 tokens or quoted strings). */
+const TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
+const MEDIA_TYPE = new RegExp(`^${TOKEN}/${TOKEN}(?:[ \\t]*;[ \\t]*${TOKEN}=(?:${TOKEN}|"(?:[^"\\\\]|\\\\.)*"))*$`);
+const JSON_MEDIA_TYPE = /^application\/json(?:[ \t]*;.*)?$/i;
+
+/** Attributes that, when present, are non-empty strings. */
+const STRINGS = ['id', 'source', 'subject', 'dataschema', 'correlationid'] as const;
+
+/** The optional attributes a checked event carries on, each checked below. */
+const OPTIONAL = ['id', 'time', 'subject', 'dataschema', 'correlationid', 'traceparent'] as const;
+
+/** The envelope an event makes, or why it is refused. Never throws for bad input. */
+export function completeEvent(raw: unknown, registry: EventRegistry): Envelope | Refusal {
+  const e = checkEvent(raw, registry);
+  return e instanceof Refusal ? e : envelopeOf(e, registry);
+}
+
+/** An event whose attributes passed the checks, each read once. */
+export interface CheckedEvent {
+  readonly type: string;
+  readonly source: string;
+  readonly id?: string;
+  readonly time?: string;
+  readonly subject?: string;
+  readonly dataschema?: string;
+  readonly correlationid?: string;
+  readonly traceparent?: string;
+  readonly data: unknown;
+  /** The producer's extension attributes, in order. */
+  readonly extensions: ReadonlyArray<readonly [string, unknown]>;
+}
+
+type Raw = Readonly<Record<string, unknown>>;
+
+/** An attribute the producer set: an own property only (nothing inherited stands in), a JSON null as absent. */
+function own(e: Raw, name: string): unknown {
+  return Object.hasOwn(e, name) ? (e[name] ?? undefined) : undefined;
+}
+
+/** Checks everything but the data: the cheap part, done for every event of a request. */
+export function checkEvent(raw: unknown, registry: EventRegistry): CheckedEvent | Refusal {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return NOT_AN_OBJECT;
+  const e = raw as Raw;
+  const specversion = own(e, 'specversion');
+  if (specversion !== undefined && specversion !== '1.0') return bad(`unsupported specversion ${JSON.stringify(specversion)}; use "1.0"`);
+  const type = own(e, 'type');
+  if (typeof type !== 'string' || type === '') return bad('attribute "type" is required, e.g. "OrderPlaced.v2"');
+  if (!registry.has(type)) {
+    return bad(`unknown event type "${type}"; known types: ${registry.definitions().map((d) => d.wireType).sort().join(', ')}`);
+  }
+  if (own(e, 'source') === undefined) return bad('attribute "source" is required: a URI-reference naming the producer, e.g. "shop.web"');
+  for (const name of STRINGS) {
+    const value = own(e, name);
+    if (value !== undefined && (typeof value !== 'string' || value === '')) return bad(`attribute "${name}" must be a non-empty string`);
+  }
+  const time = own(e, 'time');
+  if (time !== undefined && !isTimestamp(time)) {
+    return bad('attribute "time" must be an RFC 3339 timestamp, YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM), a real date in years 0000-9999');
+  }
+  const refused = checkDataContentType(own(e, 'datacontenttype'));
+  if (refused) return refused;
+  if (own(e, 'dataref') !== undefined) return bad('"dataref" is not accepted at ingress; send the data inline');
+  // `data: null` is a null payload (JSON format §3.1.1), not an absent one.
+  if (!Object.hasOwn(e, 'data')) return bad('the event has no "data"');
+  const traceparent = own(e, 'traceparent');
+  if (traceparent !== undefined && !isTraceparent(traceparent)) return bad('attribute "traceparent" is not a W3C traceparent');
+  const extensions: Array<readonly [string, unknown]> = [];
+  for (const name of Object.keys(e)) {
+    const value = e[name];
+    if (CORE_ATTRIBUTES.has(name) || value === null) continue;
+    if (!EXTENSION_NAME_PATTERN.test(name)) return bad(`${JSON.stringify(name)} is not a valid attribute name (lower-case a-z0-9, at most 20)`);
+    if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
+      return bad(`extension attribute "${name}" must be a string, number or boolean`);
+    }
+    extensions.push([name, value]);
+  }
+  const checked: { -readonly [K in keyof CheckedEvent]: CheckedEvent[K] } = { type, source: own(e, 'source') as string, data: e.data, extensions };
+  for (const name of OPTIONAL) {
+    const value = own(e, name);
+    if (value !== undefined) checked[name] = value as string;
+  }
+  return checked;
+}
+
+/** A checked event made an envelope: its data checked against its definition, the whole held to the size limit. */
+export function envelopeOf(e: CheckedEvent, registry: EventRegistry): Envelope | Refusal {
+  let envelope: Record<string, unknown>;
+  try {
+    envelope = newEnvelope(registry.get(e.type), e.data, {
+      ...(e.id !== undefined ? { id: e.id } : {}),
+      ...(e.time !== undefined ? { time: e.time } : {}),
+      ...(e.subject !== undefined ? { subject: e.subject } : {}),
+      ...(e.correlationid !== undefined ? { correlationId: e.correlationid } : {}),
+      ...(e.traceparent !== undefined ? { traceparent: e.traceparent } : {}),
+    }) as Record<string, unknown>;
+  } catch (error) {
+    if (error instanceof SchemaValidationError) return new Refusal(400, error.message, error);
+    throw error;
+  }
+  envelope.source = e.source;
+  if (e.dataschema !== undefined) envelope.dataschema = e.dataschema;
+  for (const [name, value] of e.extensions) {
+    // Extensions the producer set travel on; those the envelope already has were computed (declared
+    // extensions, from the data) or taken above (correlationid, traceparent).
+    if (!Object.hasOwn(envelope, name)) envelope[name] = value;
+  }
+  return oversize(envelope) ?? (envelope as unknown as Envelope);
+}
+
+/**
+ * The refusal of an event (raw, or made an envelope) over MAX_EVENT_BYTES as JSON. Checked on the raw
+ * event too when the request could hold a larger one: that bounds the work its schema check can be made to do.
+ */
+export function oversize(value: unknown): Refusal | undefined {
+  let text: string;
+  try {
+    text = JSON.stringify(value);
+  } catch (error) {
+    // JSON.stringify recurses: data nested a million deep overflows the stack.
+    if (error instanceof RangeError) return bad('the event is nested too deeply to be carried');
+    throw error;
+  }
+  const bytes = exceedsLimit(text, MAX_EVENT_BYTES);
+  return bytes === undefined ? undefined : new Refusal(413, `the event is ${bytes} bytes with its envelope, over the ${MAX_EVENT_BYTES}-byte limit`);
+}
+
+/** A media type (RFC 2046) is required, and JSON data: 400 for what is no media type, 415 for another one. */
+function checkDataContentType(value: unknown): Refusal | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !MEDIA_TYPE.test(value)) {
+    return bad(`attribute "datacontenttype" must be a media type (RFC 2046) such as application/json, not ${JSON.stringify(value)}`);
+  }
+  if (!JSON_MEDIA_TYPE.test(value)) return new Refusal(415, `datacontenttype ${JSON.stringify(value)} is not supported; event data must be application/json`);
+  return undefined;
+}
+
+const bad = (message: string) => new Refusal(400, message);
+
+// One instance for the most common refusal: a batch of two million numbers makes no two million of them.
+const NOT_AN_OBJECT = bad('a CloudEvent must be a JSON object');
