@@ -1,6 +1,7 @@
 /** The embedded local runtime behind `herald dev`. */
 export * from './buffers';
 export * from './bus';
+export * from './channel-queue';
 export * from './clock';
 export * from './dead-letters';
 export * from './function';
@@ -9,9 +10,11 @@ export * from './http';
 export * from './ingest';
 export * from './memory-transport';
 export * from './queue';
+export * from './routing';
 export * from './runtime';
 export * from './schedule';
 export * from './server';
+export * from './sqlite';
 export * from './stream';
 export * from './tables';
 export * from './topic';
