@@ -176,7 +176,8 @@ export class KeyedBuffer implements MessageBuffer {
   }
 
   again(message: Message): void {
-    const key = message.key!;
+    // A restored message comes back here without having been added (an interrupted delivery).
+    const key = (message.key ??= this.keyOf(message.envelope));
     let group = this.groups.get(key);
     if (!group) this.groups.set(key, (group = { items: new Deque(), busy: false }));
     group.items.unshift(message);
