@@ -33,15 +33,18 @@ export interface Running {
   of(subscription: string): string[];
 }
 
-/** Opens a sqlite transport for `t` on `file`. */
-export function openTransport(t: Topology, file: string): Running {
+/** Opens a sqlite transport for `t` on `file`; `onLetter` hears each dead letter as it comes. */
+export function openTransport(t: Topology, file: string, onLetter: (letter: DeadLetter) => void = () => {}): Running {
   const calls: Delivery[] = [];
   const letters: DeadLetter[] = [];
   const filtered: string[] = [];
   const transport = sqliteTransport({ state: file })({
     topology: t,
     filtered: (channel, e) => filtered.push(`${channel.subscription} ${(e.data as { n: number }).n}`),
-    deadLettered: (letter) => letters.push(letter),
+    deadLettered: (letter) => {
+      letters.push(letter);
+      onLetter(letter);
+    },
   });
   const plan = deliveryPlan(t, LOCAL_DELIVERY);
   const gates = new Map(t.functions.map((f) => [f.name, new Gate(f.concurrency ?? Infinity)]));
