@@ -3,6 +3,10 @@
  * a delivery row (`deliveries`) with its state, attempt and next-attempt time. A delivery row is deleted
  * when it is settled, and an event row with the last of its deliveries, so the file holds only what is
  * owed. Row ids follow acceptance order, which is the order deliveries are restored in.
+ *
+ * `deliveries.event` names its event row without a foreign key: the transport counts each event's
+ * deliveries in memory and deletes the event with its last one; an enforced key would make every event
+ * deletion search the deliveries (better-sqlite3 turns enforcement on), or need an index on every write.
  */
 import type { Database, Statement } from 'better-sqlite3';
 import type { Envelope } from '../../../contracts';
@@ -20,17 +24,23 @@ export const TRANSPORT_SCHEMA: SchemaPart = {
      ) STRICT;
      CREATE TABLE deliveries (
        seq INTEGER PRIMARY KEY,
-       event INTEGER NOT NULL REFERENCES events (seq),
+       event INTEGER NOT NULL,
        subscription TEXT NOT NULL,
-       state TEXT NOT NULL CHECK (state IN ('queued', 'in-flight', 'retrying')),
+       state INTEGER NOT NULL CHECK (state IN (0, 1, 2)),
        attempt INTEGER NOT NULL,
        next_at INTEGER
      ) STRICT;`,
   ],
 };
 
-/** A delivery state as stored: `in-flight` means a delivery of `attempt` started and was not answered. */
+/** A delivery's state: `in-flight` means a delivery of `attempt` started and was not answered. */
 export type DeliveryState = 'queued' | 'in-flight' | 'retrying';
+
+/**
+ * How `deliveries.state` stores a state. A number rather than the name: the row keeps its size when its
+ * state changes (twice per delivery), so SQLite rewrites it in place.
+ */
+const CODE: Readonly<Record<DeliveryState, number>> = { queued: 0, 'in-flight': 1, retrying: 2 };
 
 /** A delivery row as loaded at start, with its event. */
 export interface OwedRow {
@@ -54,7 +64,7 @@ export interface InsertedEvent {
 export class DeliveryTables {
   private readonly insertEvent: Statement<[string, string, string]>;
   private readonly insertDelivery: Statement<[number | bigint, string, number]>;
-  private readonly updateDelivery: Statement<[DeliveryState, number, number | null, number]>;
+  private readonly updateDelivery: Statement<[number, number, number | null, number]>;
   private readonly deleteDelivery: Statement<[number]>;
   private readonly deleteEvent: Statement<[number]>;
   private readonly owed: Statement<[], OwedRow>;
@@ -64,11 +74,13 @@ export class DeliveryTables {
     state.migrate(TRANSPORT_SCHEMA);
     const { db } = state;
     this.insertEvent = db.prepare('INSERT INTO events (id, type, envelope) VALUES (?, ?, ?)');
-    this.insertDelivery = db.prepare("INSERT INTO deliveries (event, subscription, state, attempt) VALUES (?, ?, 'queued', ?)");
+    this.insertDelivery = db.prepare(`INSERT INTO deliveries (event, subscription, state, attempt) VALUES (?, ?, ${CODE.queued}, ?)`);
     this.updateDelivery = db.prepare('UPDATE deliveries SET state = ?, attempt = ?, next_at = ? WHERE seq = ?');
     this.deleteDelivery = db.prepare('DELETE FROM deliveries WHERE seq = ?');
     this.deleteEvent = db.prepare('DELETE FROM events WHERE seq = ?');
-    this.owed = db.prepare(`SELECT d.seq, d.event, d.subscription, d.state, d.attempt, d.next_at AS nextAt, e.envelope
+    this.owed = db.prepare(`SELECT d.seq, d.event, d.subscription,
+        CASE d.state WHEN ${CODE['in-flight']} THEN 'in-flight' WHEN ${CODE.retrying} THEN 'retrying' ELSE 'queued' END AS state,
+        d.attempt, d.next_at AS nextAt, e.envelope
       FROM deliveries d JOIN events e ON e.seq = d.event ORDER BY d.seq`);
   }
 
@@ -80,7 +92,7 @@ export class DeliveryTables {
 
   /** Records a delivery's state and the attempt it is at. */
   update(row: number, state: DeliveryState, attempt: number, nextAt: number | null = null): void {
-    this.updateDelivery.run(state, attempt, nextAt, row);
+    this.updateDelivery.run(CODE[state], attempt, nextAt, row);
   }
 
   /** Deletes a settled delivery row, and its event row when `last` (no other delivery owes it). */

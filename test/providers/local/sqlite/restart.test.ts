@@ -35,11 +35,12 @@ describe('sqlite transport across a restart', function () {
     const t = app.build();
     const file = states.file();
 
-    // arrange: fast settles both events, slow is running both, flaky waits 300 ms to retry both
+    // arrange: fast settles both events, slow is running both, flaky waits 600 ms to retry both (long
+    // enough not to come before the close, even on a loaded machine)
     const first = openTransport(t, file);
     await first.consume('fast-b');
     await first.consume('slow-b', never);
-    await first.consume('flaky-b', (e) => retry(e, 300));
+    await first.consume('flaky-b', (e) => retry(e, 600));
     await first.consume('tocks-b');
     await first.transport.publish(bus, [tick(1), tick(2)]);
     await until(() => first.transport.pending === 4 && first.of('flaky-b').length === 2 && first.of('slow-b').length === 2, 2000, 'fast to settle');
@@ -62,7 +63,7 @@ describe('sqlite transport across a restart', function () {
     expect(second.of('slow-b')).to.deep.equal(['1#2', '2#2']);
     expect(second.of('flaky-b')).to.deep.equal(['1#2', '2#2']);
     // A kept retry still waits out its backoff (1 ms of timer rounding).
-    for (const c of second.calls.filter((x) => x.subscription === 'flaky-b')) expect(c.at).to.be.at.least(flakyAnswered + 300 - 1);
+    for (const c of second.calls.filter((x) => x.subscription === 'flaky-b')) expect(c.at).to.be.at.least(flakyAnswered + 600 - 1);
     expect(second.of('tocks-b')).to.deep.equal([]);
     expect(second.calls.map((c) => c.id).sort()).to.deep.equal(first.calls.filter((c) => c.subscription === 'slow-b').map((c) => c.id).concat(
       first.calls.filter((c) => c.subscription === 'flaky-b').map((c) => c.id),
@@ -102,7 +103,7 @@ describe('sqlite transport across a restart', function () {
     const t = app.build();
     const file = states.file();
     const first = openTransport(t, file);
-    await first.consume('f-b', (e) => ((e.data as { key: string }).key === 'a' ? retry(e, 200) : never(e, 1)));
+    await first.consume('f-b', (e) => ((e.data as { key: string }).key === 'a' ? retry(e, 600) : never(e, 1)));
     await first.transport.publish(bus, [tick(0, { key: 'a' }), tick(1, { key: 'a' }), tick(2, { key: 'a' }), tick(3, { key: 'b' }), tick(4, { key: 'b' })]);
     await until(() => first.of('f-b').length === 2, 2000, 'a and b to start');
     await first.transport.close(0);
