@@ -12,8 +12,9 @@
  *
  * After a restart on the same file (a crash, or a close that left work), every delivery still owed is
  * restored for its own subscription once that subscription is consumed, at the attempt it had reached: a
- * retry waits out what is left of its backoff; a delivery in flight at the stop counts as an attempt.
- * Rows of a subscription the topology no longer has stay in the file, undelivered (`orphaned` counts them).
+ * retry waits out what is left of its backoff; a delivery in flight at the stop counts as an attempt (so
+ * does one whose start was being recorded when a close cut the grace period short). Rows of a
+ * subscription the topology no longer has stay in the file, undelivered.
  * Across a restart, per-key order holds within a subscription; two subscriptions sharing one ordered queue
  * get their kept events back one subscription after the other.
  */
@@ -24,13 +25,12 @@ import type { DeadLetter } from '../dead-letters';
 import { LOCAL_DELIVERY } from '../delivery';
 import type { Message, StoredEvent } from '../buffers';
 import { LocalQueue, type Published, type QueueJournal, type RestoredState } from '../queue';
-import { Routing } from '../routing';
 import {
-  TransportClosedError, type ChannelName, type CloseReport, type Consumer, type Transport, type TransportContext, type TransportFactory,
-  type Undelivered,
+  TransportClosedError, type CloseReport, type Consumer, type Transport, type TransportContext, type TransportFactory, type Undelivered,
 } from '../transport';
 import { WorkTracker } from '../work';
 import { DeliveryTables, type DeliveryState } from './deliveries';
+import { RouteCollector, type Refused, type Routed } from './route-collector';
 import { openState, type StateDb } from './state';
 
 export interface SqliteTransportOptions {
@@ -56,15 +56,6 @@ interface Waiting {
   readonly notBefore: number;
 }
 
-/** Events routed, each with the subscriptions it reached (in order, a subscription twice when it reached it twice). */
-type Routed = Array<[Envelope, string[]]>;
-
-/** A subscription whose filter refused an event: reported once the batch it came in is committed. */
-interface Refused {
-  readonly channel: ChannelName;
-  readonly envelope: Envelope;
-}
-
 /** Where a consumed subscription's deliveries go. */
 interface Inlet {
   readonly queue: LocalQueue;
@@ -78,19 +69,16 @@ class SqliteTransport implements Transport, QueueJournal {
   private readonly owned: boolean;
   private readonly tables: DeliveryTables;
   private readonly plan: DeliveryPlan;
-  private readonly routing: Routing;
+  /** The subscriptions of the plan: what the file may owe a delivery to. */
+  private readonly subscriptions: ReadonlySet<string>;
+  private readonly routes: RouteCollector;
   private readonly queues: LocalQueue[] = [];
   private readonly named = new Map<string, LocalQueue>();
   private readonly inlets = new Map<string, Inlet>();
   /** Per subscription not consumed yet, in acceptance order. */
   private readonly unconsumed = new Map<string, Waiting[]>();
-  /** What `route` collects while the routers run. */
-  private routed = new Map<Envelope, string[]>();
-  private refused: Refused[] = [];
   private closing: Promise<CloseReport> | undefined;
   private failure: Error | undefined;
-  /** Delivery rows of subscriptions the topology lacks: kept, never delivered. */
-  readonly orphaned: number;
 
   constructor(private readonly context: TransportContext, options: SqliteTransportOptions) {
     this.owned = typeof options.state === 'string';
@@ -102,14 +90,9 @@ class SqliteTransport implements Transport, QueueJournal {
       throw error;
     }
     this.plan = deliveryPlan(context.topology, options.target ?? LOCAL_DELIVERY);
-    this.routing = new Routing(context.topology, (channel, envelope) => this.refused.push({ channel, envelope }));
-    // Every channel of the plan is routed from the start: what a subscription receives before it is
-    // consumed is kept for it.
-    for (const channel of this.plan.channels) {
-      const subscription = channel.subscription;
-      this.routing.add(channel, { send: (e) => this.reached(e, subscription) });
-    }
-    this.orphaned = this.load();
+    this.subscriptions = new Set(this.plan.channels.map((c) => c.subscription));
+    this.routes = new RouteCollector(context.topology, this.plan.channels);
+    this.load();
   }
 
   get pending(): number {
@@ -129,7 +112,7 @@ class SqliteTransport implements Transport, QueueJournal {
   consume(channel: Channel, consumer: Consumer): Promise<void> {
     if (this.closing) return Promise.reject(new TransportClosedError(this.name));
     if (this.inlets.has(channel.subscription)) return Promise.reject(new Error(`subscription "${channel.subscription}" is already consumed`));
-    if (!this.plan.channels.some((c) => c.subscription === channel.subscription)) {
+    if (!this.subscriptions.has(channel.subscription)) {
       return Promise.reject(new Error(`subscription "${channel.subscription}" is not in the delivery plan of topology ${this.context.topology.name}`));
     }
     let queue: LocalQueue;
@@ -188,9 +171,9 @@ class SqliteTransport implements Transport, QueueJournal {
     const last = --event.owed === 0;
     const settle = () => this.tables.settle(row, event.seq, last);
     if (!published) return this.state.write(settle).catch((error: unknown) => { throw this.broken(error); });
-    let routing: ReturnType<SqliteTransport['route']>;
+    let routing: ReturnType<RouteCollector['route']>;
     try {
-      routing = this.route(published.to, published.events);
+      routing = this.routes.route(published.to, published.events);
     } catch (error) {
       event.owed++;
       return Promise.reject(error);
@@ -200,9 +183,9 @@ class SqliteTransport implements Transport, QueueJournal {
 
   /** Routes events and commits their rows; resolves once committed and owed. */
   private accept(to: Ref<'bus' | 'topic'>, events: readonly Envelope[]): Promise<void> {
-    let routing: ReturnType<SqliteTransport['route']>;
+    let routing: ReturnType<RouteCollector['route']>;
     try {
-      routing = this.route(to, events);
+      routing = this.routes.route(to, events);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -262,42 +245,17 @@ class SqliteTransport implements Transport, QueueJournal {
     else queue.restore(m, state, notBefore);
   }
 
-  /** Reads what the database owes, as at the last stop; returns how many rows no channel of the plan reads. */
-  private load(): number {
+  /** Reads what the database owes, as at the last stop. */
+  private load(): void {
     const envelopes = new Map<number, { envelope: Envelope; stored: StoredEvent }>();
-    let orphaned = 0;
     for (const row of this.tables.load()) {
       let event = envelopes.get(row.event);
       if (!event) envelopes.set(row.event, (event = { envelope: JSON.parse(row.envelope) as Envelope, stored: { seq: row.event, owed: 0 } }));
       // An orphaned row still owes its event: the event row stays with it.
       event.stored.owed++;
-      if (!this.plan.channels.some((c) => c.subscription === row.subscription)) {
-        orphaned++;
-        continue;
-      }
+      if (!this.subscriptions.has(row.subscription)) continue;
       this.deliver(row.subscription, event.envelope, { row: row.seq, event: event.stored }, row.state, row.attempt, row.nextAt ?? 0);
     }
-    return orphaned;
-  }
-
-  /**
-   * Routes events (routing.ts); returns those that reached a subscription, with the subscriptions.
-   * @throws Error for a bus or topic the topology lacks
-   */
-  private route(to: Ref<'bus' | 'topic'>, events: readonly Envelope[]): { routed: Routed; refused: Refused[] } {
-    try {
-      this.routing.publish(to, events);
-      return { routed: [...this.routed], refused: this.refused };
-    } finally {
-      this.routed = new Map();
-      this.refused = [];
-    }
-  }
-
-  private reached(envelope: Envelope, subscription: string): void {
-    const list = this.routed.get(envelope);
-    if (list) list.push(subscription);
-    else this.routed.set(envelope, [subscription]);
   }
 
   /** A write failed: the database cannot be trusted to keep more, so nothing more is accepted. */
@@ -325,7 +283,9 @@ class SqliteTransport implements Transport, QueueJournal {
       for (const w of kept) {
         undelivered.push({ queue: queueName(channel), function: channel.function, subscription, state: w.state, attempt: w.attempt, event: w.envelope });
       }
+      this.work.done(kept.length);
     }
+    this.unconsumed.clear();
     // What is queued for the next commit (settlements answered in time) is committed before the file closes.
     if (this.owned) this.state.close();
     else this.state.flush();

@@ -37,7 +37,8 @@ async function runUntilKilled(file: string, enough: (facts: Fact[]) => boolean, 
   let partial = '';
   let stderr = '';
   child.stderr.on('data', (c: Buffer) => { stderr += c; });
-  const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+  // 'close', not 'exit': it comes once the pipes are drained, so every line the child wrote is read.
+  const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('close', (_code, signal) => resolve(signal)));
   const killed = new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
@@ -139,12 +140,15 @@ describe('sqlite transport, its process killed with SIGKILL mid-flight', functio
         if (answer?.kind === 'ok') expect([row.state, row.attempt], `${k}, answered ok before the kill`).to.deep.equal(['in-flight', answer.attempt]);
       }
     }
-    // Each poison event accepted is dead-lettered once by the flaky subscription, over both runs, after every attempt.
+    // Each poison event accepted is dead-lettered by the flaky subscription after every attempt: once, or
+    // twice when the child gave it up but was killed before that settlement was committed.
     const poisonIds = facts.flatMap((f) => (f.accepted ?? []).filter((_, i) => (f.from! + i) % 10 === 0));
     expect(poisonIds.length).to.be.at.least(100);
     for (const id of poisonIds) {
-      const letters = [childLetters.get(key('flaky-b', id)), restartLetters.get(key('flaky-b', id))].filter((a) => a !== undefined);
-      expect(letters, `flaky-b letters of poison ${id}`).to.deep.equal([MAX_ATTEMPTS]);
+      const k = key('flaky-b', id);
+      const letters = [childLetters.get(k), restartLetters.get(k)].filter((a) => a !== undefined);
+      const uncommitted = childLetters.has(k) && owed.get('flaky-b')?.has(id) === true;
+      expect(letters, `flaky-b letters of poison ${id}`).to.deep.equal(uncommitted ? [MAX_ATTEMPTS, MAX_ATTEMPTS] : [MAX_ATTEMPTS]);
     }
     expect(restarted.of('tocks-b')).to.deep.equal([]);
     expect(owedIn(file).size).to.equal(0);
