@@ -188,11 +188,13 @@ export class Pipeline {
   /**
    * What a copy does with the store's answer. Only a claim runs the handler, and its attempt is the
    * store's count, whichever copy made the earlier ones: copies of a failing event share its attempts.
+   * When the transport counted more (a store that no longer knows the event: an in-memory store after a
+   * restart, an expired record), the transport's count stands, so a restart hands no event fresh attempts.
    */
   private claimed(claim: Claim, store: IdempotencyStore, key: IdempotencyKey, envelope: Envelope, event: Envelope, delivery: Delivery, started: number): Promise<Outcome> {
     switch (claim.state) {
       case 'claimed':
-        return this.attempt(envelope, event, claim.attempt, started, key);
+        return this.attempt(envelope, event, Math.max(claim.attempt, delivery.attempt), started, key);
       case 'completed':
       case 'dead-lettered':
         return Promise.resolve({ kind: 'duplicate', envelope });

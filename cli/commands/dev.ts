@@ -1,7 +1,9 @@
 /**
  * `herald dev` (what `npm start` runs): the example app on the embedded runtime, HTTP on
- * 127.0.0.1:${PORT:-4000}. Prints the topology and the URLs, then one line per delivery. SIGINT/SIGTERM
- * stop accepting, let in-flight work finish within the grace period, and report anything left.
+ * 127.0.0.1:${PORT:-4000}, its accepted events kept in a state database (the sqlite transport; `--memory`
+ * for an ephemeral run). Prints the topology, the URLs and where state lives, then one line per delivery.
+ * SIGINT/SIGTERM stop accepting, let in-flight work finish within the grace period, and report anything
+ * left (kept in the state database for the next start).
  */
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -9,15 +11,21 @@ import type { Command } from '../main';
 import { saveEvents, startDevSession, type DevSession } from '../dev-session';
 import { deliveryLine, devLogger, paintFor, topologyTable, type Paint } from '../format';
 import { processIo, type Io } from '../io';
-import type { StopReport } from '../../providers/local';
+import { DEFAULT_STATE_FILE, sqliteTransport, type StopReport, type TransportFactory } from '../../providers/local';
 
-const USAGE = `usage: herald dev [--port n] [--backoff-base-ms n] [--grace-ms n]
+const USAGE = `usage: herald dev [--port n] [--backoff-base-ms n] [--grace-ms n] [--state file | --memory]
 
 Runs the example app on this machine, HTTP on 127.0.0.1.
   --port             default $PORT, else 4000 (0 picks a free port)
   --backoff-base-ms  retry backoff base: delays are random up to base × 2^(attempt-1)
                      (default $HERALD_BACKOFF_BASE_MS, else 1000)
-  --grace-ms         how long shutdown waits for in-flight work (default $HERALD_GRACE_MS, else 10000)`;
+  --grace-ms         how long shutdown waits for in-flight work (default $HERALD_GRACE_MS, else 10000)
+  --state            the state database: every accepted event is kept there until each subscription
+                     settled it, across crashes and restarts (default ${DEFAULT_STATE_FILE} under the app root)
+  --memory           keep nothing: state lives in this process and dies with it`;
+
+/** Where the runtime keeps its state: a file for the sqlite transport, or nowhere. */
+type StateChoice = { readonly file: string } | 'memory';
 
 /** Reads a non-negative integer option. @throws RangeError naming the option */
 function count(name: string, value: string | undefined, fallback: number): number {
@@ -29,16 +37,22 @@ function count(name: string, value: string | undefined, fallback: number): numbe
 
 /** Runs `herald dev` until SIGINT or SIGTERM; 0 when nothing was left undelivered. */
 export async function runDev(argv: string[], io: Io = processIo, env = process.env): Promise<number> {
-  let port: number, baseMs: number, graceMs: number;
+  let port: number, baseMs: number, graceMs: number, state: StateChoice;
   try {
     const { values } = parseArgs({
       args: argv, strict: true,
-      options: { port: { type: 'string' }, 'backoff-base-ms': { type: 'string' }, 'grace-ms': { type: 'string' }, transport: { type: 'string' }, brokers: { type: 'string' } },
+      options: {
+        port: { type: 'string' }, 'backoff-base-ms': { type: 'string' }, 'grace-ms': { type: 'string' }, transport: { type: 'string' }, brokers: { type: 'string' },
+        state: { type: 'string' }, memory: { type: 'boolean' },
+      },
     });
     if (values.transport !== undefined && values.transport !== 'local') throw new Error(`--transport ${values.transport} is not available in this build; the local transport is`);
     port = count('--port', values.port ?? env.PORT, 4000);
     baseMs = count('--backoff-base-ms', values['backoff-base-ms'] ?? env.HERALD_BACKOFF_BASE_MS, 1000);
     graceMs = count('--grace-ms', values['grace-ms'] ?? env.HERALD_GRACE_MS, 10_000);
+    if (values.memory && values.state !== undefined) throw new Error('--state and --memory exclude each other: keep state in a file, or nowhere');
+    if (values.state === '') throw new Error('--state needs a file');
+    state = values.memory ? 'memory' : { file: path.resolve(values.state ?? path.join((await import('../../app/topology.js')).appRoot, DEFAULT_STATE_FILE)) };
   } catch (error) {
     io.err(`herald dev: ${(error as Error).message}\n${USAGE}`);
     return 2;
@@ -46,19 +60,20 @@ export async function runDev(argv: string[], io: Io = processIo, env = process.e
   const paint = paintFor(process.stdout, env);
   let session: DevSession;
   try {
-    session = await startDevSession({ port, backoff: { baseMs }, logger: devLogger(io.out, paint), env });
+    const transport: TransportFactory | undefined = state === 'memory' ? undefined : sqliteTransport({ state: state.file });
+    session = await startDevSession({ port, backoff: { baseMs }, logger: devLogger(io.out, paint), env, ...(transport ? { transport } : {}) });
   } catch (error) {
     const busy = (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
     io.err(`herald dev: ${busy ? `port ${port} is in use; stop the other server or set PORT=…` : (error as Error).message}`);
     return 1;
   }
-  printBanner(session, io, paint, env, baseMs, graceMs);
+  printBanner(session, io, paint, env, baseMs, graceMs, state);
   session.runtime.onDelivery((r) => io.out(deliveryLine(r, paint)));
   const { signal, hurry, release } = stopSignals();
   try {
     io.out(`\n${await signal}: not accepting new events; finishing ${session.runtime.pending} owed (up to ${graceMs} ms, signal again to cut short)`);
     const report = await session.stop(graceMs, hurry);
-    return await reportStop(session, report, io, paint);
+    return await reportStop(session, report, io, paint, state);
   } finally {
     release();
   }
@@ -96,7 +111,7 @@ function stopSignals(): { signal: Promise<NodeJS.Signals>; hurry: AbortSignal; r
   };
 }
 
-function printBanner(session: DevSession, io: Io, paint: Paint, env: NodeJS.ProcessEnv, baseMs: number, graceMs: number): void {
+function printBanner(session: DevSession, io: Io, paint: Paint, env: NodeJS.ProcessEnv, baseMs: number, graceMs: number, state: StateChoice): void {
   const { runtime, url } = session;
   const t = runtime.topology;
   io.out(paint.bold(`herald dev · ${t.name}`));
@@ -116,12 +131,21 @@ function printBanner(session: DevSession, io: Io, paint: Paint, env: NodeJS.Proc
   }
   io.out(`  GET  ${url}/healthz`);
   for (const s of t.schedules) io.out(`schedule ${s.name} fires next at ${runtime.scheduler.nextFire(s.name)?.toISOString() ?? '-'}`);
+  if (state === 'memory') {
+    io.out(`state in memory (--memory): what is accepted and not yet handled is lost when this process stops`);
+  } else {
+    io.out(`state in ${paint.bold(state.file)}: every accepted event is kept until handled, across crashes and restarts`);
+    if (runtime.pending) io.out(`resuming ${runtime.pending} deliver${runtime.pending === 1 ? 'y' : 'ies'} owed from the last run`);
+  }
   io.out(`retry backoff base ${baseMs} ms · shutdown grace ${graceMs} ms · Ctrl-C to stop`);
   io.out('');
 }
 
-/** Prints what a stop left, saving dead letters and undelivered events (memory dies with the process). */
-async function reportStop(session: DevSession, report: StopReport, io: Io, paint: Paint): Promise<number> {
+/**
+ * Prints what a stop left. Dead letters are saved to a file (they live in memory). Undelivered events are
+ * kept in the state database, delivered at the next start on it; with --memory they are saved to a file.
+ */
+async function reportStop(session: DevSession, report: StopReport, io: Io, paint: Paint, state: StateChoice): Promise<number> {
   const dir = path.join(process.cwd(), '.herald');
   const repost = (file: string) => `  curl -s -X POST ${session.url}/events -H 'content-type: application/cloudevents-batch+json' --data-binary @${file}`;
   const letters = session.runtime.deadLetters.list();
@@ -136,6 +160,10 @@ async function reportStop(session: DevSession, report: StopReport, io: Io, paint
   }
   io.out(paint.yellow(`stopped: ${report.undelivered.length} deliver${report.undelivered.length === 1 ? 'y' : 'ies'} left undone:`));
   for (const u of report.undelivered) io.out(`  ${u.function.padEnd(18)} ${u.event.type.padEnd(20)} ${u.event.id}  ${u.state}, attempt ${u.attempt}`);
+  if (state !== 'memory') {
+    io.out(`kept in ${state.file}: each goes to its own subscription when herald dev starts again on it`);
+    return 1;
+  }
   const file = await saveEvents(report.undelivered.map((u) => u.event), dir, 'undelivered');
   io.out(`saved to ${file}; to publish them again after restarting:`);
   io.out(repost(file));

@@ -18,6 +18,22 @@ export interface Message {
   timer?: NodeJS.Timeout;
   /** Whom it is for, when not the queue's own consumer (another subscription reading the same queue). */
   readonly consumer?: Consumer;
+  /** Where a durable transport keeps it (its delivery row); the memory transport keeps nothing. */
+  readonly stored?: StoredDelivery;
+}
+
+/** A message's rows in a durable transport's database. */
+export interface StoredDelivery {
+  /** Its delivery row: this subscription's state, attempt and next-attempt time for the event. */
+  readonly row: number;
+  /** Its event's row, shared by every delivery of that event. */
+  readonly event: StoredEvent;
+}
+
+/** An event row and how many deliveries still owe it: the row is deleted with the last one's settlement. */
+export interface StoredEvent {
+  readonly seq: number;
+  owed: number;
 }
 
 /** A double-ended queue with O(1) push, shift and unshift (Array#shift is O(n) on large arrays). */
@@ -74,6 +90,11 @@ export interface MessageBuffer {
   done(message: Message): void;
   /** The message is to be delivered again: first of its key, which is free again. */
   again(message: Message): void;
+  /**
+   * The message is out of the buffer (waiting out a retry's backoff) but keeps its key busy until
+   * `again`, as if it had been taken: how a durable transport restores a retry it kept across a restart.
+   */
+  hold(message: Message): void;
   /** Removes and returns every message held. */
   drain(): Message[];
 }
@@ -103,6 +124,8 @@ export class FifoBuffer implements MessageBuffer {
   again(message: Message): void {
     this.items.push(message);
   }
+
+  hold(): void {}
 
   drain(): Message[] {
     return this.items.drain();
@@ -153,13 +176,25 @@ export class KeyedBuffer implements MessageBuffer {
   }
 
   again(message: Message): void {
-    const key = message.key!;
+    // A restored message comes back here without having been added (an interrupted delivery).
+    const key = (message.key ??= this.keyOf(message.envelope));
     let group = this.groups.get(key);
     if (!group) this.groups.set(key, (group = { items: new Deque(), busy: false }));
     group.items.unshift(message);
     this.count++;
     if (group.busy || group.items.length === 1) this.ready.push(key);
     group.busy = false;
+  }
+
+  hold(message: Message): void {
+    const key = (message.key ??= this.keyOf(message.envelope));
+    let group = this.groups.get(key);
+    if (!group) this.groups.set(key, (group = { items: new Deque(), busy: false }));
+    if (group.busy) return;
+    group.busy = true;
+    // Keep the invariant: a busy key is not ready. Restores hold a key before adding its messages, so
+    // this O(keys) pass only runs when a key is held after the fact.
+    if (group.items.length) for (const k of this.ready.drain()) if (k !== key) this.ready.push(k);
   }
 
   drain(): Message[] {

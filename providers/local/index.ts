@@ -1,6 +1,7 @@
 /** The embedded local runtime behind `herald dev`. */
 export * from './buffers';
 export * from './bus';
+export * from './channel-queue';
 export * from './clock';
 export * from './dead-letters';
 export * from './function';
@@ -12,9 +13,11 @@ export * from './ingest-event';
 export * from './problems';
 export * from './queue';
 export * from './replays';
+export * from './routing';
 export * from './runtime';
 export * from './schedule';
 export * from './server';
+export * from './sqlite';
 export * from './stream';
 export * from './tables';
 export * from './topic';

@@ -1,19 +1,15 @@
 /**
  * The `memory` transport: everything in this process, nothing kept across a restart (tests, benchmarks,
- * and `herald dev` until a durable transport is its default). Buses and topics are routers that evaluate
- * each channel's whole filter (its native clauses: LOCAL_DELIVERY compiles a filter to clauses and leaves
- * no residual); each channel reads through a local queue: its declared queue (shared by the subscriptions
- * reading it, so per-key order holds across them), a topic subscriber's own queue, a stream reader's
- * ordered queue, or a direct one. `publish` routes synchronously, so by the time it resolves every event
- * is in its queues.
+ * and `herald dev --memory`). Routing is routing.ts; each channel reads through a local queue
+ * (channel-queue.ts): its declared queue (shared by the subscriptions reading it, so per-key order holds
+ * across them), a topic subscriber's own queue, a stream reader's ordered queue, or a direct one.
+ * `publish` routes synchronously, so by the time it resolves every event is in its queues.
  */
 import type { Channel, Envelope, Ref } from '../../contracts';
-import { Router, type Route } from './bus';
+import { channelQueue, type QueueSettings } from './channel-queue';
 import type { DeadLetter } from './dead-letters';
-import { leaseMs } from './delivery';
 import { LocalQueue } from './queue';
-import { LocalStream, keyReader } from './stream';
-import { LocalTopic } from './topic';
+import { Routing } from './routing';
 import {
   TransportClosedError, type CloseReport, type Consumer, type Transport, type TransportContext, type TransportFactory,
 } from './transport';
@@ -29,8 +25,7 @@ const ACCEPTED = Promise.resolve();
 class MemoryTransport implements Transport {
   readonly name = 'memory';
   private readonly work = new WorkTracker();
-  private readonly routers = new Map<string, Router>();
-  private readonly streams = new Map<string, LocalStream>();
+  private readonly routing: Routing;
   private readonly queues: LocalQueue[] = [];
   /** Declared and own queues by name: one per queue, whichever subscriptions read it. */
   private readonly named = new Map<string, LocalQueue>();
@@ -40,11 +35,7 @@ class MemoryTransport implements Transport {
   private readonly forward = (to: Ref<'bus' | 'topic'>, events: readonly Envelope[]) => this.route(to, events);
 
   constructor(private readonly context: TransportContext) {
-    const t = context.topology;
-    const filtered = (route: Route, e: Envelope) => context.filtered(route, e);
-    for (const b of t.buses) this.routers.set(`bus:${b.name}`, new Router(`bus ${b.name}`, filtered));
-    for (const tp of t.topics) this.routers.set(`topic:${tp.name}`, new LocalTopic(tp.name, filtered));
-    for (const s of t.streams) this.streams.set(s.name, new LocalStream(s, filtered));
+    this.routing = new Routing(context.topology, (channel, e) => context.filtered(channel, e));
   }
 
   get pending(): number {
@@ -68,33 +59,15 @@ class MemoryTransport implements Transport {
   consume(channel: Channel, consumer: Consumer): Promise<void> {
     if (this.closing) return Promise.reject(new TransportClosedError(this.name));
     if (this.inlets.has(channel.subscription)) return Promise.reject(new Error(`subscription "${channel.subscription}" is already consumed`));
-    const { source, types, from } = channel;
-    const clauses = channel.filter.native as Route['clauses'];
-    const settings = { maxAttempts: channel.maxAttempts, ...(channel.orderKey ? { orderKey: keyReader(channel.orderKey) } : {}) };
     let queue: LocalQueue;
-    if (source.kind === 'stream') {
-      queue = this.queue(`stream ${source.stream} → ${channel.function}`, consumer, settings);
-      // Through a stream, the bus already filtered; reading from one, the stream filters.
-      this.streams.get(source.stream)!.add({
-        subscription: channel.subscription, function: channel.function, types, clauses: from.kind === 'stream' ? clauses : [], inlet: queue,
-      });
-    } else if (source.kind === 'queue') {
-      queue = this.named.get(source.queue) ?? this.queue(`queue ${source.queue}`, consumer, { ...settings, visibilityMs: leaseMs(channel) });
-      // Validation lets only one function read a queue; its consumers then share its gate.
-      if (queue.consumer.function !== consumer.function) {
-        return Promise.reject(new Error(`queue ${source.queue} is read by ${queue.consumer.function}; ${consumer.function} cannot read it too`));
-      }
-      this.named.set(source.queue, queue);
-    } else {
-      queue = this.queue(`direct ${channel.subscription}`, consumer, settings);
+    try {
+      queue = channelQueue(channel, consumer, this.named, (settings) => this.queue(consumer, settings));
+    } catch (error) {
+      return Promise.reject(error);
     }
     this.inlets.set(channel.subscription, { queue, consumer });
-    if (from.kind !== 'stream') {
-      // Another subscription reading a shared queue sends its events there for its own consumer.
-      const own = queue.consumer === consumer ? queue : { send: (e: Envelope) => queue.enqueue(e, 1, consumer) };
-      const inlet = source.kind === 'stream' ? this.streams.get(source.stream)! : own;
-      this.routers.get(`${from.kind}:${from.name}`)!.add({ subscription: channel.subscription, function: channel.function, types, clauses, inlet });
-    }
+    // Another subscription reading a shared queue sends its events there for its own consumer.
+    this.routing.add(channel, queue.consumer === consumer ? queue : { send: (e: Envelope) => queue.enqueue(e, 1, consumer) });
     return ACCEPTED;
   }
 
@@ -115,32 +88,18 @@ class MemoryTransport implements Transport {
   }
 
   private async drain(graceMs: number, hurry?: AbortSignal): Promise<CloseReport> {
-    let timer: NodeJS.Timeout | undefined;
-    let cut: (() => void) | undefined;
-    const timedOut = await Promise.race([
-      this.work.idle().then(() => false),
-      new Promise<boolean>((resolve) => {
-        timer = setTimeout(() => resolve(true), graceMs);
-        cut = () => resolve(true);
-        if (hurry?.aborted) cut();
-        else hurry?.addEventListener('abort', cut);
-      }),
-    ]);
-    clearTimeout(timer);
-    if (cut) hurry?.removeEventListener('abort', cut);
+    const timedOut = await this.work.idleWithin(graceMs, hurry);
     return { timedOut, undelivered: this.queues.flatMap((q) => q.close()) };
   }
 
   /** Sends events to a bus or topic's routes; also what deliveries publish, which goes on while closing. */
   private route(to: Ref<'bus' | 'topic'>, events: readonly Envelope[]): void {
-    const router = this.routers.get(`${to.kind}:${to.name}`);
-    if (!router) throw new Error(`no ${to.kind} "${to.name}" in topology ${this.context.topology.name}`);
-    for (const e of events) router.publish(e);
+    this.routing.publish(to, events);
   }
 
-  private queue(name: string, consumer: Consumer, settings: { maxAttempts: number; visibilityMs?: number; orderKey?: (e: Envelope) => string }): LocalQueue {
+  private queue(consumer: Consumer, settings: QueueSettings): LocalQueue {
     const q = new LocalQueue({
-      name, consumer, deadLetter: (letter) => this.context.deadLettered(letter), forward: this.forward, work: this.work, ...settings,
+      consumer, deadLetter: (letter) => this.context.deadLettered(letter), forward: this.forward, work: this.work, ...settings,
     });
     this.queues.push(q);
     return q;

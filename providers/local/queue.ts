@@ -7,6 +7,8 @@
  * forwarded before the delivery is settled (the outbox). Ordered by key when given `orderKey` (FIFO
  * queues, streams). Direct subscriptions use one too, with no visibility timeout. Several subscriptions
  * of one function may read one declared queue: each event is delivered to the consumer it was sent for.
+ * Both transports use it: the memory transport as is, the durable one with a journal that records each
+ * change of a message's state (and commits the outbox with the settlement).
  */
 import type { Envelope, Ref } from '../../contracts';
 import { describe, type Outcome } from '../../runtime';
@@ -20,6 +22,31 @@ export interface Inlet {
   /** Accepts one event; it is owed (see WorkTracker) until settled. */
   send(envelope: Envelope): void;
 }
+
+/** What a successful delivery published, and where it goes (its consumer's `publishTo`). */
+export interface Published {
+  readonly to: Ref<'bus' | 'topic'>;
+  readonly events: readonly Envelope[];
+}
+
+/**
+ * What a durable transport records of a queue's messages (sqlite/sqlite-transport.ts); the memory
+ * transport has none. The queue keeps deciding everything in memory and tells the journal.
+ */
+export interface QueueJournal {
+  /** A delivery of `m` at `m.attempt` is about to start: resolves once recorded, so a crash while it runs counts the attempt. */
+  started(m: Message): Promise<void>;
+  /** `m` is owed again at `m.attempt`: a retry not before `notBefore` (epoch ms), or at once after a lost lease. */
+  waiting(m: Message, notBefore?: number): void;
+  /**
+   * `m` is settled (handled, a duplicate, filtered or dead-lettered); `published` is accepted with it, in
+   * one commit (the outbox). Resolves once committed and the published events are owed.
+   */
+  settled(m: Message, published?: Published): Promise<void>;
+}
+
+/** The state a durable transport kept a message in, as `restore` takes it back. */
+export type RestoredState = 'queued' | 'retrying' | 'in-flight';
 
 export interface LocalQueueOptions {
   /** For reports: `queue payments`, `direct send-confirmation-shop`, `stream order-audit`. */
@@ -36,6 +63,8 @@ export interface LocalQueueOptions {
   /** Sends what a successful delivery published to its consumer's `publishTo`. @default dropped */
   readonly forward?: (to: Ref<'bus' | 'topic'>, events: readonly Envelope[]) => void;
   readonly work: WorkTracker;
+  /** Records every change of a message's state (a durable transport). @default none: nothing is kept */
+  readonly journal?: QueueJournal;
 }
 
 export class LocalQueue implements Inlet {
@@ -43,6 +72,8 @@ export class LocalQueue implements Inlet {
   private readonly buffer: MessageBuffer;
   private readonly inFlight = new Set<Message>();
   private readonly delayed = new Set<Message>();
+  /** Settled, waiting for the journal to commit it: owed until then, but no longer undelivered. */
+  private readonly settling = new Set<Message>();
   private closed = false;
   private readonly pump = () => this.drive();
 
@@ -57,9 +88,32 @@ export class LocalQueue implements Inlet {
 
   /** Accepts an event at a given attempt (a redrive starts again at 1), for `consumer` (default: the queue's own). */
   enqueue(envelope: Envelope, attempt: number, consumer?: Consumer): void {
+    this.add(consumer && consumer !== this.options.consumer ? { envelope, attempt, receipt: 0, consumer } : { envelope, attempt, receipt: 0 });
+  }
+
+  /** Accepts a message as built (a durable transport's carries its rows). */
+  add(m: Message): void {
     this.options.work.add();
-    this.buffer.add(consumer && consumer !== this.options.consumer ? { envelope, attempt, receipt: 0, consumer } : { envelope, attempt, receipt: 0 });
+    this.buffer.add(m);
     this.drive();
+  }
+
+  /**
+   * Takes back a message a durable transport kept across a restart, in the order it accepted them: queued;
+   * retrying, due at `notBefore` (first of its key meanwhile); or in flight when the process stopped,
+   * which counts as an attempt, as a lost lease does.
+   */
+  restore(m: Message, state: RestoredState, notBefore = 0): void {
+    this.options.work.add();
+    if (state === 'in-flight') {
+      this.lost(m, `delivery interrupted on attempt ${m.attempt} (the process stopped before it was answered)`);
+    } else if (state === 'retrying' && notBefore > Date.now()) {
+      this.buffer.hold(m);
+      this.wait(m, notBefore - Date.now());
+    } else {
+      this.buffer.add(m);
+      this.drive();
+    }
   }
 
   /** Who receives what is sent without naming a consumer. */
@@ -67,14 +121,15 @@ export class LocalQueue implements Inlet {
     return this.options.consumer;
   }
 
-  /** Events held, retrying or in flight. */
+  /** Events held, retrying, in flight or being settled. */
   get depth(): number {
-    return this.buffer.size + this.delayed.size + this.inFlight.size;
+    return this.buffer.size + this.delayed.size + this.inFlight.size + this.settling.size;
   }
 
   /**
    * Stops delivering and returns everything not yet settled. Late results of deliveries still running
-   * are ignored from now on.
+   * are ignored from now on. What the journal is committing is settled, not returned: it stays owed until
+   * the journal's commit lands (the durable transport commits before it closes its database).
    */
   close(): Undelivered[] {
     this.closed = true;
@@ -111,6 +166,23 @@ export class LocalQueue implements Inlet {
   private deliver(m: Message): void {
     const receipt = ++m.receipt;
     this.inFlight.add(m);
+    const { journal } = this.options;
+    if (!journal) {
+      this.run(m, receipt);
+      return;
+    }
+    const consumer = m.consumer ?? this.options.consumer;
+    journal.started(m).then(
+      () => {
+        if (this.closed) consumer.gate.leave();
+        else this.run(m, receipt);
+      },
+      // Not recorded: not delivered. It stays in flight, reported at close and delivered after a restart.
+      () => consumer.gate.leave(),
+    );
+  }
+
+  private run(m: Message, receipt: number): void {
     const { visibilityMs } = this.options;
     if (visibilityMs !== undefined) m.timer = setTimeout(() => this.expire(m, receipt), visibilityMs);
     const consumer = m.consumer ?? this.options.consumer;
@@ -134,35 +206,64 @@ export class LocalQueue implements Inlet {
           return;
         }
         m.attempt++;
-        this.later(m, outcome.delayMs);
+        this.options.journal?.waiting(m, Date.now() + outcome.delayMs);
+        this.wait(m, outcome.delayMs);
         return;
       case 'deferred':
-        this.later(m, outcome.delayMs);
+        // Another delivery of the event holds it: back after the delay, the attempt not counted.
+        this.options.journal?.waiting(m, Date.now() + outcome.delayMs);
+        this.wait(m, outcome.delayMs);
         return;
       case 'dead-letter':
         // The pipeline's count: copies of the event share attempts, so it may exceed this message's own.
         this.bury(m, outcome.reason, describe(outcome.error), outcome.attempt);
         return;
       case 'ok':
+        if (this.options.journal) {
+          const published = outcome.published.length && consumer.publishTo ? { to: consumer.publishTo, events: outcome.published } : undefined;
+          this.commit(m, this.options.journal.settled(m, published));
+          return;
+        }
         // Before the event is settled, so the work owed never drops to zero between the two.
         this.forward(outcome, consumer);
-        this.buffer.done(m);
-        this.options.work.done();
+        this.done(m);
         return;
       default:
-        this.buffer.done(m);
-        this.options.work.done();
+        if (this.options.journal) this.commit(m, this.options.journal.settled(m));
+        else this.done(m);
     }
   }
 
-  /** Delivers `m` again after `delayMs` (first of its key meanwhile, when ordered). */
-  private later(m: Message, delayMs: number): void {
+  /** Waits out a retry's backoff; the message stays first of its key meanwhile. */
+  private wait(m: Message, delayMs: number): void {
     this.delayed.add(m);
     m.timer = setTimeout(() => {
       this.delayed.delete(m);
       this.buffer.again(m);
       this.drive();
     }, delayMs);
+  }
+
+  private done(m: Message): void {
+    this.buffer.done(m);
+    this.options.work.done();
+  }
+
+  /** Settles once the journal committed; until then the message's key stays busy and it is owed. */
+  private commit(m: Message, committed: Promise<void>): void {
+    this.settling.add(m);
+    committed.then(
+      () => {
+        this.settling.delete(m);
+        this.done(m);
+        this.drive();
+      },
+      // Not committed: still owed. Kept in flight, so close reports it; its row is delivered after a restart.
+      () => {
+        this.settling.delete(m);
+        this.inFlight.add(m);
+      },
+    );
   }
 
   private forward(outcome: Extract<Outcome, { kind: 'ok' }>, consumer: Consumer): void {
@@ -174,12 +275,17 @@ export class LocalQueue implements Inlet {
     if (this.closed || m.receipt !== receipt) return;
     m.receipt++; // the running delivery's result no longer counts, even if it comes before the redelivery
     this.inFlight.delete(m);
-    const reason = `visibility timeout of ${this.options.visibilityMs} ms expired on attempt ${m.attempt}`;
+    this.lost(m, `visibility timeout of ${this.options.visibilityMs} ms expired on attempt ${m.attempt}`);
+  }
+
+  /** A delivery that was never answered counts as an attempt: the next one is owed at once, or the event is given up. */
+  private lost(m: Message, reason: string): void {
     if (m.attempt >= this.options.maxAttempts) {
       this.bury(m, `gave up after ${m.attempt} attempts: ${reason}`, reason);
       return;
     }
     m.attempt++;
+    this.options.journal?.waiting(m);
     this.buffer.again(m);
     this.drive();
   }
@@ -190,7 +296,7 @@ export class LocalQueue implements Inlet {
       id: m.envelope.id, type: m.envelope.type, function: consumer.function, subscription: consumer.subscription,
       attempts, reason, lastError, at: new Date().toISOString(), event: m.envelope,
     });
-    this.buffer.done(m);
-    this.options.work.done();
+    if (this.options.journal) this.commit(m, this.options.journal.settled(m));
+    else this.done(m);
   }
 }

@@ -32,4 +32,25 @@ export class WorkTracker {
   idle(): Promise<void> {
     return this.pending === 0 ? Promise.resolve() : new Promise((resolve) => this.waiters.push(resolve));
   }
+
+  /**
+   * Resolves once nothing is owed (false), or once `ms` passed or `hurry` aborted (true: timed out).
+   * What a transport's close waits on.
+   */
+  async idleWithin(ms: number, hurry?: AbortSignal): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    let cut: (() => void) | undefined;
+    const timedOut = await Promise.race([
+      this.idle().then(() => false),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(true), ms);
+        cut = () => resolve(true);
+        if (hurry?.aborted) cut();
+        else hurry?.addEventListener('abort', cut);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (cut) hurry?.removeEventListener('abort', cut);
+    return timedOut;
+  }
 }

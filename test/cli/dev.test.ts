@@ -286,7 +286,8 @@ describe('herald dev as a process (what npm start runs)', function () {
   it('prints the topology and URLs, one line per delivery, and on SIGTERM finishes in-flight retries before exiting', async () => {
     const repo = path.resolve(__dirname, '../..');
     const cwd = mkdtempSync(path.join(tmpdir(), 'herald-dev-process-'));
-    const child = spawn(process.execPath, ['--import', pathToFileURL(path.join(repo, 'node_modules/tsx/dist/loader.mjs')).href, path.join(repo, 'cli/main.ts'), 'dev'], {
+    const state = path.join(cwd, 'state.db');
+    const child = spawn(process.execPath, ['--import', pathToFileURL(path.join(repo, 'node_modules/tsx/dist/loader.mjs')).href, path.join(repo, 'cli/main.ts'), 'dev', '--state', state], {
       cwd, env: { ...process.env, PORT: '0', HERALD_BACKOFF_BASE_MS: '30', HERALD_GRACE_MS: '10000', NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -318,6 +319,7 @@ describe('herald dev as a process (what npm start runs)', function () {
       expect(stdout).to.match(/^send-confirmation\s+topic order-notifications\s+OrderConfirmed\.v1\s+-\s+own queue\b/m);
       expect(stdout).to.match(/^sync-customer\s+bus shop\s+CustomerChanged\.v1\s+-\s+direct\b/m);
       expect(stdout).to.contain(`PUT  ${url}/tables/customers/rows/<customerId>`);
+      expect(stdout).to.contain(`state in ${state}: every accepted event is kept until handled`);
       expect(stdout).to.match(/^SIGTERM: not accepting new events/m);
       // The poison order was retrying when the signal came; its attempts went on until it was dead-lettered.
       expect(stdout).to.match(line('charge-payment', poison.body.ids[0], 5, 'dead-letter'));

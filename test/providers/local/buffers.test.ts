@@ -62,6 +62,30 @@ describe('local buffers', () => {
       expect(ns([b.take()])).to.deep.equal([1]);
     });
 
+    it('holds the key of a message kept out (a restored retry) until it comes back, first of its key', () => {
+      const b = new KeyedBuffer(keyOf);
+      const held = message(1, 'a');
+      b.hold(held);
+      b.add(message(2, 'a'));
+      b.add(message(3, 'b'));
+      expect(ns([b.take()])).to.deep.equal([3]);
+      expect(b.hasReady()).to.equal(false);
+      b.again(held);
+      expect(ns([b.take()])).to.deep.equal([1]);
+    });
+
+    it('holds a key already waiting to be taken, and takes back a message it never held (an interrupted delivery)', () => {
+      const b = new KeyedBuffer(keyOf);
+      b.add(message(2, 'a'));
+      const held = message(1, 'a');
+      b.hold(held);
+      expect(b.hasReady()).to.equal(false);
+      const interrupted = message(0, 'b');
+      b.again(interrupted);
+      b.again(held);
+      expect(ns([b.take(), b.take(), b.take()])).to.deep.equal([0, 1, undefined]);
+    });
+
     it('drains every message held', () => {
       const b = new KeyedBuffer(keyOf);
       [1, 2, 3].forEach((n) => b.add(message(n, n === 3 ? 'b' : 'a')));

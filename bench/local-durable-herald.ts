@@ -1,0 +1,96 @@
+/**
+ * Herald's side of bench/local-durable: `heraldDurable(events)` measures events per second from
+ * `POST /events` (CloudEvents batches of 100, 4 requests in flight, a keep-alive client in this process)
+ * to handler completion, for a 2-way fan-out (two functions with no-op handlers, each with its own
+ * subscription), on the durable transport: a state database in a temp folder, every event committed
+ * before its 202 and every delivery's state written through. The Kafka baseline (kafkajs, acks=all, a
+ * consumer group per subscriber) lives in bench/local-durable.ts.
+ *
+ * Run by itself (`npm run bench -- local-durable-herald`) it prints the durable figure beside the same
+ * measurement on the memory transport.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { z } from 'zod';
+import { defineEvent, on, topology } from '../contracts';
+import { silentLogger } from '../runtime';
+import { createLocalRuntime, memoryTransport, sqliteTransport, startDevServer, type TransportFactory } from '../providers/local';
+
+const Ping = defineEvent({ type: 'Ping', version: 1, source: 'bench', schema: z.object({ n: z.number().int(), note: z.string() }) });
+const BATCH = 100;
+const IN_FLIGHT = 4;
+
+/** Events per second from POST /events to both handlers done, on `transport`. */
+async function httpFanOut(events: number, transport: TransportFactory): Promise<number> {
+  const app = topology('bench');
+  const bus = app.bus('bench');
+  app.fn('first', { handler: 'none.ts' }).subscribe(bus, { events: [Ping] });
+  app.fn('second', { handler: 'none.ts' }).subscribe(bus, { events: [Ping] });
+  let handled = 0;
+  const noop = on(Ping, async () => { handled++; });
+  const runtime = createLocalRuntime(app.build(), { handlers: { first: noop, second: noop }, logger: silentLogger, schedules: false, transport });
+  await runtime.ready;
+  const server = await startDevServer(runtime, { port: 0 });
+  const agent = new Agent({ keepAlive: true, maxSockets: IN_FLIGHT });
+  // No ids in the body: the server gives each event a fresh one, so none is deduplicated.
+  const body = JSON.stringify(Array.from({ length: BATCH }, (_, i) => ({ type: 'Ping.v1', source: 'bench', data: { n: i, note: 'http' } })));
+  const post = () => new Promise<void>((resolve, reject) => {
+    const req = request(`${server.url}/events`, { method: 'POST', agent, headers: { 'content-type': 'application/cloudevents-batch+json' } }, (res) => {
+      res.resume();
+      res.on('end', () => (res.statusCode === 202 ? resolve() : reject(new Error(`status ${res.statusCode}`))));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+  const requests = Math.ceil(events / BATCH);
+  let sent = 0;
+  try {
+    const start = performance.now();
+    await Promise.all(Array.from({ length: IN_FLIGHT }, async () => { while (sent++ < requests) await post(); }));
+    await runtime.idle();
+    const seconds = (performance.now() - start) / 1_000;
+    if (handled !== 2 * requests * BATCH) throw new Error(`expected ${2 * requests * BATCH} handler calls, got ${handled}`);
+    return (requests * BATCH) / seconds;
+  } finally {
+    agent.destroy();
+    await server.close();
+    await runtime.stop(1_000);
+  }
+}
+
+/**
+ * Events per second from `POST /events` (batches of 100) to handler completion, 2-way fan-out, on the
+ * durable transport with a fresh state database.
+ */
+export async function heraldDurable(events: number): Promise<number> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'herald-bench-durable-'));
+  try {
+    return await httpFanOut(events, sqliteTransport({ state: path.join(dir, 'state.db') }));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  const EVENTS = 50_000;
+  const ROUNDS = 3;
+  await heraldDurable(5_000); // warm-up: JIT, zod's compiled checks, SQLite's page cache
+  await httpFanOut(5_000, memoryTransport());
+  const durable: number[] = [];
+  const memory: number[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    durable.push(await heraldDurable(EVENTS));
+    memory.push(await httpFanOut(EVENTS, memoryTransport()));
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const fmt = (n: number) => Math.round(n).toLocaleString('en');
+  const [d, m] = [median(durable), median(memory)];
+  console.log(`POST /events in batches of ${BATCH}, ${IN_FLIGHT} in flight, to both of 2 no-op handlers, ${fmt(EVENTS)} events per round, median of ${ROUNDS}:`);
+  console.log(`  herald durable (sqlite): ${fmt(d)} events/s`);
+  console.log(`  herald memory:           ${fmt(m)} events/s`);
+  console.log(`bench local-durable-herald: ratio=${(d / m).toFixed(2)} (durable / memory)`);
+}
+
+if (require.main === module) void main();

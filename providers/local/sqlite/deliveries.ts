@@ -1,0 +1,114 @@
+/**
+ * The durable transport's tables: every accepted event once (`events`), and per subscription that owes it
+ * a delivery row (`deliveries`) with its state, attempt and next-attempt time. A delivery row is deleted
+ * when it is settled, and an event row with the last of its deliveries, so the file holds only what is
+ * owed. Row ids follow acceptance order, which is the order deliveries are restored in.
+ *
+ * `deliveries.event` names its event row without a foreign key: the transport counts each event's
+ * deliveries in memory and deletes the event with its last one; an enforced key would make every event
+ * deletion search the deliveries (better-sqlite3 turns enforcement on), or need an index on every write.
+ */
+import type { Database, Statement } from 'better-sqlite3';
+import type { Envelope } from '../../../contracts';
+import type { SchemaPart } from './schema';
+import type { StateDb } from './state';
+
+export const TRANSPORT_SCHEMA: SchemaPart = {
+  name: 'transport',
+  migrations: [
+    `CREATE TABLE events (
+       seq INTEGER PRIMARY KEY,
+       id TEXT NOT NULL,
+       type TEXT NOT NULL,
+       envelope TEXT NOT NULL
+     ) STRICT;
+     CREATE TABLE deliveries (
+       seq INTEGER PRIMARY KEY,
+       event INTEGER NOT NULL,
+       subscription TEXT NOT NULL,
+       state INTEGER NOT NULL CHECK (state IN (0, 1, 2)),
+       attempt INTEGER NOT NULL,
+       next_at INTEGER
+     ) STRICT;`,
+  ],
+};
+
+/** A delivery's state: `in-flight` means a delivery of `attempt` started and was not answered. */
+export type DeliveryState = 'queued' | 'in-flight' | 'retrying';
+
+/**
+ * How `deliveries.state` stores a state. A number rather than the name: the row keeps its size when its
+ * state changes (twice per delivery), so SQLite rewrites it in place.
+ */
+const CODE: Readonly<Record<DeliveryState, number>> = { queued: 0, 'in-flight': 1, retrying: 2 };
+
+/** A delivery row as loaded at start, with its event. */
+export interface OwedRow {
+  readonly seq: number;
+  readonly event: number;
+  readonly subscription: string;
+  readonly state: DeliveryState;
+  readonly attempt: number;
+  /** Epoch ms: not delivered before (a retry's backoff). */
+  readonly nextAt: number | null;
+  readonly envelope: string;
+}
+
+/** The stored event and its delivery rows, as `insert` returns them. */
+export interface InsertedEvent {
+  readonly event: number;
+  readonly rows: number[];
+}
+
+/** Prepared statements over the transport's tables; each write method runs inside a group-commit write. */
+export class DeliveryTables {
+  private readonly insertEvent: Statement<[string, string, string]>;
+  private readonly insertDelivery: Statement<[number | bigint, string, number]>;
+  private readonly updateDelivery: Statement<[number, number, number | null, number]>;
+  private readonly deleteDelivery: Statement<[number]>;
+  private readonly deleteEvent: Statement<[number]>;
+  private readonly owed: Statement<[], OwedRow>;
+
+  /** Migrates the tables and prepares the statements. */
+  constructor(state: StateDb) {
+    state.migrate(TRANSPORT_SCHEMA);
+    const { db } = state;
+    this.insertEvent = db.prepare('INSERT INTO events (id, type, envelope) VALUES (?, ?, ?)');
+    this.insertDelivery = db.prepare(`INSERT INTO deliveries (event, subscription, state, attempt) VALUES (?, ?, ${CODE.queued}, ?)`);
+    this.updateDelivery = db.prepare('UPDATE deliveries SET state = ?, attempt = ?, next_at = ? WHERE seq = ?');
+    this.deleteDelivery = db.prepare('DELETE FROM deliveries WHERE seq = ?');
+    this.deleteEvent = db.prepare('DELETE FROM events WHERE seq = ?');
+    this.owed = db.prepare(`SELECT d.seq, d.event, d.subscription,
+        CASE d.state WHEN ${CODE['in-flight']} THEN 'in-flight' WHEN ${CODE.retrying} THEN 'retrying' ELSE 'queued' END AS state,
+        d.attempt, d.next_at AS nextAt, e.envelope
+      FROM deliveries d JOIN events e ON e.seq = d.event ORDER BY d.seq`);
+  }
+
+  /** Stores an event once, with a queued delivery row per subscription (a subscription may owe it twice). */
+  insert(envelope: Envelope, subscriptions: readonly string[], attempt = 1): InsertedEvent {
+    const event = Number(this.insertEvent.run(envelope.id, envelope.type, JSON.stringify(envelope)).lastInsertRowid);
+    return { event, rows: subscriptions.map((s) => Number(this.insertDelivery.run(event, s, attempt).lastInsertRowid)) };
+  }
+
+  /** Records a delivery's state and the attempt it is at. */
+  update(row: number, state: DeliveryState, attempt: number, nextAt: number | null = null): void {
+    this.updateDelivery.run(CODE[state], attempt, nextAt, row);
+  }
+
+  /** Deletes a settled delivery row, and its event row when `last` (no other delivery owes it). */
+  settle(row: number, event: number, last: boolean): void {
+    this.deleteDelivery.run(row);
+    if (last) this.deleteEvent.run(event);
+  }
+
+  /** Every delivery owed, in acceptance order. */
+  load(): OwedRow[] {
+    return this.owed.all();
+  }
+
+  /** Rows in each table (tests and diagnostics). */
+  static counts(db: Database): { events: number; deliveries: number } {
+    const count = (table: string) => (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+    return { events: count('events'), deliveries: count('deliveries') };
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * `herald dev` keeps its state in a file (`--state`, default .herald/state.db under the app root) or
+ * nowhere (`--memory`): the options, and a real process killed with SIGKILL and started again on its file.
+ */
+import { expect } from 'chai';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { runDev } from '../../cli/commands/dev';
+import { http, order, publish } from './helpers';
+
+const REPO = path.resolve(__dirname, '../..');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function until<T>(find: () => T | undefined | Promise<T | undefined>, ms: number, what: string): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const found = await find();
+    if (found !== undefined) return found;
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await sleep(20);
+  }
+}
+
+/** `herald dev` as a child process, in `cwd`, with `args`; resolves once it listens. */
+async function startDev(cwd: string, args: string[], env: Record<string, string>) {
+  const loader = pathToFileURL(path.join(REPO, 'node_modules/tsx/dist/loader.mjs')).href;
+  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, ['--import', loader, path.join(REPO, 'cli/main.ts'), 'dev', ...args], {
+    cwd, env: { ...process.env, PORT: '0', NO_COLOR: '1', ...env },
+  });
+  const out = { stdout: '', stderr: '' };
+  child.stdout.on('data', (c: Buffer) => { out.stdout += c; });
+  child.stderr.on('data', (c: Buffer) => { out.stderr += c; });
+  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  const url = await until(() => /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out.stdout)?.[1], 20_000, `herald dev to listen; stderr:\n${out.stderr}`)
+    .catch((error: unknown) => { child.kill('SIGKILL'); throw error; });
+  return { child, url, out, exited };
+}
+
+/** The deliveries `/traces/<id>` shows; none for an id it has no trace of (200 [] or 404). */
+async function traceOf(url: string, id: string): Promise<any[]> {
+  const r = await http(`${url}/traces/${encodeURIComponent(id)}`);
+  return r.status === 404 ? [] : r.body;
+}
+
+describe('herald dev state (--state, --memory)', function () {
+  this.timeout(60_000);
+
+  it('refuses --state together with --memory, and an empty --state, before starting anything', async () => {
+    for (const argv of [['--state', 'x.db', '--memory'], ['--state', '']]) {
+      const err: string[] = [];
+      const code = await runDev(argv, { out: () => {}, err: (line) => err.push(line) }, {});
+      expect(code, argv.join(' ')).to.equal(2);
+      expect(err.join('\n')).to.match(/--state and --memory exclude each other|--state needs a file/);
+    }
+  });
+
+  it('after kill -9, starts again on its state file and delivers what was owed to the subscription that owed it, attempts kept', async () => {
+    const cwd = mkdtempSync(path.join(tmpdir(), 'herald-dev-state-'));
+    const state = path.join(cwd, 'state.db');
+    let first: Awaited<ReturnType<typeof startDev>> | undefined;
+    let second: Awaited<ReturnType<typeof startDev>> | undefined;
+    try {
+      // arrange: a good order handled everywhere, a poison order waiting (up to 2 s) to retry charge-payment
+      first = await startDev(cwd, ['--state', state], { HERALD_BACKOFF_BASE_MS: '2000' });
+      expect(first.out.stdout).to.contain(`state in ${state}: every accepted event is kept until handled`);
+      const good = (await publish(first.url, { type: 'OrderPlaced.v2', data: order('o-good', { channel: 'web' }) })).body.ids[0];
+      const poison = (await publish(first.url, { type: 'OrderPlaced.v2', data: order('o-poison', { channel: 'web', customerEmail: 'x@fail.example' }) })).body.ids[0];
+      const f = first;
+      const oks = (trace: any[], fn: string) => trace.filter((e) => e.function === fn && e.outcome === 'ok').length;
+      const settled = (trace: any[]) => oks(trace, 'send-confirmation') === 1 && oks(trace, 'notify-warehouse') === 1 && oks(trace, 'audit-orders') === 2;
+      await until(async () => (settled(await traceOf(f.url, good)) ? true : undefined), 10_000, 'the good order to be handled everywhere');
+      const waiting = (trace: any[]) => oks(trace, 'audit-orders') === 1 && trace.some((e) => e.function === 'charge-payment' && e.outcome === 'retry');
+      await until(async () => (waiting(await traceOf(f.url, poison)) ? true : undefined), 10_000, 'the poison order to be audited and retrying');
+      const before = await traceOf(f.url, poison);
+      // Settlements are committed within a turn of the event loop after their outcome; leave a margin.
+      await sleep(100);
+
+      // act
+      first.child.kill('SIGKILL');
+      await first.exited;
+      second = await startDev(cwd, ['--state', state], { HERALD_BACKOFF_BASE_MS: '10' });
+      const s = second;
+      const letter = await until(async () => (await http(`${s.url}/dlq`)).body.find((l: any) => l.id === poison), 15_000, 'the poison order in /dlq');
+
+      // assert
+      expect(before.filter((e) => e.function === 'charge-payment').map((e) => `${e.attempt}:${e.outcome}`)).to.deep.equal(['1:retry']);
+      expect(second.out.stdout).to.match(/^resuming \d+ deliver(y|ies) owed from the last run$/m);
+      expect(letter).to.include({ function: 'charge-payment', attempts: 5 });
+      // Only charge-payment owed the poison order: nothing else ran it again, and it went on from attempt 2.
+      const after = await traceOf(s.url, poison);
+      expect(after.map((e) => `${e.function} ${e.attempt}:${e.outcome}`)).to.deep.equal([
+        'charge-payment 2:retry', 'charge-payment 3:retry', 'charge-payment 4:retry', 'charge-payment 5:dead-letter',
+      ]);
+      // The good order was settled before the kill: nothing ran it again.
+      expect(await traceOf(s.url, good)).to.deep.equal([]);
+    } finally {
+      first?.child.kill('SIGKILL');
+      second?.child.kill('SIGKILL');
+      await Promise.all([first?.exited, second?.exited]);
+      rmSync(cwd, { recursive: true, force: true });
+    }
+  });
+});

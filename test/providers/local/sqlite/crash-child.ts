@@ -1,0 +1,36 @@
+/**
+ * The child process of crash.test.ts: opens a sqlite transport on the state file given as its argument,
+ * consumes the crash app, and publishes Ticks in batches of 50 until it is killed. It prints one JSON
+ * line per fact, synchronously (stdout is a pipe): `{"accepted": [ids], "from": n}` once a publish resolved,
+ * `{"start": sub, "id", "attempt"}` when a delivery reaches its consumer, `{"answer": sub, "id", "attempt",
+ * "kind"}` when the consumer answers, `{"letter": sub, "id", "attempts"}` for a dead letter.
+ */
+import { tick } from '../fixtures';
+import { answers, crashApp } from './crash-app';
+import { openTransport } from './harness';
+
+// Writes to a pipe are synchronous on Linux: a line printed is the parent's, whenever the kill comes.
+const print = (fact: object) => process.stdout.write(`${JSON.stringify(fact)}\n`);
+
+async function main(file: string): Promise<void> {
+  const { topology, bus } = crashApp();
+  const running = openTransport(topology, file, (l) => print({ letter: l.subscription, id: l.id, attempts: l.attempts }));
+  for (const [subscription, answer] of Object.entries(answers)) {
+    await running.consume(subscription, async (e, attempt) => {
+      print({ start: subscription, id: e.id, attempt });
+      const outcome = await answer(e, attempt);
+      print({ answer: subscription, id: e.id, attempt, kind: outcome.kind });
+      return outcome;
+    });
+  }
+  for (let n = 1; n <= 100_000; n += 50) {
+    const batch = Array.from({ length: 50 }, (_, i) => tick(n + i));
+    await running.transport.publish(bus, batch);
+    print({ accepted: batch.map((e) => e.id), from: n });
+  }
+}
+
+main(process.argv[2]!).catch((error: unknown) => {
+  process.stderr.write(`crash child: ${String(error)}\n`);
+  process.exit(1);
+});
