@@ -5,7 +5,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import type { Envelope, Topology } from '../contracts';
+import type { Topology } from '../contracts';
 import {
   createLocalRuntime, startDevServer, type DevServer, type LocalRuntime, type LocalRuntimeOptions, type StopReport,
 } from '../providers/local';
@@ -69,14 +69,12 @@ export async function startDevSession(options: DevSessionOptions = {}): Promise<
 }
 
 /**
- * Saves events a stop would otherwise lose (left undelivered, or dead letters only kept in memory) as a
- * CloudEvents batch, each event once, so they can be posted again to `/events`. Resolves to the file.
+ * Saves what an ephemeral (`--memory`) run would lose at a stop, dead letters or undelivered events with
+ * their subscriptions, as JSON to look at. Resolves to the file.
  */
-export async function saveEvents(events: readonly Envelope[], dir: string, name: string, now = new Date()): Promise<string> {
-  const unique = new Map<string, Envelope>();
-  for (const e of events) unique.set(e.id, e);
+export async function saveJson(items: readonly unknown[], dir: string, name: string, now = new Date()): Promise<string> {
   await mkdir(dir, { recursive: true });
   const file = path.join(dir, `${name}-${now.toISOString().replace(/[:.]/g, '-')}.json`);
-  await writeFile(file, `${JSON.stringify([...unique.values()], null, 2)}\n`);
+  await writeFile(file, `${JSON.stringify(items, null, 2)}\n`);
   return file;
 }

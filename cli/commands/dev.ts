@@ -8,10 +8,10 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Command } from '../main';
-import { saveEvents, startDevSession, type DevSession } from '../dev-session';
+import { saveJson, startDevSession, type DevSession } from '../dev-session';
 import { deliveryLine, devLogger, paintFor, topologyTable, type Paint } from '../format';
 import { processIo, type Io } from '../io';
-import { DEFAULT_STATE_FILE, sqliteTransport, type StopReport, type TransportFactory } from '../../providers/local';
+import { DEFAULT_STATE_FILE, durableDeadLetters, openState, sqliteTransport, type StateDb, type StopReport } from '../../providers/local';
 
 const USAGE = `usage: herald dev [--port n] [--backoff-base-ms n] [--grace-ms n] [--state file | --memory]
 
@@ -59,10 +59,18 @@ export async function runDev(argv: string[], io: Io = processIo, env = process.e
   }
   const paint = paintFor(process.stdout, env);
   let session: DevSession;
+  let db: StateDb | undefined;
   try {
-    const transport: TransportFactory | undefined = state === 'memory' ? undefined : sqliteTransport({ state: state.file });
-    session = await startDevSession({ port, backoff: { baseMs }, logger: devLogger(io.out, paint), env, ...(transport ? { transport } : {}) });
+    const logger = devLogger(io.out, paint);
+    // One state database for the transport and the dead letters, so a settlement and its dead letter commit together.
+    db = state === 'memory' ? undefined : openState(state.file);
+    const durable = db ? {
+      transport: sqliteTransport({ state: db }),
+      deadLetters: durableDeadLetters(db, {}, (error) => logger.error('could not store a dead-letter change', { error: (error as Error).message })),
+    } : {};
+    session = await startDevSession({ port, backoff: { baseMs }, logger, env, ...durable });
   } catch (error) {
+    db?.close();
     const busy = (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
     io.err(`herald dev: ${busy ? `port ${port} is in use; stop the other server or set PORT=…` : (error as Error).message}`);
     return 1;
@@ -75,6 +83,7 @@ export async function runDev(argv: string[], io: Io = processIo, env = process.e
     const report = await session.stop(graceMs, hurry);
     return await reportStop(session, report, io, paint, state);
   } finally {
+    db?.close();
     release();
   }
 }
@@ -147,15 +156,16 @@ function printBanner(session: DevSession, io: Io, paint: Paint, env: NodeJS.Proc
  */
 async function reportStop(session: DevSession, report: StopReport, io: Io, paint: Paint, state: StateChoice): Promise<number> {
   const dir = path.join(process.cwd(), '.herald');
-  const repost = (file: string) => `  curl -s -X POST ${session.url}/events -H 'content-type: application/cloudevents-batch+json' --data-binary @${file}`;
   const letters = session.runtime.deadLetters.list();
-  if (letters.length) {
-    const file = await saveEvents(letters.map((l) => l.event), dir, 'dead-letters');
-    io.out(`${letters.length} dead letter${letters.length === 1 ? '' : 's'} saved to ${file}; to publish them again after restarting:`);
-    io.out(repost(file));
+  if (letters.length && state !== 'memory') {
+    io.out(`${letters.length} dead letter${letters.length === 1 ? '' : 's'} kept in ${state.file}: \`herald dlq list\` and \`herald dlq redrive\` once herald dev runs on it again`);
+  } else if (letters.length) {
+    // An ephemeral run keeps nothing: save them to look at. Re-posting them would run every subscriber again, so nothing suggests it.
+    const file = await saveJson(letters, dir, 'dead-letters');
+    io.out(paint.yellow(`${letters.length} dead letter${letters.length === 1 ? '' : 's'} of this --memory run saved to ${file} (reason, subscription and event each); they are not kept for a redrive`));
   }
   if (!report.undelivered.length) {
-    io.out('stopped: every accepted event was settled (handled, or dead-lettered and saved)');
+    io.out('stopped: every accepted event was settled (handled, or dead-lettered)');
     return 0;
   }
   io.out(paint.yellow(`stopped: ${report.undelivered.length} deliver${report.undelivered.length === 1 ? 'y' : 'ies'} left undone:`));
@@ -164,9 +174,8 @@ async function reportStop(session: DevSession, report: StopReport, io: Io, paint
     io.out(`kept in ${state.file}: each goes to its own subscription when herald dev starts again on it`);
     return 1;
   }
-  const file = await saveEvents(report.undelivered.map((u) => u.event), dir, 'undelivered');
-  io.out(`saved to ${file}; to publish them again after restarting:`);
-  io.out(repost(file));
+  const file = await saveJson(report.undelivered, dir, 'undelivered');
+  io.out(paint.yellow(`this --memory run keeps nothing: saved to ${file} (subscription, attempt and event each) to look at; run without --memory to have them delivered after a restart`));
   return 1;
 }
 

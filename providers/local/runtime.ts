@@ -42,6 +42,8 @@ export interface LocalRuntimeOptions {
   readonly traces?: TraceStoreOptions;
   /** How events travel between publishers and subscriptions. @default memoryTransport() */
   readonly transport?: TransportFactory;
+  /** Where dead letters are kept (a durable store: sqlite/dead-letters.ts). @default in memory */
+  readonly deadLetters?: DeadLetterStore;
 }
 
 /** What `stop` left behind: whether the grace period ran out, and every event not delivered, per subscription. */
@@ -101,7 +103,7 @@ export function createLocalRuntime(t: Topology, options: LocalRuntimeOptions = {
   const logger = options.logger ?? createLogger();
   const registry = new EventRegistry(t.events);
   const traces = new TraceStore(options.traces);
-  const deadLetters = new DeadLetterStore();
+  const deadLetters = options.deadLetters ?? new DeadLetterStore();
   const listeners = new Set<DeliveryListener>();
   const report = (record: DeliveryRecord) => {
     traces.record(record);

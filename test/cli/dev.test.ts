@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
+import { durableDeadLetters, openState } from '../../providers/local/sqlite';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -324,10 +325,17 @@ describe('herald dev as a process (what npm start runs)', function () {
       // The poison order was retrying when the signal came; its attempts went on until it was dead-lettered.
       expect(stdout).to.match(line('charge-payment', poison.body.ids[0], 5, 'dead-letter'));
       expect(stdout.indexOf('SIGTERM:')).to.be.below(stdout.search(line('charge-payment', poison.body.ids[0], 5, 'dead-letter')));
-      expect(stdout).to.match(/^stopped: every accepted event was settled \(handled, or dead-lettered and saved\)$/m);
-      const saved = /dead letter saved to (\S+);/.exec(stdout)?.[1];
-      expect(saved, stdout).to.be.a('string');
-      expect(JSON.parse(readFileSync(saved!, 'utf8')).map((e: { id: string }) => e.id)).to.deep.equal([poison.body.ids[0]]);
+      expect(stdout).to.match(/^stopped: every accepted event was settled \(handled, or dead-lettered\)$/m);
+      expect(stdout).to.contain(`1 dead letter kept in ${state}`);
+      // Kept in the state file: what a restart finds, with its subscription, attempts and reason.
+      const db = openState(state);
+      try {
+        const letters = durableDeadLetters(db).list();
+        expect(letters.map((l) => [l.id, l.subscription, l.attempts])).to.deep.equal([[poison.body.ids[0], 'charge-payment-shop', 5]]);
+        expect(letters[0]!.reason).to.match(/^gave up after 5 attempts/);
+      } finally {
+        db.close();
+      }
       expect(stdout).to.not.contain('\u001b[');
     } finally {
       child.kill('SIGKILL');
