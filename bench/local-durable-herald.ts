@@ -14,7 +14,7 @@ import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { z } from 'zod';
-import { defineEvent, on, topology } from '../contracts';
+import { defineEvent, on, topology, type EventDefinition } from '../contracts';
 import { silentLogger } from '../runtime';
 import { createLocalRuntime, memoryTransport, sqliteTransport, startDevServer, type TransportFactory } from '../providers/local';
 
@@ -22,21 +22,31 @@ const Ping = defineEvent({ type: 'Ping', version: 1, source: 'bench', schema: z.
 const BATCH = 100;
 const IN_FLIGHT = 4;
 
-/** Events per second from POST /events to both handlers done, on `transport`. */
+/** Events per second from POST /events to both handlers done, on `transport`, for Ping events. */
 async function httpFanOut(events: number, transport: TransportFactory): Promise<number> {
-  const app = topology('bench');
+  // No ids in the body: the server gives each event a fresh one, so none is deduplicated.
+  const body = JSON.stringify(Array.from({ length: BATCH }, (_, i) => ({ type: 'Ping.v1', source: 'bench', data: { n: i, note: 'http' } })));
+  return postFanOut(Ping, Array.from({ length: Math.ceil(events / BATCH) }, () => body), transport);
+}
+
+/**
+ * Events per second from POST /events to both handlers done, on `transport`: each body (a CloudEvents
+ * batch of `definition`'s events, serialised before the clock starts) posted once, IN_FLIGHT at a time.
+ */
+export async function postFanOut(definition: EventDefinition<any>, bodies: readonly string[], transport: TransportFactory): Promise<number> {
+  const app = topology('bench').event(definition);
   const bus = app.bus('bench');
-  app.fn('first', { handler: 'none.ts' }).subscribe(bus, { events: [Ping] });
-  app.fn('second', { handler: 'none.ts' }).subscribe(bus, { events: [Ping] });
+  app.fn('first', { handler: 'none.ts' }).subscribe(bus, { events: [definition] });
+  app.fn('second', { handler: 'none.ts' }).subscribe(bus, { events: [definition] });
   let handled = 0;
-  const noop = on(Ping, async () => { handled++; });
+  const noop = on(definition, async () => { handled++; });
   const runtime = createLocalRuntime(app.build(), { handlers: { first: noop, second: noop }, logger: silentLogger, schedules: false, transport });
   await runtime.ready;
   const server = await startDevServer(runtime, { port: 0 });
   const agent = new Agent({ keepAlive: true, maxSockets: IN_FLIGHT });
-  // No ids in the body: the server gives each event a fresh one, so none is deduplicated.
-  const body = JSON.stringify(Array.from({ length: BATCH }, (_, i) => ({ type: 'Ping.v1', source: 'bench', data: { n: i, note: 'http' } })));
-  const post = () => new Promise<void>((resolve, reject) => {
+  let count = 0;
+  for (const body of bodies) count += (JSON.parse(body) as unknown[]).length;
+  const post = (body: string) => new Promise<void>((resolve, reject) => {
     const req = request(`${server.url}/events`, { method: 'POST', agent, headers: { 'content-type': 'application/cloudevents-batch+json' } }, (res) => {
       res.resume();
       res.on('end', () => (res.statusCode === 202 ? resolve() : reject(new Error(`status ${res.statusCode}`))));
@@ -44,15 +54,14 @@ async function httpFanOut(events: number, transport: TransportFactory): Promise<
     req.on('error', reject);
     req.end(body);
   });
-  const requests = Math.ceil(events / BATCH);
-  let sent = 0;
+  let next = 0;
   try {
     const start = performance.now();
-    await Promise.all(Array.from({ length: IN_FLIGHT }, async () => { while (sent++ < requests) await post(); }));
+    await Promise.all(Array.from({ length: IN_FLIGHT }, async () => { while (next < bodies.length) await post(bodies[next++]!); }));
     await runtime.idle();
     const seconds = (performance.now() - start) / 1_000;
-    if (handled !== 2 * requests * BATCH) throw new Error(`expected ${2 * requests * BATCH} handler calls, got ${handled}`);
-    return (requests * BATCH) / seconds;
+    if (handled !== 2 * count) throw new Error(`expected ${2 * count} handler calls, got ${handled}`);
+    return count / seconds;
   } finally {
     agent.destroy();
     await server.close();

@@ -49,6 +49,11 @@ export class Deque<T> {
     this.items.push(item);
   }
 
+  /** The front item, left in place. */
+  peek(): T | undefined {
+    return this.head < this.items.length ? this.items[this.head] : undefined;
+  }
+
   unshift(item: T): void {
     if (this.head > 0) this.items[--this.head] = item;
     else this.items.unshift(item);

@@ -22,49 +22,101 @@ export interface TraceEntry {
 }
 
 export interface TraceStoreOptions {
-  /** @default 10000 */
+  /** Correlation ids kept at most. @default 10000 */
   readonly maxTraces?: number;
-  /** @default 1000 */
+  /** Deliveries kept per correlation id at most (later ones are not recorded). @default 1000 */
   readonly maxEntriesPerTrace?: number;
+  /** What all traces may take in memory, near enough; past it the oldest go. @default 32 MiB */
+  readonly maxBytes?: number;
+  /** How long a trace is kept after its first delivery. @default 1 h */
+  readonly maxAgeMs?: number;
+}
+
+interface Trace {
+  readonly entries: DeliveryRecord[];
+  /** Epoch ms of its first delivery. */
+  readonly started: number;
+  bytes: number;
+}
+
+/** What a record costs in memory, near enough: its strings and a fixed part for the object. */
+function sizeOf(r: DeliveryRecord): number {
+  return 160 + 2 * (r.function.length + r.subscription.length + r.type.length + r.id.length + (r.reason?.length ?? 0));
 }
 
 export class TraceStore {
-  private readonly traces = new Map<string, DeliveryRecord[]>();
+  private readonly traces = new Map<string, Trace>();
   // Insertion order kept apart: Map#keys().next() after many deletes scans the deleted slots (V8), which
   // made every eviction slower than the last.
   private readonly order = new Deque<string>();
-  private readonly maxTraces: number;
-  private readonly maxEntries: number;
+  private bytes = 0;
+  readonly maxTraces: number;
+  readonly maxEntries: number;
+  readonly maxBytes: number;
+  readonly maxAgeMs: number;
 
-  constructor(options: TraceStoreOptions = {}) {
+  constructor(options: TraceStoreOptions = {}, private readonly now: () => number = Date.now) {
     this.maxTraces = options.maxTraces ?? 10_000;
     this.maxEntries = options.maxEntriesPerTrace ?? 1_000;
+    this.maxBytes = options.maxBytes ?? 32 * 1024 * 1024;
+    this.maxAgeMs = options.maxAgeMs ?? 60 * 60 * 1000;
   }
 
   /** Records one delivery under its correlation id. */
   record(record: DeliveryRecord): void {
-    let entries = this.traces.get(record.correlationid);
-    if (!entries) {
-      if (this.traces.size >= this.maxTraces) this.traces.delete(this.order.shift()!);
-      this.traces.set(record.correlationid, (entries = []));
+    let trace = this.traces.get(record.correlationid);
+    if (!trace) {
+      if (this.traces.size >= this.maxTraces) this.evictOldest();
+      this.traces.set(record.correlationid, (trace = { entries: [], started: record.at, bytes: 0 }));
       this.order.push(record.correlationid);
     }
-    if (entries.length < this.maxEntries) entries.push(record);
+    if (trace.entries.length >= this.maxEntries) return;
+    const cost = sizeOf(record);
+    trace.entries.push(record);
+    trace.bytes += cost;
+    this.bytes += cost;
+    // The oldest go first, whatever their size: a trace being written is the newest but one at worst.
+    while (this.bytes > this.maxBytes && this.traces.size > 1) this.evictOldest();
+    this.expire(record.at);
   }
 
   /** Every delivery recorded for a correlation id, in the order they were recorded; [] when none. */
   get(correlationId: string): TraceEntry[] {
-    return (this.traces.get(correlationId) ?? []).map(toEntry);
+    this.expire(this.now());
+    return (this.traces.get(correlationId)?.entries ?? []).map(toEntry);
   }
 
-  /** Whether anything is recorded under a correlation id (never seen, not yet delivered, or evicted: no). */
+  /** Whether anything is recorded under a correlation id (never seen, not yet delivered, evicted or expired: no). */
   has(correlationId: string): boolean {
+    this.expire(this.now());
     return this.traces.has(correlationId);
   }
 
   /** Correlation ids held. */
   get size(): number {
     return this.traces.size;
+  }
+
+  /** What the traces held take in memory, near enough. */
+  get heldBytes(): number {
+    return this.bytes;
+  }
+
+  /** Drops traces whose first delivery is older than maxAgeMs (they are in `order` by first delivery). */
+  private expire(now: number): void {
+    while (this.order.length) {
+      const oldest = this.traces.get(this.order.peek()!);
+      if (oldest && now - oldest.started <= this.maxAgeMs) return;
+      this.evictOldest();
+    }
+  }
+
+  private evictOldest(): void {
+    const id = this.order.shift();
+    if (id === undefined) return;
+    const trace = this.traces.get(id);
+    if (trace) this.bytes -= trace.bytes;
+    this.traces.delete(id);
   }
 }
 
