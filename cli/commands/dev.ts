@@ -11,7 +11,7 @@ import type { Command } from '../main';
 import { saveJson, startDevSession, type DevSession } from '../dev-session';
 import { deliveryLine, devLogger, paintFor, topologyTable, type Paint } from '../format';
 import { processIo, type Io } from '../io';
-import { DEFAULT_STATE_FILE, durableDeadLetters, openState, sqliteTransport, type StateDb, type StopReport } from '../../providers/local';
+import { DEFAULT_STATE_FILE, describeLimits, durableDeadLetters, openState, sqliteTransport, type StateDb, type StopReport } from '../../providers/local';
 
 const USAGE = `usage: herald dev [--port n] [--backoff-base-ms n] [--grace-ms n] [--state file | --memory]
 
@@ -143,9 +143,10 @@ function printBanner(session: DevSession, io: Io, paint: Paint, env: NodeJS.Proc
   if (state === 'memory') {
     io.out(`state in memory (--memory): what is accepted and not yet handled is lost when this process stops`);
   } else {
-    io.out(`state in ${paint.bold(state.file)}: every accepted event is kept until handled, across crashes and restarts`);
+    io.out(`state in ${paint.bold(state.file)}: every accepted event is kept until handled, and dead letters until redriven or purged, across crashes and restarts`);
     if (runtime.pending) io.out(`resuming ${runtime.pending} deliver${runtime.pending === 1 ? 'y' : 'ies'} owed from the last run`);
   }
+  io.out(`limits: ${describeLimits()}`);
   io.out(`retry backoff base ${baseMs} ms · shutdown grace ${graceMs} ms · Ctrl-C to stop`);
   io.out('');
 }

@@ -3,6 +3,7 @@
  * attempts, kept until it is redriven. `GET /dlq` and `herald dlq` read this list.
  */
 import type { Envelope } from '../../contracts';
+import { LOCAL_LIMITS } from './limits';
 
 /** One dead letter. `event` is the envelope exactly as it was delivered. */
 export interface DeadLetter {
@@ -74,8 +75,8 @@ export class DeadLetterStore {
   readonly maxBytes: number;
 
   constructor(limits: DeadLetterLimits = {}, private readonly journal?: DeadLetterJournal) {
-    this.maxCount = limits.maxCount ?? 10_000;
-    this.maxBytes = limits.maxBytes ?? 64 * 1024 * 1024;
+    this.maxCount = limits.maxCount ?? LOCAL_LIMITS.deadLetters.maxCount;
+    this.maxBytes = limits.maxBytes ?? LOCAL_LIMITS.deadLetters.maxBytes;
   }
 
   /** Keeps `letter` unless its subscription already holds a dead letter of that event id. Whether it was kept. */

@@ -8,6 +8,7 @@ export * from './function';
 export * from './gate';
 export * from './http';
 export * from './ingest';
+export * from './limits';
 export * from './memory-transport';
 export * from './ingest-event';
 export * from './problems';

@@ -12,9 +12,10 @@ import { JsonTextError, parseJsonBytes, type EventRegistry } from '../../runtime
 import { HttpError } from './http';
 import { checkEvent, envelopeOf, oversize } from './ingest-event';
 import { ProblemList, Refusal } from './problems';
+import { LOCAL_LIMITS } from './limits';
 
 /** The largest batch body accepted. Each event in it is still held to MAX_EVENT_BYTES. */
-export const MAX_BATCH_BYTES = 4 * 1024 * 1024;
+export const MAX_BATCH_BYTES = LOCAL_LIMITS.request.maxBatchBytes;
 
 /** The body limit for a request of this media type. */
 export function bodyLimit(mediaType: string): number {

@@ -23,6 +23,7 @@ import { LocalTables } from './tables';
 import { TraceStore, type TraceStoreOptions } from './traces';
 import type { ChannelName, CloseReport, TransportFactory } from './transport';
 import { LocalBuckets } from './uploads';
+import { LOCAL_LIMITS } from './limits';
 
 export interface LocalRuntimeOptions {
   /** The folder function handler paths are relative to. @default process.cwd() */
@@ -116,7 +117,8 @@ export function createLocalRuntime(t: Topology, options: LocalRuntimeOptions = {
   const transport = (options.transport ?? memoryTransport())({ topology: t, filtered, deadLettered: (letter) => deadLetters.add(letter) });
 
   const shared = {
-    idempotency: new InMemoryIdempotencyStore(),
+    idempotency: new InMemoryIdempotencyStore({ maxEntries: LOCAL_LIMITS.idempotency.maxEntriesPerFunction }),
+    idempotencyTtlSeconds: LOCAL_LIMITS.idempotency.ttlSeconds,
     claimCheck: new InMemoryClaimCheckStore(),
     logger,
     ...(options.backoff ? { backoff: options.backoff } : {}),

@@ -5,6 +5,7 @@
  */
 import { Deque } from './buffers';
 import type { DeliveryRecord } from './function';
+import { LOCAL_LIMITS } from './limits';
 
 /** One trace entry as `GET /traces/<correlationid>` returns it. */
 export interface TraceEntry {
@@ -56,10 +57,10 @@ export class TraceStore {
   readonly maxAgeMs: number;
 
   constructor(options: TraceStoreOptions = {}, private readonly now: () => number = Date.now) {
-    this.maxTraces = options.maxTraces ?? 10_000;
-    this.maxEntries = options.maxEntriesPerTrace ?? 1_000;
-    this.maxBytes = options.maxBytes ?? 32 * 1024 * 1024;
-    this.maxAgeMs = options.maxAgeMs ?? 60 * 60 * 1000;
+    this.maxTraces = options.maxTraces ?? LOCAL_LIMITS.traces.maxTraces;
+    this.maxEntries = options.maxEntriesPerTrace ?? LOCAL_LIMITS.traces.maxEntriesPerTrace;
+    this.maxBytes = options.maxBytes ?? LOCAL_LIMITS.traces.maxBytes;
+    this.maxAgeMs = options.maxAgeMs ?? LOCAL_LIMITS.traces.maxAgeMs;
   }
 
   /** Records one delivery under its correlation id. */

@@ -321,6 +321,7 @@ describe('herald dev as a process (what npm start runs)', function () {
       expect(stdout).to.match(/^sync-customer\s+bus shop\s+CustomerChanged\.v1\s+-\s+direct\b/m);
       expect(stdout).to.contain(`PUT  ${url}/tables/customers/rows/<customerId>`);
       expect(stdout).to.contain(`state in ${state}: every accepted event is kept until handled`);
+      expect(stdout).to.match(/^limits: events ≤ 256 KB \(batches ≤ 4 MB\) · dead letters ≤ 10000 \/ 64 MB · traces ≤ 10000 ids × 1000 \/ 32 MB, 60 min · dedupe ≤ 100000 ids per function, 24 h$/m);
       expect(stdout).to.match(/^SIGTERM: not accepting new events/m);
       // The poison order was retrying when the signal came; its attempts went on until it was dead-lettered.
       expect(stdout).to.match(line('charge-payment', poison.body.ids[0], 5, 'dead-letter'));
