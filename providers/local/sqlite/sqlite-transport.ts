@@ -56,6 +56,22 @@ interface Waiting {
   readonly notBefore: number;
 }
 
+/**
+ * The journal's writes of one turn of the event loop, made as one group-commit write and settled by one
+ * promise. Applied in the order that is right for a row touched twice in one turn: a row given back to its
+ * queue (`waiting`) may start again in the same turn, and nothing else of one row shares a turn.
+ */
+interface Batch {
+  readonly waiting: Array<[row: number, state: DeliveryState, attempt: number, nextAt: number | null]>;
+  /** Rows whose delivery started, by attempt. */
+  readonly started: Map<number, number[]>;
+  readonly settled: number[];
+  /** Event rows whose last delivery is settled. */
+  readonly emptied: number[];
+  /** Resolves once the batch is committed. */
+  done: Promise<void>;
+}
+
 /** Where a consumed subscription's deliveries go. */
 interface Inlet {
   readonly queue: LocalQueue;
@@ -79,6 +95,8 @@ class SqliteTransport implements Transport, QueueJournal {
   private readonly unconsumed = new Map<string, Waiting[]>();
   private closing: Promise<CloseReport> | undefined;
   private failure: Error | undefined;
+  /** This turn's batch, until its write runs. */
+  private current: Batch | undefined;
 
   constructor(private readonly context: TransportContext, options: SqliteTransportOptions) {
     this.owned = typeof options.state === 'string';
@@ -152,25 +170,28 @@ class SqliteTransport implements Transport, QueueJournal {
   // QueueJournal: how the queues' decisions reach the database.
 
   started(m: Message): Promise<void> {
-    const { row } = m.stored!;
-    const attempt = m.attempt;
-    return this.state.write(() => this.tables.update(row, 'in-flight', attempt)).catch((error: unknown) => { throw this.broken(error); });
+    const b = this.batch();
+    const rows = b.started.get(m.attempt);
+    if (rows) rows.push(m.stored!.row);
+    else b.started.set(m.attempt, [m.stored!.row]);
+    return b.done;
   }
 
   waiting(m: Message, notBefore?: number): void {
-    const { row } = m.stored!;
-    const attempt = m.attempt;
-    const state: DeliveryState = notBefore === undefined ? 'queued' : 'retrying';
     // Not awaited: until it commits, the row says in flight at the attempt before, which a restart counts
     // the same way (the next attempt is this one); only the backoff's end would be lost.
-    this.state.write(() => this.tables.update(row, state, attempt, notBefore ?? null)).catch((error: unknown) => void this.broken(error));
+    this.batch().waiting.push([m.stored!.row, notBefore === undefined ? 'queued' : 'retrying', m.attempt, notBefore ?? null]);
   }
 
   settled(m: Message, published?: Published): Promise<void> {
     const { row, event } = m.stored!;
     const last = --event.owed === 0;
-    const settle = () => this.tables.settle(row, event.seq, last);
-    if (!published) return this.state.write(settle).catch((error: unknown) => { throw this.broken(error); });
+    if (!published) {
+      const b = this.batch();
+      b.settled.push(row);
+      if (last) b.emptied.push(event.seq);
+      return b.done;
+    }
     let routing: ReturnType<RouteCollector['route']>;
     try {
       routing = this.routes.route(published.to, published.events);
@@ -178,7 +199,24 @@ class SqliteTransport implements Transport, QueueJournal {
       event.owed++;
       return Promise.reject(error);
     }
-    return this.store(routing.routed, routing.refused, settle);
+    return this.store(routing.routed, routing.refused, () => this.tables.settle(row, event.seq, last));
+  }
+
+  /** This turn's batch: made, and its write queued, by the first journal call of the turn. */
+  private batch(): Batch {
+    if (this.current) return this.current;
+    const b: Batch = { waiting: [], started: new Map(), settled: [], emptied: [], done: Promise.resolve() };
+    b.done = this.state.write(() => {
+      // Later calls of this turn would land in a batch already written: they start the next one.
+      if (this.current === b) this.current = undefined;
+      for (const [row, state, attempt, nextAt] of b.waiting) this.tables.update(row, state, attempt, nextAt);
+      for (const [attempt, rows] of b.started) this.tables.startAll(rows, attempt);
+      this.tables.settleAll(b.settled, b.emptied);
+    }).catch((error: unknown) => { throw this.broken(error); });
+    // Nobody may wait on a batch of `waiting` rows only; a failure is kept in `failure` all the same.
+    b.done.catch(() => {});
+    this.current = b;
+    return b;
   }
 
   /** Routes events and commits their rows; resolves once committed and owed. */
