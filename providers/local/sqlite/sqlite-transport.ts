@@ -29,7 +29,8 @@ import {
   TransportClosedError, type CloseReport, type Consumer, type Transport, type TransportContext, type TransportFactory, type Undelivered,
 } from '../transport';
 import { WorkTracker } from '../work';
-import { DeliveryTables, type DeliveryState } from './deliveries';
+import { DeliveryTables } from './deliveries';
+import { TurnBatches } from './turn-batches';
 import { RouteCollector, type Refused, type Routed } from './route-collector';
 import { openState, type StateDb } from './state';
 
@@ -56,22 +57,6 @@ interface Waiting {
   readonly notBefore: number;
 }
 
-/**
- * The journal's writes of one turn of the event loop, made as one group-commit write and settled by one
- * promise. Applied in the order that is right for a row touched twice in one turn: a row given back to its
- * queue (`waiting`) may start again in the same turn, and nothing else of one row shares a turn.
- */
-interface Batch {
-  readonly waiting: Array<[row: number, state: DeliveryState, attempt: number, nextAt: number | null]>;
-  /** Rows whose delivery started, by attempt. */
-  readonly started: Map<number, number[]>;
-  readonly settled: number[];
-  /** Event rows whose last delivery is settled. */
-  readonly emptied: number[];
-  /** Resolves once the batch is committed. */
-  done: Promise<void>;
-}
-
 /** Where a consumed subscription's deliveries go. */
 interface Inlet {
   readonly queue: LocalQueue;
@@ -95,8 +80,7 @@ class SqliteTransport implements Transport, QueueJournal {
   private readonly unconsumed = new Map<string, Waiting[]>();
   private closing: Promise<CloseReport> | undefined;
   private failure: Error | undefined;
-  /** This turn's batch, until its write runs. */
-  private current: Batch | undefined;
+  private readonly batches: TurnBatches;
 
   constructor(private readonly context: TransportContext, options: SqliteTransportOptions) {
     this.owned = typeof options.state === 'string';
@@ -107,6 +91,7 @@ class SqliteTransport implements Transport, QueueJournal {
       if (this.owned) this.state.close();
       throw error;
     }
+    this.batches = new TurnBatches(this.state, this.tables, (error) => this.broken(error));
     this.plan = deliveryPlan(context.topology, options.target ?? LOCAL_DELIVERY);
     this.subscriptions = new Set(this.plan.channels.map((c) => c.subscription));
     this.routes = new RouteCollector(context.topology, this.plan.channels);
@@ -170,28 +155,19 @@ class SqliteTransport implements Transport, QueueJournal {
   // QueueJournal: how the queues' decisions reach the database.
 
   started(m: Message): Promise<void> {
-    const b = this.batch();
-    const rows = b.started.get(m.attempt);
-    if (rows) rows.push(m.stored!.row);
-    else b.started.set(m.attempt, [m.stored!.row]);
-    return b.done;
+    return this.batches.current().start(m.stored!.row, m.attempt);
   }
 
   waiting(m: Message, notBefore?: number): void {
     // Not awaited: until it commits, the row says in flight at the attempt before, which a restart counts
     // the same way (the next attempt is this one); only the backoff's end would be lost.
-    this.batch().waiting.push([m.stored!.row, notBefore === undefined ? 'queued' : 'retrying', m.attempt, notBefore ?? null]);
+    this.batches.current().wait(m.stored!.row, m.attempt, notBefore);
   }
 
   settled(m: Message, published?: Published): Promise<void> {
     const { row, event } = m.stored!;
     const last = --event.owed === 0;
-    if (!published) {
-      const b = this.batch();
-      b.settled.push(row);
-      if (last) b.emptied.push(event.seq);
-      return b.done;
-    }
+    if (!published) return this.batches.current().settle(row, last ? event.seq : undefined);
     let routing: ReturnType<RouteCollector['route']>;
     try {
       routing = this.routes.route(published.to, published.events);
@@ -200,23 +176,6 @@ class SqliteTransport implements Transport, QueueJournal {
       return Promise.reject(error);
     }
     return this.store(routing.routed, routing.refused, () => this.tables.settle(row, event.seq, last));
-  }
-
-  /** This turn's batch: made, and its write queued, by the first journal call of the turn. */
-  private batch(): Batch {
-    if (this.current) return this.current;
-    const b: Batch = { waiting: [], started: new Map(), settled: [], emptied: [], done: Promise.resolve() };
-    b.done = this.state.write(() => {
-      // Later calls of this turn would land in a batch already written: they start the next one.
-      if (this.current === b) this.current = undefined;
-      for (const [row, state, attempt, nextAt] of b.waiting) this.tables.update(row, state, attempt, nextAt);
-      for (const [attempt, rows] of b.started) this.tables.startAll(rows, attempt);
-      this.tables.settleAll(b.settled, b.emptied);
-    }).catch((error: unknown) => { throw this.broken(error); });
-    // Nobody may wait on a batch of `waiting` rows only; a failure is kept in `failure` all the same.
-    b.done.catch(() => {});
-    this.current = b;
-    return b;
   }
 
   /** Routes events and commits their rows; resolves once committed and owed. */
