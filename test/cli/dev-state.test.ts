@@ -24,7 +24,7 @@ async function until<T>(find: () => T | undefined | Promise<T | undefined>, ms: 
   }
 }
 
-/** `herald dev` as a child process, in `cwd`, with `args`; resolves once it listens. */
+/** `herald dev` as a child process, in `cwd`, with `args`; resolves once it listens and printed its banner. */
 async function startDev(cwd: string, args: string[], env: Record<string, string>) {
   const loader = pathToFileURL(path.join(REPO, 'node_modules/tsx/dist/loader.mjs')).href;
   const child: ChildProcessWithoutNullStreams = spawn(process.execPath, ['--import', loader, path.join(REPO, 'cli/main.ts'), 'dev', ...args], {
@@ -34,7 +34,8 @@ async function startDev(cwd: string, args: string[], env: Record<string, string>
   child.stdout.on('data', (c: Buffer) => { out.stdout += c; });
   child.stderr.on('data', (c: Buffer) => { out.stderr += c; });
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
-  const url = await until(() => /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out.stdout)?.[1], 20_000, `herald dev to listen; stderr:\n${out.stderr}`)
+  // The banner's last line comes after the URL: wait for it, so every line of the banner is there.
+  const url = await until(() => (out.stdout.includes('Ctrl-C to stop') ? /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out.stdout)?.[1] : undefined), 20_000, `herald dev to start; stderr:\n${out.stderr}`)
     .catch((error: unknown) => { child.kill('SIGKILL'); throw error; });
   return { child, url, out, exited };
 }

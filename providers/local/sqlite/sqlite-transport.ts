@@ -29,7 +29,8 @@ import {
   TransportClosedError, type CloseReport, type Consumer, type Transport, type TransportContext, type TransportFactory, type Undelivered,
 } from '../transport';
 import { WorkTracker } from '../work';
-import { DeliveryTables, type DeliveryState } from './deliveries';
+import { DeliveryTables } from './deliveries';
+import { TurnBatches } from './turn-batches';
 import { RouteCollector, type Refused, type Routed } from './route-collector';
 import { openState, type StateDb } from './state';
 
@@ -79,6 +80,7 @@ class SqliteTransport implements Transport, QueueJournal {
   private readonly unconsumed = new Map<string, Waiting[]>();
   private closing: Promise<CloseReport> | undefined;
   private failure: Error | undefined;
+  private readonly batches: TurnBatches;
 
   constructor(private readonly context: TransportContext, options: SqliteTransportOptions) {
     this.owned = typeof options.state === 'string';
@@ -89,6 +91,7 @@ class SqliteTransport implements Transport, QueueJournal {
       if (this.owned) this.state.close();
       throw error;
     }
+    this.batches = new TurnBatches(this.state, this.tables, (error) => this.broken(error));
     this.plan = deliveryPlan(context.topology, options.target ?? LOCAL_DELIVERY);
     this.subscriptions = new Set(this.plan.channels.map((c) => c.subscription));
     this.routes = new RouteCollector(context.topology, this.plan.channels);
@@ -152,25 +155,19 @@ class SqliteTransport implements Transport, QueueJournal {
   // QueueJournal: how the queues' decisions reach the database.
 
   started(m: Message): Promise<void> {
-    const { row } = m.stored!;
-    const attempt = m.attempt;
-    return this.state.write(() => this.tables.update(row, 'in-flight', attempt)).catch((error: unknown) => { throw this.broken(error); });
+    return this.batches.current().start(m.stored!.row, m.attempt);
   }
 
   waiting(m: Message, notBefore?: number): void {
-    const { row } = m.stored!;
-    const attempt = m.attempt;
-    const state: DeliveryState = notBefore === undefined ? 'queued' : 'retrying';
     // Not awaited: until it commits, the row says in flight at the attempt before, which a restart counts
     // the same way (the next attempt is this one); only the backoff's end would be lost.
-    this.state.write(() => this.tables.update(row, state, attempt, notBefore ?? null)).catch((error: unknown) => void this.broken(error));
+    this.batches.current().wait(m.stored!.row, m.attempt, notBefore);
   }
 
   settled(m: Message, published?: Published): Promise<void> {
     const { row, event } = m.stored!;
     const last = --event.owed === 0;
-    const settle = () => this.tables.settle(row, event.seq, last);
-    if (!published) return this.state.write(settle).catch((error: unknown) => { throw this.broken(error); });
+    if (!published) return this.batches.current().settle(row, last ? event.seq : undefined);
     let routing: ReturnType<RouteCollector['route']>;
     try {
       routing = this.routes.route(published.to, published.events);
@@ -178,7 +175,7 @@ class SqliteTransport implements Transport, QueueJournal {
       event.owed++;
       return Promise.reject(error);
     }
-    return this.store(routing.routed, routing.refused, settle);
+    return this.store(routing.routed, routing.refused, () => this.tables.settle(row, event.seq, last));
   }
 
   /** Routes events and commits their rows; resolves once committed and owed. */

@@ -22,7 +22,7 @@ describe('group commit (sqlite/group-commit.ts, through StateDb.write)', () => {
     });
 
     it('groups writes of several turns within the window', async () => {
-      const state = states.open(states.file(), { windowMs: 30 });
+      const state = states.open(states.file(), { windowMs: 200 });
       state.migrate(NOTES);
       const before = state.commits;
       const first = state.write(note(1));

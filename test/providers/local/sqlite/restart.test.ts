@@ -72,6 +72,29 @@ describe('sqlite transport across a restart', function () {
     expect(rows(file)).to.deep.equal({ events: 0, deliveries: 0 });
   });
 
+  it('counts every interrupted attempt, restart after restart', async () => {
+    const app = topology('t');
+    const bus = app.bus('b');
+    app.fn('f', { handler: H }).subscribe(bus, { events: [Tick], via: app.queue('q', { maxAttempts: 5 }), name: 'f-b' });
+    const t = app.build();
+    const file = states.file();
+    let running = openTransport(t, file);
+    await running.consume('f-b', never);
+    await running.transport.publish(bus, [tick(1)]);
+    const seen: string[] = [];
+    for (let run = 0; run < 3; run++) {
+      await until(() => running.calls.length === 1, 2000, `the delivery of run ${run}`);
+      seen.push(...running.of('f-b'));
+      await running.transport.close(0);
+      running = openTransport(t, file);
+      // Given back to its queue and started again in one turn: the start must be what the row keeps.
+      await running.consume('f-b', never);
+    }
+    await until(() => running.calls.length === 1, 2000, 'the last delivery');
+    await running.transport.close(0);
+    expect([...seen, ...running.of('f-b')]).to.deep.equal(['1#1', '1#2', '1#3', '1#4']);
+  });
+
   it('dead-letters on restart a delivery interrupted on its last attempt, with that attempt counted', async () => {
     const app = topology('t');
     const bus = app.bus('b');
