@@ -16,10 +16,13 @@ export const LOCAL_LIMITS = {
   idempotency: { maxEntriesPerFunction: 100_000, ttlSeconds: 86_400 },
 } as const;
 
+/** The limits' shape, with any values (tests, a larger machine). */
+export type LocalLimits = { readonly [K in keyof typeof LOCAL_LIMITS]: { readonly [F in keyof (typeof LOCAL_LIMITS)[K]]: number } };
+
 const mb = (bytes: number) => (bytes >= 1024 * 1024 ? `${bytes / (1024 * 1024)} MB` : `${bytes / 1024} KB`);
 
 /** The limits in one line, as `herald dev` prints them. */
-export function describeLimits(l: typeof LOCAL_LIMITS = LOCAL_LIMITS): string {
+export function describeLimits(l: LocalLimits = LOCAL_LIMITS): string {
   return [
     `events ≤ ${mb(l.request.maxEventBytes)} (batches ≤ ${mb(l.request.maxBatchBytes)})`,
     `dead letters ≤ ${l.deadLetters.maxCount} / ${mb(l.deadLetters.maxBytes)}`,
