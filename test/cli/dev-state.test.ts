@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { runDev } from '../../cli/commands/dev';
+import { openState } from '../../providers/local';
 import { http, order, publish } from './helpers';
 
 const REPO = path.resolve(__dirname, '../..');
@@ -55,6 +56,35 @@ describe('herald dev state (--state, --memory)', function () {
       const code = await runDev(argv, { out: () => {}, err: (line) => err.push(line) }, {});
       expect(code, argv.join(' ')).to.equal(2);
       expect(err.join('\n')).to.match(/--state and --memory exclude each other|--state needs a file/);
+    }
+  });
+
+  it('--memory runs with state in this process, and says so at start', async () => {
+    const cwd = mkdtempSync(path.join(tmpdir(), 'herald-dev-state-'));
+    let dev: Awaited<ReturnType<typeof startDev>> | undefined;
+    try {
+      dev = await startDev(cwd, ['--memory'], {});
+      expect(dev.out.stdout).to.match(/^state in memory \(--memory\): what is accepted and not yet handled is lost when this process stops$/m);
+      expect((await publish(dev.url, { type: 'OrderPlaced.v2', data: order('o-mem', { channel: 'web' }) })).status).to.equal(202);
+    } finally {
+      dev?.child.kill('SIGKILL');
+      await dev?.exited;
+      rmSync(cwd, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses to start on a state file another runtime has open, naming it', async () => {
+    const cwd = mkdtempSync(path.join(tmpdir(), 'herald-dev-state-'));
+    const file = path.join(cwd, 'state.db');
+    const held = openState(file);
+    try {
+      const err: string[] = [];
+      const code = await runDev(['--state', file, '--port', '0'], { out: () => {}, err: (line) => err.push(line) }, {});
+      expect(code).to.equal(1);
+      expect(err.join('\n')).to.equal(`herald dev: ${file} is in use by another process (another herald dev?); stop it, or start with another --state file or --memory`);
+    } finally {
+      held.close();
+      rmSync(cwd, { recursive: true, force: true });
     }
   });
 
