@@ -3,6 +3,8 @@
  * Full jitter spreads retries of a burst of failures instead of retrying them in lock-step.
  * @see https://aws.amazon.com/blogs/architecture/exponential-backoff-and-jitter/
  */
+import { DEFAULT_BACKOFF } from '../contracts/delivery';
+
 export interface BackoffOptions {
   /** @default 1000 */
   readonly baseMs?: number;
@@ -14,8 +16,8 @@ export interface BackoffOptions {
 
 /** The ceiling for the delay before attempt `attempt + 1`, after attempt `attempt` failed. */
 export function backoffCeiling(attempt: number, options: BackoffOptions = {}): number {
-  const base = options.baseMs ?? 1_000;
-  const cap = options.capMs ?? 300_000;
+  const base = options.baseMs ?? DEFAULT_BACKOFF.baseMs;
+  const cap = options.capMs ?? DEFAULT_BACKOFF.capMs;
   return Math.min(cap, base * 2 ** Math.max(0, attempt - 1));
 }
 

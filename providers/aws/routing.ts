@@ -4,7 +4,7 @@
  * each shared queue (it writes the queue's single policy, listing every sender) and which is the first
  * to poll each source (it creates the one event source mapping per source and function).
  */
-import type { Channel, DeliveryPlan, EventDefinition, QueueSpec, StreamSpec, Topology } from '../../contracts';
+import type { Channel, DeliveryPlan, QueueSpec, StreamSpec, Topology } from '../../contracts';
 import type { QueueDelivery } from './iam';
 
 /** How a channel's events travel on AWS, by logical names. */
@@ -54,7 +54,6 @@ export function mappingKey(c: Channel): string | undefined {
 }
 
 export interface Routing {
-  readonly events: ReadonlyMap<string, EventDefinition<any>>;
   readonly queues: ReadonlyMap<string, QueueSpec>;
   readonly streams: ReadonlyMap<string, StreamSpec>;
   /** Delivery key → names of the subscriptions sending to that queue, in topology order. */
@@ -79,7 +78,6 @@ export function routing(t: Topology, plan: DeliveryPlan): Routing {
     if (m && !firstMapping.has(m)) firstMapping.set(m, c.subscription);
   }
   r = {
-    events: new Map(t.events.map((e) => [e.wireType, e])),
     queues: new Map(t.queues.map((q) => [q.name, q])),
     streams: new Map(t.streams.map((s) => [s.name, s])),
     deliverers,
