@@ -82,6 +82,26 @@ export interface InMemoryIdempotencyOptions {
   readonly maxEntries?: number;
   /** @default Date.now */
   readonly now?: () => number;
+  /** Where a durable store records what it must remember across a restart (sqlite/idempotency.ts in the embedded runtime). */
+  readonly journal?: IdempotencyJournal;
+}
+
+/** What a record ended as: what a restart must remember. */
+export type SettledState = 'completed' | 'dead-lettered';
+
+/**
+ * Where a durable store records the records that outlive a restart: handled and given-up events, and
+ * redrives that forget them. Claims in flight and released ones are not recorded: a claim of a process
+ * that died is nobody's, and the transport keeps each delivery's attempt count itself. Called in the
+ * same turn as the change, so the write joins the group commit of the settlement that caused it.
+ * Records are named by function (`scope`) and `record`, the event's key within it (source and id, or
+ * their hash when long).
+ */
+export interface IdempotencyJournal {
+  settled(scope: string, record: string, state: SettledState, expires: number): void;
+  forgotten(scope: string, record: string): void;
+  /** A function's oldest records were forgotten to bound the store: it keeps about `kept` of them now. */
+  rotated(scope: string, kept: number): void;
 }
 
 const IN_PROGRESS = 0;
@@ -127,11 +147,27 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
   private readonly waiters = new Map<string, Array<() => void>>();
   private readonly now: () => number;
   private readonly generation: number;
+  private readonly journal: IdempotencyJournal | undefined;
 
   constructor(options: InMemoryIdempotencyOptions | (() => number) = {}) {
     const o = typeof options === 'function' ? { now: options } : options;
     this.now = o.now ?? Date.now;
     this.generation = Math.max(1, Math.ceil((o.maxEntries ?? 100_000) / 2));
+    this.journal = o.journal;
+  }
+
+  /**
+   * Puts back a record a journal kept before a restart (not journaled again), in the order they were
+   * written: a later record of one event replaces an earlier one; `forgotten` drops it.
+   */
+  load(scope: string, record: string, state: SettledState | 'forgotten', expires: number): void {
+    const ids = this.idsOf({ scope, source: '', id: '' });
+    if (state === 'forgotten' || expires <= this.now()) {
+      ids.young.delete(record);
+      ids.old.delete(record);
+    } else {
+      this.put(ids, record, { state: state === 'completed' ? COMPLETED : DEAD_LETTERED, expires, attempts: 1 }, scope);
+    }
   }
 
   begin(key: IdempotencyKey, ttlSeconds: number): Claim {
@@ -140,7 +176,7 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
     const now = this.now();
     const entry = ids.young.get(id) ?? ids.old.get(id);
     if (entry === undefined || entry.expires <= now) {
-      this.put(ids, id, { state: IN_PROGRESS, expires: now + ttlSeconds * 1_000, attempts: 1 });
+      this.put(ids, id, { state: IN_PROGRESS, expires: now + ttlSeconds * 1_000, attempts: 1 }, key.scope);
       return FIRST;
     }
     switch (entry.state) {
@@ -151,7 +187,7 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
       default:
         entry.state = IN_PROGRESS;
         entry.expires = now + ttlSeconds * 1_000;
-        this.put(ids, id, entry);
+        this.put(ids, id, entry, key.scope);
         return { state: 'claimed', attempt: ++entry.attempts };
     }
   }
@@ -173,6 +209,7 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
     const id = recordKey(key);
     ids.young.delete(id);
     ids.old.delete(id);
+    this.journal?.forgotten(key.scope, id);
     if (this.waiters.size) this.wake(key);
   }
 
@@ -206,19 +243,22 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
       entry.state = state;
       entry.expires = expires;
       // An id found in the old generation is renewed in the young one, so it lives as long as its record says.
-      if (young === undefined) this.put(ids, id, entry);
+      if (young === undefined) this.put(ids, id, entry, key.scope);
     } else {
       // Forgotten while held (evicted with the old generation): settled all the same.
-      this.put(ids, id, { state, expires, attempts: 1 });
+      this.put(ids, id, { state, expires, attempts: 1 }, key.scope);
     }
-    if (state !== RELEASED && this.waiters.size) this.wake(key);
+    if (state === RELEASED) return;
+    this.journal?.settled(key.scope, id, state === COMPLETED ? 'completed' : 'dead-lettered', expires);
+    if (this.waiters.size) this.wake(key);
   }
 
-  private put(ids: Generations, id: string, entry: Entry): void {
+  private put(ids: Generations, id: string, entry: Entry, scope: string): void {
     ids.young.set(id, entry);
     if (ids.young.size >= this.generation) {
       ids.old = ids.young;
       ids.young = new Map();
+      this.journal?.rotated(scope, this.generation);
     }
   }
 

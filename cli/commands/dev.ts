@@ -11,7 +11,7 @@ import type { Command } from '../main';
 import { saveJson, startDevSession, type DevSession } from '../dev-session';
 import { deliveryLine, devLogger, paintFor, topologyTable, type Paint } from '../format';
 import { processIo, type Io } from '../io';
-import { DEFAULT_STATE_FILE, describeLimits, durableDeadLetters, openState, sqliteTransport, type StateDb, type StopReport } from '../../providers/local';
+import { DEFAULT_STATE_FILE, describeLimits, durableStores, openState, type StateDb, type StopReport } from '../../providers/local';
 
 const USAGE = `usage: herald dev [--port n] [--backoff-base-ms n] [--grace-ms n] [--state file | --memory]
 
@@ -62,12 +62,8 @@ export async function runDev(argv: string[], io: Io = processIo, env = process.e
   let db: StateDb | undefined;
   try {
     const logger = devLogger(io.out, paint);
-    // One state database for the transport and the dead letters, so a settlement and its dead letter commit together.
     db = state === 'memory' ? undefined : openState(state.file);
-    const durable = db ? {
-      transport: sqliteTransport({ state: db }),
-      deadLetters: durableDeadLetters(db, {}, (error) => logger.error('could not store a dead-letter change', { error: (error as Error).message })),
-    } : {};
+    const durable = db ? durableStores(db, (store, error) => logger.error(`could not store a change to the ${store}`, { error: (error as Error).message })) : {};
     session = await startDevSession({ port, backoff: { baseMs }, logger, env, ...durable });
   } catch (error) {
     db?.close();

@@ -11,7 +11,7 @@ import {
 } from '../../contracts';
 import {
   EventRegistry, InMemoryClaimCheckStore, InMemoryIdempotencyStore, createLogger, describe, loadHandler, pipelineFor,
-  type BackoffOptions, type Pipeline, type Publisher,
+  type BackoffOptions, type IdempotencyStore, type Pipeline, type Publisher,
 } from '../../runtime';
 import { systemClock, type Clock } from './clock';
 import { DeadLetterStore, type DeadLetterQuery } from './dead-letters';
@@ -20,7 +20,7 @@ import { LocalFunction, type DeliveryListener, type DeliveryRecord } from './fun
 import { memoryTransport } from './memory-transport';
 import { LocalScheduler } from './schedule';
 import { LocalTables } from './tables';
-import { TraceStore, type TraceStoreOptions } from './traces';
+import { TraceStore } from './traces';
 import type { ChannelName, CloseReport, TransportFactory } from './transport';
 import { LocalBuckets } from './uploads';
 import { LOCAL_LIMITS } from './limits';
@@ -40,7 +40,10 @@ export interface LocalRuntimeOptions {
   readonly bucketsDir?: string;
   /** Whether schedules run. @default true */
   readonly schedules?: boolean;
-  readonly traces?: TraceStoreOptions;
+  /** Where deliveries are traced (a durable store: sqlite/traces.ts). @default in memory, within LOCAL_LIMITS */
+  readonly traces?: TraceStore;
+  /** Where each function's claims on events are kept (a durable store: sqlite/idempotency.ts). @default in memory, within LOCAL_LIMITS */
+  readonly idempotency?: IdempotencyStore;
   /** How events travel between publishers and subscriptions. @default memoryTransport() */
   readonly transport?: TransportFactory;
   /** Where dead letters are kept (a durable store: sqlite/dead-letters.ts). @default in memory */
@@ -103,7 +106,7 @@ export function createLocalRuntime(t: Topology, options: LocalRuntimeOptions = {
   const root = options.root ?? process.cwd();
   const logger = options.logger ?? createLogger();
   const registry = new EventRegistry(t.events);
-  const traces = new TraceStore(options.traces);
+  const traces = options.traces ?? new TraceStore();
   const deadLetters = options.deadLetters ?? new DeadLetterStore();
   const listeners = new Set<DeliveryListener>();
   const report = (record: DeliveryRecord) => {
@@ -117,7 +120,7 @@ export function createLocalRuntime(t: Topology, options: LocalRuntimeOptions = {
   const transport = (options.transport ?? memoryTransport())({ topology: t, filtered, deadLettered: (letter) => deadLetters.add(letter) });
 
   const shared = {
-    idempotency: new InMemoryIdempotencyStore({ maxEntries: LOCAL_LIMITS.idempotency.maxEntriesPerFunction }),
+    idempotency: options.idempotency ?? new InMemoryIdempotencyStore({ maxEntries: LOCAL_LIMITS.idempotency.maxEntriesPerFunction }),
     idempotencyTtlSeconds: LOCAL_LIMITS.idempotency.ttlSeconds,
     claimCheck: new InMemoryClaimCheckStore(),
     logger,

@@ -38,6 +38,33 @@ interface Trace {
   /** Epoch ms of its first delivery. */
   readonly started: number;
   bytes: number;
+  /** What the journal numbered its first record (its row, in a durable store); 0 without a journal. */
+  readonly opened: number;
+}
+
+/**
+ * Where a durable store records what changes (the state database: sqlite/traces.ts). Called in the same
+ * turn as the change, so a delivery's record joins the group commit of its settlement: after a crash
+ * either both are stored or neither (and the delivery runs again, recorded once).
+ */
+export interface TraceJournal {
+  /**
+   * A record was kept. `opened` is the number the journal gave the first record of its trace, or
+   * undefined when this record opens it. Returns the number it gives this record.
+   */
+  recorded(record: DeliveryRecord, opened: number | undefined): number;
+  /**
+   * Traces were dropped (oldest first): every trace kept now was opened at or after `oldest` (the number
+   * of the oldest kept trace's first record), or none is kept when it is undefined.
+   */
+  evicted(oldest: number | undefined): void;
+}
+
+/** A record kept before a restart, with the numbers its journal gave it and its trace's first record. */
+export interface KeptTraceRecord {
+  readonly record: DeliveryRecord;
+  readonly number: number;
+  readonly opened: number;
 }
 
 /** What a record costs in memory, near enough: its strings and a fixed part for the object. */
@@ -56,7 +83,7 @@ export class TraceStore {
   readonly maxBytes: number;
   readonly maxAgeMs: number;
 
-  constructor(options: TraceStoreOptions = {}, private readonly now: () => number = Date.now) {
+  constructor(options: TraceStoreOptions = {}, private readonly now: () => number = Date.now, private readonly journal?: TraceJournal) {
     this.maxTraces = options.maxTraces ?? LOCAL_LIMITS.traces.maxTraces;
     this.maxEntries = options.maxEntriesPerTrace ?? LOCAL_LIMITS.traces.maxEntriesPerTrace;
     this.maxBytes = options.maxBytes ?? LOCAL_LIMITS.traces.maxBytes;
@@ -66,19 +93,55 @@ export class TraceStore {
   /** Records one delivery under its correlation id. */
   record(record: DeliveryRecord): void {
     let trace = this.traces.get(record.correlationid);
-    if (!trace) {
-      if (this.traces.size >= this.maxTraces) this.evictOldest();
-      this.traces.set(record.correlationid, (trace = { entries: [], started: record.at, bytes: 0 }));
-      this.order.push(record.correlationid);
+    if (trace && trace.entries.length >= this.maxEntries) return;
+    const oldest = this.oldestOpened();
+    const number = this.journal?.recorded(record, trace?.opened) ?? 0;
+    trace ??= this.open(record, number);
+    this.keep(trace, record);
+    if (this.journal && this.oldestOpened() !== oldest) this.journal.evicted(this.oldestOpened());
+  }
+
+  /**
+   * Puts back records kept before a restart (not journaled again), in the order they were numbered.
+   * A record whose trace's first record is gone (its trace was dropped, and the row outlived it) is left out.
+   */
+  load(kept: Iterable<KeptTraceRecord>): void {
+    const oldest = this.oldestOpened();
+    for (const { record, number, opened } of kept) {
+      let trace = this.traces.get(record.correlationid);
+      if (number === opened) trace = this.open(record, number);
+      else if (trace === undefined || trace.opened !== opened || trace.entries.length >= this.maxEntries) continue;
+      this.keep(trace, record);
     }
-    if (trace.entries.length >= this.maxEntries) return;
+    this.expire(this.now(), true);
+    if (this.journal && this.oldestOpened() !== oldest) this.journal.evicted(this.oldestOpened());
+  }
+
+  /** Opens the trace `record` is the first of. */
+  private open(record: DeliveryRecord, opened: number): Trace {
+    const trace: Trace = { entries: [], started: record.at, bytes: 0, opened };
+    const older = this.traces.get(record.correlationid);
+    if (older) {
+      // Only when loading rows of a trace dropped and opened again: the newer replaces it in its place in
+      // `order` (so it is dropped no later than its namesake would have been).
+      this.bytes -= older.bytes;
+      this.traces.set(record.correlationid, trace);
+      return trace;
+    }
+    if (this.traces.size >= this.maxTraces) this.evictOldest();
+    this.traces.set(record.correlationid, trace);
+    this.order.push(record.correlationid);
+    return trace;
+  }
+
+  private keep(trace: Trace, record: DeliveryRecord): void {
     const cost = sizeOf(record);
     trace.entries.push(record);
     trace.bytes += cost;
     this.bytes += cost;
     // The oldest go first, whatever their size: a trace being written is the newest but one at worst.
     while (this.bytes > this.maxBytes && this.traces.size > 1) this.evictOldest();
-    this.expire(record.at);
+    this.expire(record.at, true);
   }
 
   /** Every delivery recorded for a correlation id, in the order they were recorded; [] when none. */
@@ -103,13 +166,24 @@ export class TraceStore {
     return this.bytes;
   }
 
-  /** Drops traces whose first delivery is older than maxAgeMs (they are in `order` by first delivery). */
-  private expire(now: number): void {
+  /** The journal's number for the oldest trace's first record; undefined when none is kept. */
+  private oldestOpened(): number | undefined {
+    const id = this.order.peek();
+    return id === undefined ? undefined : this.traces.get(id)?.opened;
+  }
+
+  /**
+   * Drops traces whose first delivery is older than maxAgeMs (they are in `order` by first delivery).
+   * `quiet`: the caller tells the journal.
+   */
+  private expire(now: number, quiet = false): void {
+    const oldest = this.oldestOpened();
     while (this.order.length) {
-      const oldest = this.traces.get(this.order.peek()!);
-      if (oldest && now - oldest.started <= this.maxAgeMs) return;
+      const first = this.traces.get(this.order.peek()!);
+      if (first && now - first.started <= this.maxAgeMs) break;
       this.evictOldest();
     }
+    if (!quiet && this.journal && this.oldestOpened() !== oldest) this.journal.evicted(this.oldestOpened());
   }
 
   private evictOldest(): void {

@@ -105,7 +105,7 @@ describe('herald dev state (--state, --memory)', function () {
       await until(async () => (settled(await traceOf(f.url, good)) ? true : undefined), 10_000, 'the good order to be handled everywhere');
       const waiting = (trace: any[]) => oks(trace, 'audit-orders') === 1 && trace.some((e) => e.function === 'charge-payment' && e.outcome === 'retry');
       await until(async () => (waiting(await traceOf(f.url, poison)) ? true : undefined), 10_000, 'the poison order to be audited and retrying');
-      const before = await traceOf(f.url, poison);
+      const [goodBefore, poisonBefore] = [await traceOf(f.url, good), await traceOf(f.url, poison)];
       // Settlements are committed within a turn of the event loop after their outcome; leave a margin.
       await sleep(100);
 
@@ -117,16 +117,26 @@ describe('herald dev state (--state, --memory)', function () {
       const letter = await until(async () => (await http(`${s.url}/dlq`)).body.find((l: any) => l.id === poison), 15_000, 'the poison order in /dlq');
 
       // assert
-      expect(before.filter((e) => e.function === 'charge-payment').map((e) => `${e.attempt}:${e.outcome}`)).to.deep.equal(['1:retry']);
+      expect(poisonBefore.filter((e) => e.function === 'charge-payment').map((e) => `${e.attempt}:${e.outcome}`)).to.deep.equal(['1:retry']);
       expect(second.out.stdout).to.match(/^resuming \d+ deliver(y|ies) owed from the last run$/m);
       expect(letter).to.include({ function: 'charge-payment', attempts: 5 });
-      // Only charge-payment owed the poison order: nothing else ran it again, and it went on from attempt 2.
-      const after = await traceOf(s.url, poison);
-      expect(after.map((e) => `${e.function} ${e.attempt}:${e.outcome}`)).to.deep.equal([
+      // The traces outlived the kill. Only charge-payment owed the poison order: nothing else ran it again,
+      // and it went on from attempt 2.
+      const poisonAfter = await traceOf(s.url, poison);
+      expect(poisonAfter.slice(0, poisonBefore.length)).to.deep.equal(poisonBefore);
+      expect(poisonAfter.slice(poisonBefore.length).map((e) => `${e.function} ${e.attempt}:${e.outcome}`)).to.deep.equal([
         'charge-payment 2:retry', 'charge-payment 3:retry', 'charge-payment 4:retry', 'charge-payment 5:dead-letter',
       ]);
-      // The good order was settled before the kill: nothing ran it again.
-      expect(await traceOf(s.url, good)).to.deep.equal([]);
+      // The good order was settled before the kill: its trace is as it was, and nothing ran it again.
+      expect(goodBefore.length).to.be.greaterThan(3);
+      expect(await traceOf(s.url, good)).to.deep.equal(goodBefore);
+      // Its handlers remember it: a copy posted again is a duplicate to each of them.
+      expect((await publish(s.url, { id: good, type: 'OrderPlaced.v2', data: order('o-good', { channel: 'web' }) })).status).to.equal(202);
+      const again = await until(async () => {
+        const trace = await traceOf(s.url, good);
+        return trace.length >= goodBefore.length + 2 ? trace.slice(goodBefore.length) : undefined;
+      }, 10_000, 'the copy to reach the functions that read orders');
+      expect(again.map((e) => `${e.function} ${e.outcome}`).sort()).to.deep.equal(['audit-orders duplicate', 'charge-payment duplicate']);
     } finally {
       first?.child.kill('SIGKILL');
       second?.child.kill('SIGKILL');

@@ -1,0 +1,89 @@
+import { expect } from 'chai';
+import { durableTraces, type DeliveryRecord } from '../../../../providers/local';
+import { tempStates } from './temp-state';
+
+const T0 = Date.parse('2026-01-01T00:00:00Z');
+const record = (correlationid: string, n: number, extra: Partial<DeliveryRecord> = {}): DeliveryRecord => ({
+  function: 'f', subscription: 'f-b', type: 'Tick.v1', id: `e${n}`, correlationid, attempt: 1, outcome: 'ok',
+  durationMs: 1, at: T0 + n, ...extra,
+});
+const rows = (state: { db: any }) => (state.db.prepare('SELECT count(*) AS n FROM traces').get() as { n: number }).n;
+
+describe('traces in the state database (sqlite/traces.ts)', () => {
+  const states = tempStates();
+  const now = () => T0 + 1_000;
+
+  it('answers after a reopen with every record of every trace, in order', async () => {
+    const file = states.file();
+    const first = states.open(file);
+    const traces = durableTraces(first, {}, undefined, now);
+    traces.record(record('c1', 1));
+    traces.record(record('c2', 2));
+    traces.record(record('c1', 3, { outcome: 'retry', attempt: 2, delayMs: 40, reason: 'Error: x' }));
+    const before = [traces.get('c1'), traces.get('c2')];
+    await first.write(() => undefined);
+    first.close();
+    const reopened = durableTraces(states.open(file), {}, undefined, now);
+    expect([reopened.get('c1'), reopened.get('c2')]).to.deep.equal(before);
+    expect(before[0]).to.have.length(2);
+    expect(reopened.has('c3')).to.equal(false);
+  });
+
+  it('deletes the rows of dropped traces, and keeps them dropped after a reopen', async () => {
+    const file = states.file();
+    const first = states.open(file);
+    const traces = durableTraces(first, { maxTraces: 2 }, undefined, now);
+    traces.record(record('a', 1));
+    traces.record(record('b', 2));
+    traces.record(record('a', 3));
+    traces.record(record('c', 4)); // drops a (both its rows)
+    traces.record(record('b', 5));
+    await first.write(() => undefined);
+    // a's first row is gone; its second (numbered after b's first) stays until the cut passes it, and is left out at load.
+    expect(rows(first)).to.equal(4);
+    first.close();
+    const reopened = durableTraces(states.open(file), { maxTraces: 2 }, undefined, now);
+    expect(['a', 'b', 'c'].map((c) => reopened.get(c).length)).to.deep.equal([0, 2, 1]);
+  });
+
+  it('leaves out a row that outlived its dropped trace, and a correlation id seen again opens a new trace', async () => {
+    const file = states.file();
+    const first = states.open(file);
+    const traces = durableTraces(first, { maxTraces: 2 }, undefined, now);
+    traces.record(record('a', 1));
+    traces.record(record('b', 2));
+    traces.record(record('c', 3)); // drops a: rows before b's first go
+    traces.record(record('a', 4)); // a again: a new trace, which drops b
+    await first.write(() => undefined);
+    first.close();
+    const reopened = durableTraces(states.open(file), { maxTraces: 2 }, undefined, now);
+    expect(reopened.get('a').map((e) => e.id)).to.deep.equal(['e4']);
+    expect(reopened.get('b')).to.deep.equal([]);
+    expect(reopened.get('c').map((e) => e.id)).to.deep.equal(['e3']);
+  });
+
+  it('drops at load what has aged out since, and deletes its rows', async () => {
+    const file = states.file();
+    const first = states.open(file);
+    const traces = durableTraces(first, { maxAgeMs: 60_000 }, undefined, now);
+    traces.record(record('old', 1));
+    traces.record(record('new', 30_000));
+    await first.write(() => undefined);
+    first.close();
+    const second = states.open(file);
+    const later = durableTraces(second, { maxAgeMs: 60_000 }, undefined, () => T0 + 61_000);
+    expect([later.has('old'), later.has('new')]).to.deep.equal([false, true]);
+    await second.write(() => undefined);
+    expect(rows(second)).to.equal(1);
+  });
+
+  it('writes a turn\'s records in one commit', async () => {
+    const state = states.open();
+    const traces = durableTraces(state, {}, undefined, now);
+    const commits = state.commits;
+    for (let i = 0; i < 50; i++) traces.record(record(`c${i}`, i));
+    await state.write(() => undefined);
+    expect(state.commits - commits).to.equal(1);
+    expect(rows(state)).to.equal(50);
+  });
+});
