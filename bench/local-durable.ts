@@ -9,16 +9,12 @@
  * both functions in one process; the broker is stopped before the Herald
  * half so its JVM does not share the 2 cores with it. Ends with `bench local-durable: ratio=<x> (herald durable / kafkajs)`.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
 import { Kafka, Partitioners, logLevel, type Consumer, type Message, type Producer } from 'kafkajs';
 import type { Envelope } from '../contracts';
 import { newEnvelope } from '../runtime';
 import { OrderPlaced } from '../app/events';
 import { locateKafka, startKafkaBroker, type KafkaBroker } from '../test/helpers/kafka-broker';
-import { sqliteTransport } from '../providers/local';
-import { postFanOut } from './local-durable-herald';
+import { onFreshState, postFanOut } from './local-durable-herald';
 
 /** Events per timed round, per side. */
 const EVENTS = 50_000;
@@ -45,12 +41,7 @@ const RUN_TIMEOUT_MS = 10 * 60_000;
 async function heraldDurable(events: readonly Envelope[]): Promise<number> {
   const bodies: string[] = [];
   for (let i = 0; i < events.length; i += BATCH) bodies.push(JSON.stringify(events.slice(i, i + BATCH)));
-  const dir = mkdtempSync(path.join(tmpdir(), 'herald-bench-durable-'));
-  try {
-    return await postFanOut(OrderPlaced, bodies, sqliteTransport({ state: path.join(dir, 'state.db') }));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  return onFreshState((stores) => postFanOut(OrderPlaced, bodies, stores));
 }
 
 function orders(count: number): Envelope[] {

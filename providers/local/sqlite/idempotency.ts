@@ -17,20 +17,22 @@ import { TurnWriter } from './turn-writer';
 export const IDEMPOTENCY_SCHEMA: SchemaPart = {
   name: 'idempotency',
   migrations: [
-    // Appended, never updated: the latest row of a record wins at load. Keyed by function, then write order,
-    // so trimming a function's oldest rows is a range delete.
-    `CREATE TABLE idempotency (
+    // Appended, never updated: a function's records of one turn are one row (one insert per turn, not per
+    // delivery), and the latest record of an event wins at load. Keyed by function, then write order, so
+    // trimming a function's oldest rows is a range delete.
+    `CREATE TABLE idempotency_records (
        scope TEXT NOT NULL,
        seq INTEGER NOT NULL,
-       record TEXT NOT NULL,
-       state TEXT NOT NULL CHECK (state IN ('completed', 'dead-lettered', 'forgotten')),
-       expires INTEGER NOT NULL,
+       count INTEGER NOT NULL,   -- records in the row
+       expires INTEGER NOT NULL, -- when the last of them expires (epoch ms)
+       records TEXT NOT NULL,    -- JSON: [[record, state, expires], …] in order
        PRIMARY KEY (scope, seq)
      ) STRICT, WITHOUT ROWID;`,
   ],
 };
 
-type Row = [scope: string, seq: number, record: string, state: SettledState | 'forgotten', expires: number];
+type State = SettledState | 'forgotten';
+type Kept = [record: string, state: State, expires: number];
 
 /**
  * An idempotency store on the state database.
@@ -44,25 +46,37 @@ export function durableIdempotency(
   state.migrate(IDEMPOTENCY_SCHEMA);
   const now = options.now ?? Date.now;
   const db = state.db;
-  const insert: Statement = db.prepare('INSERT INTO idempotency (scope, seq, record, state, expires) VALUES (?, ?, ?, ?, ?)');
-  const trim: Statement = db.prepare(`DELETE FROM idempotency WHERE scope = @scope AND seq < (
-    SELECT seq FROM idempotency WHERE scope = @scope ORDER BY seq DESC LIMIT 1 OFFSET @offset)`);
-  let next = ((db.prepare('SELECT max(seq) AS last FROM idempotency').get() as { last: number | null }).last ?? 0) + 1;
-  const rows = new TurnWriter<Row>(state, (batch) => { for (const row of batch) insert.run(...row); }, onError);
+  const insert: Statement = db.prepare('INSERT INTO idempotency_records (scope, seq, count, expires, records) VALUES (?, ?, ?, ?, ?)');
+  // Keeps the newest rows that hold `kept` records between them.
+  const trim: Statement = db.prepare(`DELETE FROM idempotency_records WHERE scope = @scope AND seq < (
+    SELECT seq FROM (SELECT seq, sum(count) OVER (ORDER BY seq DESC) AS newer FROM idempotency_records WHERE scope = @scope)
+    WHERE newer >= @kept ORDER BY seq DESC LIMIT 1)`);
+  let next = ((db.prepare('SELECT max(seq) AS last FROM idempotency_records').get() as { last: number | null }).last ?? 0) + 1;
+  const rows = new TurnWriter<[scope: string, ...Kept]>(state, (batch) => {
+    const byScope = new Map<string, Kept[]>();
+    for (const [scope, ...kept] of batch) {
+      const list = byScope.get(scope);
+      if (list) list.push(kept);
+      else byScope.set(scope, [kept]);
+    }
+    for (const [scope, kept] of byScope) insert.run(scope, next++, kept.length, Math.max(...kept.map((k) => k[2])), JSON.stringify(kept));
+  }, onError);
   const trims = new TurnWriter<[scope: string, kept: number]>(state, (batch) => {
-    for (const [scope, kept] of batch) trim.run({ scope, offset: kept - 1 });
+    for (const [scope, kept] of batch) trim.run({ scope, kept });
   }, onError);
   const store = new InMemoryIdempotencyStore({
     ...options,
     journal: {
-      settled: (scope, record, settled, expires) => rows.add([scope, next++, record, settled, expires]),
-      // A tombstone outlives the rows it hides: only the trim removes it, with them.
-      forgotten: (scope, record) => rows.add([scope, next++, record, 'forgotten', Number.MAX_SAFE_INTEGER]),
+      settled: (scope, record, settled, expires) => rows.add([scope, record, settled, expires]),
+      // A tombstone outlives the records it hides: only the trim removes it, with them.
+      forgotten: (scope, record) => rows.add([scope, record, 'forgotten', Number.MAX_SAFE_INTEGER]),
       rotated: (scope, kept) => trims.add([scope, kept]),
     },
   });
-  state.write(() => db.prepare('DELETE FROM idempotency WHERE expires <= ?').run(now())).catch(onError);
-  const kept = db.prepare('SELECT scope, record, state, expires FROM idempotency ORDER BY scope, seq').iterate() as IterableIterator<{ scope: string; record: string; state: Row[3]; expires: number }>;
-  for (const row of kept) store.load(row.scope, row.record, row.state, row.expires);
+  state.write(() => db.prepare('DELETE FROM idempotency_records WHERE expires <= ?').run(now())).catch(onError);
+  const kept = db.prepare('SELECT scope, records FROM idempotency_records WHERE expires > ? ORDER BY scope, seq').iterate(now()) as IterableIterator<{ scope: string; records: string }>;
+  for (const row of kept) {
+    for (const [record, settled, expires] of JSON.parse(row.records) as Kept[]) store.load(row.scope, record, settled, expires);
+  }
   return store;
 }

@@ -1,10 +1,13 @@
 /**
  * Traces kept in the state database, so `GET /traces/<id>` still answers after a crash or a restart. The
- * in-memory store (../traces.ts) answers every read; its journal appends each record as a row in the
- * group commit of the turn that settled the delivery, so a record is stored exactly when its settlement
- * is. Rows are numbered in the order they were recorded, and each names the first row of its trace: when
- * the oldest traces are dropped, every row numbered before the oldest kept trace's first goes in one
- * range delete, and a row left behind by a dropped trace is recognised at load by the first row it names.
+ * in-memory store (../traces.ts) answers every read; its journal writes the records of a turn as one row
+ * (a JSON array: one insert per turn, not per delivery) in the group commit that settles their
+ * deliveries, so a record is stored exactly when its settlement is.
+ *
+ * Records are numbered in the order they were recorded, and each names the first record of its trace.
+ * Traces are dropped oldest first, so what is kept is exactly the traces opened at or after the oldest
+ * kept one's first record: that number, the cut, is stored, rows wholly before it are deleted, and at load
+ * a record of a trace opened before the cut (in a row that straddles it) is left out.
  */
 import type { Statement } from 'better-sqlite3';
 import type { DeliveryRecord } from '../function';
@@ -16,13 +19,19 @@ import { TurnWriter } from './turn-writer';
 export const TRACES_SCHEMA: SchemaPart = {
   name: 'traces',
   migrations: [
-    `CREATE TABLE traces (
-       seq INTEGER PRIMARY KEY,
-       opened INTEGER NOT NULL,
-       record TEXT NOT NULL
-     ) STRICT;`,
+    `CREATE TABLE trace_records (
+       last INTEGER PRIMARY KEY, -- the number of the row's last record
+       records TEXT NOT NULL     -- JSON: [[number, opened, record], …] in order
+     ) STRICT;
+     CREATE TABLE trace_cut (
+       one INTEGER PRIMARY KEY CHECK (one = 1),
+       cut INTEGER NOT NULL
+     ) STRICT;
+     INSERT INTO trace_cut (one, cut) VALUES (1, 0);`,
   ],
 };
+
+type Kept = [number: number, opened: number, record: DeliveryRecord];
 
 /**
  * A trace store on the state database.
@@ -30,25 +39,32 @@ export const TRACES_SCHEMA: SchemaPart = {
  */
 export function durableTraces(state: StateDb, options: TraceStoreOptions = {}, onError: (error: unknown) => void = () => {}, now: () => number = Date.now): TraceStore {
   state.migrate(TRACES_SCHEMA);
-  const insert: Statement = state.db.prepare('INSERT OR REPLACE INTO traces (seq, opened, record) VALUES (?, ?, ?)');
-  const cutBefore: Statement = state.db.prepare('DELETE FROM traces WHERE seq < ?');
-  let next = ((state.db.prepare('SELECT max(seq) AS last FROM traces').get() as { last: number | null }).last ?? 0) + 1;
-  const rows = new TurnWriter<[seq: number, opened: number, record: string]>(state, (batch) => {
-    for (const [seq, opened, record] of batch) insert.run(seq, opened, record);
-  }, onError);
+  const db = state.db;
+  const insert: Statement = db.prepare('INSERT OR REPLACE INTO trace_records (last, records) VALUES (?, ?)');
+  const deleteBefore: Statement = db.prepare('DELETE FROM trace_records WHERE last < ?');
+  const setCut: Statement = db.prepare('UPDATE trace_cut SET cut = max(cut, ?)');
+  const cut = (db.prepare('SELECT cut FROM trace_cut').get() as { cut: number }).cut;
+  let next = ((db.prepare('SELECT max(last) AS last FROM trace_records').get() as { last: number | null }).last ?? cut) + 1;
+  const rows = new TurnWriter<Kept>(state, (batch) => { insert.run(batch[batch.length - 1]![0], JSON.stringify(batch)); }, onError);
   // Only the latest cut of a turn matters: one delete per turn however many traces were dropped.
-  const cuts = new TurnWriter<number>(state, (batch) => { cutBefore.run(Math.max(...batch)); }, onError);
+  const cuts = new TurnWriter<number>(state, (batch) => {
+    const latest = Math.max(...batch);
+    deleteBefore.run(latest);
+    setCut.run(latest);
+  }, onError);
   const store = new TraceStore(options, now, {
     recorded(record, opened) {
-      const seq = next++;
-      rows.add([seq, opened ?? seq, JSON.stringify(record)]);
-      return seq;
+      const number = next++;
+      rows.add([number, opened ?? number, record]);
+      return number;
     },
     evicted: (oldest) => cuts.add(oldest ?? next),
   });
-  const kept = state.db.prepare('SELECT seq, opened, record FROM traces ORDER BY seq').iterate() as IterableIterator<{ seq: number; opened: number; record: string }>;
+  const kept = db.prepare('SELECT records FROM trace_records WHERE last >= ? ORDER BY last').pluck().iterate(cut) as IterableIterator<string>;
   store.load((function* (): Generator<KeptTraceRecord> {
-    for (const row of kept) yield { record: JSON.parse(row.record) as DeliveryRecord, number: row.seq, opened: row.opened };
+    for (const records of kept) {
+      for (const [number, opened, record] of JSON.parse(records) as Kept[]) if (opened >= cut) yield { record, number, opened };
+    }
   })());
   return store;
 }

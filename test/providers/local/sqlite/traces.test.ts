@@ -7,7 +7,9 @@ const record = (correlationid: string, n: number, extra: Partial<DeliveryRecord>
   function: 'f', subscription: 'f-b', type: 'Tick.v1', id: `e${n}`, correlationid, attempt: 1, outcome: 'ok',
   durationMs: 1, at: T0 + n, ...extra,
 });
-const rows = (state: { db: any }) => (state.db.prepare('SELECT count(*) AS n FROM traces').get() as { n: number }).n;
+/** Records stored, in all rows. */
+const stored = (state: { db: any }) => (state.db.prepare('SELECT coalesce(sum(json_array_length(records)), 0) AS n FROM trace_records').get() as { n: number }).n;
+const rows = (state: { db: any }) => (state.db.prepare('SELECT count(*) AS n FROM trace_records').get() as { n: number }).n;
 
 describe('traces in the state database (sqlite/traces.ts)', () => {
   const states = tempStates();
@@ -33,14 +35,13 @@ describe('traces in the state database (sqlite/traces.ts)', () => {
     const file = states.file();
     const first = states.open(file);
     const traces = durableTraces(first, { maxTraces: 2 }, undefined, now);
-    traces.record(record('a', 1));
-    traces.record(record('b', 2));
-    traces.record(record('a', 3));
-    traces.record(record('c', 4)); // drops a (both its rows)
-    traces.record(record('b', 5));
-    await first.write(() => undefined);
-    // a's first row is gone; its second (numbered after b's first) stays until the cut passes it, and is left out at load.
-    expect(rows(first)).to.equal(4);
+    // A commit after each: a row per record.
+    for (const [c, n] of [['a', 1], ['b', 2], ['a', 3], ['c', 4], ['b', 5]] as const) {
+      traces.record(record(c, n)); // c drops a
+      await first.write(() => undefined);
+    }
+    // a's first record is gone; its second (numbered after b's first) stays until the cut passes it, and is left out at load.
+    expect(stored(first)).to.equal(4);
     first.close();
     const reopened = durableTraces(states.open(file), { maxTraces: 2 }, undefined, now);
     expect(['a', 'b', 'c'].map((c) => reopened.get(c).length)).to.deep.equal([0, 2, 1]);
@@ -67,6 +68,7 @@ describe('traces in the state database (sqlite/traces.ts)', () => {
     const first = states.open(file);
     const traces = durableTraces(first, { maxAgeMs: 60_000 }, undefined, now);
     traces.record(record('old', 1));
+    await first.write(() => undefined);
     traces.record(record('new', 30_000));
     await first.write(() => undefined);
     first.close();
@@ -74,16 +76,16 @@ describe('traces in the state database (sqlite/traces.ts)', () => {
     const later = durableTraces(second, { maxAgeMs: 60_000 }, undefined, () => T0 + 61_000);
     expect([later.has('old'), later.has('new')]).to.deep.equal([false, true]);
     await second.write(() => undefined);
-    expect(rows(second)).to.equal(1);
+    expect(stored(second), 'old\'s row is deleted').to.equal(1);
   });
 
-  it('writes a turn\'s records in one commit', async () => {
+  it('writes a turn\'s records as one row, in one commit', async () => {
     const state = states.open();
     const traces = durableTraces(state, {}, undefined, now);
     const commits = state.commits;
     for (let i = 0; i < 50; i++) traces.record(record(`c${i}`, i));
     await state.write(() => undefined);
     expect(state.commits - commits).to.equal(1);
-    expect(rows(state)).to.equal(50);
+    expect([rows(state), stored(state)]).to.deep.equal([1, 50]);
   });
 });
