@@ -60,6 +60,11 @@ export interface LocalQueueOptions {
   /** Delivers one event per key at a time, in order. @default unordered */
   readonly orderKey?: (envelope: Envelope) => string;
   readonly deadLetter: (letter: DeadLetter) => void;
+  /**
+   * A restored message found in flight (its process died mid-delivery): its attempt counts, and is
+   * retried at once or, when it was the last, given up (`gaveUp`; `deadLetter` follows). For the trace.
+   */
+  readonly interrupted?: (m: Message, consumer: Consumer, reason: string, gaveUp: boolean) => void;
   /** Sends what a successful delivery published to its consumer's `publishTo`. @default dropped */
   readonly forward?: (to: Ref<'bus' | 'topic'>, events: readonly Envelope[]) => void;
   readonly work: WorkTracker;
@@ -106,7 +111,9 @@ export class LocalQueue implements Inlet {
   restore(m: Message, state: RestoredState, notBefore = 0): void {
     this.options.work.add();
     if (state === 'in-flight') {
-      this.lost(m, `delivery interrupted on attempt ${m.attempt} (the process stopped before it was answered)`);
+      const reason = `delivery interrupted on attempt ${m.attempt} (the process stopped before it was answered)`;
+      this.options.interrupted?.(m, m.consumer ?? this.options.consumer, reason, m.attempt >= this.options.maxAttempts);
+      this.lost(m, reason);
     } else if (state === 'retrying' && notBefore > Date.now()) {
       this.buffer.hold(m);
       this.wait(m, notBefore - Date.now());

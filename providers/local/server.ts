@@ -1,5 +1,5 @@
 /**
- * The HTTP API of `herald dev`, on node:http: `POST /events`, `GET /healthz`, `GET /traces/<id>`,
+ * The HTTP API of `herald dev`, on node:http: `POST /events`, `GET /healthz` (with the deliveries owed), `GET /traces/<id>`,
  * `GET /dlq`, `POST /dlq/redrive` and `POST /dlq/purge` (each filtered by `?id=&function=&subscription=&type=`; `GET /dlq`
  * pages with `?offset=&limit=`), the topology's webhook routes, `PUT /buckets/<bucket>/<key>` and
  * `PUT|DELETE|GET /tables/<table>/rows/<key>` (the key: the partition key value, then `/` and the sort key value).
@@ -48,7 +48,7 @@ export async function startDevServer(runtime: LocalRuntime, options: DevServerOp
       drain(req);
       return sendJson(res, 503, { error: 'herald dev is shutting down' }, { connection: 'close' });
     }
-    if (pathname === '/healthz') return only(req, 'GET', () => sendJson(res, 200, { status: 'ok' }));
+    if (pathname === '/healthz') return only(req, 'GET', () => sendJson(res, 200, { status: 'ok', pending: runtime.pending }));
     if (pathname === '/events') {
       return only(req, 'POST', async () => {
         const type = mediaType(req);

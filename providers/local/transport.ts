@@ -70,6 +70,12 @@ export interface TransportContext {
   filtered(channel: ChannelName, envelope: Envelope): void;
   /** An event given up on, with its reason and attempts. The runtime keeps it for `herald dlq`. */
   deadLettered(letter: DeadLetter): void;
+  /**
+   * A delivery a durable transport found started and never answered when it opened (the process died
+   * mid-delivery). It counts as attempt `attempt`: retried at once, or given up when it was the last
+   * (`gaveUp`; `deadLettered` follows). The runtime traces it, so a trace shows every attempt made.
+   */
+  interrupted?(channel: ChannelName, envelope: Envelope, attempt: number, reason: string, gaveUp: boolean): void;
 }
 
 /** Makes a transport for one runtime (a durable one opens its storage here; Kafka makes its clients). */

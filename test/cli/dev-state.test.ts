@@ -3,49 +3,13 @@
  * nowhere (`--memory`): the options, and a real process killed with SIGKILL and started again on its file.
  */
 import { expect } from 'chai';
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { runDev } from '../../cli/commands/dev';
 import { openState } from '../../providers/local';
+import { sleep, startDev, traceOf, until } from './dev-process';
 import { http, order, publish } from './helpers';
-
-const REPO = path.resolve(__dirname, '../..');
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until<T>(find: () => T | undefined | Promise<T | undefined>, ms: number, what: string): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const found = await find();
-    if (found !== undefined) return found;
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await sleep(20);
-  }
-}
-
-/** `herald dev` as a child process, in `cwd`, with `args`; resolves once it listens and printed its banner. */
-async function startDev(cwd: string, args: string[], env: Record<string, string>) {
-  const loader = pathToFileURL(path.join(REPO, 'node_modules/tsx/dist/loader.mjs')).href;
-  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, ['--import', loader, path.join(REPO, 'cli/main.ts'), 'dev', ...args], {
-    cwd, env: { ...process.env, PORT: '0', NO_COLOR: '1', ...env },
-  });
-  const out = { stdout: '', stderr: '' };
-  child.stdout.on('data', (c: Buffer) => { out.stdout += c; });
-  child.stderr.on('data', (c: Buffer) => { out.stderr += c; });
-  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
-  // The banner's last line comes after the URL: wait for it, so every line of the banner is there.
-  const url = await until(() => (out.stdout.includes('Ctrl-C to stop') ? /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out.stdout)?.[1] : undefined), 20_000, `herald dev to start; stderr:\n${out.stderr}`)
-    .catch((error: unknown) => { child.kill('SIGKILL'); throw error; });
-  return { child, url, out, exited };
-}
-
-/** The deliveries `/traces/<id>` shows; none for an id it has no trace of (200 [] or 404). */
-async function traceOf(url: string, id: string): Promise<any[]> {
-  const r = await http(`${url}/traces/${encodeURIComponent(id)}`);
-  return r.status === 404 ? [] : r.body;
-}
 
 describe('herald dev state (--state, --memory)', function () {
   this.timeout(60_000);

@@ -23,7 +23,7 @@ describe('herald dev, end to end over HTTP (example app)', function () {
   after(async () => { await dev.session.stop(1000); });
 
   it('answers /healthz', async () => {
-    expect(await http(`${dev.url}/healthz`)).to.deep.equal({ status: 200, body: { status: 'ok' } });
+    expect(await http(`${dev.url}/healthz`)).to.deep.equal({ status: 200, body: { status: 'ok', pending: 0 } });
   });
 
   it('an OrderPlaced.v1 leads to charge-payment, confirm-order, then send-confirmation and notify-warehouse (the topic\'s fan-out), in /traces/<correlationid>', async () => {

@@ -264,6 +264,7 @@ class SqliteTransport implements Transport, QueueJournal {
   private queue(consumer: Consumer, settings: QueueSettings): LocalQueue {
     const q = new LocalQueue({
       consumer, deadLetter: (letter) => this.context.deadLettered(letter),
+      interrupted: (m, by, reason, gaveUp) => this.context.interrupted?.(by, m.envelope, m.attempt, reason, gaveUp),
       // A late success's published events (after its lease ran out) are accepted on their own.
       forward: (to, events) => void this.accept(to, events).catch(() => {}),
       work: this.work, journal: this, ...settings,

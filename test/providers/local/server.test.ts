@@ -45,7 +45,7 @@ describe('local dev server (HTTP)', () => {
 
   it('listens on 127.0.0.1 and answers /healthz', async () => {
     expect(server.url).to.match(/^http:\/\/127\.0\.0\.1:\d+$/);
-    expect(await call('/healthz')).to.deep.equal({ status: 200, body: { status: 'ok' } });
+    expect(await call('/healthz')).to.deep.equal({ status: 200, body: { status: 'ok', pending: 0 } });
   });
 
   it('accepts events with 202 {ids}', async () => {
