@@ -134,12 +134,12 @@ function printBanner(session: DevSession, io: Io, paint: Paint, env: NodeJS.Proc
   for (const tb of t.tables) {
     io.out(`  PUT  ${url}/tables/${tb.name}/rows/${[tb.partitionKey, tb.sortKey].filter(Boolean).map((k) => `<${k}>`).join('/')}  a JSON row; DELETE removes it, GET reads it`);
   }
-  io.out(`  GET  ${url}/healthz`);
+  io.out(`  GET  ${url}/healthz                 {status, pending}: deliveries owed`);
   for (const s of t.schedules) io.out(`schedule ${s.name} fires next at ${runtime.scheduler.nextFire(s.name)?.toISOString() ?? '-'}`);
   if (state === 'memory') {
     io.out(`state in memory (--memory): what is accepted and not yet handled is lost when this process stops`);
   } else {
-    io.out(`state in ${paint.bold(state.file)}: every accepted event is kept until handled, and dead letters until redriven or purged, across crashes and restarts`);
+    io.out(`state in ${paint.bold(state.file)}: every accepted event is kept until handled, with dead letters, traces and deduplication, across crashes and restarts`);
     if (runtime.pending) io.out(`resuming ${runtime.pending} deliver${runtime.pending === 1 ? 'y' : 'ies'} owed from the last run`);
   }
   io.out(`limits: ${describeLimits()}`);
