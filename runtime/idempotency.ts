@@ -161,7 +161,7 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
    * written: a later record of one event replaces an earlier one; `forgotten` drops it.
    */
   load(scope: string, record: string, state: SettledState | 'forgotten', expires: number): void {
-    const ids = this.idsOf({ scope, source: '', id: '' });
+    const ids = this.idsOf(scope);
     if (state === 'forgotten' || expires <= this.now()) {
       ids.young.delete(record);
       ids.old.delete(record);
@@ -171,7 +171,7 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
   }
 
   begin(key: IdempotencyKey, ttlSeconds: number): Claim {
-    const ids = this.idsOf(key);
+    const ids = this.idsOf(key.scope);
     const id = recordKey(key);
     const now = this.now();
     const entry = ids.young.get(id) ?? ids.old.get(id);
@@ -205,7 +205,7 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
   }
 
   forget(key: IdempotencyKey): void {
-    const ids = this.idsOf(key);
+    const ids = this.idsOf(key.scope);
     const id = recordKey(key);
     ids.young.delete(id);
     ids.old.delete(id);
@@ -214,7 +214,7 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
   }
 
   whenSettled(key: IdempotencyKey): Promise<void> {
-    const ids = this.idsOf(key);
+    const ids = this.idsOf(key.scope);
     const id = recordKey(key);
     const entry = ids.young.get(id) ?? ids.old.get(id);
     if (entry === undefined || entry.state !== IN_PROGRESS || entry.expires <= this.now()) return Promise.resolve();
@@ -234,7 +234,7 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
   }
 
   private settle(key: IdempotencyKey, state: Entry['state'], ttlSeconds: number): void {
-    const ids = this.idsOf(key);
+    const ids = this.idsOf(key.scope);
     const id = recordKey(key);
     const expires = this.now() + ttlSeconds * 1_000;
     const young = ids.young.get(id);
@@ -270,9 +270,9 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
     for (const resolve of list) resolve();
   }
 
-  private idsOf(key: IdempotencyKey): Generations {
-    let ids = this.scopes.get(key.scope);
-    if (!ids) this.scopes.set(key.scope, (ids = { young: new Map(), old: new Map() }));
+  private idsOf(scope: string): Generations {
+    let ids = this.scopes.get(scope);
+    if (!ids) this.scopes.set(scope, (ids = { young: new Map(), old: new Map() }));
     return ids;
   }
 }
