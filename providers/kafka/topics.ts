@@ -104,3 +104,12 @@ export function kafkaNames(app: string, stack: string): KafkaNames {
   };
   return names;
 }
+
+/**
+ * Whether a channel's failed events wait in its retry topic. An ordered channel (a stream, or a queue
+ * ordered by key) retries in place instead, pausing its partition, so a later event of the same key
+ * never overtakes one waiting for its next attempt; it has no retry topic.
+ */
+export function retriesThroughTopic(channel: Pick<Channel, 'orderKey'>): boolean {
+  return channel.orderKey === undefined;
+}
