@@ -8,6 +8,7 @@ import { KAFKA_DEFAULTS } from '../../../providers/kafka/config';
 import { KAFKA_DELIVERY } from '../../../providers/kafka/delivery';
 import { kafkaNames } from '../../../providers/kafka/topics';
 import { DEV_KAFKA, realizeOnKafka, topicsByName } from '../../helpers/kafka-mocks';
+import { promiseOf } from '../../helpers/outputs';
 import { findResource, inventoryOf, resources } from '../../helpers/pulumi-mocks';
 import { expectReject } from '../../helpers/reject';
 
@@ -102,7 +103,6 @@ describe('kafka provider', () => {
   it('exports the topic names by kind and logical name, and each function\'s principal', async () => {
     const { result } = await realizeOnKafka(shop);
     const o = result.outputs as Record<string, Record<string, Record<string, unknown>>>;
-    const { promiseOf } = await import('../../helpers/outputs');
     expect(await promiseOf(o.buses!.shop!.name as string)).to.equal('shop.test.bus.shop');
     expect(await promiseOf(o.queues!.payments!.deadLetterTopic as string)).to.equal('shop.test.queue.payments.dlq');
     expect(await promiseOf(o.stores!.shop!.claimsTopic as string)).to.equal('shop.test.claims');
