@@ -6,15 +6,15 @@
  */
 import * as pulumi from '@pulumi/pulumi';
 import * as kafka from '@pulumi/kafka';
-import { DEFAULTS, type Channel, type FunctionSpec } from '../../contracts';
+import { DEFAULTS, type DeliveryPlan, type FunctionSpec } from '../../contracts';
 import { grantsOf, type Grant } from './acl';
 import type { KafkaFoundation } from './foundation';
 import { declareTopic } from './topic-config';
 
 export interface KafkaFunctionArgs {
   readonly spec: FunctionSpec;
-  /** The function's channels, from the delivery plan. */
-  readonly channels: readonly Channel[];
+  /** The delivery plan: the function's channels, and those its publishes feed. */
+  readonly plan: DeliveryPlan;
   readonly cluster: Pick<KafkaFoundation, 'names' | 'settings'>;
 }
 
@@ -28,12 +28,12 @@ export class KafkaFunction extends pulumi.ComponentResource {
 
   constructor(name: string, args: KafkaFunctionArgs, opts?: pulumi.ComponentResourceOptions) {
     super('herald:kafka:Function', name, {}, opts);
-    const { spec, channels, cluster: { names, settings } } = args;
+    const { spec, plan, cluster: { names, settings } } = args;
     this.principal = names.principal(spec.name);
-    const direct = channels.find((c) => c.deadLetter.owner === 'fn');
+    const direct = plan.channelsOf(spec.name).find((c) => c.deadLetter.owner === 'fn');
     if (direct) this.deadLetterTopic = declareTopic(`${name}-dlq`, names.deadLetter(direct), settings, { retention: DEFAULTS.queue.deadLetterRetention }, this);
-    this.grants = grantsOf(names, spec, channels);
-    this.acls = this.grants.map((g) => new kafka.Acl(`${name}-${g.operation.toLowerCase()}-${g.resourceType.toLowerCase()}-${g.resourceName}`, {
+    this.grants = grantsOf(names, spec, plan);
+    this.acls = this.grants.map((g) => new kafka.Acl(`${name}-${g.operation.toLowerCase()}-${g.resourceType.toLowerCase()}-${g.pattern === 'Prefixed' ? 'prefix-' : ''}${g.resourceName}`, {
       aclPrincipal: this.principal,
       // Any client host: Kafka ACLs name hosts by IP, and workers move; the principal is what is checked.
       aclHost: '*',
@@ -41,7 +41,7 @@ export class KafkaFunction extends pulumi.ComponentResource {
       aclPermissionType: 'Allow',
       aclResourceType: g.resourceType,
       aclResourceName: g.resourceName,
-      resourcePatternTypeFilter: 'Literal',
+      resourcePatternTypeFilter: g.pattern,
     }, { parent: this }));
     this.outputs = { principal: this.principal, ...(this.deadLetterTopic ? { deadLetterTopic: this.deadLetterTopic.name } : {}) };
     this.registerOutputs(this.outputs);

@@ -95,7 +95,7 @@ export class KafkaProvider implements CloudProvider<KafkaRealized> {
   }
 
   fn(spec: FunctionSpec, ctx: Ctx): KafkaFunction {
-    return new KafkaFunction(spec.name, { spec, channels: ctx.plan.channelsOf(spec.name), cluster: cluster(ctx) }, opts(ctx));
+    return new KafkaFunction(spec.name, { spec, plan: ctx.plan, cluster: cluster(ctx) }, opts(ctx));
   }
 
   subscription(spec: SubscriptionSpec, ctx: Ctx): KafkaSubscription {

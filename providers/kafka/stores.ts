@@ -2,8 +2,8 @@
  * The stores every worker shares, once per app and stack: the outcomes topic (what every worker settled,
  * read by the dev server's `/traces` and `/dlq`, so they show every worker's work) and the claims topic,
  * the idempotency changelog. Claims are compacted, as a Kafka Streams changelog is: the broker keeps the
- * latest record per key (event and subscription) instead of deleting by age, so a claim outlives any
- * retention and a duplicate delivered days later is still recognised.
+ * latest record per key (event and subscription), and deletes keys older than the stack's retention, so the
+ * changelog stays bounded while a duplicate delivered within that window is still recognised.
  * @see https://kafka.apache.org/documentation/#compaction
  */
 import * as pulumi from '@pulumi/pulumi';

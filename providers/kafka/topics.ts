@@ -7,7 +7,7 @@
  * - `<prefix>.bus.<name>`, `<prefix>.topic.<name>`, `<prefix>.queue.<name>`, `<prefix>.stream.<name>`:
  *   one topic per bus, topic, queue (declared, or a topic subscriber's own: `ownQueueName`) and stream;
  * - per subscription: the consumer group `<prefix>.group.<subscription>` and the retry topic
- *   `<prefix>.retry.<subscription>`; dead letters go to the topic of the channel's dead-letter owner,
+ *   `<prefix>.retry.<subscription>` (retries wait there, and redrives come in); dead letters go to the topic of the channel's dead-letter owner,
  *   `<prefix>.<queue|stream|fn>.<name>.dlq`;
  * - once per app and stack: `<prefix>.outcomes` (what every worker settled: traces, the dlq view) and
  *   `<prefix>.claims` (the compacted idempotency changelog).
@@ -74,6 +74,8 @@ export interface KafkaNames {
   readonly outcomes: string;
   /** The idempotency changelog (compacted: the latest record per event and subscription). */
   readonly claims: string;
+  /** What the consumer group of each process reading the claims starts with (`<claims>.reader.<uuid>`: one group per process, so each reads every claim). */
+  readonly claimsReaders: string;
   /** The SASL user a function's worker authenticates as. */
   user(fn: string): string;
   /** The ACL principal of a function's worker: `User:<user>`. */
@@ -99,17 +101,9 @@ export function kafkaNames(app: string, stack: string): KafkaNames {
     deadLetter: ({ deadLetter }) => name(deadLetter.owner, deadLetter.name, 'dlq'),
     outcomes: name('outcomes'),
     claims: name('claims'),
+    claimsReaders: `${name('claims')}.reader.`,
     user: (fn) => name(fn),
     principal: (fn) => `User:${name(fn)}`,
   };
   return names;
-}
-
-/**
- * Whether a channel's failed events wait in its retry topic. An ordered channel (a stream, or a queue
- * ordered by key) retries in place instead, pausing its partition, so a later event of the same key
- * never overtakes one waiting for its next attempt; it has no retry topic.
- */
-export function retriesThroughTopic(channel: Pick<Channel, 'orderKey'>): boolean {
-  return channel.orderKey === undefined;
 }

@@ -35,9 +35,8 @@ describe('kafka provider', () => {
     // The topic, and a queue with its dead letters per subscriber reading through its own queue.
     expect(inventoryOf(findResource('herald:kafka:Topic', 'order-notifications'))).to.deep.equal({ 'kafka:index/topic:Topic': 5 });
     expect(inventoryOf(findResource('herald:kafka:Stores', 'shop'))).to.deep.equal({ 'kafka:index/topic:Topic': 2 }); // outcomes, claims
-    // An ordered channel (audit-orders reads a stream) retries in place: no retry topic.
-    expect(inventoryOf(findResource('herald:kafka:Subscription', 'audit-orders-shop'))).to.deep.equal({});
-    expect(inventoryOf(findResource('herald:kafka:Subscription', 'charge-payment-shop'))).to.deep.equal({ 'kafka:index/topic:Topic': 1 });
+    // Every subscription has its retry topic (an ordered channel retries in place, but redrives come in there too).
+    for (const s of shop.subscriptions) expect(inventoryOf(findResource('herald:kafka:Subscription', s.name)), s.name).to.deep.equal({ 'kafka:index/topic:Topic': 1 });
     // A function reading the bus directly owns its dead-letter topic.
     expect(inventoryOf(findResource('herald:kafka:Function', 'confirm-order'))).to.deep.include({ 'kafka:index/topic:Topic': 1 });
     expect(inventoryOf(findResource('herald:kafka:Function', 'charge-payment'))).not.to.have.property('kafka:index/topic:Topic');
@@ -50,7 +49,7 @@ describe('kafka provider', () => {
     const expected = new Set([
       names.bus('shop'), names.topic('order-notifications'), names.queue('payments'), names.stream('order-audit'), names.outcomes, names.claims,
       ...plan.channels.map((c) => names.source(c)), ...plan.channels.map((c) => names.deadLetter(c)),
-      ...plan.channels.filter((c) => !c.orderKey).map((c) => names.retry(c)),
+      ...plan.channels.map((c) => names.retry(c)),
     ]);
     expect([...topicsByName().keys()].sort()).to.deep.equal([...expected].sort());
     expect(topicsByName().size).to.equal(resources().filter((r) => r.type === 'kafka:index/topic:Topic').length); // each declared once
@@ -68,7 +67,7 @@ describe('kafka provider', () => {
     expect(bus.inputs.config).to.deep.equal({ 'min.insync.replicas': '1', 'cleanup.policy': 'delete', 'retention.ms': String(7 * DAY) });
   });
 
-  it('keeps records as long as the stack says, longer where the topology declares longer, and compacts the claims', async () => {
+  it('keeps records as long as the stack says, longer where the topology declares longer, and compacts the claims (deleting claims older than that)', async () => {
     await realizeOnKafka(shop, { ...DEV_KAFKA, 'herald:kafkaRetentionMs': String(DAY / 2) });
     const retention = (topic: string) => topicsByName().get(topic)!.inputs.config['retention.ms'];
     expect(retention(names.bus('shop'))).to.equal(String(DAY / 2));
@@ -77,7 +76,7 @@ describe('kafka provider', () => {
     expect(retention(names.deadLetter({ deadLetter: { owner: 'queue', name: 'payments' } }))).to.equal(String(14 * DAY));
     expect(retention(names.stream('order-audit'))).to.equal(String(DAY)); // 24 h, as declared
     expect(retention(names.deadLetter({ deadLetter: { owner: 'fn', name: 'confirm-order' } }))).to.equal(String(14 * DAY));
-    expect(topicsByName().get(names.claims)!.inputs.config).to.deep.equal({ 'min.insync.replicas': '1', 'cleanup.policy': 'compact' });
+    expect(topicsByName().get(names.claims)!.inputs.config).to.deep.equal({ 'min.insync.replicas': '1', 'cleanup.policy': 'compact,delete', 'retention.ms': String(DAY / 2) });
     expect(topicsByName().get(names.outcomes)!.inputs.config['cleanup.policy']).to.equal('delete');
     await realizeOnKafka(shop, { ...DEV_KAFKA, 'herald:kafkaRetentionMs': '-1' });
     expect(retention(names.queue('payments'))).to.equal('-1'); // forever outlasts any declared retention

@@ -39,23 +39,24 @@ describe('herald plan --cloud kafka', function () {
       expect(topic(name).inputs.config, name).to.include({ 'min.insync.replicas': '1', 'cleanup.policy': 'delete' });
     }
     expect((topic(`${PREFIX}.queue.payments`).inputs.config as Record<string, string>)['retention.ms']).to.equal(String(7 * 86_400_000));
-    expect(topic(`${PREFIX}.claims`).inputs.config).to.deep.equal({ 'min.insync.replicas': '1', 'cleanup.policy': 'compact' });
+    expect(topic(`${PREFIX}.claims`).inputs.config).to.deep.equal({ 'min.insync.replicas': '1', 'cleanup.policy': 'compact,delete', 'retention.ms': String(7 * 86_400_000) });
     expect(topic(`${PREFIX}.bus.shop`).outputs.id).to.equal(`${PREFIX}.bus.shop`); // the mock cluster ids a topic by its name
     expect(topic(`${PREFIX}.bus.shop`).parent).to.equal(plan.find((r) => r.type === 'herald:kafka:Bus' && r.name === 'shop')!.urn);
   });
 
-  it('gives each function a principal with literal Read and Write ACLs only', () => {
+  it('gives each function a principal with Read and Write ACLs only, literal but for its claims readers\' groups', () => {
     const acls = plan.filter((r) => r.type === 'kafka:index/acl:Acl');
     expect(new Set(acls.map((a) => a.inputs.aclPrincipal))).to.deep.equal(new Set(shop.functions.map((f) => `User:${PREFIX}.${f.name}`)));
     for (const a of acls) {
-      expect(a.inputs, a.name).to.include({ aclPermissionType: 'Allow', resourcePatternTypeFilter: 'Literal' });
+      const prefixed = a.inputs.aclResourceName === `${PREFIX}.claims.reader.`;
+      expect(a.inputs, a.name).to.include({ aclPermissionType: 'Allow', resourcePatternTypeFilter: prefixed ? 'Prefixed' : 'Literal' });
       expect(a.inputs.aclOperation, a.name).to.be.oneOf(['Read', 'Write']);
       expect(a.inputs.aclResourceName, a.name).to.match(new RegExp(`^${PREFIX.replace('.', '\\.')}\\.`));
-      expect(a.outputs.id, a.name).to.equal(`${a.inputs.aclPrincipal}|*|${a.inputs.aclOperation}|Allow|${a.inputs.aclResourceType}|${a.inputs.aclResourceName}|Literal`);
+      expect(a.outputs.id, a.name).to.equal(`${a.inputs.aclPrincipal}|*|${a.inputs.aclOperation}|Allow|${a.inputs.aclResourceType}|${a.inputs.aclResourceName}|${prefixed ? 'Prefixed' : 'Literal'}`);
     }
     const charge = acls.filter((a) => a.inputs.aclPrincipal === `User:${PREFIX}.charge-payment`);
     expect(charge.filter((a) => a.inputs.aclResourceType === 'Group').map((a) => [a.inputs.aclOperation, a.inputs.aclResourceName]))
-      .to.deep.equal([['Read', `${PREFIX}.group.charge-payment-shop`]]);
+      .to.deep.equal([['Read', `${PREFIX}.claims.reader.`], ['Read', `${PREFIX}.group.charge-payment-shop`]]);
   });
 
   it('creates every topic and ACL through the stack\'s kafka provider, configured from herald:kafkaBrokers', () => {

@@ -27,7 +27,7 @@ describe('kafka names', () => {
     expect([n.bus('shop'), n.topic('order-notifications'), n.queue('payments'), n.stream('order-audit')]).to.deep.equal([
       'shop.dev-kafka.bus.shop', 'shop.dev-kafka.topic.order-notifications', 'shop.dev-kafka.queue.payments', 'shop.dev-kafka.stream.order-audit',
     ]);
-    expect([n.outcomes, n.claims]).to.deep.equal(['shop.dev-kafka.outcomes', 'shop.dev-kafka.claims']);
+    expect([n.outcomes, n.claims, n.claimsReaders]).to.deep.equal(['shop.dev-kafka.outcomes', 'shop.dev-kafka.claims', 'shop.dev-kafka.claims.reader.']);
     expect(n.principal('charge-payment')).to.equal('User:shop.dev-kafka.charge-payment');
     expect(n.user('charge-payment')).to.equal('shop.dev-kafka.charge-payment');
   });
