@@ -7,12 +7,14 @@
 import * as path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import { appRoot, shop } from './app/topology';
+import type { CloudProvider } from './contracts';
 import { providers, readCloud } from './providers';
 import { realize } from './providers/realize';
 
 async function program() {
-  const cloud = readCloud();
-  const { outputs } = await realize(shop, providers[cloud], {
+  // Typed as the common interface: realize infers a provider's realized kinds, and a union of providers has none in common.
+  const provider: CloudProvider = providers[readCloud()];
+  const { outputs } = await realize(shop, provider, {
     // Ingress functions load the topology at run time from this module and export.
     app: { module: path.join(appRoot, 'app', 'topology.ts'), exportName: 'shop', root: appRoot },
     stack: pulumi.getStack(),

@@ -5,7 +5,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import * as path from 'node:path';
-import { topology, type Topology } from '../contracts';
+import { topology, type CloudProvider, type Topology } from '../contracts';
 import { allEvents, ImageUploaded, OrderPlaced, PaymentReceived } from '../app/events';
 
 /** N functions over the four routes (bus via queue, bus direct with a filter, topic, bus via stream), one shared handler. */
@@ -37,7 +37,8 @@ async function main(): Promise<void> {
     program: async () => {
       const { providers, readCloud } = await import('../providers/index.js');
       const { realize } = await import('../providers/realize.js');
-      return (await realize(t, providers[readCloud()], { app: { module: path.join(root, 'app/topology.ts'), exportName: 'shop', root }, stack: 'dev' })).outputs;
+      const provider: CloudProvider = providers[readCloud()];
+      return (await realize(t, provider, { app: { module: path.join(root, 'app/topology.ts'), exportName: 'shop', root }, stack: 'dev' })).outputs;
     },
   });
   const text = JSON.stringify(result.resources);

@@ -12,8 +12,8 @@ import type {
   TableSpec, Topology, TopicSpec, WebhookSpec,
 } from './topology';
 
-export const CLOUD_NAMES = ['aws', 'azure', 'gcp'] as const;
-/** A cloud `herald:cloud` may name. */
+export const CLOUD_NAMES = ['aws', 'azure', 'gcp', 'kafka'] as const;
+/** A cloud `herald:cloud` may name (Kafka, a self-hosted cluster, is one such target). */
 export type CloudName = (typeof CLOUD_NAMES)[number];
 
 /** The stores every realization shares: the idempotency store and the claim-check store. One per topology. */

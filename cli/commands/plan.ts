@@ -1,18 +1,19 @@
 /**
- * `herald plan --cloud <aws|azure|gcp> [--stack dev] [--json]`: the resources `pulumi up` would create,
+ * `herald plan --cloud <aws|azure|gcp|kafka> [--stack dev] [--json]`: the resources `pulumi up` would create,
  * computed offline by running the Pulumi program under Pulumi's mock engine with the stack's config.
  */
 import { parseArgs } from 'node:util';
 import type { Command } from '../main';
 import { processIo, type Io } from '../io';
 
-const USAGE = `usage: herald plan --cloud <aws|azure|gcp> [--stack <name>] [--json]
+const USAGE = `usage: herald plan --cloud <aws|azure|gcp|kafka> [--stack <name>] [--json]
 
 Runs the Pulumi program (index.ts) under Pulumi's mock engine with Pulumi.<stack>.yaml's config and
 herald:cloud set to --cloud, and prints where the stack goes (the region or location in its config) and
 every resource it would create: an indented tree by parent, then the stack outputs; or with --json an
 array of {urn, type, name, parent, inputs, outputs}. No Pulumi CLI, no credentials; ids, ARNs and URLs
-are made up deterministically by the cloud's mock target (on AWS: account 123456789012, aws:region).
+are made up deterministically by the cloud's mock target (on AWS: account 123456789012, aws:region;
+on Kafka: the brokers in herald:kafkaBrokers).
   --stack   the stack whose config to use (default: dev for aws, dev-<cloud> for any other cloud)`;
 
 /** Runs `herald plan`; 0 planned, 1 the program failed (a bad topology, a cloud not built, a stack file lacking its region), 2 usage. */

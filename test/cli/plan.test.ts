@@ -115,11 +115,11 @@ describe('herald plan', function () {
     for (const cloud of ['azure', 'gcp']) {
       const r = herald('plan', '--cloud', cloud);
       expect(r.code).to.equal(1);
-      expect(r.stderr).to.match(new RegExp(`^herald plan: herald:cloud "${cloud}" is not built yet; built: aws`));
+      expect(r.stderr).to.match(new RegExp(`^herald plan: herald:cloud "${cloud}" is not built yet; built: aws, kafka`));
     }
     const unknown = herald('plan', '--cloud', 'oracle');
     expect(unknown.code).to.equal(1);
-    expect(unknown.stderr).to.match(/herald plan: herald:cloud is "oracle"; valid values are aws, azure, gcp/);
+    expect(unknown.stderr).to.match(/herald plan: herald:cloud is "oracle"; valid values are aws, azure, gcp, kafka/);
     const stack = herald('plan', '--cloud', 'aws', '--stack', 'nope');
     expect(stack.code).to.equal(1);
     expect(stack.stderr).to.match(/no Pulumi\.nope\.yaml/);

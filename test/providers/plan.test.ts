@@ -70,11 +70,11 @@ describe('plan', () => {
   });
 
   it('plans Pulumi.dev.yaml on aws and Pulumi.dev-<cloud>.yaml on every other cloud', () => {
-    expect(CLOUD_NAMES.map(defaultStack)).to.deep.equal(['dev', 'dev-azure', 'dev-gcp']);
+    expect(CLOUD_NAMES.map(defaultStack)).to.deep.equal(['dev', 'dev-azure', 'dev-gcp', 'dev-kafka']);
   });
 
   it('refuses a cloud not built yet before reading any stack file, and a stack file without what the target needs', async () => {
-    await expectReject(plan({ cloud: 'azure', projectDir: tmpdir() }), pulumi.RunError, /herald:cloud "azure" is not built yet; built: aws/);
+    await expectReject(plan({ cloud: 'azure', projectDir: tmpdir() }), pulumi.RunError, /herald:cloud "azure" is not built yet; built: aws, kafka/);
     const dir = mkdtempSync(path.join(tmpdir(), 'herald-plan-'));
     writeFileSync(path.join(dir, 'Pulumi.yaml'), 'name: shop\n');
     writeFileSync(path.join(dir, 'Pulumi.dev.yaml'), 'config:\n  herald:cloud: aws\n');

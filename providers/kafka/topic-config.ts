@@ -1,0 +1,37 @@
+/**
+ * One Kafka topic as Herald declares it, whatever it carries (a bus, a queue, a retry or dead-letter
+ * topic, outcomes, claims): partitions and replication from the stack config, `min.insync.replicas` so an
+ * acknowledged write survives a broker's loss, and a retention of at least what the stack sets and at
+ * least what the topology declares (Kafka deletes by age whether or not a consumer read the record, so a
+ * retention shorter than a queue's would lose what the queue promised to keep).
+ * @see https://kafka.apache.org/documentation/#topicconfigs
+ */
+import * as pulumi from '@pulumi/pulumi';
+import * as kafka from '@pulumi/kafka';
+import { toMillis, type Duration } from '../../contracts';
+import type { KafkaSettings } from './config';
+
+export interface TopicOptions {
+  /** The retention the topology declares for what this topic holds; the stack's retention when shorter or absent. */
+  readonly retention?: Duration;
+  /** A changelog: keep the latest record per key, and drop keys older than the retention (the claims topic). */
+  readonly compact?: boolean;
+}
+
+/** The topic's `config` entries (all strings, as Kafka takes them). */
+export function topicConfig(settings: Pick<KafkaSettings, 'minInsyncReplicas' | 'retentionMs'>, options: TopicOptions = {}): Record<string, string> {
+  // -1 keeps records forever, which outlasts any declared retention.
+  const retentionMs = settings.retentionMs === -1 ? -1 : Math.max(settings.retentionMs, options.retention ? toMillis(options.retention) : 0);
+  // A changelog is compacted (the latest record per key) and deleted by age too, so unique keys (event ids) do not pile up forever.
+  return { 'min.insync.replicas': String(settings.minInsyncReplicas), 'cleanup.policy': options.compact ? 'compact,delete' : 'delete', 'retention.ms': String(retentionMs) };
+}
+
+/** Declares the topic `name` (its exact name on the cluster) under `parent`, whose provider it inherits. */
+export function declareTopic(logicalName: string, name: string, settings: KafkaSettings, options: TopicOptions, parent: pulumi.Resource): kafka.Topic {
+  return new kafka.Topic(logicalName, {
+    name,
+    partitions: settings.partitions,
+    replicationFactor: settings.replicationFactor,
+    config: topicConfig(settings, options),
+  }, { parent });
+}
