@@ -2,7 +2,9 @@
  * The durable transport's tables: every accepted event once (`events`), and per subscription that owes it
  * a delivery row (`deliveries`) with its state, attempt and next-attempt time. A delivery row is deleted
  * when it is settled, and an event row with the last of its deliveries, so the file holds only what is
- * owed. Row ids follow acceptance order, which is the order deliveries are restored in.
+ * owed. Row ids follow acceptance order, which is the order deliveries are restored in: they are counted
+ * here, from the largest at open, and inserted explicitly, so a turn's rows go in as one multi-row insert
+ * (row-inserter.ts) and still each have a known id.
  *
  * `deliveries.event` names its event row without a foreign key: the transport counts each event's
  * deliveries in memory and deletes the event with its last one; an enforced key would make every event
@@ -10,6 +12,7 @@
  */
 import type { Database, Statement } from 'better-sqlite3';
 import type { Envelope } from '../../../contracts';
+import { RowInserter } from './row-inserter';
 import type { SchemaPart } from './schema';
 import type { StateDb } from './state';
 
@@ -62,8 +65,11 @@ export interface InsertedEvent {
 
 /** Prepared statements over the transport's tables; each write method runs inside a group-commit write. */
 export class DeliveryTables {
-  private readonly insertEvent: Statement<[string, string, string]>;
-  private readonly insertDelivery: Statement<[number | bigint, string, number]>;
+  private readonly insertEvents: RowInserter;
+  private readonly insertDeliveries: RowInserter;
+  /** The next rows' ids: one past the largest ever given (a deleted row's id is not given again). */
+  private nextEvent: number;
+  private nextDelivery: number;
   private readonly updateDelivery: Statement<[number, number, number | null, number]>;
   private readonly startDeliveries: Statement<[number, string]>;
   private readonly deleteDelivery: Statement<[number]>;
@@ -76,8 +82,11 @@ export class DeliveryTables {
   constructor(state: StateDb) {
     state.migrate(TRANSPORT_SCHEMA);
     const { db } = state;
-    this.insertEvent = db.prepare('INSERT INTO events (id, type, envelope) VALUES (?, ?, ?)');
-    this.insertDelivery = db.prepare(`INSERT INTO deliveries (event, subscription, state, attempt) VALUES (?, ?, ${CODE.queued}, ?)`);
+    this.insertEvents = new RowInserter(db, 'events (seq, id, type, envelope)', '(?, ?, ?, ?)', 4);
+    this.insertDeliveries = new RowInserter(db, 'deliveries (seq, event, subscription, state, attempt)', `(?, ?, ?, ${CODE.queued}, ?)`, 4);
+    const next = (table: string) => (db.prepare(`SELECT coalesce(max(seq), 0) + 1 FROM ${table}`).pluck().get() as number);
+    this.nextEvent = next('events');
+    this.nextDelivery = next('deliveries');
     this.updateDelivery = db.prepare('UPDATE deliveries SET state = ?, attempt = ?, next_at = ? WHERE seq = ?');
     // The batch forms take their row ids as one JSON array: one statement for a turn's rows, about half
     // the cost per row of a statement each.
@@ -92,10 +101,27 @@ export class DeliveryTables {
       FROM deliveries d JOIN events e ON e.seq = d.event ORDER BY d.seq`);
   }
 
-  /** Stores an event once, with a queued delivery row per subscription (a subscription may owe it twice). */
-  insert(envelope: Envelope, subscriptions: readonly string[], attempt = 1): InsertedEvent {
-    const event = Number(this.insertEvent.run(envelope.id, envelope.type, JSON.stringify(envelope)).lastInsertRowid);
-    return { event, rows: subscriptions.map((s) => Number(this.insertDelivery.run(event, s, attempt).lastInsertRowid)) };
+  /**
+   * Stores each event once, with a queued delivery row per subscription (a subscription may owe it twice),
+   * in the order given. Ids are taken as the rows are built: when a group commit is rolled back and run
+   * again, its second run takes new ones, and the first run's are never stored.
+   */
+  insertAll(events: ReadonlyArray<readonly [Envelope, readonly string[]]>, attempt = 1): InsertedEvent[] {
+    const eventValues: unknown[] = [];
+    const deliveryValues: unknown[] = [];
+    const inserted = events.map(([envelope, subscriptions]): InsertedEvent => {
+      const event = this.nextEvent++;
+      eventValues.push(event, envelope.id, envelope.type, JSON.stringify(envelope));
+      const rows = subscriptions.map((subscription) => {
+        const row = this.nextDelivery++;
+        deliveryValues.push(row, event, subscription, attempt);
+        return row;
+      });
+      return { event, rows };
+    });
+    this.insertEvents.insert(eventValues);
+    this.insertDeliveries.insert(deliveryValues);
+    return inserted;
   }
 
   /** Records a delivery's state and the attempt it is at. */
