@@ -12,6 +12,7 @@
  */
 import type { Database, Statement } from 'better-sqlite3';
 import type { Envelope } from '../../../contracts';
+import { envelopeText } from '../envelope-text';
 import { RowInserter } from './row-inserter';
 import type { SchemaPart } from './schema';
 import type { StateDb } from './state';
@@ -111,7 +112,7 @@ export class DeliveryTables {
     const deliveryValues: unknown[] = [];
     const inserted = events.map(([envelope, subscriptions]): InsertedEvent => {
       const event = this.nextEvent++;
-      eventValues.push(event, envelope.id, envelope.type, JSON.stringify(envelope));
+      eventValues.push(event, envelope.id, envelope.type, envelopeText(envelope));
       const rows = subscriptions.map((subscription) => {
         const row = this.nextDelivery++;
         deliveryValues.push(row, event, subscription, attempt);
