@@ -13,6 +13,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { Envelope } from '../../../contracts';
 import { envelopeText } from '../envelope-text';
+import { fewRuns, idRuns } from './id-runs';
 import { RowInserter } from './row-inserter';
 import type { SchemaPart } from './schema';
 import type { StateDb } from './state';
@@ -73,10 +74,13 @@ export class DeliveryTables {
   private nextDelivery: number;
   private readonly updateDelivery: Statement<[number, number, number | null, number]>;
   private readonly startDeliveries: Statement<[number, string]>;
+  private readonly startRun: Statement<[number, number, number]>;
   private readonly deleteDelivery: Statement<[number]>;
   private readonly deleteDeliveries: Statement<[string]>;
+  private readonly deleteDeliveryRun: Statement<[number, number]>;
   private readonly deleteEvent: Statement<[number]>;
   private readonly deleteEvents: Statement<[string]>;
+  private readonly deleteEventRun: Statement<[number, number]>;
   private readonly owed: Statement<[], OwedRow>;
 
   /** Migrates the tables and prepares the statements. */
@@ -89,13 +93,17 @@ export class DeliveryTables {
     this.nextEvent = next('events');
     this.nextDelivery = next('deliveries');
     this.updateDelivery = db.prepare('UPDATE deliveries SET state = ?, attempt = ?, next_at = ? WHERE seq = ?');
-    // The batch forms take their row ids as one JSON array: one statement for a turn's rows, about half
-    // the cost per row of a statement each.
+    // The batch forms take a turn's row ids as runs of consecutive ids (id-runs.ts), a statement per run,
+    // or when scattered as one JSON array: one statement for them all, about half the cost per row of a
+    // statement each.
     this.startDeliveries = db.prepare(`UPDATE deliveries SET state = ${CODE['in-flight']}, attempt = ? WHERE seq IN (SELECT value FROM json_each(?))`);
+    this.startRun = db.prepare(`UPDATE deliveries SET state = ${CODE['in-flight']}, attempt = ? WHERE seq BETWEEN ? AND ?`);
     this.deleteDelivery = db.prepare('DELETE FROM deliveries WHERE seq = ?');
     this.deleteDeliveries = db.prepare('DELETE FROM deliveries WHERE seq IN (SELECT value FROM json_each(?))');
+    this.deleteDeliveryRun = db.prepare('DELETE FROM deliveries WHERE seq BETWEEN ? AND ?');
     this.deleteEvent = db.prepare('DELETE FROM events WHERE seq = ?');
     this.deleteEvents = db.prepare('DELETE FROM events WHERE seq IN (SELECT value FROM json_each(?))');
+    this.deleteEventRun = db.prepare('DELETE FROM events WHERE seq BETWEEN ? AND ?');
     this.owed = db.prepare(`SELECT d.seq, d.event, d.subscription,
         CASE d.state WHEN ${CODE['in-flight']} THEN 'in-flight' WHEN ${CODE.retrying} THEN 'retrying' ELSE 'queued' END AS state,
         d.attempt, d.next_at AS nextAt, e.envelope
@@ -132,13 +140,15 @@ export class DeliveryTables {
 
   /** Records that deliveries of `attempt` started on these rows. */
   startAll(rows: readonly number[], attempt: number): void {
-    this.startDeliveries.run(attempt, JSON.stringify(rows));
+    const runs = idRuns(rows);
+    if (fewRuns(runs, rows)) for (const [first, last] of runs) this.startRun.run(attempt, first, last);
+    else this.startDeliveries.run(attempt, JSON.stringify(rows));
   }
 
   /** Deletes settled delivery rows, and the event rows no delivery owes any more. */
   settleAll(rows: readonly number[], events: readonly number[]): void {
-    if (rows.length) this.deleteDeliveries.run(JSON.stringify(rows));
-    if (events.length) this.deleteEvents.run(JSON.stringify(events));
+    deleteAll(rows, this.deleteDeliveryRun, this.deleteDeliveries);
+    deleteAll(events, this.deleteEventRun, this.deleteEvents);
   }
 
   /** Deletes a settled delivery row, and its event row when `last` (no other delivery owes it). */
@@ -157,4 +167,12 @@ export class DeliveryTables {
     const count = (table: string) => (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
     return { events: count('events'), deliveries: count('deliveries') };
   }
+}
+
+/** Deletes the rows `ids` names: a statement per run of consecutive ids, or one over them all when scattered. */
+function deleteAll(ids: readonly number[], run: Statement<[number, number]>, list: Statement<[string]>): void {
+  if (!ids.length) return;
+  const runs = idRuns(ids);
+  if (fewRuns(runs, ids)) for (const [first, last] of runs) run.run(first, last);
+  else list.run(JSON.stringify(ids));
 }
