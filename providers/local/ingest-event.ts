@@ -16,7 +16,7 @@
 import {
   CORE_ATTRIBUTES, EXTENSION_NAME_PATTERN, MAX_EVENT_BYTES, SchemaValidationError, type Envelope,
 } from '../../contracts';
-import { exceedsLimit, isTimestamp, isTraceparent, newEnvelope, type EventRegistry } from '../../runtime';
+import { exceedsLimit, isTimestamp, isTraceparent, newEnvelope, type EventRegistry, type NewEventOptions } from '../../runtime';
 import { rememberText } from './envelope-text';
 import { Refusal } from './problems';
 
@@ -108,13 +108,14 @@ export function checkEvent(raw: unknown, registry: EventRegistry): CheckedEvent 
 export function envelopeOf(e: CheckedEvent, registry: EventRegistry): Envelope | Refusal {
   let envelope: Record<string, unknown>;
   try {
-    envelope = newEnvelope(registry.get(e.type), e.data, {
-      ...(e.id !== undefined ? { id: e.id } : {}),
-      ...(e.time !== undefined ? { time: e.time } : {}),
-      ...(e.subject !== undefined ? { subject: e.subject } : {}),
-      ...(e.correlationid !== undefined ? { correlationId: e.correlationid } : {}),
-      ...(e.traceparent !== undefined ? { traceparent: e.traceparent } : {}),
-    }) as Record<string, unknown>;
+    // Set one by one, not spread from a literal each: this runs for every event a request carries.
+    const options: { -readonly [K in keyof NewEventOptions]: NewEventOptions[K] } = {};
+    if (e.id !== undefined) options.id = e.id;
+    if (e.time !== undefined) options.time = e.time;
+    if (e.subject !== undefined) options.subject = e.subject;
+    if (e.correlationid !== undefined) options.correlationId = e.correlationid;
+    if (e.traceparent !== undefined) options.traceparent = e.traceparent;
+    envelope = newEnvelope(registry.get(e.type), e.data, options) as Record<string, unknown>;
   } catch (error) {
     if (error instanceof SchemaValidationError) return new Refusal(400, error.message, error);
     throw error;
