@@ -16,7 +16,8 @@
 import {
   CORE_ATTRIBUTES, EXTENSION_NAME_PATTERN, MAX_EVENT_BYTES, SchemaValidationError, type Envelope,
 } from '../../contracts';
-import { exceedsLimit, isTimestamp, isTraceparent, newEnvelope, type EventRegistry } from '../../runtime';
+import { exceedsLimit, isTimestamp, isTraceparent, newEnvelope, type EventRegistry, type NewEventOptions } from '../../runtime';
+import { rememberText } from './envelope-text';
 import { Refusal } from './problems';
 
 /** An RFC 2046 media type: type/subtype, then `; name=value` parameters (RFC 2045 tokens or quoted strings). */
@@ -107,13 +108,14 @@ export function checkEvent(raw: unknown, registry: EventRegistry): CheckedEvent 
 export function envelopeOf(e: CheckedEvent, registry: EventRegistry): Envelope | Refusal {
   let envelope: Record<string, unknown>;
   try {
-    envelope = newEnvelope(registry.get(e.type), e.data, {
-      ...(e.id !== undefined ? { id: e.id } : {}),
-      ...(e.time !== undefined ? { time: e.time } : {}),
-      ...(e.subject !== undefined ? { subject: e.subject } : {}),
-      ...(e.correlationid !== undefined ? { correlationId: e.correlationid } : {}),
-      ...(e.traceparent !== undefined ? { traceparent: e.traceparent } : {}),
-    }) as Record<string, unknown>;
+    // Set one by one, not spread from a literal each: this runs for every event a request carries.
+    const options: { -readonly [K in keyof NewEventOptions]: NewEventOptions[K] } = {};
+    if (e.id !== undefined) options.id = e.id;
+    if (e.time !== undefined) options.time = e.time;
+    if (e.subject !== undefined) options.subject = e.subject;
+    if (e.correlationid !== undefined) options.correlationId = e.correlationid;
+    if (e.traceparent !== undefined) options.traceparent = e.traceparent;
+    envelope = newEnvelope(registry.get(e.type), e.data, options) as Record<string, unknown>;
   } catch (error) {
     if (error instanceof SchemaValidationError) return new Refusal(400, error.message, error);
     throw error;
@@ -125,7 +127,13 @@ export function envelopeOf(e: CheckedEvent, registry: EventRegistry): Envelope |
     // extensions, from the data) or taken above (correlationid, traceparent).
     if (!Object.hasOwn(envelope, name)) envelope[name] = value;
   }
-  return oversize(envelope) ?? (envelope as unknown as Envelope);
+  const text = jsonText(envelope);
+  if (text instanceof Refusal) return text;
+  const refused = overLimit(text);
+  if (refused) return refused;
+  // Stored as it is by the durable transport (envelope-text.ts).
+  rememberText(envelope as unknown as Envelope, text);
+  return envelope as unknown as Envelope;
 }
 
 /**
@@ -133,14 +141,22 @@ export function envelopeOf(e: CheckedEvent, registry: EventRegistry): Envelope |
  * event too when the request could hold a larger one: that bounds the work its schema check can be made to do.
  */
 export function oversize(value: unknown): Refusal | undefined {
-  let text: string;
+  const text = jsonText(value);
+  return text instanceof Refusal ? text : overLimit(text);
+}
+
+/** `value` as JSON, or the refusal of a value too deeply nested to serialise. */
+function jsonText(value: unknown): string | Refusal {
   try {
-    text = JSON.stringify(value);
+    return JSON.stringify(value);
   } catch (error) {
     // JSON.stringify recurses: data nested a million deep overflows the stack.
     if (error instanceof RangeError) return bad('the event is nested too deeply to be carried');
     throw error;
   }
+}
+
+function overLimit(text: string): Refusal | undefined {
   const bytes = exceedsLimit(text, MAX_EVENT_BYTES);
   return bytes === undefined ? undefined : new Refusal(413, `the event is ${bytes} bytes with its envelope, over the ${MAX_EVENT_BYTES}-byte limit`);
 }

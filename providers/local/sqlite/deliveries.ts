@@ -2,7 +2,9 @@
  * The durable transport's tables: every accepted event once (`events`), and per subscription that owes it
  * a delivery row (`deliveries`) with its state, attempt and next-attempt time. A delivery row is deleted
  * when it is settled, and an event row with the last of its deliveries, so the file holds only what is
- * owed. Row ids follow acceptance order, which is the order deliveries are restored in.
+ * owed. Row ids follow acceptance order, which is the order deliveries are restored in: they are counted
+ * here, from the largest at open, and inserted explicitly, so a turn's rows go in as one multi-row insert
+ * (row-inserter.ts) and still each have a known id.
  *
  * `deliveries.event` names its event row without a foreign key: the transport counts each event's
  * deliveries in memory and deletes the event with its last one; an enforced key would make every event
@@ -10,6 +12,9 @@
  */
 import type { Database, Statement } from 'better-sqlite3';
 import type { Envelope } from '../../../contracts';
+import { envelopeText } from '../envelope-text';
+import { fewRuns, idRuns } from './id-runs';
+import { RowInserter } from './row-inserter';
 import type { SchemaPart } from './schema';
 import type { StateDb } from './state';
 
@@ -62,40 +67,70 @@ export interface InsertedEvent {
 
 /** Prepared statements over the transport's tables; each write method runs inside a group-commit write. */
 export class DeliveryTables {
-  private readonly insertEvent: Statement<[string, string, string]>;
-  private readonly insertDelivery: Statement<[number | bigint, string, number]>;
+  private readonly insertEvents: RowInserter;
+  private readonly insertDeliveries: RowInserter;
+  /** The next rows' ids: one past the largest ever given (a deleted row's id is not given again). */
+  private nextEvent: number;
+  private nextDelivery: number;
   private readonly updateDelivery: Statement<[number, number, number | null, number]>;
   private readonly startDeliveries: Statement<[number, string]>;
+  private readonly startRun: Statement<[number, number, number]>;
   private readonly deleteDelivery: Statement<[number]>;
   private readonly deleteDeliveries: Statement<[string]>;
+  private readonly deleteDeliveryRun: Statement<[number, number]>;
   private readonly deleteEvent: Statement<[number]>;
   private readonly deleteEvents: Statement<[string]>;
+  private readonly deleteEventRun: Statement<[number, number]>;
   private readonly owed: Statement<[], OwedRow>;
 
   /** Migrates the tables and prepares the statements. */
   constructor(state: StateDb) {
     state.migrate(TRANSPORT_SCHEMA);
     const { db } = state;
-    this.insertEvent = db.prepare('INSERT INTO events (id, type, envelope) VALUES (?, ?, ?)');
-    this.insertDelivery = db.prepare(`INSERT INTO deliveries (event, subscription, state, attempt) VALUES (?, ?, ${CODE.queued}, ?)`);
+    this.insertEvents = new RowInserter(db, 'events (seq, id, type, envelope)', '(?, ?, ?, ?)', 4);
+    this.insertDeliveries = new RowInserter(db, 'deliveries (seq, event, subscription, state, attempt)', `(?, ?, ?, ${CODE.queued}, ?)`, 4);
+    const next = (table: string) => (db.prepare(`SELECT coalesce(max(seq), 0) + 1 FROM ${table}`).pluck().get() as number);
+    this.nextEvent = next('events');
+    this.nextDelivery = next('deliveries');
     this.updateDelivery = db.prepare('UPDATE deliveries SET state = ?, attempt = ?, next_at = ? WHERE seq = ?');
-    // The batch forms take their row ids as one JSON array: one statement for a turn's rows, about half
-    // the cost per row of a statement each.
+    // The batch forms take a turn's row ids as runs of consecutive ids (id-runs.ts), a statement per run,
+    // or when scattered as one JSON array: one statement for them all, about half the cost per row of a
+    // statement each.
     this.startDeliveries = db.prepare(`UPDATE deliveries SET state = ${CODE['in-flight']}, attempt = ? WHERE seq IN (SELECT value FROM json_each(?))`);
+    this.startRun = db.prepare(`UPDATE deliveries SET state = ${CODE['in-flight']}, attempt = ? WHERE seq BETWEEN ? AND ?`);
     this.deleteDelivery = db.prepare('DELETE FROM deliveries WHERE seq = ?');
     this.deleteDeliveries = db.prepare('DELETE FROM deliveries WHERE seq IN (SELECT value FROM json_each(?))');
+    this.deleteDeliveryRun = db.prepare('DELETE FROM deliveries WHERE seq BETWEEN ? AND ?');
     this.deleteEvent = db.prepare('DELETE FROM events WHERE seq = ?');
     this.deleteEvents = db.prepare('DELETE FROM events WHERE seq IN (SELECT value FROM json_each(?))');
+    this.deleteEventRun = db.prepare('DELETE FROM events WHERE seq BETWEEN ? AND ?');
     this.owed = db.prepare(`SELECT d.seq, d.event, d.subscription,
         CASE d.state WHEN ${CODE['in-flight']} THEN 'in-flight' WHEN ${CODE.retrying} THEN 'retrying' ELSE 'queued' END AS state,
         d.attempt, d.next_at AS nextAt, e.envelope
       FROM deliveries d JOIN events e ON e.seq = d.event ORDER BY d.seq`);
   }
 
-  /** Stores an event once, with a queued delivery row per subscription (a subscription may owe it twice). */
-  insert(envelope: Envelope, subscriptions: readonly string[], attempt = 1): InsertedEvent {
-    const event = Number(this.insertEvent.run(envelope.id, envelope.type, JSON.stringify(envelope)).lastInsertRowid);
-    return { event, rows: subscriptions.map((s) => Number(this.insertDelivery.run(event, s, attempt).lastInsertRowid)) };
+  /**
+   * Stores each event once, with a queued delivery row per subscription (a subscription may owe it twice),
+   * in the order given. Ids are taken as the rows are built: when a group commit is rolled back and run
+   * again, its second run takes new ones, and the first run's are never stored.
+   */
+  insertAll(events: ReadonlyArray<readonly [Envelope, readonly string[]]>, attempt = 1): InsertedEvent[] {
+    const eventValues: unknown[] = [];
+    const deliveryValues: unknown[] = [];
+    const inserted = events.map(([envelope, subscriptions]): InsertedEvent => {
+      const event = this.nextEvent++;
+      eventValues.push(event, envelope.id, envelope.type, envelopeText(envelope));
+      const rows = subscriptions.map((subscription) => {
+        const row = this.nextDelivery++;
+        deliveryValues.push(row, event, subscription, attempt);
+        return row;
+      });
+      return { event, rows };
+    });
+    this.insertEvents.insert(eventValues);
+    this.insertDeliveries.insert(deliveryValues);
+    return inserted;
   }
 
   /** Records a delivery's state and the attempt it is at. */
@@ -105,13 +140,15 @@ export class DeliveryTables {
 
   /** Records that deliveries of `attempt` started on these rows. */
   startAll(rows: readonly number[], attempt: number): void {
-    this.startDeliveries.run(attempt, JSON.stringify(rows));
+    const runs = idRuns(rows);
+    if (fewRuns(runs, rows)) for (const [first, last] of runs) this.startRun.run(attempt, first, last);
+    else this.startDeliveries.run(attempt, JSON.stringify(rows));
   }
 
   /** Deletes settled delivery rows, and the event rows no delivery owes any more. */
   settleAll(rows: readonly number[], events: readonly number[]): void {
-    if (rows.length) this.deleteDeliveries.run(JSON.stringify(rows));
-    if (events.length) this.deleteEvents.run(JSON.stringify(events));
+    deleteAll(rows, this.deleteDeliveryRun, this.deleteDeliveries);
+    deleteAll(events, this.deleteEventRun, this.deleteEvents);
   }
 
   /** Deletes a settled delivery row, and its event row when `last` (no other delivery owes it). */
@@ -130,4 +167,12 @@ export class DeliveryTables {
     const count = (table: string) => (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
     return { events: count('events'), deliveries: count('deliveries') };
   }
+}
+
+/** Deletes the rows `ids` names: a statement per run of consecutive ids, or one over them all when scattered. */
+function deleteAll(ids: readonly number[], run: Statement<[number, number]>, list: Statement<[string]>): void {
+  if (!ids.length) return;
+  const runs = idRuns(ids);
+  if (fewRuns(runs, ids)) for (const [first, last] of runs) run.run(first, last);
+  else list.run(JSON.stringify(ids));
 }

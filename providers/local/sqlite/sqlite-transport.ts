@@ -204,7 +204,7 @@ class SqliteTransport implements Transport, QueueJournal {
     this.work.add();
     const write = () => {
       also?.();
-      return routed.map(([envelope, subscriptions]) => this.tables.insert(envelope, subscriptions));
+      return this.tables.insertAll(routed);
     };
     return this.state.write(write).then(
       (stored) => {
