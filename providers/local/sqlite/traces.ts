@@ -11,8 +11,7 @@
  *
  * A row's records are positional arrays (`Stored`, below), not objects: a trace record is written for
  * every delivery, and the key names were about 40% of its bytes: the bench's trace rows went from 265 to 161
- * bytes a record, which the WAL writes and each checkpoint copies again. Rows written as
- * `[number, opened, record]` (the first format) are still read.
+ * bytes a record, which the WAL writes and each checkpoint copies again.
  */
 import type { Statement } from 'better-sqlite3';
 import type { DeliveryRecord } from '../function';
@@ -26,7 +25,7 @@ export const TRACES_SCHEMA: SchemaPart = {
   migrations: [
     `CREATE TABLE trace_records (
        last INTEGER PRIMARY KEY, -- the number of the row's last record
-       records TEXT NOT NULL     -- JSON: [[number, opened, record], …] in order
+       records TEXT NOT NULL     -- JSON: [Stored, …] in order (Stored, below)
      ) STRICT;
      CREATE TABLE trace_cut (
        one INTEGER PRIMARY KEY CHECK (one = 1),
@@ -44,8 +43,6 @@ type Stored = [
   number: number, opened: number, fn: string, subscription: string, type: string, id: string, correlationid: string,
   attempt: number, outcome: DeliveryRecord['outcome'], durationMs: number, at: number, delayMs?: number | null, reason?: string,
 ];
-/** A record as the first format stored it. */
-type Kept = [number: number, opened: number, record: DeliveryRecord];
 
 function toRow(number: number, opened: number, r: DeliveryRecord): Stored {
   const row: Stored = [number, opened, r.function, r.subscription, r.type, r.id, r.correlationid, r.attempt, r.outcome, Math.round(r.durationMs * 1000) / 1000, r.at];
@@ -54,8 +51,7 @@ function toRow(number: number, opened: number, r: DeliveryRecord): Stored {
   return row;
 }
 
-function fromRow(row: Stored | Kept): KeptTraceRecord {
-  if (row.length === 3) return { number: row[0], opened: row[1], record: row[2] };
+function fromRow(row: Stored): KeptTraceRecord {
   const [number, opened, fn, subscription, type, id, correlationid, attempt, outcome, durationMs, at, delayMs, reason] = row;
   const record: { -readonly [K in keyof DeliveryRecord]: DeliveryRecord[K] } = { function: fn, subscription, type, id, correlationid, attempt, outcome, durationMs, at };
   if (delayMs !== undefined && delayMs !== null) record.delayMs = delayMs;
@@ -93,7 +89,7 @@ export function durableTraces(state: StateDb, options: TraceStoreOptions = {}, o
   const kept = db.prepare('SELECT records FROM trace_records WHERE last >= ? ORDER BY last').pluck().iterate(cut) as IterableIterator<string>;
   store.load((function* (): Generator<KeptTraceRecord> {
     for (const records of kept) {
-      for (const row of JSON.parse(records) as Array<Stored | Kept>) {
+      for (const row of JSON.parse(records) as Stored[]) {
         const k = fromRow(row);
         if (k.opened >= cut) yield k;
       }
