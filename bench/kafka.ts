@@ -1,0 +1,208 @@
+/**
+ * bench kafka: a Herald Kafka worker against a bare kafkajs consumer, both on one real single-node Kafka broker
+ * started here (test/helpers/kafka-broker.ts), in the same run, side by side:
+ * - throughput: events/s from the first produce to the last handler call, a burst of BenchOrder events
+ *   (bench/kafka/workload.ts) sent by plain kafkajs to a group already joined; median of rounds, sides alternating;
+ * - latency: p50 and p99 from produce to handler at a fixed offered rate of half the bare maximum;
+ * - scale-out: the Herald side alone with 1, 2 and 3 worker processes in one group on a 12-partition topic.
+ * Both sides read the same records: binary-mode CloudEvents, as Herald's transport writes them, produced by the
+ * parent; each consumer runs in a process of its own (bench/kafka/consumer.ts) and calls the same trivial handler.
+ * Sizes come from the environment (below). Ends with `bench kafka: ratio=<throughput ratio> p99=<p99 ratio>`.
+ */
+import { randomBytes } from 'node:crypto';
+import { Kafka, Partitioners, logLevel, type Admin, type Producer } from 'kafkajs';
+import { locateKafka, startKafkaBroker } from '../test/helpers/kafka-broker';
+import { bareNames, heraldNames, nowMs, orderRecord, orders } from './kafka/workload';
+import { BURST, burst, createTopics, fixedRate, groupSettled } from './kafka/load';
+import { ConsumerProcess, handledTotal } from './kafka/processes';
+import type { LatencySummary, Side } from './kafka/protocol';
+
+const env = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
+/** Events per throughput round, per side. */
+const EVENTS = env('KAFKA_BENCH_EVENTS', 50_000);
+const ROUNDS = env('KAFKA_BENCH_ROUNDS', 3);
+/** Partitions of every topic here; the bare consumer consumes them all concurrently. 12 so that 3 workers get 4 each. */
+const PARTITIONS = env('KAFKA_BENCH_PARTITIONS', 12);
+/** Seconds of fixed-rate load per side in the latency half, the first of them a warm-up not counted. */
+const LATENCY_SECONDS = env('KAFKA_BENCH_LATENCY_SECONDS', 10);
+const LATENCY_WARM_MS = 1_000;
+/** Events per scale-out round, and the worker counts measured. */
+const SCALE_EVENTS = env('KAFKA_BENCH_SCALE_EVENTS', EVENTS);
+const WORKERS = (process.env.KAFKA_BENCH_WORKERS ?? '1,2,3').split(',').map(Number);
+/** Events each consumer handles before it is measured: JIT, and proof that every partition is fetched. */
+const WARM_UP_EVENTS = 5_000;
+/** A directory for `node --cpu-prof` profiles of the consumer processes; none when unset. */
+const CPU_PROFILE_DIR = process.env.KAFKA_BENCH_CPU_PROF;
+const ROUND_TIMEOUT_MS = 120_000;
+const RUN_TIMEOUT_MS = 20 * 60_000;
+
+/** A consumer process with its topic and group, and the events produced to it so far (its owed count). */
+interface Consumers { readonly side: Side; readonly topic: string; readonly group: string; readonly processes: ConsumerProcess[]; produced: number }
+
+function consumersOf(side: Side, stack: string): Consumers {
+  const { topic, group } = side === 'bare' ? bareNames(stack) : heraldNames(stack);
+  return { side, topic, group, processes: [], produced: 0 };
+}
+
+/** Adds a process to `c` and resolves once the group settled with all of them and every one handled a warm-up. */
+async function addProcess(c: Consumers, admin: Admin, producer: Producer, brokers: string[], stack: string): Promise<void> {
+  const p = ConsumerProcess.start({ side: c.side, brokers, stack, partitions: PARTITIONS }, { cpuProfileDir: CPU_PROFILE_DIR });
+  c.processes.push(p);
+  await p.ready;
+  await groupSettled(admin, c.group, c.processes.length);
+  await round(c, producer, WARM_UP_EVENTS, true);
+}
+
+/** Events/s of the producer alone in every burst (from the first send to the last acknowledgement). */
+const produceRates: number[] = [];
+
+/**
+ * One round of `events` fresh events to `c`, resolving to events/s. `live`: the consumers handle them as they are
+ * produced (warm-ups: they prove every partition is fetched). Otherwise the consumers are frozen while the burst is
+ * produced and the rate is from their thaw to the last handler call: the consumers alone, with the CPU to themselves,
+ * not the producer (which shares the 2 cores, and is about as costly per event as a consumer).
+ */
+async function round(c: Consumers, producer: Producer, events: number, live = false): Promise<number> {
+  const records = orders(events).map((e) => orderRecord(e));
+  c.produced += events;
+  if (!live) for (const p of c.processes) p.freeze(true);
+  let startedAt: number;
+  try {
+    const sent = await burst(producer, c.topic, records);
+    produceRates.push(events / ((sent.sentAt - sent.startedAt) / 1_000));
+    startedAt = live ? sent.startedAt : nowMs();
+  } finally {
+    if (!live) for (const p of c.processes) p.freeze(false);
+  }
+  const lastAt = await handledTotal(c.processes, c.produced, ROUND_TIMEOUT_MS);
+  return events / ((lastAt - startedAt) / 1_000);
+}
+
+/** Fixed-rate load on `c` for LATENCY_SECONDS, latencies kept after the warm-up. */
+async function latency(c: Consumers, producer: Producer, rate: number): Promise<LatencySummary & { offered: number }> {
+  const [p] = c.processes;
+  const envelopes = orders(Math.round(rate * LATENCY_SECONDS));
+  c.produced += envelopes.length;
+  const offered = await fixedRate(producer, c.topic, envelopes, rate, LATENCY_WARM_MS, () => p!.record(true));
+  await handledTotal(c.processes, c.produced, ROUND_TIMEOUT_MS);
+  p!.record(false);
+  return { ...(await p!.latencies()), offered };
+}
+
+/** Every handler call once per event produced: more would be redeliveries counted as throughput. */
+function checkCounts(c: Consumers): void {
+  const handled = c.processes.reduce((sum, p) => sum + p.handled, 0);
+  if (handled !== c.produced) throw new Error(`${c.side}: ${handled} handler calls for ${c.produced} events produced`);
+}
+
+const median = (xs: number[]) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]! : NaN);
+const fmt = (n: number) => (Number.isNaN(n) ? '-' : Math.round(n).toLocaleString('en'));
+const ms = (n: number | undefined) => (n === undefined || Number.isNaN(n) ? '-' : n.toFixed(n < 10 ? 2 : 1));
+const ratio = (h: number | undefined, b: number) => (h === undefined || Number.isNaN(h) ? '-' : (h / b).toFixed(2));
+const row = (...cells: string[]) => console.log(`  ${cells[0]!.padEnd(36)}${cells.slice(1).map((c) => c.padStart(14)).join('')}`);
+
+/** Throughput rounds of both sides (alternating, so drift falls on both), the consumers alone and end to end. */
+async function throughput(sides: readonly Consumers[], producer: Producer) {
+  const alone: Record<Side, number[]> = { bare: [], herald: [] };
+  const endToEnd: Record<Side, number[]> = { bare: [], herald: [] };
+  for (const c of sides) await round(c, producer, EVENTS); // a warm-up round, not counted
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const c of sides) {
+      alone[c.side].push(await round(c, producer, EVENTS));
+      endToEnd[c.side].push(await round(c, producer, EVENTS, true));
+    }
+  }
+  return { alone, endToEnd };
+}
+
+/** The scale-out half: the Herald side alone on a fresh stack, one more worker process each step. */
+async function scaleOut(everyone: Consumers[], admin: Admin, producer: Producer, brokers: string[], stack: string): Promise<string[]> {
+  const scale = consumersOf('herald', stack);
+  everyone.push(scale);
+  await createTopics(admin, [scale.topic], PARTITIONS);
+  const rates: string[] = [];
+  for (const workers of WORKERS) {
+    while (scale.processes.length < workers) await addProcess(scale, admin, producer, brokers, stack);
+    await round(scale, producer, SCALE_EVENTS); // after a rebalance: the moved partitions' first fetches, not counted
+    rates.push(`${workers} worker${workers > 1 ? 's' : ''}: ${fmt(await round(scale, producer, SCALE_EVENTS))}`);
+  }
+  checkCounts(scale);
+  await Promise.all(scale.processes.map((p) => p.stop()));
+  return rates;
+}
+
+async function main(): Promise<void> {
+  setTimeout(() => { console.error(`bench kafka: over ${RUN_TIMEOUT_MS / 60_000} min, stopped`); process.exit(1); }, RUN_TIMEOUT_MS).unref();
+  const located = locateKafka();
+  if ('missing' in located) throw new Error(located.missing);
+  const broker = await startKafkaBroker({ heap: '2g' });
+  const kafka = new Kafka({ clientId: 'bench-kafka', brokers: broker.brokers, logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  const everyone: Consumers[] = [];
+  try {
+    await Promise.all([admin.connect(), producer.connect()]);
+    const size = Buffer.byteLength(orderRecord(orders(1)[0]!).value);
+    console.log(`kafka ${located.version} broker (single-node KRaft) ready in ${(broker.startedInMs / 1_000).toFixed(1)} s; every topic ${PARTITIONS} partitions.`);
+    console.log(`Both sides read the same records: binary-mode CloudEvents (ce_ headers, ${size}-byte JSON data, key = event id), produced`);
+    console.log(`with plain kafkajs by this process (acks=all, batches of ${BURST.batch}, ${BURST.inFlight} in flight); each consumer runs in a process of its`);
+    console.log('own. Herald: a Kafka worker (validation, the subscription filter, dedupe, traces); bare: a kafkajs consumer');
+    console.log(`(eachMessage, ${PARTITIONS} partitions concurrently) parsing the value. Both call the same handler.`);
+
+    const stack = `b${randomBytes(3).toString('hex')}`;
+    const bare = consumersOf('bare', stack);
+    const herald = consumersOf('herald', stack);
+    everyone.push(bare, herald);
+    await createTopics(admin, [bare.topic, herald.topic], PARTITIONS);
+    await addProcess(bare, admin, producer, broker.brokers, stack);
+    let heraldFailure: Error | undefined;
+    await addProcess(herald, admin, producer, broker.brokers, stack).catch((e: Error) => { heraldFailure = e; });
+    const sides = heraldFailure ? [bare] : [bare, herald];
+
+    const { alone, endToEnd } = await throughput(sides, producer);
+    // Half of what the whole chain (producer, broker, bare consumer) carries: half the consumers-alone rate is
+    // more than one producer sends on 2 cores, and would measure the producer's queue, not the consumers.
+    const offered = Math.round(median(endToEnd.bare) / 2);
+    const bareLatency = await latency(bare, producer, offered);
+    const heraldLatency = heraldFailure ? undefined : await latency(herald, producer, offered);
+    for (const c of sides) checkCounts(c);
+    await Promise.all(sides.flatMap((c) => c.processes.map((p) => p.stop())));
+
+    const [b, h] = [median(alone.bare), median(alone.herald)];
+    console.log(`\nThroughput: median of ${ROUNDS} rounds of ${fmt(EVENTS)} events per side (after a warm-up round). "Consumers alone": the`);
+    console.log('consumer processes frozen (SIGSTOP) while the burst is produced, timed from their thaw to the last handler call.');
+    console.log('"End to end": from the first send to the last handler call, the consumers running (the producer limits it).');
+    console.log(`Latency: ${LATENCY_SECONDS} s per side at ${fmt(offered)} events/s (half the bare end-to-end rate), the first second not counted.`);
+    row('', 'bare kafkajs', 'herald', 'herald/bare', 'goal');
+    row('throughput, consumers alone (ev/s)', fmt(b), fmt(h), ratio(h, b), '≥ 0.80');
+    row('  rounds', alone.bare.map(fmt).join(' '), alone.herald.map(fmt).join(' '));
+    row('throughput, end to end (ev/s)', fmt(median(endToEnd.bare)), fmt(median(endToEnd.herald)), ratio(median(endToEnd.herald), median(endToEnd.bare)));
+    row('  producer alone, median (ev/s)', fmt(median(produceRates)));
+    row('latency p50 (ms)', ms(bareLatency.p50), ms(heraldLatency?.p50), ratio(heraldLatency?.p50, bareLatency.p50));
+    row('latency p99 (ms)', ms(bareLatency.p99), ms(heraldLatency?.p99), ratio(heraldLatency?.p99, bareLatency.p99), '≤ 1.25');
+    row('latency max (ms)', ms(bareLatency.max), ms(heraldLatency?.max));
+    row('  offered (ev/s)', fmt(bareLatency.offered), fmt(heraldLatency?.offered ?? NaN));
+    if (heraldFailure) {
+      console.log(`  herald: ${heraldFailure.message}`);
+      console.log('bench kafka: no ratio (the herald side failed)');
+      process.exitCode = 1;
+      return;
+    }
+
+    const scaled = await scaleOut(everyone, admin, producer, broker.brokers, `${stack}s`);
+    console.log(`\nScale-out: Herald worker processes in one group on ${PARTITIONS} partitions, consumers alone, ${fmt(SCALE_EVENTS)} events (ev/s):`);
+    console.log(`  ${scaled.join(', ')}`);
+    console.log('  This machine has 2 cores, shared by the broker and every worker: more processes add no CPU here, so this');
+    console.log('  shows that partitions move and the work is shared, not how far a cluster of machines scales.');
+    console.log(`bench kafka: ratio=${ratio(h, b)} p99=${ratio(heraldLatency!.p99, bareLatency.p99)}`);
+  } finally {
+    await Promise.allSettled(everyone.flatMap((c) => c.processes.map((p) => p.stop())));
+    await Promise.allSettled([producer.disconnect(), admin.disconnect()]);
+    await broker.stop();
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
