@@ -5,7 +5,7 @@
  */
 import { type Admin, type Producer } from 'kafkajs';
 import { nowMs, orderRecord, type BenchOrderData } from './workload';
-import type { KafkaRecordOut } from './record';
+import type { KafkaRecordOut } from '../../providers/kafka/transport/binding';
 import type { Envelope } from '../../contracts';
 
 /** Records per `producer.send` in a burst, and sends in flight at once. */

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { defineEvent, topology, type Envelope } from '../../contracts';
 import { newEnvelope } from '../../runtime';
 import { kafkaNames } from '../../providers/kafka/topics';
-import { encodeRecord, type KafkaRecordOut } from './record';
+import { encodeRecord, type KafkaRecordOut } from '../../providers/kafka/transport/binding';
 
 /** An order as a shop would publish it; `sentAt` is when the producer sent it (`nowMs`), for the latency half. */
 export const BenchOrder = defineEvent({
