@@ -6,14 +6,15 @@
  * for SASL/SCRAM-SHA-512, TLS, or both, for the tests of secured connections.
  * @see /work/shared/reference/real-components.md §1 (how Kafka's own scripts launch it)
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, connect, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { kafkaClientConfig, type KafkaConnection } from '../../providers/kafka/transport/connection';
+import { launch, terminate } from './broker-process';
 import { brokerProperties, renderProperties } from './kafka-config';
 import { makeServerCertificate } from './test-certificates';
 
@@ -129,7 +130,7 @@ async function startOnce({ lib, classArchive }: { lib: string; classArchive: str
     await format(lib, archive, propertiesFile, options.scram);
   } catch (e) {
     rmSync(dir, { recursive: true, force: true });
-    throw new KafkaBrokerStartError(`kafka-storage format failed: ${(e as Error).message}`, dir, '', { cause: e });
+    throw new KafkaBrokerStartError(`preparing the broker failed: ${(e as Error).message}`, dir, '', { cause: e });
   }
   const brokers = [`127.0.0.1:${port}`];
   const connection: KafkaConnection = {
@@ -161,43 +162,28 @@ async function startOnce({ lib, classArchive }: { lib: string; classArchive: str
   };
 
   await readyOrStop('');
+  let restarting = false;
   const restart = async ({ kill = false }: { kill?: boolean } = {}): Promise<number> => {
     if (stopped) throw new KafkaBrokerStartError('restart after stop: the broker is gone', dir, '');
-    const signalled = performance.now();
-    await terminate(jvm, kill ? 0 : graceMs);
-    if (stopped) throw new KafkaBrokerStartError('stopped while restarting', dir, tail());
-    jvm = launch(args, logFile, dir);
-    await readyOrStop(`restart (${kill ? 'SIGKILL' : 'SIGTERM'}): `);
-    return performance.now() - signalled;
+    // Two JVMs on one data dir and the same ports would fight; a chaos script restarts one at a time.
+    if (restarting) throw new KafkaBrokerStartError('restart while restarting: wait for the first one', dir, '');
+    restarting = true;
+    try {
+      const signalled = performance.now();
+      await terminate(jvm, kill ? 0 : graceMs);
+      if (stopped) throw new KafkaBrokerStartError('stopped while restarting', dir, tail());
+      jvm = launch(args, logFile, dir);
+      await readyOrStop(`restart (${kill ? 'SIGKILL' : 'SIGTERM'}): `);
+      return performance.now() - signalled;
+    } finally {
+      restarting = false;
+    }
   };
   return {
     brokers, port: port!, connection, ...(caPem !== undefined ? { caPem } : {}), dir,
     get pid() { return jvm.child.pid!; },
     startedInMs: performance.now() - started, logTail: tail, restart, stop,
   };
-}
-
-/** One run of the broker's JVM, appending to the broker's log. */
-interface Jvm {
-  readonly child: ChildProcess;
-  /** Resolves when the process is gone. */
-  readonly exited: Promise<void>;
-  /** How it ended, once it has (`exit 1`, `exit SIGKILL`, or why java could not run). */
-  ended(): string | undefined;
-}
-
-function launch(args: string[], logFile: string, dir: string): Jvm {
-  const out = openSync(logFile, 'a');
-  const child = spawn('java', args, { stdio: ['ignore', out, out] });
-  closeSync(out);
-  live.set(child, dir);
-  let how: string | undefined;
-  const exited = new Promise<void>((resolve) => {
-    const end = (what: string) => { how ??= what; live.delete(child); resolve(); };
-    child.once('exit', (code, signal) => end(`exit ${code ?? signal}`));
-    child.once('error', (e) => end(`could not run java: ${e.message}`));
-  });
-  return { child, exited, ended: () => how };
 }
 
 /** Kafka's own launch flags (kafka-run-class.sh), minus JMX and GC logging. G1 sizes its threads from the 2 cores itself. */
@@ -285,23 +271,3 @@ async function freePorts(count: number): Promise<number[]> {
   await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
   return ports;
 }
-
-/** SIGTERM, then SIGKILL once `graceMs` is over (at once when 0); resolves once the process is gone. */
-async function terminate({ child, exited }: Jvm, graceMs: number): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return exited;
-  child.kill(graceMs > 0 ? 'SIGTERM' : 'SIGKILL');
-  let timer: NodeJS.Timeout | undefined;
-  const graceOver = new Promise<'late'>((resolve) => { timer = setTimeout(() => resolve('late'), graceMs); });
-  if (await Promise.race([exited, graceOver]) === 'late') child.kill('SIGKILL');
-  clearTimeout(timer);
-  return exited;
-}
-
-// A test run that ends without stop() (a crash, an uncaught error) must not leave JVMs holding ports and heap.
-const live = new Map<ChildProcess, string>();
-process.once('exit', () => {
-  for (const [child, dir] of live) {
-    child.kill('SIGKILL');
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
