@@ -16,6 +16,7 @@ import {
   deliveryPlan, type Channel, type DeliveryTarget, type Envelope, type Logger, type Ref, type Topology,
 } from '../../../contracts';
 import { EventRegistry } from '../../../runtime/registry';
+import type { Publisher } from '../../../runtime/publisher';
 import { createLogger } from '../../../runtime/logger';
 import type { DeadLetter } from '../../local/dead-letters';
 import {
@@ -113,6 +114,11 @@ class KafkaTransport implements Transport {
     await reader.start();
   }
 
+  /** What a handler publishes is sent before its event is marked handled (see Transport.outbox). */
+  outbox(to: Ref<'bus' | 'topic'>): Publisher {
+    return { publish: (events) => this.send(to, events) };
+  }
+
   async redrive(letters: readonly DeadLetter[]): Promise<void> {
     if (this.closing) throw new TransportClosedError(this.name);
     const unknown = letters.find((l) => !this.readers.has(l.subscription));
@@ -172,28 +178,34 @@ class KafkaTransport implements Transport {
     }
   }
 
-  /** Connects the producer and creates the topics that are missing. */
+  /** Creates the topics that are missing, then connects the producer. */
   private async setUp(t: Topology): Promise<void> {
-    const settings = this.options.topics ?? KAFKA_DEFAULTS;
-    const admin: Admin = this.options.kafka.admin();
-    await admin.connect();
-    try {
-      const existing = new Set(await admin.listTopics());
-      const missing = clusterTopics(t, deliveryPlan(t, this.options.target ?? KAFKA_DELIVERY), this.options.names).filter((topic) => !existing.has(topic.name));
-      if (missing.length) {
-        // Another process may create some of them at the same moment: kafkajs answers false for those.
-        await admin.createTopics({
-          waitForLeaders: true,
-          timeout: 30_000,
-          topics: missing.map((topic) => ({
-            topic: topic.name, numPartitions: settings.partitions, replicationFactor: settings.replicationFactor,
-            configEntries: Object.entries(topicConfig(settings, topic.options)).map(([name, value]) => ({ name, value })),
-          })),
-        });
-      }
-    } finally {
-      await admin.disconnect();
-    }
+    await ensureTopics(this.options.kafka, t, this.options.names, this.options.topics, this.options.target);
     await this.producer.connect();
+  }
+}
+
+/**
+ * Creates every topic of `t` that the cluster lacks (cluster-topics.ts: what `pulumi up` declares), with the
+ * settings a deploy would give them. Safe to run from several processes at once.
+ */
+export async function ensureTopics(kafka: Kafka, t: Topology, names: KafkaNames, settings: TopicSettings = KAFKA_DEFAULTS, target: DeliveryTarget = KAFKA_DELIVERY): Promise<void> {
+  const admin: Admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const missing = clusterTopics(t, deliveryPlan(t, target), names).filter((topic) => !existing.has(topic.name));
+    if (!missing.length) return;
+    // Another process may create some of them at the same moment: kafkajs answers false for those.
+    await admin.createTopics({
+      waitForLeaders: true,
+      timeout: 30_000,
+      topics: missing.map((topic) => ({
+        topic: topic.name, numPartitions: settings.partitions, replicationFactor: settings.replicationFactor,
+        configEntries: Object.entries(topicConfig(settings, topic.options)).map(([name, value]) => ({ name, value })),
+      })),
+    });
+  } finally {
+    await admin.disconnect();
   }
 }

@@ -36,6 +36,11 @@ export class RecordSender {
     return this.pending.done;
   }
 
+  /** Resolves once what was asked for so far is sent (or failed). */
+  drain(): Promise<void> {
+    return this.pending ? this.pending.done.then(() => {}, () => {}) : Promise.resolve();
+  }
+
   private flush(): void {
     const { byTopic } = this.pending!;
     const resolve = this.resolve;
