@@ -13,7 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { Kafka, Partitioners, logLevel, type Admin, type Producer } from 'kafkajs';
 import { locateKafka, startKafkaBroker } from '../test/helpers/kafka-broker';
 import { bareNames, heraldNames, nowMs, orderRecord, orders } from './kafka/workload';
-import { BURST, burst, createTopics, fixedRate, groupSettled } from './kafka/load';
+import { BURST, burst, createTopics, fixedRate, groupSettled, memberIds } from './kafka/load';
 import { ConsumerProcess, handledTotal } from './kafka/processes';
 import type { LatencySummary, Side } from './kafka/protocol';
 
@@ -36,54 +36,67 @@ const CPU_PROFILE_DIR = process.env.KAFKA_BENCH_CPU_PROF;
 const ROUND_TIMEOUT_MS = 120_000;
 const RUN_TIMEOUT_MS = 20 * 60_000;
 
-/** A consumer process with its topic and group, and the events produced to it so far (its owed count). */
-interface Consumers { readonly side: Side; readonly topic: string; readonly group: string; readonly processes: ConsumerProcess[]; produced: number }
+/** What every step shares: the broker's clients. */
+interface Bench { readonly admin: Admin; readonly producer: Producer; readonly brokers: string[] }
+
+/** Consumer processes in one group, with their topic and the events produced to it so far (what they owe). */
+interface Consumers { readonly side: Side; readonly stack: string; readonly topic: string; readonly group: string; readonly processes: ConsumerProcess[]; produced: number }
 
 function consumersOf(side: Side, stack: string): Consumers {
   const { topic, group } = side === 'bare' ? bareNames(stack) : heraldNames(stack);
-  return { side, topic, group, processes: [], produced: 0 };
+  return { side, stack, topic, group, processes: [], produced: 0 };
 }
 
-/** Adds a process to `c` and resolves once the group settled with all of them and every one handled a warm-up. */
-async function addProcess(c: Consumers, admin: Admin, producer: Producer, brokers: string[], stack: string): Promise<void> {
-  const p = ConsumerProcess.start({ side: c.side, brokers, stack, partitions: PARTITIONS }, { cpuProfileDir: CPU_PROFILE_DIR });
+/** Adds a process to `c` and resolves once the group settled with all of them and they handled a warm-up. */
+async function addProcess(bench: Bench, c: Consumers): Promise<void> {
+  const p = ConsumerProcess.start({ side: c.side, brokers: bench.brokers, stack: c.stack, partitions: PARTITIONS }, { cpuProfileDir: CPU_PROFILE_DIR });
   c.processes.push(p);
   await p.ready;
-  await groupSettled(admin, c.group, c.processes.length);
-  await round(c, producer, WARM_UP_EVENTS, true);
+  await groupSettled(bench.admin, c.group, c.processes.length);
+  await round(bench, c, WARM_UP_EVENTS, true);
 }
 
 /** Events/s of the producer alone in every burst (from the first send to the last acknowledgement). */
 const produceRates: number[] = [];
+/** Frozen rounds during which the group changed members (a session timed out): their rates include a rebalance. */
+const rebalanced: string[] = [];
 
 /**
  * One round of `events` fresh events to `c`, resolving to events/s. `live`: the consumers handle them as they are
- * produced (warm-ups: they prove every partition is fetched). Otherwise the consumers are frozen while the burst is
- * produced and the rate is from their thaw to the last handler call: the consumers alone, with the CPU to themselves,
- * not the producer (which shares the 2 cores, and is about as costly per event as a consumer).
+ * produced, timed from the first send (end to end; warm-ups). Otherwise the consumers are frozen while the burst is
+ * produced and timed from their thaw to the last handler call: the consumers alone, with the CPU to themselves, not
+ * sharing it with the producer (on 2 cores, and about as costly per event as a consumer).
  */
-async function round(c: Consumers, producer: Producer, events: number, live = false): Promise<number> {
+async function round(bench: Bench, c: Consumers, events: number, live = false): Promise<number> {
   const records = orders(events).map((e) => orderRecord(e));
   c.produced += events;
+  const before = live ? '' : await memberIds(bench.admin, c.group);
   if (!live) for (const p of c.processes) p.freeze(true);
   let startedAt: number;
+  let producing: number;
   try {
-    const sent = await burst(producer, c.topic, records);
-    produceRates.push(events / ((sent.sentAt - sent.startedAt) / 1_000));
+    const sent = await burst(bench.producer, c.topic, records);
+    producing = sent.sentAt - sent.startedAt;
+    produceRates.push(events / (producing / 1_000));
     startedAt = live ? sent.startedAt : nowMs();
   } finally {
     if (!live) for (const p of c.processes) p.freeze(false);
   }
   const lastAt = await handledTotal(c.processes, c.produced, ROUND_TIMEOUT_MS);
+  if (!live && (await memberIds(bench.admin, c.group)) !== before) rebalanced.push(`${c.side} (frozen ${(producing / 1_000).toFixed(1)} s)`);
   return events / ((lastAt - startedAt) / 1_000);
 }
 
+function warnRebalanced(): void {
+  if (rebalanced.length) console.log(`warning: a group changed members during a frozen round, so its rate includes a rebalance (${rebalanced.join('; ')}): lower KAFKA_BENCH_EVENTS`);
+}
+
 /** Fixed-rate load on `c` for LATENCY_SECONDS, latencies kept after the warm-up. */
-async function latency(c: Consumers, producer: Producer, rate: number): Promise<LatencySummary & { offered: number }> {
+async function latency(bench: Bench, c: Consumers, rate: number): Promise<LatencySummary & { offered: number }> {
   const [p] = c.processes;
   const envelopes = orders(Math.round(rate * LATENCY_SECONDS));
   c.produced += envelopes.length;
-  const offered = await fixedRate(producer, c.topic, envelopes, rate, LATENCY_WARM_MS, () => p!.record(true));
+  const offered = await fixedRate(bench.producer, c.topic, envelopes, rate, LATENCY_WARM_MS, () => p!.record(true));
   await handledTotal(c.processes, c.produced, ROUND_TIMEOUT_MS);
   p!.record(false);
   return { ...(await p!.latencies()), offered };
@@ -102,29 +115,29 @@ const ratio = (h: number | undefined, b: number) => (h === undefined || Number.i
 const row = (...cells: string[]) => console.log(`  ${cells[0]!.padEnd(36)}${cells.slice(1).map((c) => c.padStart(14)).join('')}`);
 
 /** Throughput rounds of both sides (alternating, so drift falls on both), the consumers alone and end to end. */
-async function throughput(sides: readonly Consumers[], producer: Producer) {
+async function throughput(bench: Bench, sides: readonly Consumers[]) {
   const alone: Record<Side, number[]> = { bare: [], herald: [] };
   const endToEnd: Record<Side, number[]> = { bare: [], herald: [] };
-  for (const c of sides) await round(c, producer, EVENTS); // a warm-up round, not counted
+  for (const c of sides) await round(bench, c, EVENTS); // a warm-up round, not counted
   for (let r = 0; r < ROUNDS; r++) {
     for (const c of sides) {
-      alone[c.side].push(await round(c, producer, EVENTS));
-      endToEnd[c.side].push(await round(c, producer, EVENTS, true));
+      alone[c.side].push(await round(bench, c, EVENTS));
+      endToEnd[c.side].push(await round(bench, c, EVENTS, true));
     }
   }
   return { alone, endToEnd };
 }
 
 /** The scale-out half: the Herald side alone on a fresh stack, one more worker process each step. */
-async function scaleOut(everyone: Consumers[], admin: Admin, producer: Producer, brokers: string[], stack: string): Promise<string[]> {
+async function scaleOut(bench: Bench, everyone: Consumers[], stack: string): Promise<string[]> {
   const scale = consumersOf('herald', stack);
   everyone.push(scale);
-  await createTopics(admin, [scale.topic], PARTITIONS);
+  await createTopics(bench.admin, [scale.topic], PARTITIONS);
   const rates: string[] = [];
   for (const workers of WORKERS) {
-    while (scale.processes.length < workers) await addProcess(scale, admin, producer, brokers, stack);
-    await round(scale, producer, SCALE_EVENTS); // after a rebalance: the moved partitions' first fetches, not counted
-    rates.push(`${workers} worker${workers > 1 ? 's' : ''}: ${fmt(await round(scale, producer, SCALE_EVENTS))}`);
+    while (scale.processes.length < workers) await addProcess(bench, scale);
+    await round(bench, scale, SCALE_EVENTS); // after a rebalance: the moved partitions' first fetches, not counted
+    rates.push(`${workers} worker${workers > 1 ? 's' : ''}: ${fmt(await round(bench, scale, SCALE_EVENTS))}`);
   }
   checkCounts(scale);
   await Promise.all(scale.processes.map((p) => p.stop()));
@@ -142,6 +155,7 @@ async function main(): Promise<void> {
   const everyone: Consumers[] = [];
   try {
     await Promise.all([admin.connect(), producer.connect()]);
+    const bench: Bench = { admin, producer, brokers: broker.brokers };
     const size = Buffer.byteLength(orderRecord(orders(1)[0]!).value);
     console.log(`kafka ${located.version} broker (single-node KRaft) ready in ${(broker.startedInMs / 1_000).toFixed(1)} s; every topic ${PARTITIONS} partitions.`);
     console.log(`Both sides read the same records: binary-mode CloudEvents (ce_ headers, ${size}-byte JSON data, key = event id), produced`);
@@ -154,17 +168,17 @@ async function main(): Promise<void> {
     const herald = consumersOf('herald', stack);
     everyone.push(bare, herald);
     await createTopics(admin, [bare.topic, herald.topic], PARTITIONS);
-    await addProcess(bare, admin, producer, broker.brokers, stack);
+    await addProcess(bench, bare);
     let heraldFailure: Error | undefined;
-    await addProcess(herald, admin, producer, broker.brokers, stack).catch((e: Error) => { heraldFailure = e; });
+    await addProcess(bench, herald).catch((e: Error) => { heraldFailure = e; });
     const sides = heraldFailure ? [bare] : [bare, herald];
 
-    const { alone, endToEnd } = await throughput(sides, producer);
+    const { alone, endToEnd } = await throughput(bench, sides);
     // Half of what the whole chain (producer, broker, bare consumer) carries: half the consumers-alone rate is
     // more than one producer sends on 2 cores, and would measure the producer's queue, not the consumers.
     const offered = Math.round(median(endToEnd.bare) / 2);
-    const bareLatency = await latency(bare, producer, offered);
-    const heraldLatency = heraldFailure ? undefined : await latency(herald, producer, offered);
+    const bareLatency = await latency(bench, bare, offered);
+    const heraldLatency = heraldFailure ? undefined : await latency(bench, herald, offered);
     for (const c of sides) checkCounts(c);
     await Promise.all(sides.flatMap((c) => c.processes.map((p) => p.stop())));
 
@@ -183,17 +197,19 @@ async function main(): Promise<void> {
     row('latency max (ms)', ms(bareLatency.max), ms(heraldLatency?.max));
     row('  offered (ev/s)', fmt(bareLatency.offered), fmt(heraldLatency?.offered ?? NaN));
     if (heraldFailure) {
+      warnRebalanced();
       console.log(`  herald: ${heraldFailure.message}`);
       console.log('bench kafka: no ratio (the herald side failed)');
       process.exitCode = 1;
       return;
     }
 
-    const scaled = await scaleOut(everyone, admin, producer, broker.brokers, `${stack}s`);
+    const scaled = await scaleOut(bench, everyone, `${stack}s`);
     console.log(`\nScale-out: Herald worker processes in one group on ${PARTITIONS} partitions, consumers alone, ${fmt(SCALE_EVENTS)} events (ev/s):`);
     console.log(`  ${scaled.join(', ')}`);
     console.log('  This machine has 2 cores, shared by the broker and every worker: more processes add no CPU here, so this');
     console.log('  shows that partitions move and the work is shared, not how far a cluster of machines scales.');
+    warnRebalanced();
     console.log(`bench kafka: ratio=${ratio(h, b)} p99=${ratio(heraldLatency!.p99, bareLatency.p99)}`);
   } finally {
     await Promise.allSettled(everyone.flatMap((c) => c.processes.map((p) => p.stop())));

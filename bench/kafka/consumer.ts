@@ -5,6 +5,7 @@
  */
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { bareNames, Sink, type BenchOrderData } from './workload';
+import { startHerald } from './herald-side';
 import { quantile, type ConsumerConfig, type FromConsumer, type ToConsumer } from './protocol';
 
 /** How often the count goes to the parent while it changes: the parent's clock uses `lastAt`, so this only bounds its wait. */
@@ -33,8 +34,7 @@ async function startBare(config: ConsumerConfig, sink: Sink): Promise<Running> {
 }
 
 async function startSide(config: ConsumerConfig, sink: Sink): Promise<Running> {
-  if (config.side === 'bare') return startBare(config, sink);
-  throw new Error('the Herald side needs providers/kafka/transport (not on this branch yet)');
+  return config.side === 'bare' ? startBare(config, sink) : startHerald(config, sink);
 }
 
 function send(message: FromConsumer): void {

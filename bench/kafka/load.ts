@@ -38,6 +38,12 @@ export async function groupSettled(admin: Admin, group: string, members: number)
   throw new Error(`group ${group} not Stable with ${members} members within ${SETTLE_TIMEOUT_MS} ms (last: ${seen})`);
 }
 
+/** The members of `group`, as one string: a change means a member left or joined (a rebalance). */
+export async function memberIds(admin: Admin, group: string): Promise<string> {
+  const { groups } = await admin.describeGroups([group]);
+  return (groups[0]?.members ?? []).map((m) => m.memberId).sort().join(',');
+}
+
 /**
  * Sends `records` to `topic` in batches of BURST.batch, BURST.inFlight at once, acks=all.
  * @returns `nowMs` at the first send and at the last acknowledgement
