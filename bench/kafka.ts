@@ -13,7 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { Kafka, Partitioners, logLevel, type Admin, type Producer } from 'kafkajs';
 import { locateKafka, startKafkaBroker } from '../test/helpers/kafka-broker';
 import { bareNames, heraldNames, nowMs, orderRecord, orders } from './kafka/workload';
-import { BURST, burst, createTopics, fixedRate, groupSettled, memberIds } from './kafka/load';
+import { BURST, burst, createHeraldTopics, createTopics, fixedRate, groupSettled, memberIds } from './kafka/load';
 import { ConsumerProcess, handledTotal } from './kafka/processes';
 import type { LatencySummary, Side } from './kafka/protocol';
 
@@ -37,7 +37,7 @@ const ROUND_TIMEOUT_MS = 120_000;
 const RUN_TIMEOUT_MS = 20 * 60_000;
 
 /** What every step shares: the broker's clients. */
-interface Bench { readonly admin: Admin; readonly producer: Producer; readonly brokers: string[] }
+interface Bench { readonly kafka: Kafka; readonly admin: Admin; readonly producer: Producer; readonly brokers: string[] }
 
 /** Consumer processes in one group, with their topic and the events produced to it so far (what they owe). */
 interface Consumers { readonly side: Side; readonly stack: string; readonly topic: string; readonly group: string; readonly processes: ConsumerProcess[]; produced: number }
@@ -132,7 +132,7 @@ async function throughput(bench: Bench, sides: readonly Consumers[]) {
 async function scaleOut(bench: Bench, everyone: Consumers[], stack: string): Promise<string[]> {
   const scale = consumersOf('herald', stack);
   everyone.push(scale);
-  await createTopics(bench.admin, [scale.topic], PARTITIONS);
+  await createHeraldTopics(bench.kafka, bench.admin, stack, PARTITIONS);
   const rates: string[] = [];
   for (const workers of WORKERS) {
     while (scale.processes.length < workers) await addProcess(bench, scale);
@@ -155,7 +155,7 @@ async function main(): Promise<void> {
   const everyone: Consumers[] = [];
   try {
     await Promise.all([admin.connect(), producer.connect()]);
-    const bench: Bench = { admin, producer, brokers: broker.brokers };
+    const bench: Bench = { kafka, admin, producer, brokers: broker.brokers };
     const size = Buffer.byteLength(orderRecord(orders(1)[0]!).value);
     console.log(`kafka ${located.version} broker (single-node KRaft) ready in ${(broker.startedInMs / 1_000).toFixed(1)} s; every topic ${PARTITIONS} partitions.`);
     console.log(`Both sides read the same records: binary-mode CloudEvents (ce_ headers, ${size}-byte JSON data, key = event id), produced`);
@@ -167,7 +167,8 @@ async function main(): Promise<void> {
     const bare = consumersOf('bare', stack);
     const herald = consumersOf('herald', stack);
     everyone.push(bare, herald);
-    await createTopics(admin, [bare.topic, herald.topic], PARTITIONS);
+    await createTopics(admin, [bare.topic], PARTITIONS);
+    await createHeraldTopics(kafka, admin, stack, PARTITIONS);
     await addProcess(bench, bare);
     let heraldFailure: Error | undefined;
     await addProcess(bench, herald).catch((e: Error) => { heraldFailure = e; });
@@ -189,9 +190,9 @@ async function main(): Promise<void> {
     console.log(`Latency: ${LATENCY_SECONDS} s per side at ${fmt(offered)} events/s (half the bare end-to-end rate), the first second not counted.`);
     row('', 'bare kafkajs', 'herald', 'herald/bare', 'goal');
     row('throughput, consumers alone (ev/s)', fmt(b), fmt(h), ratio(h, b), '≥ 0.80');
-    row('  rounds', alone.bare.map(fmt).join(' '), alone.herald.map(fmt).join(' '));
     row('throughput, end to end (ev/s)', fmt(median(endToEnd.bare)), fmt(median(endToEnd.herald)), ratio(median(endToEnd.herald), median(endToEnd.bare)));
     row('  producer alone, median (ev/s)', fmt(median(produceRates)));
+    console.log(`  rounds, consumers alone: bare ${alone.bare.map(fmt).join(' ')}; herald ${alone.herald.map(fmt).join(' ') || '-'}`);
     row('latency p50 (ms)', ms(bareLatency.p50), ms(heraldLatency?.p50), ratio(heraldLatency?.p50, bareLatency.p50));
     row('latency p99 (ms)', ms(bareLatency.p99), ms(heraldLatency?.p99), ratio(heraldLatency?.p99, bareLatency.p99), '≤ 1.25');
     row('latency max (ms)', ms(bareLatency.max), ms(heraldLatency?.max));

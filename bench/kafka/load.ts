@@ -3,7 +3,11 @@
  * both sides get — a burst (as fast as plain kafkajs sends) for throughput, a fixed rate for latency. Producing
  * from the parent, with the consumers in processes of their own, keeps a busy consumer from slowing its own load.
  */
-import { type Admin, type Producer } from 'kafkajs';
+import { type Admin, type Kafka, type Producer } from 'kafkajs';
+import { KAFKA_DEFAULTS } from '../../providers/kafka/config';
+import { kafkaNames } from '../../providers/kafka/topics';
+import { ensureTopics } from '../../providers/kafka/transport';
+import { benchApp } from './workload';
 import { nowMs, orderRecord, type BenchOrderData } from './workload';
 import type { KafkaRecordOut } from '../../providers/kafka/transport/binding';
 import type { Envelope } from '../../contracts';
@@ -22,6 +26,30 @@ const SETTLE_TIMEOUT_MS = 60_000;
 /** Creates `topics` with `partitions` each (those that exist are left as they are). */
 export async function createTopics(admin: Admin, topics: readonly string[], partitions: number): Promise<void> {
   await admin.createTopics({ topics: topics.map((topic) => ({ topic, numPartitions: partitions })), waitForLeaders: true });
+}
+
+/**
+ * Creates every topic of the Herald side on `stack` (the transport's own list, as `pulumi up` would) with `partitions`
+ * each, and resolves once each answers an offsets request: a worker started on topics just created can otherwise
+ * meet "not the leader for that topic-partition" when it reads the claims topic's end offsets.
+ */
+export async function createHeraldTopics(kafka: Kafka, admin: Admin, stack: string, partitions: number): Promise<void> {
+  const app = benchApp();
+  const names = kafkaNames(app.name, stack);
+  await ensureTopics(kafka, app, names, { ...KAFKA_DEFAULTS, partitions });
+  const topics = (await admin.listTopics()).filter((t) => t.startsWith(`${names.prefix}.`));
+  const deadline = performance.now() + SETTLE_TIMEOUT_MS;
+  for (const topic of topics) {
+    for (;;) {
+      try {
+        await admin.fetchTopicOffsets(topic);
+        break;
+      } catch (e) {
+        if (performance.now() > deadline) throw e;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+  }
 }
 
 /** Resolves once `group` is Stable with `members` members (a rebalance done), so no partition is left unfetched. */
