@@ -30,7 +30,7 @@ describe('kafka cluster topics (what a worker creates when missing)', () => {
   for (const [name, t] of Object.entries(cases)) {
     it(`are the topics pulumi up declares, name for name and config for config: ${name}`, async () => {
       await realizeOnKafka(t);
-      const settings = parseKafkaConfig((key) => DEV_KAFKA[`herald:${key}`]).settings!;
+      const settings = parseKafkaConfig((key) => (DEV_KAFKA as Record<string, string>)[`herald:${key}`]).settings!;
       const names = kafkaNames(t.name, 'test');
       const listed = clusterTopics(t, deliveryPlan(t, KAFKA_DELIVERY), names);
       const declared = topicsByName();
