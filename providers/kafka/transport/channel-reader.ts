@@ -152,6 +152,9 @@ export class ChannelReader {
         resolve();
       });
     });
+    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
+      this.deps.logger.warn('a Kafka consumer failed', { subscription: this.channel.subscription, error: payload.error.message, restarting: payload.restart });
+    });
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: [this.source, this.retryTopic], fromBeginning: true });
     await this.consumer.run({
