@@ -1,12 +1,16 @@
 /**
  * bench kafka: a Herald Kafka worker against a bare kafkajs consumer, both on one real single-node Kafka broker
- * started here (test/helpers/kafka-broker.ts), in the same run, side by side:
- * - throughput: events/s from the first produce to the last handler call, a burst of BenchOrder events
- *   (bench/kafka/workload.ts) sent by plain kafkajs to a group already joined; median of rounds, sides alternating;
- * - latency: p50 and p99 from produce to handler at a fixed offered rate of half the bare maximum;
+ * started here (test/helpers/kafka-broker.ts), in the same run, side by side. Both read the same records (BenchOrder
+ * events, bench/kafka/workload.ts, in binary-mode CloudEvents as Herald's transport writes them), produced with plain
+ * kafkajs by this process; each consumer runs in a process of its own (bench/kafka/consumer.ts) and calls the same
+ * trivial handler.
+ * - throughput, the ratio: the consumers alone. Their processes are frozen (SIGSTOP) while a burst is produced, then
+ *   thawed and timed to the last handler call, so the producer, about as costly per event as a consumer, does not
+ *   share the 2 cores with them. Also end to end (first send to last handler call, consumers running), which the
+ *   producer limits. Median of rounds, the sides alternating so drift falls on both.
+ * - latency: p50 and p99 from produce to handler at a fixed offered rate of half the bare end-to-end rate (half the
+ *   consumers-alone rate is more than one producer sends here, and would measure the producer's queue).
  * - scale-out: the Herald side alone with 1, 2 and 3 worker processes in one group on a 12-partition topic.
- * Both sides read the same records: binary-mode CloudEvents, as Herald's transport writes them, produced by the
- * parent; each consumer runs in a process of its own (bench/kafka/consumer.ts) and calls the same trivial handler.
  * Sizes come from the environment (below). Ends with `bench kafka: ratio=<throughput ratio> p99=<p99 ratio>`.
  */
 import { randomBytes } from 'node:crypto';
