@@ -118,18 +118,25 @@ const ms = (n: number | undefined) => (n === undefined || Number.isNaN(n) ? '-' 
 const ratio = (h: number | undefined, b: number) => (h === undefined || Number.isNaN(h) ? '-' : (h / b).toFixed(2));
 const row = (...cells: string[]) => console.log(`  ${cells[0]!.padEnd(36)}${cells.slice(1).map((c) => c.padStart(14)).join('')}`);
 
-/** Throughput rounds of both sides (alternating, so drift falls on both), the consumers alone and end to end. */
+/**
+ * Throughput rounds of both sides (alternating, so drift falls on both), the consumers alone and end to end, and
+ * each side's CPU time per event over them (its process's, idle polling between its rounds included).
+ */
 async function throughput(bench: Bench, sides: readonly Consumers[]) {
   const alone: Record<Side, number[]> = { bare: [], herald: [] };
   const endToEnd: Record<Side, number[]> = { bare: [], herald: [] };
+  const cpuUs: Partial<Record<Side, number>> = {};
   for (const c of sides) await round(bench, c, EVENTS); // a warm-up round, not counted
+  const before = await Promise.all(sides.map((c) => c.processes[0]!.usage()));
   for (let r = 0; r < ROUNDS; r++) {
     for (const c of sides) {
       alone[c.side].push(await round(bench, c, EVENTS));
       endToEnd[c.side].push(await round(bench, c, EVENTS, true));
     }
   }
-  return { alone, endToEnd };
+  const after = await Promise.all(sides.map((c) => c.processes[0]!.usage()));
+  sides.forEach((c, i) => { cpuUs[c.side] = ((after[i]! - before[i]!) * 1_000) / (2 * ROUNDS * EVENTS); });
+  return { alone, endToEnd, cpuUs };
 }
 
 /** The scale-out half: the Herald side alone on a fresh stack, one more worker process each step. */
@@ -178,7 +185,7 @@ async function main(): Promise<void> {
     await addProcess(bench, herald).catch((e: Error) => { heraldFailure = e; });
     const sides = heraldFailure ? [bare] : [bare, herald];
 
-    const { alone, endToEnd } = await throughput(bench, sides);
+    const { alone, endToEnd, cpuUs } = await throughput(bench, sides);
     // Half of what the whole chain (producer, broker, bare consumer) carries: half the consumers-alone rate is
     // more than one producer sends on 2 cores, and would measure the producer's queue, not the consumers.
     const offered = Math.round(median(endToEnd.bare) / 2);
@@ -196,6 +203,7 @@ async function main(): Promise<void> {
     row('throughput, consumers alone (ev/s)', fmt(b), fmt(h), ratio(h, b), '≥ 0.80');
     row('throughput, end to end (ev/s)', fmt(median(endToEnd.bare)), fmt(median(endToEnd.herald)), ratio(median(endToEnd.herald), median(endToEnd.bare)));
     row('  producer alone, median (ev/s)', fmt(median(produceRates)));
+    row('CPU per event, consumer process (µs)', fmt(cpuUs.bare!), fmt(cpuUs.herald ?? NaN), ratio(cpuUs.herald, cpuUs.bare!));
     console.log(`  rounds, consumers alone: bare ${alone.bare.map(fmt).join(' ')}; herald ${alone.herald.map(fmt).join(' ') || '-'}`);
     row('latency p50 (ms)', ms(bareLatency.p50), ms(heraldLatency?.p50), ratio(heraldLatency?.p50, bareLatency.p50));
     row('latency p99 (ms)', ms(bareLatency.p99), ms(heraldLatency?.p99), ratio(heraldLatency?.p99, bareLatency.p99), '≤ 1.25');

@@ -63,6 +63,11 @@ async function main(): Promise<void> {
         send({ kind: 'latencies', summary: { count: values.length, p50: quantile(values, 0.5), p99: quantile(values, 0.99), max: values.at(-1) ?? NaN } });
         break;
       }
+      case 'usage': {
+        const { user, system } = process.cpuUsage();
+        send({ kind: 'usage', cpuMs: (user + system) / 1_000 });
+        break;
+      }
       case 'stop':
         clearInterval(progress);
         void running.stop().finally(() => process.exit(0));

@@ -25,6 +25,7 @@ export class ConsumerProcess {
   private readonly listeners = new Set<() => void>();
   private failure: Error | undefined;
   private latencyReply: ((summary: LatencySummary) => void) | undefined;
+  private usageReply: ((cpuMs: number) => void) | undefined;
   readonly ready: Promise<void>;
 
   private constructor(readonly config: ConsumerConfig, options: ProcessOptions) {
@@ -41,6 +42,7 @@ export class ConsumerProcess {
           case 'ready': clearTimeout(timer); resolve(); break;
           case 'progress': this.handled = message.handled; this.lastAt = message.lastAt; break;
           case 'latencies': this.latencyReply?.(message.summary); break;
+          case 'usage': this.usageReply?.(message.cpuMs); break;
           case 'failed': this.fail(new Error(`${config.side} consumer failed: ${message.message}`)); clearTimeout(timer); reject(this.failure); break;
         }
         for (const listener of this.listeners) listener();
@@ -80,6 +82,14 @@ export class ConsumerProcess {
    */
   freeze(frozen: boolean): void {
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(frozen ? 'SIGSTOP' : 'SIGCONT');
+  }
+
+  /** Its CPU time so far (user + system), in ms: per event, a cost that other work on the machine does not skew. */
+  usage(): Promise<number> {
+    return new Promise((resolve) => {
+      this.usageReply = resolve;
+      this.post({ kind: 'usage' });
+    });
   }
 
   /** Asks it to leave its group and exit; resolves once it has (SIGKILL after `graceMs`). */

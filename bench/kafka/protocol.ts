@@ -17,10 +17,11 @@ export interface ConsumerConfig {
   readonly partitions: number;
 }
 
-/** Parent → consumer. `record`: start (clearing what was kept) or stop keeping latencies. */
+/** Parent → consumer. `record`: start (clearing what was kept) or stop keeping latencies; `usage`: its CPU time. */
 export type ToConsumer =
   | { readonly kind: 'record'; readonly on: boolean }
   | { readonly kind: 'latencies' }
+  | { readonly kind: 'usage' }
   | { readonly kind: 'stop' };
 
 /** Produce-to-handler latencies in ms, as a consumer kept them. */
@@ -31,6 +32,8 @@ export type FromConsumer =
   | { readonly kind: 'ready' }
   | { readonly kind: 'progress'; readonly handled: number; readonly lastAt: number }
   | { readonly kind: 'latencies'; readonly summary: LatencySummary }
+  /** The process's CPU time so far (user + system, all threads), in ms. */
+  | { readonly kind: 'usage'; readonly cpuMs: number }
   | { readonly kind: 'failed'; readonly message: string };
 
 /** The `q` quantile (0..1) of ascending `sorted`, nearest rank; NaN when empty. */
