@@ -10,8 +10,8 @@ import type { HandlerDefinition, Topology } from '../../contracts';
 import type { Command } from '../main';
 import { deliveryLine, devLogger, paintFor } from '../format';
 import { processIo, type Io } from '../io';
-import { KAFKA_OPTIONS_USAGE } from '../kafka-options';
-import { KAFKA_RUNTIME_USAGE, kafkaRuntimeSettings } from '../kafka-runtime-options';
+import { KAFKA_OPTIONS_USAGE, KAFKA_RUNTIME_USAGE } from '../kafka-options';
+import { kafkaRuntimeSettings } from '../kafka-runtime-options';
 import { stopSignals } from '../stop-signals';
 import { kafkaRuntime } from '../../providers/kafka/transport/runtime';
 
