@@ -68,6 +68,11 @@ export async function runWorker(argv: string[], io: Io = processIo, env = proces
     const example = await import('../../app/topology.js');
     return { topology: example.shop, root: example.appRoot, handlers: undefined };
   })();
+  const unknown = functions?.filter((name) => !topology.functions.some((f) => f.name === name));
+  if (unknown?.length) {
+    io.err(`herald worker: --functions names ${unknown.join(', ')}, not in ${topology.name}; its functions are ${topology.functions.map((f) => f.name).join(', ')}`);
+    return 2;
+  }
   const paint = paintFor(process.stdout, env);
   const logger = devLogger(io.err, paint);
   const signals = stopSignals();
