@@ -1,0 +1,319 @@
+/**
+ * The dead letters of an app on a Kafka cluster, read straight from its dead-letter topics (one per queue,
+ * stream, or function of a direct channel: topics.ts `deadLetter`), for `herald dlq --brokers` and the dev
+ * server's `/dlq`. A Kafka record cannot be deleted, so a redrive or a purge writes a removal marker to the
+ * outcomes topic (key `dlq:<topic>:<partition>:<offset>`), and the view is every dead-letter record minus
+ * the marked ones.
+ *
+ * Reading: kafkajs has no group-less `assign`, so a consumer in a throwaway group (unique id, nothing
+ * committed, the group deleted after) reads each topic from its low to its high watermark, as
+ * `fetchTopicOffsets` gave them when the read began; records written later wait for the next read.
+ * A redrive sends the record as it was dead-lettered (its key, value and CloudEvents headers) to the
+ * subscription's retry topic, addressed to that subscription only, from attempt 1 and at once; the marker
+ * is written only once the broker acknowledged it, so a crash in between redrives it again, never loses it.
+ */
+import { randomUUID } from 'node:crypto';
+import { Partitioners, type IHeaders, type Kafka, type KafkaMessage } from 'kafkajs';
+import type { DeliveryPlan, Envelope } from '../../../contracts';
+import type { EventRegistry } from '../../../runtime';
+import { matchesQuery, type DeadLetter, type DeadLetterQuery } from '../../local/dead-letters';
+import type { KafkaNames } from '../topics';
+import { BindingError, CE_PREFIX, decodeRecord } from './binding';
+import { HERALD_HEADER_PREFIX, readDeliveryHeaders, writeRetryHeaders } from './delivery-headers';
+
+/** Every in-sync replica acknowledges a redrive before its marker is written. */
+const ACKS_ALL = -1;
+const DEFAULT_READ_TIMEOUT_MS = 30_000;
+
+/** Where a record is on the cluster. */
+export interface RecordLocation {
+  readonly topic: string;
+  readonly partition: number;
+  /** Kafka offsets are 64-bit: kept as the decimal string kafkajs gives. */
+  readonly offset: string;
+}
+
+/**
+ * A dead letter on Kafka: the local runtime's fields, where it is, and what a redrive re-sends. `event` is
+ * undefined for a record that was dead-lettered because it is not a valid CloudEvent (`unreadable` says
+ * why); its id is then its `ce_id` header, or its location when it has none.
+ */
+export interface KafkaDeadLetter extends Omit<DeadLetter, 'event'>, RecordLocation {
+  readonly event: Envelope | undefined;
+  /** Why the record cannot be read as an envelope now (set only when `event` is undefined). */
+  readonly unreadable?: string;
+  /** Later dead-letter records of the same event and subscription (a worker that crashed after writing one): removed with it. */
+  readonly copies: readonly RecordLocation[];
+  /** The record as it was dead-lettered. */
+  readonly record: Pick<KafkaMessage, 'key' | 'value' | 'headers'>;
+}
+
+/** What the view reads and writes with. */
+export interface DeadLetterViewOptions {
+  /** A kafkajs client (its brokers, SASL and TLS settings). */
+  readonly kafka: Kafka;
+  readonly names: KafkaNames;
+  readonly plan: DeliveryPlan;
+  readonly registry: EventRegistry;
+  /** How long reading to the end of every topic may take. @default 30_000 */
+  readonly readTimeoutMs?: number;
+}
+
+/** A topic the view needs that the cluster does not have. */
+export class MissingTopicsError extends Error {
+  constructor(readonly topics: readonly string[]) {
+    super(`${topics.length === 1 ? 'topic' : 'topics'} missing on the cluster: ${topics.join(', ')}; deploy the app's topics first (pulumi up with herald:cloud kafka, or start herald dev --transport kafka once)`);
+    this.name = 'MissingTopicsError';
+  }
+}
+
+/** The marker key of a record location: what a redrive or purge writes to the outcomes topic. */
+export const removalKey = (at: RecordLocation) => `dlq:${at.topic}:${at.partition}:${at.offset}`;
+
+/** The dead-letter topics of a plan, each once. */
+export function deadLetterTopics(plan: DeliveryPlan, names: KafkaNames): string[] {
+  return [...new Set(plan.channels.map((c) => names.deadLetter(c)))];
+}
+
+/**
+ * The dead letters a query matches (every one without), oldest first per topic: one per event and
+ * subscription, with the locations of its copies.
+ * @throws MissingTopicsError when a dead-letter topic or the outcomes topic is not on the cluster
+ */
+export async function readDeadLetters(options: DeadLetterViewOptions, query: DeadLetterQuery = {}): Promise<KafkaDeadLetter[]> {
+  const { names, plan } = options;
+  const topics = deadLetterTopics(plan, names);
+  await requireTopics(options.kafka, [...topics, names.outcomes]);
+  // A fresh cluster answers some requests with retriable errors for a while (a coordinator loading, a
+  // leader being elected); each try reads everything again from scratch.
+  const { records, removed } = await whileRetriable(() => collect(options, topics), options.readTimeoutMs ?? DEFAULT_READ_TIMEOUT_MS);
+  // Marked records are gone; the others fold into one letter per event and subscription (an event
+  // dead-lettered again after a redrive is a new letter, its old record being marked).
+  const letters = new Map<string, KafkaDeadLetter & { copies: RecordLocation[] }>();
+  for (const letter of records) {
+    if (removed.has(removalKey(letter))) continue;
+    const held = letters.get(`${letter.subscription}\u0000${letter.id}`);
+    if (held) held.copies.push({ topic: letter.topic, partition: letter.partition, offset: letter.offset });
+    else letters.set(`${letter.subscription}\u0000${letter.id}`, { ...letter, copies: [] });
+  }
+  const found: KafkaDeadLetter[] = [];
+  for (const letter of letters.values()) if (matchesQuery(asQueryable(letter), query)) found.push(letter);
+  return found;
+}
+
+/**
+ * Sends each letter back to the subscription it was dead-lettered from (its retry topic, read by that
+ * subscription only), from attempt 1 and at once, then marks it and its copies removed. How many.
+ * @throws MissingTopicsError when a retry topic or the outcomes topic is gone; Error for a letter whose
+ *   subscription is no longer in the app
+ */
+export async function redrive(options: DeadLetterViewOptions, letters: readonly KafkaDeadLetter[]): Promise<number> {
+  if (!letters.length) return 0;
+  const { names, plan } = options;
+  const known = new Set(plan.channels.map((c) => c.subscription));
+  const gone = [...new Set(letters.map((l) => l.subscription).filter((s) => !known.has(s)))];
+  if (gone.length) throw new Error(`cannot redrive to ${gone.map((s) => `"${s}"`).join(', ')}: no such subscription in the app any more; purge those letters instead`);
+  const byTopic = new Map<string, Array<{ key: Buffer | null; value: Buffer | null; headers: IHeaders }>>();
+  for (const letter of letters) {
+    const topic = names.retry(letter);
+    const headers: IHeaders = {};
+    // The event as it was (its ce_ and content-type headers); Herald's own headers start afresh.
+    for (const [name, value] of Object.entries(letter.record.headers ?? {})) if (!name.startsWith(HERALD_HEADER_PREFIX)) headers[name] = value;
+    Object.assign(headers, writeRetryHeaders({ subscription: letter.subscription, attempt: 1, notBefore: 0 }));
+    const list = byTopic.get(topic) ?? [];
+    list.push({ key: letter.record.key, value: letter.record.value, headers });
+    byTopic.set(topic, list);
+  }
+  await requireTopics(options.kafka, [...byTopic.keys(), names.outcomes]);
+  await withProducer(options.kafka, async (producer) => {
+    await producer.sendBatch({ acks: ACKS_ALL, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+    await producer.send({ topic: names.outcomes, acks: ACKS_ALL, messages: markers(letters, 'redrive') });
+  });
+  return letters.length;
+}
+
+/** Marks each letter (and its copies) removed for good. How many. @throws MissingTopicsError without the outcomes topic */
+export async function purge(options: DeadLetterViewOptions, letters: readonly KafkaDeadLetter[]): Promise<number> {
+  if (!letters.length) return 0;
+  await requireTopics(options.kafka, [options.names.outcomes]);
+  await withProducer(options.kafka, (producer) => producer.send({ topic: options.names.outcomes, acks: ACKS_ALL, messages: markers(letters, 'purge') }).then(() => undefined));
+  return letters.length;
+}
+
+/** One marker per location of each letter. */
+function markers(letters: readonly KafkaDeadLetter[], by: 'redrive' | 'purge') {
+  const at = new Date().toISOString();
+  return letters.flatMap((l) => [l, ...l.copies]).map((where) => {
+    const key = removalKey(where);
+    return { key, value: JSON.stringify({ kind: 'dlq-removed', letter: key.slice('dlq:'.length), by, at }) };
+  });
+}
+
+function isRemoval(value: Buffer | null): boolean {
+  if (!value) return false;
+  try {
+    return (JSON.parse(value.toString('utf8')) as { kind?: unknown }).kind === 'dlq-removed';
+  } catch {
+    return false;
+  }
+}
+
+/** Every dead-letter record of `topics` as a letter of its own, and the removal markers. */
+async function collect(options: DeadLetterViewOptions, topics: readonly string[]) {
+  const { names } = options;
+  const removed = new Set<string>();
+  const records: KafkaDeadLetter[] = [];
+  await readToEnd(options, [...topics, names.outcomes], (topic, partition, message) => {
+    if (topic !== names.outcomes) records.push(letterOf(options.registry, { topic, partition, offset: message.offset }, message));
+    else {
+      const key = message.key?.toString('utf8');
+      if (key?.startsWith('dlq:') && isRemoval(message.value)) removed.add(key);
+    }
+  });
+  return { records, removed };
+}
+
+/** A dead-letter record read as a letter: its event decoded when it can be, Herald's headers for the rest. */
+function letterOf(registry: EventRegistry, where: RecordLocation, message: KafkaMessage): KafkaDeadLetter {
+  const h = readDeliveryHeaders(message.headers);
+  let event: Envelope | undefined;
+  let unreadable: string | undefined;
+  try {
+    event = decodeRecord(message, registry);
+  } catch (error) {
+    if (!(error instanceof BindingError)) throw error;
+    unreadable = error.message;
+  }
+  const header = (name: string) => {
+    const value = message.headers?.[name];
+    return Buffer.isBuffer(value) ? value.toString('utf8') : typeof value === 'string' ? value : undefined;
+  };
+  const location = `${where.topic}:${where.partition}:${where.offset}`;
+  return {
+    ...where,
+    id: event?.id ?? header(`${CE_PREFIX}id`) ?? location,
+    type: event?.type ?? header(`${CE_PREFIX}type`) ?? '',
+    function: h.function ?? '',
+    subscription: h.subscription ?? '',
+    attempts: h.attempts ?? 0,
+    reason: h.reason ?? (unreadable !== undefined ? `unreadable record: ${unreadable}` : ''),
+    lastError: h.lastError ?? h.reason ?? '',
+    at: h.at ?? (message.timestamp ? new Date(Number(message.timestamp)).toISOString() : ''),
+    event,
+    ...(unreadable !== undefined ? { unreadable } : {}),
+    copies: [],
+    record: { key: message.key, value: message.value, headers: message.headers ?? {} },
+  };
+}
+
+/** The fields a query reads (matchesQuery takes a local DeadLetter; it reads none of `event`). */
+const asQueryable = (letter: KafkaDeadLetter) => letter as unknown as DeadLetter;
+
+/** @throws MissingTopicsError naming those of `topics` the cluster lacks */
+async function requireTopics(kafka: Kafka, topics: readonly string[]): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const present = new Set(await admin.listTopics());
+    const missing = [...new Set(topics)].filter((t) => !present.has(t));
+    if (missing.length) throw new MissingTopicsError(missing);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/**
+ * Calls `onRecord` for every record of `topics` between the watermarks they had when called. A consumer
+ * in a throwaway group that commits nothing; the group is deleted after.
+ */
+async function readToEnd(options: DeadLetterViewOptions, topics: readonly string[], onRecord: (topic: string, partition: number, message: KafkaMessage) => void): Promise<void> {
+  const { kafka } = options;
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    // What is left to read per partition: from the low watermark to the high one, as of now.
+    const ends = new Map<string, bigint>();
+    for (const topic of topics) {
+      for (const p of await admin.fetchTopicOffsets(topic)) {
+        if (BigInt(p.high) > BigInt(p.low)) ends.set(`${topic}:${p.partition}`, BigInt(p.high));
+      }
+    }
+    if (!ends.size) return;
+    const groupId = `${options.names.prefix}.dlq-view.${randomUUID()}`;
+    const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false });
+    try {
+      await consumer.connect();
+      await consumer.subscribe({ topics: [...new Set([...ends.keys()].map((k) => k.slice(0, k.lastIndexOf(':'))))], fromBeginning: true });
+      await new Promise<void>((resolve, reject) => {
+        const timeoutMs = options.readTimeoutMs ?? DEFAULT_READ_TIMEOUT_MS;
+        const timer = setTimeout(() => reject(new Error(`could not read the dead letters within ${timeoutMs} ms (still reading ${[...ends.keys()].join(', ')})`)), timeoutMs);
+        // Counted done per batch end, not per record: a batch of control records only (a transaction's
+        // end) reaches no eachBatch, yet ends the partition.
+        consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+          const name = `${payload.topic}:${payload.partition}`;
+          const end = ends.get(name);
+          if (end === undefined || BigInt(payload.lastOffset) + 1n < end) return;
+          ends.delete(name);
+          if (!ends.size) {
+            clearTimeout(timer);
+            resolve();
+          }
+        });
+        consumer.on(consumer.events.CRASH, ({ payload }) => {
+          clearTimeout(timer);
+          reject(payload.error);
+        });
+        consumer.run({
+          autoCommit: false,
+          eachBatch: async ({ batch }) => {
+            const end = ends.get(`${batch.topic}:${batch.partition}`);
+            if (end === undefined) return;
+            for (const message of batch.messages) if (BigInt(message.offset) < end) onRecord(batch.topic, batch.partition, message);
+          },
+        }).catch((error: unknown) => {
+          clearTimeout(timer);
+          reject(error as Error);
+        });
+      });
+    } finally {
+      await consumer.disconnect();
+      // Nothing was committed; the group may already be gone.
+      await admin.deleteGroups([groupId]).catch(() => undefined);
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/**
+ * `attempt()`, tried again while it fails with an error kafkajs marks retriable (itself, or the one its
+ * retrier gave up on), backing off, until `withinMs` has passed.
+ */
+async function whileRetriable<T>(attempt: () => Promise<T>, withinMs: number): Promise<T> {
+  const until = Date.now() + withinMs;
+  for (let delayMs = 100; ; delayMs = Math.min(delayMs * 2, 2_000)) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (!isRetriable(error) || Date.now() + delayMs > until) throw error;
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+    }
+  }
+}
+
+function isRetriable(error: unknown): boolean {
+  for (let e = error as { retriable?: boolean; originalError?: unknown; cause?: unknown } | undefined; e; e = (e.originalError ?? e.cause) as typeof e) {
+    if (e.retriable === true) return true;
+  }
+  return false;
+}
+
+async function withProducer<T>(kafka: Kafka, use: (producer: ReturnType<Kafka['producer']>) => Promise<T>): Promise<T> {
+  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
+  await producer.connect();
+  try {
+    return await use(producer);
+  } finally {
+    await producer.disconnect();
+  }
+}
