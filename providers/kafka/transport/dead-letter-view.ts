@@ -14,7 +14,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Partitioners, type IHeaders, type Kafka, type KafkaMessage } from 'kafkajs';
-import type { DeliveryPlan, Envelope } from '../../../contracts';
+import { HeraldError, type DeliveryPlan, type Envelope } from '../../../contracts';
 import type { EventRegistry } from '../../../runtime';
 import { matchesQuery, type DeadLetter, type DeadLetterQuery } from '../../local/dead-letters';
 import type { KafkaNames } from '../topics';
@@ -57,13 +57,19 @@ export interface DeadLetterViewOptions {
   readonly registry: EventRegistry;
   /** How long reading to the end of every topic may take. @default 30_000 */
   readonly readTimeoutMs?: number;
+  /**
+   * Makes the idempotency store forget the letters' events for their subscriptions before they are
+   * redriven, so the redrive runs the handler again from attempt 1 instead of being acknowledged as a
+   * duplicate of the given-up delivery (the local runtime's `pipeline.forget`). The claims changelog's
+   * writer supplies it. @default none: nothing is forgotten
+   */
+  readonly forget?: (letters: readonly KafkaDeadLetter[]) => Promise<void>;
 }
 
 /** A topic the view needs that the cluster does not have. */
-export class MissingTopicsError extends Error {
+export class MissingTopicsError extends HeraldError {
   constructor(readonly topics: readonly string[]) {
     super(`${topics.length === 1 ? 'topic' : 'topics'} missing on the cluster: ${topics.join(', ')}; deploy the app's topics first (pulumi up with herald:cloud kafka, or start herald dev --transport kafka once)`);
-    this.name = 'MissingTopicsError';
   }
 }
 
@@ -125,6 +131,7 @@ export async function redrive(options: DeadLetterViewOptions, letters: readonly 
     byTopic.set(topic, list);
   }
   await requireTopics(options.kafka, [...byTopic.keys(), names.outcomes]);
+  await options.forget?.(letters);
   await withProducer(options.kafka, async (producer) => {
     await producer.sendBatch({ acks: ACKS_ALL, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
     await producer.send({ topic: names.outcomes, acks: ACKS_ALL, messages: markers(letters, 'redrive') });

@@ -181,11 +181,13 @@ describe('Kafka dead-letter view', function () {
     const event = newEnvelope(Paid, { orderId: 'again' });
     await produce(kafka, view.names.deadLetter(channel('bill')), [{ ...deadLetterRecord('bill', event, 'r', 2), key: 'order-again' }]);
     const letters = await readDeadLetters(view);
+    const forgotten: string[] = [];
 
     // act
-    expect(await redrive(view, letters)).to.equal(1);
+    expect(await redrive({ ...view, forget: async (ls) => void forgotten.push(...ls.map((l) => `${l.subscription}/${l.id}`)) }, letters)).to.equal(1);
 
     // assert
+    expect(forgotten, 'the idempotency store is told to forget it first').to.deep.equal([`${channel('bill').subscription}/${event.id}`]);
     const [sent] = await readAll(kafka, view.names.retry(channel('bill')), 1);
     expect(String(sent!.key)).to.equal('order-again');
     expect(readDeliveryHeaders(sent!.headers)).to.deep.equal({ subscription: channel('bill').subscription, attempt: 1, notBefore: 0 });
