@@ -111,9 +111,9 @@ function binaryAttributes(headers: NonNullable<KafkaRecordIn['headers']>, conten
   if (raw.specversion === undefined) {
     throw new BindingError(`not a CloudEvent: no ce_specversion header (binary mode) and content-type ${contentType === undefined ? 'absent' : JSON.stringify(contentType)}, not ${CLOUDEVENTS_JSON} (structured mode)`);
   }
-  // Binary mode carries datacontenttype in content-type (§3.2.1); absent, the data is JSON.
+  // Binary mode carries datacontenttype in content-type (§3.2.1), which wins over a stray
+  // ce_datacontenttype; with neither, the data is JSON.
   if (contentType !== undefined) raw.datacontenttype = contentType;
-  else delete raw.datacontenttype;
   return raw;
 }
 

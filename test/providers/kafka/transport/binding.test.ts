@@ -172,6 +172,7 @@ describe('Kafka binding (CloudEvents Kafka protocol binding)', () => {
       ['an empty subject', binary({ ce_subject: '' }), 'attribute "subject" must be a non-empty string'],
       ['a time that is not RFC 3339', binary({ ce_time: 'yesterday' }), /^attribute "time" must be an RFC 3339 timestamp/],
       ['a content-type that is not JSON', binary({ 'content-type': 'application/avro' }), 'datacontenttype "application/avro" is not supported; event data must be application/json'],
+      ['a ce_datacontenttype that is not JSON, with no content-type', binary({ 'content-type': undefined, ce_datacontenttype: 'text/xml' }), 'datacontenttype "text/xml" is not supported; event data must be application/json'],
       ['a content-type that is no media type', binary({ 'content-type': 'json' }), /^attribute "datacontenttype" must be a media type \(RFC 2046\)/],
       ['a bad traceparent', binary({ ce_traceparent: '00-nope' }), 'attribute "traceparent" is not a W3C traceparent'],
       ['an upper-case attribute name', binary({ ce_Tenant: 'acme' }), '"Tenant" is not a valid attribute name (lower-case a-z0-9, at most 20)'],
