@@ -19,7 +19,28 @@ export interface DevSessionOptions extends LocalRuntimeOptions {
   readonly host?: string;
   /** Where webhook secrets are read from. @default process.env */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Starts the runtime (Kafka: kafkaRuntime). @default createLocalRuntime, with the transport and stores given */
+  readonly start?: RuntimeStarter;
 }
+
+/** A started runtime and how to stop it (with whatever clients it holds). */
+export interface StartedRuntime {
+  readonly runtime: LocalRuntime;
+  stop(graceMs: number, hurry?: AbortSignal): Promise<StopReport>;
+}
+
+export type RuntimeStarter = (topology: Topology, options: LocalRuntimeOptions) => Promise<StartedRuntime>;
+
+const startLocal: RuntimeStarter = async (topology, options) => {
+  const runtime = createLocalRuntime(topology, options);
+  try {
+    await runtime.ready;
+  } catch (error) {
+    await runtime.stop(0);
+    throw error;
+  }
+  return { runtime, stop: (graceMs, hurry) => runtime.stop(graceMs, hurry) };
+};
 
 export interface DevSession {
   readonly url: string;
@@ -37,22 +58,22 @@ export async function startDevSession(options: DevSessionOptions = {}): Promise<
     topology = app.shop;
     root ??= app.appRoot;
   }
-  const runtime = createLocalRuntime(topology, {
+  const started = await (options.start ?? startLocal)(topology, {
     ...options,
     ...(root ? { root } : {}),
     // Uploads land where the user started herald dev, beside the shutdown reports.
     bucketsDir: options.bucketsDir ?? path.join(process.cwd(), '.herald', 'buckets'),
   });
+  const { runtime } = started;
   let server: DevServer;
   try {
-    await runtime.ready;
     server = await startDevServer(runtime, {
       ...(options.port !== undefined ? { port: options.port } : {}),
       ...(options.host ? { host: options.host } : {}),
       ...(options.env ? { env: options.env } : {}),
     });
   } catch (error) {
-    await runtime.stop(0);
+    await started.stop(0);
     throw error;
   }
   return {
@@ -61,7 +82,7 @@ export async function startDevSession(options: DevSessionOptions = {}): Promise<
     server,
     async stop(graceMs, hurry) {
       // Stop accepting first, then let the in-flight work finish while the listener closes.
-      const report = runtime.stop(graceMs, hurry);
+      const report = started.stop(graceMs, hurry);
       await server.close();
       return report;
     },

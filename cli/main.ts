@@ -17,6 +17,7 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   dlq: () => import('./commands/dlq.js'),
   plan: () => import('./commands/plan.js'),
   invoke: () => import('./commands/invoke.js'),
+  worker: () => import('./commands/worker.js'),
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -11,9 +11,15 @@ import type { Command } from '../main';
 import { saveJson, startDevSession, type DevSession } from '../dev-session';
 import { deliveryLine, devLogger, paintFor, topologyTable, type Paint } from '../format';
 import { processIo, type Io } from '../io';
+import { stopSignals } from '../stop-signals';
+import { KAFKA_OPTIONS_USAGE } from '../kafka-options';
+import { KAFKA_RUNTIME_USAGE, kafkaRuntimeSettings } from '../kafka-runtime-options';
+import { kafkaRuntime } from '../../providers/kafka/transport/runtime';
+import type { RuntimeStarter } from '../dev-session';
 import { DEFAULT_STATE_FILE, describeLimits, durableStores, openState, type StateDb, type StopReport } from '../../providers/local';
 
 const USAGE = `usage: herald dev [--port n] [--backoff-base-ms n] [--grace-ms n] [--state file | --memory]
+       herald dev --transport kafka --brokers host:port[,…] [--stack s] [--port n] …
 
 Runs the example app on this machine, HTTP on 127.0.0.1.
   --port             default $PORT, else 4000 (0 picks a free port)
@@ -22,10 +28,15 @@ Runs the example app on this machine, HTTP on 127.0.0.1.
   --grace-ms         how long shutdown waits for in-flight work (default $HERALD_GRACE_MS, else 10000)
   --state            the state database: every accepted event is kept there until each subscription
                      settled it, across crashes and restarts (default ${DEFAULT_STATE_FILE} under the app root)
-  --memory           keep nothing: state lives in this process and dies with it`;
+  --memory           keep nothing: state lives in this process and dies with it
+  --transport        local (default) or kafka: events travel and are kept on a Kafka cluster, and this
+                     process is also one worker for every function (add more with \`herald worker\`);
+                     /traces and /dlq show every worker's work
+${KAFKA_OPTIONS_USAGE}
+${KAFKA_RUNTIME_USAGE}`;
 
-/** Where the runtime keeps its state: a file for the sqlite transport, or nowhere. */
-type StateChoice = { readonly file: string } | 'memory';
+/** Where the runtime keeps its state: a file for the sqlite transport, nowhere, or a Kafka cluster. */
+type StateChoice = { readonly file: string } | 'memory' | { readonly kafka: ReturnType<typeof kafkaRuntimeSettings> & { readonly brokers: string } };
 
 /** Reads a non-negative integer option. @throws RangeError naming the option */
 function count(name: string, value: string | undefined, fallback: number): number {
@@ -43,16 +54,20 @@ export async function runDev(argv: string[], io: Io = processIo, env = process.e
       args: argv, strict: true,
       options: {
         port: { type: 'string' }, 'backoff-base-ms': { type: 'string' }, 'grace-ms': { type: 'string' }, transport: { type: 'string' }, brokers: { type: 'string' },
-        state: { type: 'string' }, memory: { type: 'boolean' },
+        state: { type: 'string' }, memory: { type: 'boolean' }, stack: { type: 'string' }, partitions: { type: 'string' },
       },
     });
-    if (values.transport !== undefined && values.transport !== 'local') throw new Error(`--transport ${values.transport} is not available in this build; the local transport is`);
+    const transport = values.transport ?? 'local';
+    if (transport !== 'local' && transport !== 'kafka') throw new Error(`--transport is "${transport}"; it is local or kafka`);
+    if (transport === 'local' && (values.brokers ?? values.stack ?? values.partitions) !== undefined) throw new Error('--brokers, --stack and --partitions go with --transport kafka');
+    if (transport === 'kafka' && (values.memory || values.state !== undefined)) throw new Error('--state and --memory are the local transport\'s; with --transport kafka the cluster keeps the state');
     port = count('--port', values.port ?? env.PORT, 4000);
     baseMs = count('--backoff-base-ms', values['backoff-base-ms'] ?? env.HERALD_BACKOFF_BASE_MS, 1000);
     graceMs = count('--grace-ms', values['grace-ms'] ?? env.HERALD_GRACE_MS, 10_000);
     if (values.memory && values.state !== undefined) throw new Error('--state and --memory exclude each other: keep state in a file, or nowhere');
     if (values.state === '') throw new Error('--state needs a file');
-    state = values.memory ? 'memory' : { file: path.resolve(values.state ?? path.join((await import('../../app/topology.js')).appRoot, DEFAULT_STATE_FILE)) };
+    state = transport === 'kafka' ? { kafka: { ...kafkaRuntimeSettings(values, env, `herald-dev-${process.pid}`), brokers: values.brokers ?? env.HERALD_KAFKA_BROKERS ?? '' } }
+      : values.memory ? 'memory' : { file: path.resolve(values.state ?? path.join((await import('../../app/topology.js')).appRoot, DEFAULT_STATE_FILE)) };
   } catch (error) {
     io.err(`herald dev: ${(error as Error).message}\n${USAGE}`);
     return 2;
@@ -62,9 +77,11 @@ export async function runDev(argv: string[], io: Io = processIo, env = process.e
   let db: StateDb | undefined;
   try {
     const logger = devLogger(io.out, paint);
-    db = state === 'memory' ? undefined : openState(state.file);
+    db = 'file' in (state as object) ? openState((state as { file: string }).file) : undefined;
     const durable = db ? durableStores(db, (store, error) => logger.error(`could not store a change to the ${store}`, { error: (error as Error).message })) : {};
-    session = await startDevSession({ port, backoff: { baseMs }, logger, env, ...durable });
+    const onKafka = 'kafka' in (state as object) ? (state as { kafka: ReturnType<typeof kafkaRuntimeSettings> }).kafka : undefined;
+    const start: RuntimeStarter | undefined = onKafka && ((t, options) => kafkaRuntime(t, { ...options, ...onKafka, follow: true }));
+    session = await startDevSession({ port, backoff: { baseMs }, logger, env, ...durable, ...(start ? { start } : {}) });
   } catch (error) {
     db?.close();
     const busy = (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
@@ -82,38 +99,6 @@ export async function runDev(argv: string[], io: Io = processIo, env = process.e
     db?.close();
     release();
   }
-}
-
-/**
- * Waits for SIGINT or SIGTERM. The handlers stay installed until released: with none, a second signal
- * would kill the process on the spot. A second signal aborts `hurry` (cutting the grace period short),
- * unless it comes within a second of the first: that is the same Ctrl-C forwarded by a parent (cli/bin.js,
- * tsx) that also got it from the terminal.
- */
-function stopSignals(): { signal: Promise<NodeJS.Signals>; hurry: AbortSignal; release(): void } {
-  const hurry = new AbortController();
-  let first = 0;
-  let onSignal: (signal: NodeJS.Signals) => void = () => {};
-  const signal = new Promise<NodeJS.Signals>((resolve) => {
-    onSignal = (received) => {
-      if (!first) {
-        first = Date.now();
-        resolve(received);
-      } else if (Date.now() - first > 1000) {
-        hurry.abort();
-      }
-    };
-  });
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  return {
-    signal,
-    hurry: hurry.signal,
-    release() {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-    },
-  };
 }
 
 function printBanner(session: DevSession, io: Io, paint: Paint, env: NodeJS.ProcessEnv, baseMs: number, graceMs: number, state: StateChoice): void {
@@ -138,6 +123,8 @@ function printBanner(session: DevSession, io: Io, paint: Paint, env: NodeJS.Proc
   for (const s of t.schedules) io.out(`schedule ${s.name} fires next at ${runtime.scheduler.nextFire(s.name)?.toISOString() ?? '-'}`);
   if (state === 'memory') {
     io.out(`state in memory (--memory): what is accepted and not yet handled is lost when this process stops`);
+  } else if ('kafka' in state) {
+    io.out(`events on Kafka at ${paint.bold(state.kafka.brokers)} (${t.name}.${state.kafka.stack}.*): kept by the cluster until each subscription's group commits them; this process is one worker, \`herald worker\` adds more`);
   } else {
     io.out(`state in ${paint.bold(state.file)}: every accepted event is kept until handled, with dead letters, traces and deduplication, across crashes and restarts`);
     if (runtime.pending) io.out(`resuming ${runtime.pending} deliver${runtime.pending === 1 ? 'y' : 'ies'} owed from the last run`);
@@ -154,6 +141,15 @@ function printBanner(session: DevSession, io: Io, paint: Paint, env: NodeJS.Proc
 async function reportStop(session: DevSession, report: StopReport, io: Io, paint: Paint, state: StateChoice): Promise<number> {
   const dir = path.join(process.cwd(), '.herald');
   const letters = session.runtime.deadLetters.list();
+  if (state !== 'memory' && 'kafka' in state) {
+    if (letters.length) io.out(`${letters.length} dead letter${letters.length === 1 ? '' : 's'} in the dead-letter topics: \`herald dlq list --brokers …\``);
+    if (!report.undelivered.length) {
+      io.out('stopped: every event taken was settled');
+      return 0;
+    }
+    io.out(paint.yellow(`stopped with ${report.undelivered.length} not settled: they stay uncommitted on the cluster, and a worker (or the next start) delivers them`));
+    return 1;
+  }
   if (letters.length && state !== 'memory') {
     io.out(`${letters.length} dead letter${letters.length === 1 ? '' : 's'} kept in ${state.file}: \`herald dlq list\` and \`herald dlq redrive\` once herald dev runs on it again`);
   } else if (letters.length) {

@@ -7,7 +7,7 @@ import * as pulumi from '@pulumi/pulumi';
 import type * as kafka from '@pulumi/kafka';
 import type { BusSpec } from '../../contracts';
 import type { KafkaFoundation } from './foundation';
-import { declareTopic } from './topic-config';
+import { declareTopic } from './declare-topic';
 
 export interface KafkaBusArgs {
   readonly spec: BusSpec;

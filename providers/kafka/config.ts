@@ -54,6 +54,24 @@ export type ConfigReader = (key: string) => string | undefined;
 const BROKER = /^(?:\[[0-9a-fA-F:.]+\]|[^\s:[\],]+):(\d{1,5})$/;
 
 /**
+ * A bootstrap list as users write it, `host:port[,host:port…]` (an IPv6 host in brackets): the one rule for
+ * `herald:kafkaBrokers` and the workers' `--brokers` / `HERALD_KAFKA_BROKERS`. Entries are trimmed and empty
+ * ones dropped; `invalid` holds each entry that is not host:port with a port 1–65535, for the caller to report
+ * under its own key.
+ */
+export function parseBrokerList(raw: string): { brokers: string[]; invalid: string[] } {
+  const brokers = raw.split(',').map((b) => b.trim()).filter(Boolean);
+  const invalid = brokers.filter((b) => {
+    const port = Number(BROKER.exec(b)?.[1]);
+    return !(port >= 1 && port <= 65_535);
+  });
+  return { brokers, invalid };
+}
+
+/** What each broker must look like, for the messages of every reader of a bootstrap list. */
+export const BROKER_RULE = 'each broker is host:port, the port 1–65535';
+
+/**
  * The settings a stack's config gives, or every problem with it, each naming its key.
  * @returns `settings` only when there is no issue
  */
@@ -69,13 +87,9 @@ export function parseKafkaConfig(read: ConfigReader): { settings?: KafkaSettings
     return value;
   };
 
-  const brokersRaw = read(K.brokers) ?? '';
-  const brokers = brokersRaw.split(',').map((b) => b.trim()).filter(Boolean);
+  const { brokers, invalid } = parseBrokerList(read(K.brokers) ?? '');
   if (!brokers.length) issue(K.brokers, `is not set; it lists the bootstrap brokers as host:port[,host:port…] (pulumi config set herald:${K.brokers} 127.0.0.1:9092)`);
-  for (const b of brokers) {
-    const port = Number(BROKER.exec(b)?.[1]);
-    if (!(port >= 1 && port <= 65_535)) issue(K.brokers, `has "${b}"; each broker is host:port, the port 1–65535`);
-  }
+  for (const b of invalid) issue(K.brokers, `has "${b}"; ${BROKER_RULE}`);
   const partitions = int(K.partitions, KAFKA_DEFAULTS.partitions, 1, 'it must be a whole number ≥ 1 (partitions per topic)');
   const replicationFactor = int(K.replicationFactor, KAFKA_DEFAULTS.replicationFactor, 1, 'it must be a whole number ≥ 1 (copies of each partition)');
   const minInsyncReplicas = int(K.minInsyncReplicas, KAFKA_DEFAULTS.minInsyncReplicas, 1, 'it must be a whole number ≥ 1');

@@ -9,7 +9,7 @@ import * as kafka from '@pulumi/kafka';
 import { DEFAULTS, type DeliveryPlan, type FunctionSpec } from '../../contracts';
 import { grantsOf, type Grant } from './acl';
 import type { KafkaFoundation } from './foundation';
-import { declareTopic } from './topic-config';
+import { declareTopic } from './declare-topic';
 
 export interface KafkaFunctionArgs {
   readonly spec: FunctionSpec;

@@ -8,7 +8,7 @@ import * as pulumi from '@pulumi/pulumi';
 import type * as kafka from '@pulumi/kafka';
 import type { Duration, QueueSpec } from '../../contracts';
 import type { KafkaFoundation } from './foundation';
-import { declareTopic } from './topic-config';
+import { declareTopic } from './declare-topic';
 
 /** A queue's topic and dead-letter topic: declared queues and a topic subscriber's own queue alike. */
 export interface KafkaQueueTopics {

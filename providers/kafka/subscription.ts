@@ -9,7 +9,7 @@ import * as pulumi from '@pulumi/pulumi';
 import type * as kafka from '@pulumi/kafka';
 import type { Channel } from '../../contracts';
 import type { KafkaFoundation } from './foundation';
-import { declareTopic } from './topic-config';
+import { declareTopic } from './declare-topic';
 
 export interface KafkaSubscriptionArgs {
   readonly channel: Channel;

@@ -4,10 +4,9 @@
  * acknowledged write survives a broker's loss, and a retention of at least what the stack sets and at
  * least what the topology declares (Kafka deletes by age whether or not a consumer read the record, so a
  * retention shorter than a queue's would lose what the queue promised to keep).
+ * Pure (no Pulumi): the transport creates the same topics with the same config when it runs where no deploy did.
  * @see https://kafka.apache.org/documentation/#topicconfigs
  */
-import * as pulumi from '@pulumi/pulumi';
-import * as kafka from '@pulumi/kafka';
 import { toMillis, type Duration } from '../../contracts';
 import type { KafkaSettings } from './config';
 
@@ -24,14 +23,4 @@ export function topicConfig(settings: Pick<KafkaSettings, 'minInsyncReplicas' | 
   const retentionMs = settings.retentionMs === -1 ? -1 : Math.max(settings.retentionMs, options.retention ? toMillis(options.retention) : 0);
   // A changelog is compacted (the latest record per key) and deleted by age too, so unique keys (event ids) do not pile up forever.
   return { 'min.insync.replicas': String(settings.minInsyncReplicas), 'cleanup.policy': options.compact ? 'compact,delete' : 'delete', 'retention.ms': String(retentionMs) };
-}
-
-/** Declares the topic `name` (its exact name on the cluster) under `parent`, whose provider it inherits. */
-export function declareTopic(logicalName: string, name: string, settings: KafkaSettings, options: TopicOptions, parent: pulumi.Resource): kafka.Topic {
-  return new kafka.Topic(logicalName, {
-    name,
-    partitions: settings.partitions,
-    replicationFactor: settings.replicationFactor,
-    config: topicConfig(settings, options),
-  }, { parent });
 }

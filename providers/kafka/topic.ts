@@ -8,7 +8,7 @@ import type * as kafka from '@pulumi/kafka';
 import { DEFAULTS, type Channel, type DeliveryPlan, type TopicSpec } from '../../contracts';
 import type { KafkaFoundation } from './foundation';
 import { queueTopics, type KafkaQueueTopics } from './queue';
-import { declareTopic } from './topic-config';
+import { declareTopic } from './declare-topic';
 
 export interface KafkaTopicArgs {
   readonly spec: TopicSpec;

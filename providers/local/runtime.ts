@@ -7,7 +7,7 @@
  */
 import * as path from 'node:path';
 import {
-  HeraldError, assertValidTopology, deliveryPlan, type Envelope, type HandlerDefinition, type Logger, type Ref, type Topology,
+  HeraldError, assertValidTopology, deliveryPlan, type DeliveryTarget, type Envelope, type HandlerDefinition, type Logger, type Ref, type Topology,
 } from '../../contracts';
 import {
   EventRegistry, InMemoryClaimCheckStore, InMemoryIdempotencyStore, createLogger, describe, loadHandler, pipelineFor,
@@ -48,6 +48,12 @@ export interface LocalRuntimeOptions {
   readonly transport?: TransportFactory;
   /** Where dead letters are kept (a durable store: sqlite/dead-letters.ts). @default in memory */
   readonly deadLetters?: DeadLetterStore;
+  /** The target whose delivery plan the transport is given (Kafka's: every filter left to the consumer). @default LOCAL_DELIVERY */
+  readonly delivery?: DeliveryTarget;
+  /** The functions whose subscriptions this runtime consumes (a worker's `--functions`). @default every function */
+  readonly functions?: readonly string[];
+  /** Deliveries each function runs at once, over what the topology says (a worker's `--concurrency`). @default the function's own */
+  readonly concurrency?: number;
 }
 
 /** What `stop` left behind: whether the grace period ran out, and every event not delivered, per subscription. */
@@ -130,7 +136,15 @@ export function createLocalRuntime(t: Topology, options: LocalRuntimeOptions = {
     logger,
     ...(options.backoff ? { backoff: options.backoff } : {}),
   };
-  const functions = new Map(t.functions.map((f) => [f.name, new LocalFunction(f.name, f.concurrency, report, f.publishes?.to)] as const));
+  // A transport that cannot settle a delivery and accept what it published together (Kafka) takes them
+  // from the pipeline, before the event is marked handled; otherwise the transport sends them on.
+  const outbox = transport.outbox?.bind(transport);
+  const functions = new Map(t.functions.map((f) => [
+    f.name, new LocalFunction(f.name, options.concurrency ?? f.concurrency, report, outbox ? undefined : f.publishes?.to),
+  ] as const));
+  const consumed = options.functions ? new Set(options.functions) : undefined;
+  const unknown = options.functions?.filter((name) => !functions.has(name));
+  if (unknown?.length) throw new HeraldError(`no function ${unknown.map((n) => `"${n}"`).join(', ')} in topology ${t.name}`);
   const handlers = new Map<string, HandlerDefinition>();
   const handlerOf = (name: string) => {
     let h = handlers.get(name) ?? options.handlers?.[name];
@@ -139,8 +153,11 @@ export function createLocalRuntime(t: Topology, options: LocalRuntimeOptions = {
     return h;
   };
   const pipelines = new Map<string, Pipeline>();
-  const consuming = deliveryPlan(t, LOCAL_DELIVERY).channels.map((channel) => {
-    const pipeline = pipelineFor(t, channel, { ...shared, handler: handlerOf(channel.function), publisher: accepted });
+  const channels = deliveryPlan(t, options.delivery ?? LOCAL_DELIVERY).channels.filter((c) => !consumed || consumed.has(c.function));
+  const consuming = channels.map((channel) => {
+    const publishTo = t.functions.find((f) => f.name === channel.function)!.publishes?.to;
+    const publisher = outbox && publishTo ? outbox(publishTo) : accepted;
+    const pipeline = pipelineFor(t, channel, { ...shared, handler: handlerOf(channel.function), publisher });
     pipelines.set(channel.subscription, pipeline);
     return transport.consume(channel, functions.get(channel.function)!.consumer(channel.subscription, pipeline));
   });
@@ -181,7 +198,7 @@ export function createLocalRuntime(t: Topology, options: LocalRuntimeOptions = {
       const found = deadLetters.list(query);
       if (!found.length) return 0;
       // Its copies saw the event given up on (duplicates); the redrive runs it afresh, from attempt 1.
-      for (const letter of found) await pipelines.get(letter.subscription)!.forget(letter.event);
+      for (const letter of found) await pipelines.get(letter.subscription)?.forget(letter.event);
       // Taken and handed to the transport in one turn: a durable store and transport commit both together.
       const letters = deadLetters.take(query);
       try {

@@ -11,7 +11,7 @@
  * each of them must guarantee beyond it.
  */
 import { HeraldError, type Channel, type Envelope, type Ref, type Topology } from '../../contracts';
-import type { Outcome } from '../../runtime';
+import type { Outcome, Publisher } from '../../runtime';
 import type { DeadLetter } from './dead-letters';
 import type { Gate } from './gate';
 
@@ -137,6 +137,14 @@ export interface Transport {
    * @rejects TransportClosedError once `close` began; Error naming an unknown subscription
    */
   redrive(letters: readonly DeadLetter[]): Promise<void>;
+
+  /**
+   * Only a transport that cannot accept what a delivery published together with its settlement (Kafka,
+   * whose offset commit and produce are separate): a publisher to `to` that the pipeline sends a handler's
+   * events through before it marks the event handled, so a crash in between runs the handler again
+   * rather than losing them. Consumers then have no `publishTo`, and the transport sends nothing on.
+   */
+  outbox?(to: Ref<'bus' | 'topic'>): Publisher;
 
   /** Events owed: accepted for a channel and not yet settled (queued, in flight or waiting to be retried). */
   readonly pending: number;

@@ -1,17 +1,22 @@
 /**
  * A real Kafka broker for tests and benchmarks: one single-node KRaft process (broker and controller in one
  * JVM) from the Maven Central jars `bash .ci/kafka/setup.sh` puts in `.ci/cache/`, on free 127.0.0.1 ports,
- * in its own temp dir. No mocha in here: benchmarks start brokers too.
+ * in its own temp dir. No mocha in here: benchmarks start brokers too. It can be restarted in place (killed
+ * or stopped, then started on the same ports and data) for the chaos test, and its client listener can ask
+ * for SASL/SCRAM-SHA-512, TLS, or both, for the tests of secured connections.
  * @see /work/shared/reference/real-components.md §1 (how Kafka's own scripts launch it)
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, connect, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
+import { kafkaClientConfig, type KafkaConnection } from '../../providers/kafka/transport/connection';
+import { launch, terminate } from './broker-process';
 import { brokerProperties, renderProperties } from './kafka-config';
+import { makeServerCertificate } from './test-certificates';
 
 const ROOT = path.resolve(__dirname, '../..');
 const CI = path.join(ROOT, '.ci/kafka');
@@ -39,19 +44,38 @@ export interface KafkaBrokerOptions {
   config?: Readonly<Record<string, string>>;
   /** More flags for the broker's JVM (a JAAS file for SASL, say), after the defaults. */
   jvmFlags?: readonly string[];
+  /**
+   * SASL/SCRAM-SHA-512 on the client listener, with this one user, created when the storage is formatted.
+   * Names and passwords of letters, digits and `._-~!@#$%^&*+` (what `--add-scram` reads unquoted).
+   */
+  scram?: { readonly username: string; readonly password: string };
+  /** TLS on the client listener, with a certificate for 127.0.0.1 signed by a CA made at start (`caPem`). */
+  tls?: boolean;
 }
 
 export interface KafkaBroker {
   /** Bootstrap list for clients: `['127.0.0.1:<port>']`. */
   readonly brokers: string[];
   readonly port: number;
+  /** How a client reaches it: the brokers, plus the SCRAM user and the CA when the client listener asks for them. */
+  readonly connection: KafkaConnection;
+  /** The CA certificate (PEM) behind the broker's certificate, with `tls`. */
+  readonly caPem?: string;
   /** The temp dir holding the config, the data and `broker.log`; removed by `stop`. */
   readonly dir: string;
+  /** The broker's JVM now (a restart starts another). */
   readonly pid: number;
   /** Milliseconds from formatting the storage to the first answered metadata request. */
   readonly startedInMs: number;
-  /** The last lines of the broker's log. */
+  /** The last lines of the broker's log (every run of the JVM, restarts included). */
   logTail(lines?: number): string;
+  /**
+   * Ends the JVM (SIGKILL with `kill`, else SIGTERM and the stop grace) and starts it again on the same ports
+   * and data, not reformatted: what a crashed or restarted broker does. Resolves to the milliseconds from the
+   * signal to the first answered metadata request.
+   * @throws KafkaBrokerStartError when it does not come back (the broker is then stopped), or after `stop`
+   */
+  restart(options?: { kill?: boolean }): Promise<number>;
   /** SIGTERM, then SIGKILL after the grace; resolves once the process is gone and the temp dir removed. Idempotent. */
   stop(): Promise<void>;
 }
@@ -87,44 +111,78 @@ async function startOnce({ lib, classArchive }: { lib: string; classArchive: str
   // AppCDS: the classes a broker loads at start, pre-parsed, halve the JVM's start (measured: 9.5 s → 5 s of
   // boot, 1.8 s → 1.1 s of format). Not while writing the archive itself, which takes no other.
   const archive = existsSync(classArchive) && !extra.some((f) => f.startsWith('-XX:ArchiveClassesAtExit')) ? [`-XX:SharedArchiveFile=${classArchive}`] : [];
-  const [port, controllerPort] = await freePorts(2);
+  const secured = !!(options.scram || options.tls);
+  const [port, controllerPort, internalPort] = await freePorts(secured ? 3 : 2);
   const dir = mkdtempSync(path.join(tmpdir(), 'herald-kafka-'));
   const logFile = path.join(dir, 'broker.log');
   const tail = (lines = 60) => (existsSync(logFile) ? readFileSync(logFile, 'utf8').trimEnd().split('\n').slice(-lines).join('\n') : '');
   const propertiesFile = path.join(dir, 'server.properties');
-  writeFileSync(propertiesFile, renderProperties({ ...brokerProperties({ port: port!, controllerPort: controllerPort!, dataDir: path.join(dir, 'data') }), ...options.config }));
   const started = performance.now();
 
+  let caPem: string | undefined;
   try {
-    await format(lib, archive, propertiesFile);
+    if (options.scram) checkScramUser(options.scram);
+    const certificate = options.tls ? await makeServerCertificate(dir) : undefined;
+    caPem = certificate?.caPem;
+    const security = { scram: !!options.scram, ...(certificate ? { tls: { keystoreFile: certificate.keystoreFile } } : {}) };
+    const address = { port: port!, controllerPort: controllerPort!, ...(internalPort ? { internalPort } : {}), dataDir: path.join(dir, 'data') };
+    writeFileSync(propertiesFile, renderProperties({ ...brokerProperties(address, security), ...options.config }));
+    await format(lib, archive, propertiesFile, options.scram);
   } catch (e) {
     rmSync(dir, { recursive: true, force: true });
-    throw new KafkaBrokerStartError(`kafka-storage format failed: ${(e as Error).message}`, dir, '', { cause: e });
+    throw new KafkaBrokerStartError(`preparing the broker failed: ${(e as Error).message}`, dir, '', { cause: e });
   }
+  const brokers = [`127.0.0.1:${port}`];
+  const connection: KafkaConnection = {
+    brokers,
+    ...(options.scram ? { sasl: { mechanism: 'scram-sha-512' as const, ...options.scram } } : {}),
+    ...(caPem !== undefined ? { tls: { ca: caPem } } : {}),
+  };
 
-  const out = openSync(logFile, 'a');
-  const child = spawn('java', [...brokerJvmFlags(options.heap ?? '1g', dir), ...archive, ...extra, '-cp', `${lib}/*`, 'kafka.Kafka', propertiesFile], { stdio: ['ignore', out, out] });
-  closeSync(out);
-  live.set(child, dir);
-  let ended: string | undefined;
-  const exited = new Promise<void>((resolve) => {
-    const end = (how: string) => { ended ??= how; live.delete(child); resolve(); };
-    child.once('exit', (code, signal) => end(`exit ${code ?? signal}`));
-    child.once('error', (e) => end(`could not run java: ${e.message}`));
-  });
+  const args = [...brokerJvmFlags(options.heap ?? '1g', dir), ...archive, ...extra, '-cp', `${lib}/*`, 'kafka.Kafka', propertiesFile];
+  const graceMs = options.stopGraceMs ?? 15_000;
+  const startTimeoutMs = options.startTimeoutMs ?? 60_000;
+  let jvm = launch(args, logFile, dir);
+  let stopped = false;
   let stopping: Promise<void> | undefined;
-  const stop = () => (stopping ??= terminate(child, exited, options.stopGraceMs ?? 15_000).then(() => rmSync(dir, { recursive: true, force: true })));
+  const stop = () => (stopping ??= (async () => {
+    stopped = true;
+    await terminate(jvm, graceMs);
+    rmSync(dir, { recursive: true, force: true });
+  })());
+  // A failed start or restart leaves nothing behind and says why.
+  const readyOrStop = async (what: string) => {
+    try {
+      await untilReady(connection, jvm.ended, startTimeoutMs);
+    } catch (e) {
+      const logTail = tail();
+      await stop();
+      throw new KafkaBrokerStartError(`${what}${(e as Error).message}`, dir, logTail, { cause: e });
+    }
+  };
 
-  try {
-    await untilReady(`127.0.0.1:${port}`, () => ended, options.startTimeoutMs ?? 60_000);
-  } catch (e) {
-    const logTail = tail();
-    await stop();
-    throw new KafkaBrokerStartError((e as Error).message, dir, logTail, { cause: e });
-  }
+  await readyOrStop('');
+  let restarting = false;
+  const restart = async ({ kill = false }: { kill?: boolean } = {}): Promise<number> => {
+    if (stopped) throw new KafkaBrokerStartError('restart after stop: the broker is gone', dir, '');
+    // Two JVMs on one data dir and the same ports would fight; a chaos script restarts one at a time.
+    if (restarting) throw new KafkaBrokerStartError('restart while restarting: wait for the first one', dir, '');
+    restarting = true;
+    try {
+      const signalled = performance.now();
+      await terminate(jvm, kill ? 0 : graceMs);
+      if (stopped) throw new KafkaBrokerStartError('stopped while restarting', dir, tail());
+      jvm = launch(args, logFile, dir);
+      await readyOrStop(`restart (${kill ? 'SIGKILL' : 'SIGTERM'}): `);
+      return performance.now() - signalled;
+    } finally {
+      restarting = false;
+    }
+  };
   return {
-    brokers: [`127.0.0.1:${port}`], port: port!, dir, pid: child.pid!, startedInMs: performance.now() - started,
-    logTail: tail, stop,
+    brokers, port: port!, connection, ...(caPem !== undefined ? { caPem } : {}), dir,
+    get pid() { return jvm.child.pid!; },
+    startedInMs: performance.now() - started, logTail: tail, restart, stop,
   };
 }
 
@@ -137,10 +195,19 @@ function brokerJvmFlags(heap: string, dir: string): string[] {
   ];
 }
 
-function format(lib: string, archive: string[], propertiesFile: string): Promise<void> {
+/** What `--add-scram` reads without quoting (its values end at `,` and `]`). */
+const SCRAM_WORD = /^[A-Za-z0-9._~!@#$%^&*+-]+$/;
+
+function checkScramUser({ username, password }: { username: string; password: string }): void {
+  if (!SCRAM_WORD.test(username) || !SCRAM_WORD.test(password)) throw new RangeError(`a test SCRAM user name and password are made of ${SCRAM_WORD.source}`);
+}
+
+function format(lib: string, archive: string[], propertiesFile: string, scram?: { username: string; password: string }): Promise<void> {
   // A short-lived tool: the quick JIT tier and the serial collector halve its CPU time (measured: 2.8 s → 1.6 s).
   const args = ['-Xmx256m', '-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', ...archive, `-Dlog4j2.configurationFile=${path.join(CI, 'tools-log4j2.properties')}`, '-cp', `${lib}/*`,
-    'kafka.tools.StorageTool', 'format', '-t', clusterId(), '-c', propertiesFile];
+    'kafka.tools.StorageTool', 'format', '-t', clusterId(), '-c', propertiesFile,
+    // KRaft keeps SCRAM credentials in the metadata log: written with the first records, before any client can come.
+    ...(scram ? ['--add-scram', `SCRAM-SHA-512=[name=${scram.username},password=${scram.password}]`] : [])];
   return new Promise((resolve, reject) => {
     execFile('java', args, { timeout: FORMAT_TIMEOUT_MS }, (error, stdout, stderr) => {
       if (error) reject(new Error(`${error.message}\n${stdout}${stderr}`.trim()));
@@ -158,16 +225,17 @@ function clusterId(): string {
   }
 }
 
-async function untilReady(broker: string, ended: () => string | undefined, timeoutMs: number): Promise<void> {
+async function untilReady(connection: KafkaConnection, ended: () => string | undefined, timeoutMs: number): Promise<void> {
   const deadline = performance.now() + timeoutMs;
-  const port = Number(broker.split(':')[1]);
+  const port = Number(connection.brokers[0]!.split(':')[1]);
   let last: unknown;
   while (performance.now() < deadline) {
     const how = ended();
     if (how) throw new Error(`the broker ended (${how}) before it was ready`);
     // The port first (cheap), then a metadata request, which a broker answers only once it serves.
     if (await acceptsConnections(port)) {
-      const admin = new Kafka({ clientId: 'herald-readiness', brokers: [broker], logLevel: logLevel.NOTHING, connectionTimeout: 1_000, requestTimeout: 2_000, retry: { retries: 0 } }).admin();
+      // Through the client listener with its credentials and CA: the broker is ready when a client gets in.
+      const admin = new Kafka({ ...kafkaClientConfig(connection, 'herald-readiness'), logLevel: logLevel.NOTHING, connectionTimeout: 1_000, requestTimeout: 2_000, retry: { retries: 0 } }).admin();
       try {
         await admin.connect();
         const cluster = await admin.describeCluster();
@@ -203,22 +271,3 @@ async function freePorts(count: number): Promise<number[]> {
   await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
   return ports;
 }
-
-async function terminate(child: ChildProcess, exited: Promise<void>, graceMs: number): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return exited;
-  child.kill('SIGTERM');
-  let timer: NodeJS.Timeout | undefined;
-  const graceOver = new Promise<'late'>((resolve) => { timer = setTimeout(() => resolve('late'), graceMs); });
-  if (await Promise.race([exited, graceOver]) === 'late') child.kill('SIGKILL');
-  clearTimeout(timer);
-  return exited;
-}
-
-// A test run that ends without stop() (a crash, an uncaught error) must not leave JVMs holding ports and heap.
-const live = new Map<ChildProcess, string>();
-process.once('exit', () => {
-  for (const [child, dir] of live) {
-    child.kill('SIGKILL');
-    rmSync(dir, { recursive: true, force: true });
-  }
-});

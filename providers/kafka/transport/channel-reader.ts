@@ -1,0 +1,426 @@
+/**
+ * One subscription's reader: a kafkajs consumer in the subscription's own consumer group, reading its
+ * source topic (the bus's, the queue's or the stream's) and its retry topic, delivering each record to the
+ * subscription's consumer and settling it as the transport seam says (providers/local/transport.ts):
+ * - offsets are resolved, and so committed, only once a record's outcome is settled: ok (what it published
+ *   sent first), filtered, duplicate, dead-lettered (the dead-letter record acknowledged first), or sent on
+ *   to the retry topic; a record settled out of order waits for those before it;
+ * - an unordered channel retries through its retry topic (`herald-attempt`, `herald-not-before`), so a
+ *   failing event does not hold up the partition; an ordered one (a queue's `orderBy`, a stream) retries
+ *   in place, holding its key while other keys go on;
+ * - a queue's delivery is leased: unanswered after the lease, it counts as an attempt and goes again;
+ * - a record no one can read as a CloudEvent goes to the dead-letter topic as it came, with the reason.
+ * A stop (close, a rebalance) abandons what has not started and waits for nothing: what was not settled
+ * is not committed, so the group's next owner of the partition delivers it again (the idempotency store
+ * then answers `duplicate` for what had succeeded).
+ */
+import type { Consumer as KafkaConsumer, ConsumerConfig, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
+import type { Channel, Envelope, Logger } from '../../../contracts';
+import { describe, type EventRegistry, type Outcome } from '../../../runtime';
+import { leaseMs } from '../../local/delivery';
+import type { Consumer, TransportContext } from '../../local/transport';
+import type { KafkaNames } from '../topics';
+import { BindingError, decodeRecord, encodeRecord } from './binding';
+import { appendHistory, readDeliveryHeaders, writeDeadLetterHeaders, writeRetryHeaders, type AttemptEntry } from './delivery-headers';
+import { enterGate } from './gate-entry';
+import type { Ledger } from './ledger';
+import type { RecordSender } from './record-sender';
+import { accepts, receives, recordKey } from './routing';
+
+/** What a reader shares with the transport that made it. */
+export interface ReaderDeps {
+  readonly kafka: Kafka;
+  readonly names: KafkaNames;
+  readonly registry: EventRegistry;
+  readonly sender: RecordSender;
+  readonly ledger: Ledger;
+  readonly context: TransportContext;
+  readonly logger: Logger;
+  /** Sends what a successful delivery published (the consumer's `publishTo`), as `publish` does. */
+  forward(consumer: Consumer, events: readonly Envelope[]): Promise<void>;
+  /** Resolves once this process knows every claim written before now (the idempotency store), if it keeps any. */
+  caughtUp?(): Promise<void>;
+  /** Consumer settings (timeouts) over the defaults. */
+  readonly consumerConfig?: Partial<ConsumerConfig>;
+  /** Partitions of its topics handled at once. */
+  readonly partitionsAtOnce: number;
+}
+
+/** One record of a batch, as read. */
+interface Item {
+  readonly offset: string;
+  readonly message: KafkaMessage;
+  /** Not this subscription's (another's queue record or retry): settled without a word. */
+  readonly skip: boolean;
+  readonly envelope?: Envelope;
+  /** Why it could not be read. */
+  readonly unreadable?: string;
+  readonly attempt: number;
+  readonly notBefore: number;
+  /** The attempts made before this record, as its retry headers carry them. */
+  readonly history: readonly AttemptEntry[] | undefined;
+  /** Whether the channel's filter still has to be applied here (records routed at publish were filtered there). */
+  readonly filter: boolean;
+  done: boolean;
+}
+
+/** An ordered partition's records under way, across batches. */
+class PartitionState {
+  /** Not yet committed, in offset order. */
+  readonly items: Item[] = [];
+  /** Offsets of `items`: a fetch that returns them again does not deliver them twice. */
+  readonly seen = new Set<string>();
+  /** The last offset settled (and resolved): anything at or before it is done. */
+  settledUpTo = -1;
+  /** Per key, the end of its chain of deliveries (false once one was abandoned: the rest wait for the next owner). */
+  readonly chains = new Map<string, Promise<boolean>>();
+  /** Keys waiting out a retry's backoff. */
+  readonly parked = new Set<string>();
+  private wake: Array<() => void> = [];
+
+  park(key: string, waiting: boolean): void {
+    if (waiting) this.parked.add(key);
+    else this.parked.delete(key);
+    this.changed();
+  }
+
+  changed(): void {
+    const wake = this.wake;
+    this.wake = [];
+    for (const w of wake) w();
+  }
+
+  /** Resolves at the next change, or after `ms`. */
+  change(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wake.push(() => { clearTimeout(timer); resolve(); });
+    });
+  }
+}
+
+/** Thrown out of a wait when the reader stops: the record stays uncommitted. */
+class Abandoned extends Error {}
+
+/** How often a long batch tells the group coordinator it is alive. */
+const HEARTBEAT_MS = 1_000;
+
+export class ChannelReader {
+  private readonly consumer: KafkaConsumer;
+  private readonly source: string;
+  private readonly retryTopic: string;
+  private readonly deadLetterTopic: string;
+  private readonly ordered: boolean;
+  private readonly leaseMs: number | undefined;
+  private stopping = false;
+  /** The rejecters of what waits (a delivery, a gate, a backoff), called with Abandoned when the reader stops. */
+  private readonly waiting = new Set<(error: Abandoned) => void>();
+  private barrier: Promise<void> = Promise.resolve();
+  /** Counts group joins: work begun under an earlier assignment stops at its next step. */
+  private generation = 0;
+  /** An ordered channel's partitions: the records under way across batches. */
+  private readonly partitions = new Map<string, PartitionState>();
+
+  constructor(private readonly channel: Channel, private readonly target: Consumer, private readonly deps: ReaderDeps) {
+    const { names } = deps;
+    this.source = names.source(channel);
+    this.retryTopic = names.retry(channel);
+    this.deadLetterTopic = names.deadLetter(channel);
+    this.ordered = channel.orderKey !== undefined;
+    this.leaseMs = channel.source.kind === 'queue' ? leaseMs(channel) : undefined;
+    this.consumer = deps.kafka.consumer({
+      groupId: names.group(channel),
+      // A killed worker's partitions move to the others within the session timeout.
+      sessionTimeout: 10_000,
+      heartbeatInterval: 1_000,
+      rebalanceTimeout: 30_000,
+      // Waits at most this long for new records on an idle partition: bounds latency on a quiet channel.
+      maxWaitTimeInMs: 100,
+      allowAutoTopicCreation: false,
+      ...deps.consumerConfig,
+    });
+  }
+
+  /** Joins the group and starts delivering; resolves once joined. */
+  async start(): Promise<void> {
+    const joined = new Promise<void>((resolve) => {
+      this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
+        // Partitions may have moved here: know every claim their last owner wrote before delivering any.
+        if (this.deps.caughtUp) this.barrier = this.deps.caughtUp();
+        this.generation++;
+        this.partitions.clear();
+        resolve();
+      });
+    });
+    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
+      this.deps.logger.warn('a Kafka consumer failed', { subscription: this.channel.subscription, error: payload.error.message, restarting: payload.restart });
+    });
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics: [this.source, this.retryTopic], fromBeginning: true });
+    await this.consumer.run({
+      autoCommit: true,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.deps.partitionsAtOnce,
+      eachBatch: (payload) => this.batch(payload),
+    });
+    await joined;
+  }
+
+  /** Abandons what has not started, lets nothing else begin, and leaves the group (committing what was settled). */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    for (const abandon of this.waiting) abandon(new Abandoned());
+    this.waiting.clear();
+    await this.consumer.disconnect();
+  }
+
+  private async batch(payload: EachBatchPayload): Promise<void> {
+    await this.barrier;
+    if (this.ordered && payload.batch.topic === this.source) return this.orderedBatch(payload);
+    const { batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary } = payload;
+    const items = batch.messages.map((m) => this.read(m, batch.topic === this.retryTopic));
+    let next = 0;
+    const advance = () => {
+      while (next < items.length && items[next]!.done) resolveOffset(items[next++]!.offset);
+    };
+    const generation = this.generation;
+    const gone = () => this.stopping || generation !== this.generation || !isRunning() || isStale();
+    const beat = setInterval(() => void heartbeat().catch(() => {}), HEARTBEAT_MS);
+    try {
+      await Promise.all(items.map(async (item) => {
+        if (await this.run(item, gone)) advance();
+      }));
+    } finally {
+      clearInterval(beat);
+    }
+    if (!this.stopping) await commitOffsetsIfNecessary();
+  }
+
+  /**
+   * An ordered channel's batch: one record per key at a time, in offset order, keys side by side. A key
+   * retrying in place must not hold up the other keys of its partition, so the batch returns once each of
+   * its records is settled or waits behind its key's retry; kafkajs then fetches again from the first
+   * unsettled offset, and the records already under way (`seen`) are not delivered twice.
+   */
+  private async orderedBatch({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }: EachBatchPayload): Promise<void> {
+    const id = `${batch.topic}:${batch.partition}`;
+    let state = this.partitions.get(id);
+    if (!state) this.partitions.set(id, (state = new PartitionState()));
+    const partition = state;
+    const generation = this.generation;
+    const gone = () => this.stopping || generation !== this.generation || !isRunning();
+    // A fetch begun before the last settlement may bring back records already settled or under way.
+    const fresh = batch.messages.filter((m) => Number(m.offset) > partition.settledUpTo && !partition.seen.has(m.offset)).map((m) => this.read(m, false));
+    for (const item of fresh) {
+      partition.seen.add(item.offset);
+      partition.items.push(item);
+      const key = item.message.key?.toString() ?? '';
+      const before = partition.chains.get(key) ?? Promise.resolve(true);
+      const chain = before.then(async (goOn) => {
+        if (!goOn) return false;
+        const done = await this.run(item, gone, (waiting) => partition.park(key, waiting));
+        if (done) {
+          while (partition.items[0]?.done && !gone()) {
+            const settled = partition.items.shift()!;
+            partition.seen.delete(settled.offset);
+            partition.settledUpTo = Number(settled.offset);
+            try {
+              resolveOffset(settled.offset);
+            } catch {
+              // The partition was taken away meanwhile: its next owner delivers from the last commit.
+            }
+          }
+        }
+        partition.changed();
+        return done;
+      });
+      partition.chains.set(key, chain);
+    }
+    const beat = setInterval(() => void heartbeat().catch(() => {}), HEARTBEAT_MS);
+    try {
+      const blocked = (item: Item) => item.done || partition.parked.has(item.message.key?.toString() ?? '');
+      // Nothing new (only records under way came back): wait a little, not spin on fetches.
+      if (!fresh.length) await partition.change(200);
+      while (!gone() && !isStale() && !fresh.every(blocked)) await partition.change(HEARTBEAT_MS);
+    } finally {
+      clearInterval(beat);
+    }
+    if (!this.stopping) await commitOffsetsIfNecessary();
+  }
+
+  /** Processes one record; true once it is settled, false when the reader stopped or lost the partition first. */
+  private async run(item: Item, gone: () => boolean, park?: (waiting: boolean) => void): Promise<boolean> {
+    try {
+      await this.process(item, gone, park);
+      item.done = true;
+      return true;
+    } catch (error) {
+      if (error instanceof Abandoned) return false;
+      throw error;
+    }
+  }
+
+  private read(message: KafkaMessage, fromRetry: boolean): Item {
+    const h = readDeliveryHeaders(message.headers ?? {});
+    const base = { offset: message.offset, message, done: false, attempt: h.attempt ?? 1, notBefore: h.notBefore ?? 0, history: h.history };
+    // Retry and redrive records are addressed to one subscription, and so are queue records routed at publish.
+    if (h.subscription !== undefined && h.subscription !== this.channel.subscription) return { ...base, skip: true, filter: false };
+    const filter = !fromRetry && (this.channel.source.kind === 'direct' || this.channel.from.kind === 'stream');
+    try {
+      return { ...base, skip: false, filter, envelope: decodeRecord(message, this.deps.registry) };
+    } catch (error) {
+      if (!(error instanceof BindingError)) throw error;
+      return { ...base, skip: false, filter, unreadable: error.message };
+    }
+  }
+
+  /** Delivers one record until it is settled here; throws Abandoned when the reader stops first. */
+  private async process(item: Item, gone: () => boolean, park: (waiting: boolean) => void = () => {}): Promise<void> {
+    if (item.skip) return;
+    if (item.unreadable !== undefined) return this.buryUnreadable(item);
+    const envelope = item.envelope!;
+    const { channel, target, deps } = this;
+    if (item.filter) {
+      if (!receives(channel, envelope)) return;
+      if (!accepts(channel, envelope)) {
+        deps.context.filtered(channel, envelope);
+        return;
+      }
+    }
+    let attempt = item.attempt;
+    let history = item.history;
+    const failed = (outcome: string, reason: string) => { history = appendHistory(history, { attempt, at: new Date().toISOString(), outcome, reason }); };
+    deps.ledger.track(channel, envelope, item.notBefore > Date.now() ? 'retrying' : 'queued', attempt);
+    await this.sleep(item.notBefore - Date.now(), gone);
+    for (;;) {
+      deps.ledger.track(channel, envelope, 'queued', attempt);
+      await this.enter(gone);
+      deps.ledger.track(channel, envelope, 'in-flight', attempt);
+      const outcome = await this.deliver(envelope, attempt, gone);
+      switch (outcome.kind) {
+        case 'ok':
+          if (outcome.published.length && target.publishTo) await deps.forward(target, outcome.published);
+          deps.ledger.settle(channel, envelope.id);
+          return;
+        case 'filtered':
+          deps.ledger.settle(channel, envelope.id);
+          return;
+        case 'duplicate':
+          deps.ledger.settle(channel, envelope.id);
+          return;
+        case 'deferred':
+          // Another delivery of this event holds it: back after the delay, the attempt not counted.
+          deps.ledger.track(channel, envelope, 'retrying', attempt);
+          park(true);
+          await this.sleep(outcome.delayMs, gone);
+          park(false);
+          continue;
+        case 'retry': {
+          if (attempt >= channel.maxAttempts) {
+            failed('dead-letter', outcome.reason);
+            return this.bury(envelope, `gave up after ${attempt} attempts: ${outcome.reason}`, describe(outcome.error), attempt, history);
+          }
+          failed('retry', outcome.reason);
+          attempt++;
+          deps.ledger.track(channel, envelope, 'retrying', attempt);
+          if (this.ordered) {
+            // In place: the key waits; later events of it stay behind this one.
+            park(true);
+            await this.sleep(outcome.delayMs, gone);
+            park(false);
+            continue;
+          }
+          const headers = writeRetryHeaders({ subscription: channel.subscription, attempt, notBefore: Date.now() + outcome.delayMs, ...(history ? { history } : {}) });
+          await deps.sender.send(this.retryTopic, [encodeRecord(envelope, recordKey(channel, envelope), headers)]);
+          return;
+        }
+        case 'dead-letter':
+          // The pipeline's count: copies of the event share attempts, so it may exceed this record's own.
+          failed('dead-letter', outcome.reason);
+          return this.bury(envelope, outcome.reason, describe(outcome.error), outcome.attempt ?? attempt, history);
+      }
+    }
+  }
+
+  /** Runs one delivery inside the function's gate; a queue's lease unanswered counts as a failed attempt. */
+  private deliver(envelope: Envelope, attempt: number, gone: () => boolean): Promise<Outcome> {
+    const { target, deps } = this;
+    const answered = target.deliver(envelope, attempt);
+    answered.then(() => target.gate.leave());
+    if (this.leaseMs === undefined) return this.cancellable(answered);
+    const lease = this.leaseMs;
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<Outcome>((resolve) => {
+        timer = setTimeout(() => {
+          const reason = `lease of ${lease} ms expired on attempt ${attempt}`;
+          // A late success still sends what it published: the event is recorded as handled, so its redelivery is a duplicate.
+          answered.then((late) => {
+            if (late.kind === 'ok' && late.published.length && target.publishTo && !gone()) void deps.forward(target, late.published).catch(() => {});
+          });
+          resolve({ kind: 'retry', envelope, reason, error: new Error(reason), delayMs: 0, durationMs: lease });
+      }, lease);
+    });
+    return this.cancellable(Promise.race([answered, expired])).finally(() => clearTimeout(timer));
+  }
+
+  private async bury(envelope: Envelope, reason: string, lastError: string, attempts: number, history: readonly AttemptEntry[] | undefined): Promise<void> {
+    const { channel, deps } = this;
+    const at = new Date().toISOString();
+    const headers = writeDeadLetterHeaders({ subscription: channel.subscription, function: channel.function, reason, attempts, lastError, deadLetteredAt: at, ...(history ? { history } : {}) });
+    await deps.sender.send(this.deadLetterTopic, [encodeRecord(envelope, recordKey(channel, envelope), headers)]);
+    deps.context.deadLettered({
+      id: envelope.id, type: envelope.type, function: channel.function, subscription: channel.subscription, attempts, reason, lastError, at, event: envelope,
+    });
+    deps.ledger.settle(channel, envelope.id);
+  }
+
+  /** A record that is not a valid CloudEvent: to the dead-letter topic as it came (value, key and headers), the reason added. */
+  private async buryUnreadable(item: Item): Promise<void> {
+    const { channel, deps } = this;
+    const reason = `unreadable record: ${item.unreadable}`;
+    const headers: IHeaders = {
+      ...item.message.headers,
+      ...writeDeadLetterHeaders({ subscription: channel.subscription, function: channel.function, reason, attempts: 0, lastError: item.unreadable!, deadLetteredAt: new Date() }),
+    };
+    await deps.sender.send(this.deadLetterTopic, [{ key: item.message.key, value: item.message.value, headers }]);
+    deps.logger.error('a record that is not a valid CloudEvent was dead-lettered', { subscription: channel.subscription, topic: this.source, offset: item.offset, reason: item.unreadable });
+  }
+
+  /** Waits for a slot in the function's gate (a slot granted after a stop is never given back: nothing runs after one). */
+  private async enter(gone: () => boolean): Promise<void> {
+    await this.cancellable(enterGate(this.target.gate));
+    if (gone()) {
+      // The partition moved away (a rebalance) while this waited: give the slot back.
+      this.target.gate.leave();
+      throw new Abandoned();
+    }
+  }
+
+  private async sleep(ms: number, gone: () => boolean): Promise<void> {
+    if (gone()) throw new Abandoned();
+    if (ms <= 0) return;
+    // Short steps: a rebalance (isStale) is noticed within one.
+    const until = Date.now() + ms;
+    for (let left = ms; left > 0; left = until - Date.now()) {
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        await this.cancellable(new Promise<void>((resolve) => { timer = setTimeout(resolve, Math.min(left, HEARTBEAT_MS)); }));
+      } finally {
+        clearTimeout(timer);
+      }
+      if (gone()) throw new Abandoned();
+    }
+  }
+
+  /** `p`, or Abandoned once the reader stops, whichever comes first. */
+  private cancellable<T>(p: Promise<T>): Promise<T> {
+    if (this.stopping) return Promise.reject(new Abandoned());
+    return new Promise<T>((resolve, reject) => {
+      this.waiting.add(reject);
+      p.then(
+        (value) => { this.waiting.delete(reject); resolve(value); },
+        (error: unknown) => { this.waiting.delete(reject); reject(error); },
+      );
+    });
+  }
+}

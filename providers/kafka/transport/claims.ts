@@ -1,0 +1,157 @@
+/**
+ * Idempotency across workers: the claims topic as a changelog, the way Kafka Streams backs a state
+ * store. Every process keeps the in-memory store the embedded runtime uses (runtime/idempotency.ts) and
+ * journals each settled claim (handled, given up, forgotten by a redrive) to the claims topic, keyed by
+ * function and event; every process reads the whole topic, in a consumer group of its own, and loads what
+ * the others wrote. Why a topic and not Redis: a team running Kafka already runs it (nothing more to
+ * operate or secure, the same ACLs and retention), and the ordering it needs comes from the group protocol:
+ * - `complete` resolves only once the brokers acknowledged the record (acks=all), and the reader commits
+ *   the delivery's offset only after that, so a record whose offset was not committed may be redelivered,
+ *   but its claim is already in the topic;
+ * - a reader that is given partitions (a rebalance, a worker that died) first reads the claims topic up
+ *   to its end as of then (`caughtUp`), so it knows every claim the partition's last owner wrote before
+ *   it let go (kafkajs finishes a batch before it rejoins; a killed process writes nothing more);
+ * so a handler that succeeded is never run again for a redelivered copy: the copy answers `duplicate`.
+ * What is left: a worker killed between its handler's success and the claim's acknowledgement runs that
+ * handler again on the next owner (at-least-once, as on every cloud).
+ * The topic is compacted and deleted after the retention: each key is written about once (its final
+ * state), and a duplicate arrives within the retention of the source topics it comes from.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import type { Logger } from '../../../contracts';
+import {
+  InMemoryIdempotencyStore, type Claim, type IdempotencyJournal, type IdempotencyKey, type IdempotencyStore, type SettledState,
+} from '../../../runtime/idempotency';
+import type { KafkaNames } from '../topics';
+import type { RecordSender } from './record-sender';
+
+/** A record of the claims topic: the final state of one function's claim on one event. */
+interface ClaimRecord {
+  /** `forgotten`: a redrive made the event new again. */
+  readonly s: SettledState | 'forgotten';
+  /** Epoch ms after which it no longer counts. */
+  readonly e: number;
+  /** The process that wrote it (a process skips its own: it already knows them). */
+  readonly w: string;
+}
+
+export interface KafkaClaimsOptions {
+  readonly kafka: Kafka;
+  readonly names: KafkaNames;
+  readonly sender: RecordSender;
+  /** Claims kept per function at most. @default 1000000 */
+  readonly maxEntries?: number;
+  readonly logger: Logger;
+}
+
+const SEPARATOR = '\u0000';
+
+export class KafkaClaims implements IdempotencyStore {
+  private readonly memory: InMemoryIdempotencyStore;
+  private readonly writer = randomUUID();
+  private readonly topic: string;
+  private readonly group: string;
+  private consumer: Consumer | undefined;
+  /** Per partition, the next offset not yet read. */
+  private readonly read = new Map<number, bigint>();
+  private readonly waiting = new Set<() => void>();
+  /** The send of the record the last settling call journaled. */
+  private written: Promise<void> = Promise.resolve();
+
+  constructor(private readonly options: KafkaClaimsOptions) {
+    this.topic = options.names.claims;
+    this.group = `${options.names.claimsReaders}${this.writer}`;
+    const journal: IdempotencyJournal = {
+      settled: (scope, record, state, expires) => this.write(scope, record, { s: state, e: expires, w: this.writer }),
+      forgotten: (scope, record) => this.write(scope, record, { s: 'forgotten', e: Date.now(), w: this.writer }),
+      rotated: () => {},
+    };
+    this.memory = new InMemoryIdempotencyStore({ maxEntries: options.maxEntries ?? 1_000_000, journal });
+  }
+
+  /** Reads the claims topic from its start; resolves once it has read up to its end as of now. */
+  async start(): Promise<void> {
+    const consumer = this.options.kafka.consumer({ groupId: this.group, sessionTimeout: 10_000, heartbeatInterval: 1_000, maxWaitTimeInMs: 100, allowAutoTopicCreation: false });
+    this.consumer = consumer;
+    await consumer.connect();
+    await consumer.subscribe({ topics: [this.topic], fromBeginning: true });
+    await consumer.run({ autoCommit: false, eachBatch: (payload) => this.apply(payload) });
+    await this.caughtUp();
+  }
+
+  /** Resolves once every claim written before this call was read. */
+  async caughtUp(): Promise<void> {
+    const admin: Admin = this.options.kafka.admin();
+    await admin.connect();
+    let ends: Array<{ partition: number; high: string }>;
+    try {
+      ends = await admin.fetchTopicOffsets(this.topic);
+    } finally {
+      await admin.disconnect();
+    }
+    const behind = () => ends.some(({ partition, high }) => (this.read.get(partition) ?? 0n) < BigInt(high));
+    while (behind()) await new Promise<void>((resolve) => this.waiting.add(resolve));
+  }
+
+  /** Stops reading and removes this process's reader group. */
+  async stop(): Promise<void> {
+    if (!this.consumer) return;
+    await this.consumer.disconnect();
+    const admin = this.options.kafka.admin();
+    await admin.connect();
+    await admin.deleteGroups([this.group]).catch(() => {});
+    await admin.disconnect();
+  }
+
+  begin(key: IdempotencyKey, ttlSeconds: number): Claim {
+    return this.memory.begin(key, ttlSeconds);
+  }
+
+  complete(key: IdempotencyKey, ttlSeconds: number): Promise<void> {
+    this.memory.complete(key, ttlSeconds);
+    return this.written;
+  }
+
+  release(key: IdempotencyKey, ttlSeconds: number): void {
+    // Not journaled: a retry carries its attempt in its record's headers, wherever it is delivered.
+    this.memory.release(key, ttlSeconds);
+  }
+
+  giveUp(key: IdempotencyKey, ttlSeconds: number): Promise<void> {
+    this.memory.giveUp(key, ttlSeconds);
+    return this.written;
+  }
+
+  forget(key: IdempotencyKey): Promise<void> {
+    this.memory.forget(key);
+    return this.written;
+  }
+
+  whenSettled(key: IdempotencyKey): Promise<void> | undefined {
+    return this.memory.whenSettled(key);
+  }
+
+  private write(scope: string, record: string, value: ClaimRecord): void {
+    this.written = this.options.sender.send(this.topic, [{ key: `${scope}${SEPARATOR}${record}`, value: JSON.stringify(value) }]);
+  }
+
+  private async apply({ batch }: EachBatchPayload): Promise<void> {
+    for (const message of batch.messages) {
+      const key = message.key?.toString();
+      const at = key ? key.indexOf(SEPARATOR) : -1;
+      if (at > 0 && message.value) {
+        try {
+          const value = JSON.parse(message.value.toString()) as ClaimRecord;
+          if (value.w !== this.writer) this.memory.load(key!.slice(0, at), key!.slice(at + 1), value.s, value.e);
+        } catch (error) {
+          this.options.logger.warn('an unreadable claims record was skipped', { offset: message.offset, error: (error as Error).message });
+        }
+      }
+    }
+    this.read.set(batch.partition, BigInt(batch.lastOffset()) + 1n);
+    const waiting = [...this.waiting];
+    this.waiting.clear();
+    for (const wake of waiting) wake();
+  }
+}

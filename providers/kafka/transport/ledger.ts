@@ -1,0 +1,85 @@
+/**
+ * What this process owes: each event published here for a channel consumed here, and each event a reader
+ * here took, until it is settled (handled, filtered out, a duplicate, dead-lettered). A retry sent to its
+ * retry topic stays owed. Gives the transport's `pending`, `idle()` and the undelivered list `close()`
+ * reports. It is this process's view: with several workers, an event published here and settled by another
+ * worker stays owed here (the cluster's truth is consumer-group lag, which operators watch).
+ */
+import type { Channel, Envelope } from '../../../contracts';
+import { queueName } from '../../local/channel-queue';
+import type { Undelivered } from '../../local/transport';
+import { WorkTracker } from '../../local/work';
+
+type State = Undelivered['state'];
+
+interface Owed {
+  readonly channel: Channel;
+  readonly event: Envelope;
+  state: State;
+  attempt: number;
+  /** Copies owed (one event id published twice is owed twice). */
+  copies: number;
+}
+
+const keyOf = (channel: Pick<Channel, 'subscription'>, id: string) => `${channel.subscription}\u0000${id}`;
+
+export class Ledger {
+  private readonly owed = new Map<string, Owed>();
+  private readonly work = new WorkTracker();
+
+  get count(): number {
+    return this.work.count;
+  }
+
+  /** An event published here for `channel`, owed from now. */
+  owe(channel: Channel, event: Envelope): void {
+    const entry = this.owed.get(keyOf(channel, event.id));
+    if (entry) entry.copies++;
+    else this.owed.set(keyOf(channel, event.id), { channel, event, state: 'queued', attempt: 1, copies: 1 });
+    this.work.add();
+  }
+
+  /** Undoes `owe` (the publish failed). */
+  unowe(channel: Channel, event: Envelope): void {
+    this.settle(channel, event.id);
+  }
+
+  /** Where a delivery of `event` stands; owes it when it was not (published by another process). */
+  track(channel: Channel, event: Envelope, state: State, attempt: number): void {
+    const entry = this.owed.get(keyOf(channel, event.id));
+    if (entry) {
+      entry.state = state;
+      entry.attempt = attempt;
+      return;
+    }
+    this.owed.set(keyOf(channel, event.id), { channel, event, state, attempt, copies: 1 });
+    this.work.add();
+  }
+
+  /** One copy of `id` settled for `channel` (nothing when it was not owed here). */
+  settle(channel: Pick<Channel, 'subscription'>, id: string): void {
+    const key = keyOf(channel, id);
+    const entry = this.owed.get(key);
+    if (!entry) return;
+    if (--entry.copies === 0) this.owed.delete(key);
+    this.work.done();
+  }
+
+  idle(): Promise<void> {
+    return this.work.idle();
+  }
+
+  idleWithin(ms: number, hurry?: AbortSignal): Promise<boolean> {
+    return this.work.idleWithin(ms, hurry);
+  }
+
+  /** Every copy still owed, as `close` reports it. */
+  undelivered(): Undelivered[] {
+    const left: Undelivered[] = [];
+    for (const { channel, event, state, attempt, copies } of this.owed.values()) {
+      const u: Undelivered = { queue: queueName(channel), function: channel.function, subscription: channel.subscription, state, attempt, event };
+      for (let i = 0; i < copies; i++) left.push(u);
+    }
+    return left;
+  }
+}

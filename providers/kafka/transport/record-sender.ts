@@ -1,0 +1,52 @@
+/**
+ * Sends records through one kafkajs producer, grouped: every record asked for in the same turn of the
+ * event loop goes in one `sendBatch` (one request per broker, `acks=all`), and a caller's promise resolves
+ * once its records are acknowledged. Deliveries settle concurrently, each sending a retry, a dead letter,
+ * an outcome or a claim: one request per record would cap a worker at the broker's round trips; grouped,
+ * the cost is one round trip per turn (the group commit a database's log writer does).
+ */
+import type { Message, Producer, TopicMessages } from 'kafkajs';
+
+/** Every in-sync replica acknowledges before a send resolves: what a broker confirmed survives its loss. */
+const ACKS_ALL = -1;
+
+interface Pending {
+  readonly byTopic: Map<string, Message[]>;
+  readonly done: Promise<void>;
+}
+
+export class RecordSender {
+  private pending: Pending | undefined;
+  private resolve!: () => void;
+  private reject!: (error: unknown) => void;
+
+  constructor(private readonly producer: Producer) {}
+
+  /** Sends `messages` to `topic` with the others of this turn. @rejects when the brokers did not acknowledge them */
+  send(topic: string, messages: readonly Message[]): Promise<void> {
+    if (!messages.length) return Promise.resolve();
+    if (!this.pending) {
+      const done = new Promise<void>((resolve, reject) => { this.resolve = resolve; this.reject = reject; });
+      this.pending = { byTopic: new Map(), done };
+      setImmediate(() => this.flush());
+    }
+    const list = this.pending.byTopic.get(topic);
+    if (list) list.push(...messages);
+    else this.pending.byTopic.set(topic, [...messages]);
+    return this.pending.done;
+  }
+
+  /** Resolves once what was asked for so far is sent (or failed). */
+  drain(): Promise<void> {
+    return this.pending ? this.pending.done.then(() => {}, () => {}) : Promise.resolve();
+  }
+
+  private flush(): void {
+    const { byTopic } = this.pending!;
+    const resolve = this.resolve;
+    const reject = this.reject;
+    this.pending = undefined;
+    const topicMessages: TopicMessages[] = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+    this.producer.sendBatch({ topicMessages, acks: ACKS_ALL }).then(() => resolve(), reject);
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * A Herald runtime on Kafka: the embedded runtime (providers/local/runtime.ts, the same pipelines, gates
+ * and handlers as `npm start`) with the Kafka transport, the claims topic as its idempotency store and the
+ * outcomes topic behind its traces and dead letters. `herald worker` runs one for its functions;
+ * `herald dev --transport kafka` runs one for every function, behind the dev server's HTTP API, and
+ * follows the outcomes topic so `/traces` and `/dlq` show every worker's work.
+ */
+import type { Kafka } from 'kafkajs';
+import type { Topology } from '../../../contracts';
+import { createLogger } from '../../../runtime/logger';
+import { DeadLetterStore } from '../../local/dead-letters';
+import { createLocalRuntime, type LocalRuntime, type LocalRuntimeOptions, type StopReport } from '../../local/runtime';
+import { TraceStore } from '../../local/traces';
+import { KAFKA_DELIVERY } from '../delivery';
+import { kafkaNames, type KafkaNames } from '../topics';
+import { KafkaClaims } from './claims';
+import { ensureTopics, kafkaTransport, type TopicSettings } from './kafka-transport';
+import { Outcomes } from './outcomes';
+import { RecordSender } from './record-sender';
+
+export interface KafkaRuntimeOptions extends Omit<LocalRuntimeOptions, 'transport' | 'idempotency' | 'traces' | 'deadLetters' | 'delivery'> {
+  readonly kafka: Kafka;
+  /** The stack whose topics and groups it uses (`<app>.<stack>.…`, topics.ts). */
+  readonly stack: string;
+  /** Settings of topics it creates when missing. @default KAFKA_DEFAULTS */
+  readonly topics?: TopicSettings;
+  /** Whether to load every other process's outcomes into `/traces` and `/dlq` (the dev server). @default false */
+  readonly follow?: boolean;
+}
+
+export interface KafkaRuntime {
+  readonly runtime: LocalRuntime;
+  readonly names: KafkaNames;
+  /** The outcomes topic's writer and reader (`herald dlq` writes removals through it). */
+  readonly outcomes: Outcomes;
+  /** Stops as `runtime.stop` does, then leaves every group and closes the clients. */
+  stop(graceMs: number, hurry?: AbortSignal): Promise<StopReport>;
+}
+
+/** Starts a runtime on Kafka; resolves once every consumed subscription has joined its group. */
+export async function kafkaRuntime(t: Topology, options: KafkaRuntimeOptions): Promise<KafkaRuntime> {
+  const { kafka, stack, topics, follow, ...local } = options;
+  const names = kafkaNames(t.name, stack);
+  const logger = options.logger ?? createLogger();
+  await ensureTopics(kafka, t, names, topics);
+  // Claims and outcomes share one producer, so a claim and the outcome written with it go in one request.
+  const producer = kafka.producer({ allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  const sender = new RecordSender(producer);
+  const claims = new KafkaClaims({ kafka, names, sender, logger });
+  const outcomes = new Outcomes({ kafka, names, sender, logger });
+  const closeClients = async () => {
+    await sender.drain();
+    await Promise.allSettled([claims.stop(), outcomes.stop()]);
+    await producer.disconnect();
+  };
+  try {
+    await claims.start();
+    const traces = new TraceStore();
+    const deadLetters = new DeadLetterStore({}, outcomes.journal);
+    if (follow) await outcomes.follow(traces, deadLetters);
+    const runtime = createLocalRuntime(t, {
+      ...local, logger, delivery: KAFKA_DELIVERY, idempotency: claims, traces, deadLetters,
+      transport: kafkaTransport({ kafka, names, logger, caughtUp: () => claims.caughtUp(), ...(topics ? { topics } : {}) }),
+    });
+    runtime.onDelivery(outcomes.delivered);
+    await runtime.ready;
+    return {
+      runtime, names, outcomes,
+      async stop(graceMs, hurry) {
+        const report = await runtime.stop(graceMs, hurry);
+        await closeClients();
+        return report;
+      },
+    };
+  } catch (error) {
+    await closeClients().catch(() => {});
+    throw error;
+  }
+}
