@@ -72,8 +72,8 @@ export interface DeadLetterHeaders {
   readonly attempts: number;
   /** @default the reason */
   readonly lastError?: string;
-  /** When it was dead-lettered (ISO 8601 when a string). */
-  readonly at: Date | string;
+  /** When it was dead-lettered. */
+  readonly deadLetteredAt: Date | string;
   /** @default none */
   readonly history?: readonly AttemptEntry[];
 }
@@ -87,8 +87,7 @@ export interface DeliveryHeaders {
   readonly attempts?: number;
   readonly lastError?: string;
   readonly function?: string;
-  /** ISO 8601, when it was dead-lettered (`herald-dead-lettered-at`). */
-  readonly at?: string;
+  readonly deadLetteredAt?: string;
   readonly history?: readonly AttemptEntry[];
 }
 
@@ -105,7 +104,7 @@ export function writeRetryHeaders(retry: RetryHeaders): Record<string, string> {
 
 /** Headers for a dead-letter-topic record, to pass to `encodeRecord` as its `extra`. */
 export function writeDeadLetterHeaders(letter: DeadLetterHeaders): Record<string, string> {
-  const { at } = letter;
+  const at = letter.deadLetteredAt;
   const headers: Record<string, string> = {
     [DELIVERY_HEADERS.subscription]: letter.subscription,
     [DELIVERY_HEADERS.function]: letter.function,
@@ -144,7 +143,7 @@ export function readDeliveryHeaders(headers: KafkaRecordIn['headers']): Delivery
   const fn = text(DELIVERY_HEADERS.function);
   if (fn) result.function = fn;
   const at = text(DELIVERY_HEADERS.deadLetteredAt);
-  if (at && !Number.isNaN(Date.parse(at))) result.at = at;
+  if (at && !Number.isNaN(Date.parse(at))) result.deadLetteredAt = at;
   const history = parseHistory(text(DELIVERY_HEADERS.history));
   if (history !== undefined) result.history = history;
   return result;

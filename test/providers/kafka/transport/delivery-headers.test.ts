@@ -42,19 +42,19 @@ describe('Kafka delivery headers', () => {
       // act
       const headers = writeDeadLetterHeaders({
         subscription: 'bill-orders', function: 'bill', reason: 'gave up after 2 attempts: Error: card declined', attempts: 2,
-        lastError: 'Error: card declined', at, history: [entry(1), { attempt: 2, at: at.toISOString(), outcome: 'dead-letter', reason: 'Error: card declined' }],
+        lastError: 'Error: card declined', deadLetteredAt: at, history: [entry(1), { attempt: 2, at: at.toISOString(), outcome: 'dead-letter', reason: 'Error: card declined' }],
       });
 
       // assert
       expect(readDeliveryHeaders(asReceived(headers))).to.deep.equal({
         subscription: 'bill-orders', function: 'bill', reason: 'gave up after 2 attempts: Error: card declined', attempts: 2,
-        lastError: 'Error: card declined', at: '2026-12-03T06:00:00.000Z',
+        lastError: 'Error: card declined', deadLetteredAt: '2026-12-03T06:00:00.000Z',
         history: [entry(1), { attempt: 2, at: '2026-12-03T06:00:00.000Z', outcome: 'dead-letter', reason: 'Error: card declined' }],
       });
     });
 
     it('defaults the last error to the reason and keeps unicode', () => {
-      const headers = writeDeadLetterHeaders({ subscription: 's', function: 'f', reason: 'échec ☕', attempts: 1, at: '2026-01-01T00:00:00Z' });
+      const headers = writeDeadLetterHeaders({ subscription: 's', function: 'f', reason: 'échec ☕', attempts: 1, deadLetteredAt: '2026-01-01T00:00:00Z' });
       expect(readDeliveryHeaders(asReceived(headers))).to.deep.include({ reason: 'échec ☕', lastError: 'échec ☕' });
     });
 
@@ -63,7 +63,7 @@ describe('Kafka delivery headers', () => {
       const history = Array.from({ length: 30 }, (_, i) => entry(i + 1, 'x'.repeat(10_000)));
 
       // act
-      const headers = writeDeadLetterHeaders({ subscription: 's', function: 'f', reason: 'r'.repeat(100_000), attempts: 30, at: new Date(0), history });
+      const headers = writeDeadLetterHeaders({ subscription: 's', function: 'f', reason: 'r'.repeat(100_000), attempts: 30, deadLetteredAt: new Date(0), history });
       const read = readDeliveryHeaders(asReceived(headers));
 
       // assert
