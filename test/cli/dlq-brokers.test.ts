@@ -65,10 +65,10 @@ describe('herald dlq --brokers', function () {
     await producer.connect();
     const at = '2026-12-03T06:30:00.000Z';
     await producer.send({ topic: names.deadLetter(channel('charge-payment')), acks: -1, messages: [encodeRecord(declined, declined.id, writeDeadLetterHeaders({
-      subscription: channel('charge-payment').subscription, function: 'charge-payment', reason: 'gave up after 5 attempts: Error: card declined', attempts: 5, at,
+      subscription: channel('charge-payment').subscription, function: 'charge-payment', reason: 'gave up after 5 attempts: Error: card declined', attempts: 5, deadLetteredAt: at,
     }))] });
     await producer.send({ topic: names.deadLetter(channel('audit-orders')), acks: -1, messages: [encodeRecord(unaudited, 'o-9', writeDeadLetterHeaders({
-      subscription: channel('audit-orders').subscription, function: 'audit-orders', reason: 'gave up after 3 attempts: Error: audit store down', attempts: 3, at,
+      subscription: channel('audit-orders').subscription, function: 'audit-orders', reason: 'gave up after 3 attempts: Error: audit store down', attempts: 3, deadLetteredAt: at,
     }))] });
     await producer.disconnect();
 

@@ -1,9 +1,10 @@
 /**
  * The dead letters of an app on a Kafka cluster, read straight from its dead-letter topics (one per queue,
- * stream, or function of a direct channel: topics.ts `deadLetter`), for `herald dlq --brokers` and the dev
- * server's `/dlq`. A Kafka record cannot be deleted, so a redrive or a purge writes a removal marker to the
+ * stream, or function of a direct channel: topics.ts `deadLetter`), for `herald dlq --brokers`: no dev
+ * server needed. A Kafka record cannot be deleted, so a redrive or a purge writes a removal marker to the
  * outcomes topic (key `dlq:<topic>:<partition>:<offset>`), and the view is every dead-letter record minus
- * the marked ones.
+ * the removed ones. The markers are also the outcomes topic's own removal records (outcomes.ts), so a dev
+ * server following that topic drops the letters too, and the removals its `/dlq` writes hide them here.
  *
  * Reading: kafkajs has no group-less `assign`, so a consumer in a throwaway group (unique id, nothing
  * committed, the group deleted after) reads each topic from its low to its high watermark, as
@@ -20,6 +21,7 @@ import { matchesQuery, type DeadLetter, type DeadLetterQuery } from '../../local
 import type { KafkaNames } from '../topics';
 import { BindingError, CE_PREFIX, decodeRecord } from './binding';
 import { HERALD_HEADER_PREFIX, readDeliveryHeaders, writeRetryHeaders } from './delivery-headers';
+import type { OutcomeRecord } from './outcomes';
 
 /** Every in-sync replica acknowledges a redrive before its marker is written. */
 const ACKS_ALL = -1;
@@ -92,12 +94,12 @@ export async function readDeadLetters(options: DeadLetterViewOptions, query: Dea
   await requireTopics(options.kafka, [...topics, names.outcomes]);
   // A fresh cluster answers some requests with retriable errors for a while (a coordinator loading, a
   // leader being elected); each try reads everything again from scratch.
-  const { records, removed } = await whileRetriable(() => collect(options, topics), options.readTimeoutMs ?? DEFAULT_READ_TIMEOUT_MS);
-  // Marked records are gone; the others fold into one letter per event and subscription (an event
-  // dead-lettered again after a redrive is a new letter, its old record being marked).
+  const { records, removals } = await whileRetriable(() => collect(options, topics), options.readTimeoutMs ?? DEFAULT_READ_TIMEOUT_MS);
+  // Removed records are gone; the others fold into one letter per event and subscription (an event
+  // dead-lettered again after a redrive is a new letter, its old record being removed).
   const letters = new Map<string, KafkaDeadLetter & { copies: RecordLocation[] }>();
   for (const letter of records) {
-    if (removed.has(removalKey(letter))) continue;
+    if (removals.hides(letter)) continue;
     const held = letters.get(`${letter.subscription}\u0000${letter.id}`);
     if (held) held.copies.push({ topic: letter.topic, partition: letter.partition, offset: letter.offset });
     else letters.set(`${letter.subscription}\u0000${letter.id}`, { ...letter, copies: [] });
@@ -147,37 +149,78 @@ export async function purge(options: DeadLetterViewOptions, letters: readonly Ka
   return letters.length;
 }
 
-/** One marker per location of each letter. */
+/** Who wrote a marker, in the outcomes topic's `w` (a process id elsewhere: no process skips these as its own). */
+const MARKER_WRITER = 'herald-dlq';
+
+/**
+ * One marker per location of each letter. Its value is also the outcomes topic's own removal record
+ * (outcomes.ts), naming the letter's subscription and event, so a dev server following the topic drops
+ * the letter from its `/dlq` as well.
+ */
 function markers(letters: readonly KafkaDeadLetter[], by: 'redrive' | 'purge') {
   const at = new Date().toISOString();
-  return letters.flatMap((l) => [l, ...l.copies]).map((where) => {
+  return letters.flatMap((l) => [l, ...l.copies].map((where) => {
     const key = removalKey(where);
-    return { key, value: JSON.stringify({ kind: 'dlq-removed', letter: key.slice('dlq:'.length), by, at }) };
-  });
+    const record: OutcomeRecord & { readonly letter: string } = {
+      kind: 'dlq-removed', letter: key.slice('dlq:'.length), by, at, w: MARKER_WRITER, letters: [{ subscription: l.subscription, id: l.id }],
+    };
+    return { key, value: JSON.stringify(record) };
+  }));
 }
 
-function isRemoval(value: Buffer | null): boolean {
-  if (!value) return false;
-  try {
-    return (JSON.parse(value.toString('utf8')) as { kind?: unknown }).kind === 'dlq-removed';
-  } catch {
-    return false;
+/**
+ * The removals the outcomes topic holds: by location (`herald dlq --brokers`, key `dlq:<location>`), and
+ * by subscription and event (the dev server's `/dlq/redrive` and `/dlq/purge`, key `dlq`), which remove
+ * what was dead-lettered up to the removal's time, not what the event's next failure brings.
+ */
+class Removals {
+  private readonly locations = new Set<string>();
+  /** Per subscription and event id, the latest removal by reference (epoch ms). */
+  private readonly byRef = new Map<string, number>();
+
+  /** Takes an outcomes-topic record; anything but a removal is skipped unparsed, by its key. */
+  add(key: string | undefined, value: Buffer | null): void {
+    if (!value || (key !== 'dlq' && !key?.startsWith('dlq:'))) return;
+    let removal: Partial<{ kind: string; letter: string; letters: Array<{ subscription?: unknown; id?: unknown }>; at: string }>;
+    try {
+      removal = JSON.parse(value.toString('utf8')) as typeof removal;
+    } catch {
+      return;
+    }
+    if (removal.kind !== 'dlq-removed') return;
+    if (key !== 'dlq') {
+      this.locations.add(key);
+      return;
+    }
+    const at = Date.parse(removal.at ?? '');
+    if (!Array.isArray(removal.letters) || Number.isNaN(at)) return;
+    for (const ref of removal.letters) {
+      if (typeof ref?.subscription !== 'string' || typeof ref.id !== 'string') continue;
+      const name = `${ref.subscription}\u0000${ref.id}`;
+      this.byRef.set(name, Math.max(at, this.byRef.get(name) ?? at));
+    }
+  }
+
+  /** Whether a dead-letter record was removed. */
+  hides(letter: KafkaDeadLetter): boolean {
+    if (this.locations.has(removalKey(letter))) return true;
+    const removedAt = this.byRef.get(`${letter.subscription}\u0000${letter.id}`);
+    if (removedAt === undefined) return false;
+    const at = Date.parse(letter.at);
+    return Number.isNaN(at) || at <= removedAt;
   }
 }
 
-/** Every dead-letter record of `topics` as a letter of its own, and the removal markers. */
+/** Every dead-letter record of `topics` as a letter of its own, and the removals. */
 async function collect(options: DeadLetterViewOptions, topics: readonly string[]) {
   const { names } = options;
-  const removed = new Set<string>();
+  const removals = new Removals();
   const records: KafkaDeadLetter[] = [];
   await readToEnd(options, [...topics, names.outcomes], (topic, partition, message) => {
-    if (topic !== names.outcomes) records.push(letterOf(options.registry, { topic, partition, offset: message.offset }, message));
-    else {
-      const key = message.key?.toString('utf8');
-      if (key?.startsWith('dlq:') && isRemoval(message.value)) removed.add(key);
-    }
+    if (topic === names.outcomes) removals.add(message.key?.toString('utf8'), message.value);
+    else records.push(letterOf(options.registry, { topic, partition, offset: message.offset }, message));
   });
-  return { records, removed };
+  return { records, removals };
 }
 
 /** A dead-letter record read as a letter: its event decoded when it can be, Herald's headers for the rest. */
@@ -205,7 +248,7 @@ function letterOf(registry: EventRegistry, where: RecordLocation, message: Kafka
     attempts: h.attempts ?? 0,
     reason: h.reason ?? (unreadable !== undefined ? `unreadable record: ${unreadable}` : ''),
     lastError: h.lastError ?? h.reason ?? '',
-    at: h.at ?? (message.timestamp ? new Date(Number(message.timestamp)).toISOString() : ''),
+    at: h.deadLetteredAt ?? (message.timestamp ? new Date(Number(message.timestamp)).toISOString() : ''),
     event,
     ...(unreadable !== undefined ? { unreadable } : {}),
     copies: [],

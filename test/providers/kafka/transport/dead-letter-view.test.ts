@@ -8,7 +8,9 @@ import { expect } from 'chai';
 import { Kafka, Partitioners, logLevel, type KafkaMessage, type Message } from 'kafkajs';
 import { z } from 'zod';
 import { defineEvent, deliveryPlan, topology, type DeliveryPlan, type Envelope } from '../../../../contracts';
-import { EventRegistry, newEnvelope } from '../../../../runtime';
+import { EventRegistry, newEnvelope, silentLogger } from '../../../../runtime';
+import { DeadLetterStore } from '../../../../providers/local/dead-letters';
+import { TraceStore } from '../../../../providers/local/traces';
 import { KAFKA_DELIVERY } from '../../../../providers/kafka/delivery';
 import { kafkaNames, type KafkaNames } from '../../../../providers/kafka/topics';
 import { encodeRecord } from '../../../../providers/kafka/transport/binding';
@@ -16,6 +18,8 @@ import {
   MissingTopicsError, deadLetterTopics, purge, readDeadLetters, redrive, removalKey, type DeadLetterViewOptions,
 } from '../../../../providers/kafka/transport/dead-letter-view';
 import { readDeliveryHeaders, writeDeadLetterHeaders } from '../../../../providers/kafka/transport/delivery-headers';
+import { Outcomes } from '../../../../providers/kafka/transport/outcomes';
+import { RecordSender } from '../../../../providers/kafka/transport/record-sender';
 import { startKafkaBroker, type KafkaBroker } from '../../../helpers/kafka-broker';
 import { expectReject } from '../../../helpers/reject';
 
@@ -70,7 +74,7 @@ async function produce(kafka: Kafka, topic: string, messages: Message[]): Promis
 function deadLetterRecord(fn: string, envelope: Envelope, reason: string, attempts: number): Message {
   const c = channel(fn);
   const history = Array.from({ length: attempts }, (_, i) => ({ attempt: i + 1, at: '2026-12-03T06:00:00.000Z', outcome: i + 1 < attempts ? 'retry' : 'dead-letter', reason: 'Error: declined' }));
-  return encodeRecord(envelope, envelope.id, writeDeadLetterHeaders({ subscription: c.subscription, function: fn, reason, attempts, lastError: 'Error: declined', at: '2026-12-03T06:00:01.000Z', history }));
+  return encodeRecord(envelope, envelope.id, writeDeadLetterHeaders({ subscription: c.subscription, function: fn, reason, attempts, lastError: 'Error: declined', deadLetteredAt: '2026-12-03T06:00:01.000Z', history }));
 }
 
 /** Every record of a topic, read by a plain kafkajs consumer. */
@@ -139,7 +143,7 @@ describe('Kafka dead-letter view', function () {
     const copy = deadLetterRecord('bill', event, 'gave up after 2 attempts: Error: declined', 2);
     const unreadable: Message = {
       key: 'k', value: 'not json', headers: { ce_specversion: '1.0', ce_id: 'odd-1', ce_type: 'Paid.v1', ce_source: 's', 'content-type': 'application/json',
-        ...writeDeadLetterHeaders({ subscription: channel('bill').subscription, function: 'bill', reason: 'unreadable record: malformed', attempts: 0, at: new Date() }) },
+        ...writeDeadLetterHeaders({ subscription: channel('bill').subscription, function: 'bill', reason: 'unreadable record: malformed', attempts: 0, deadLetteredAt: new Date() }) },
     };
     // One key: one partition, in this order.
     await produce(kafka, topic, [{ ...copy, key: 'same' }, { ...copy, key: 'same' }, { ...unreadable, key: 'same' }]);
@@ -202,6 +206,45 @@ describe('Kafka dead-letter view', function () {
 
     // assert: a new letter, not hidden by the old one's marker
     expect((await readDeadLetters(view)).map((l) => [l.id, l.reason, l.copies.length])).to.deep.equal([[event.id, 'again', 0]]);
+  });
+
+  it('honours the dev server\'s removals (by subscription and event, up to their time), and its follower honours ours', async () => {
+    // arrange: one letter the dev server's /dlq purged, then the same event dead-lettered again; one letter purged here
+    const view = await stack('shared');
+    const topic = view.names.deadLetter(channel('notify'));
+    const event = newEnvelope(Paid, { orderId: 'twice' });
+    const other = newEnvelope(Paid, { orderId: 'other' });
+    const subscription = channel('notify').subscription;
+    const letterAt = (at: string) => {
+      const record = deadLetterRecord('notify', event, `failed at ${at}`, 3);
+      return { ...record, headers: { ...record.headers, 'herald-dead-lettered-at': at }, key: 'k' };
+    };
+    await produce(kafka, topic, [letterAt('2026-12-03T06:00:00.000Z'), { ...deadLetterRecord('notify', other, 'r', 3), key: 'k' }]);
+    await produce(kafka, view.names.outcomes, [{ key: 'dlq', value: JSON.stringify({ kind: 'dlq-removed', w: 'a-dev-server', letters: [{ subscription, id: event.id }], by: 'purge', at: '2026-12-03T06:10:00.000Z' }) }]);
+    await produce(kafka, topic, [letterAt('2026-12-03T06:20:00.000Z')]);
+
+    // act
+    const letters = await readDeadLetters(view);
+
+    // assert: the first letter is gone, the later failure is a letter
+    expect(letters.map((l) => [l.id, l.reason])).to.deep.equal([[other.id, 'r'], [event.id, 'failed at 2026-12-03T06:20:00.000Z']]);
+
+    // act: purged here, as a dev server following the outcomes topic sees it
+    await purge(view, letters.filter((l) => l.id === other.id));
+    const deadLetters = new DeadLetterStore();
+    deadLetters.add({ id: other.id, type: 'Paid.v1', function: 'notify', subscription, attempts: 3, reason: 'r', lastError: 'r', at: '2026-12-03T06:00:00.000Z', event: other });
+    const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    await producer.connect();
+    const outcomes = new Outcomes({ kafka, names: view.names, sender: new RecordSender(producer), logger: silentLogger });
+    try {
+      await outcomes.follow(new TraceStore(), deadLetters);
+    } finally {
+      await outcomes.stop();
+      await producer.disconnect();
+    }
+
+    // assert
+    expect(deadLetters.size).to.equal(0);
   });
 
   it('refuses with the names of the missing topics when the app is not deployed on the cluster', async () => {
