@@ -4,8 +4,15 @@
  * needed: the workers may run anywhere).
  */
 import { parseArgs } from 'node:util';
-import type { Topology } from '../../contracts';
+import { Kafka, logLevel } from 'kafkajs';
+import { deliveryPlan, type Topology } from '../../contracts';
+import { KAFKA_DELIVERY } from '../../providers/kafka/delivery';
+import { kafkaNames } from '../../providers/kafka/topics';
+import { CLIENT_RETRY, kafkaClientConfig } from '../../providers/kafka/transport/connection';
+import { MissingTopicsError, purge, readDeadLetters, redrive } from '../../providers/kafka/transport/dead-letter-view';
 import type { DeadLetterQuery } from '../../providers/local/dead-letters';
+import { EventRegistry } from '../../runtime';
+import { kafkaConnectionFrom } from '../kafka-options';
 import type { Command } from '../main';
 import { DevClient, defaultUrl, type DeadLetterFilter } from '../client';
 import { table } from '../format';
@@ -20,7 +27,9 @@ redrive  sends each back to the subscription it was dead-lettered from (and no o
 purge    deletes them for good
 
 --url      the dev server to ask (default http://127.0.0.1:$PORT, PORT 4000)
---brokers  go straight to a Kafka cluster instead: the app's dead-letter topics on stack --stack (default dev)
+--brokers  go straight to a Kafka cluster instead: the app's dead-letter topics, no server needed
+--stack    with --brokers, the stack whose topics to read (default $HERALD_STACK, else dev)
+           SASL and TLS come from the HERALD_KAFKA_* variables, as for herald worker
 
 filters (all given must match; none: every dead letter):
   --id <event id>   --function <name>   --type <Type.vN>`;
@@ -74,12 +83,14 @@ export async function runDlq(argv: string[], io: Io = processIo, env = process.e
     return 2;
   }
   if (brokers !== undefined) {
-    const list = brokers.split(',').map((b) => b.trim()).filter(Boolean);
-    if (!list.length || !list.every((b) => /^[^:\s]+:[0-9]{1,5}$/.test(b))) {
-      io.err(`herald dlq: --brokers takes host:port[,host:port…], not ${JSON.stringify(brokers)}`);
+    let cluster: KafkaCluster;
+    try {
+      cluster = kafkaCluster(brokers, stack, env);
+    } catch (error) {
+      io.err(`herald dlq: ${(error as Error).message}`);
       return 2;
     }
-    return onKafka(action, filter, { brokers: list, stack: stack ?? 'dev', json: parsed.values.json === true }, io, loadApp);
+    return onKafka(action, filter, cluster, parsed.values.json === true, io, loadApp);
   }
   const client = new DevClient(url ?? defaultUrl(env));
   try {
@@ -111,35 +122,45 @@ function printLetters(found: readonly Letter[], json: boolean, io: Io): void {
   }
 }
 
-/**
- * `--brokers`: the dead letters on the cluster, read, redriven or purged by the dead-letter view. Loaded
- * only here, so the dev-server path never loads kafkajs.
- */
-async function onKafka(action: 'list' | 'redrive' | 'purge', query: DeadLetterQuery, options: { brokers: string[]; stack: string; json: boolean }, io: Io, loadApp: AppLoader): Promise<number> {
-  const [{ Kafka, logLevel }, view, { deliveryPlan }, { EventRegistry }, { KAFKA_DELIVERY }, { kafkaNames }, app] = await Promise.all([
-    import('kafkajs'), import('../../providers/kafka/transport/dead-letter-view.js'), import('../../contracts/index.js'), import('../../runtime/index.js'),
-    import('../../providers/kafka/delivery.js'), import('../../providers/kafka/topics.js'), loadApp(),
-  ]);
-  // A short retry: an unreachable cluster is reported in seconds, not after kafkajs' default half minute.
-  const kafka = new Kafka({ clientId: 'herald-dlq', brokers: options.brokers, logLevel: logLevel.NOTHING, connectionTimeout: 3_000, retry: { retries: 3 } });
-  const context = { kafka, names: kafkaNames(app.name, options.stack), plan: deliveryPlan(app, KAFKA_DELIVERY), registry: new EventRegistry(app.events) };
+/** The cluster `--brokers` names, with its SASL/TLS settings from the environment (as `herald worker` reads them). */
+interface KafkaCluster {
+  readonly kafka: Kafka;
+  readonly brokers: readonly string[];
+  readonly stack: string;
+}
+
+/** @throws Error naming the flag or variable at fault */
+function kafkaCluster(brokers: string, stack: string | undefined, env: NodeJS.ProcessEnv): KafkaCluster {
+  const connection = kafkaConnectionFrom({ brokers }, env);
+  const name = stack ?? env.HERALD_STACK ?? 'dev';
+  if (!/^[a-zA-Z0-9-]+$/.test(name)) throw new Error(`--stack is "${name}"; a stack name has letters, digits and -`);
+  // A short retry: a one-shot command reports an unreachable cluster in seconds; a worker's client rides
+  // out a broker restart (connection.ts CLIENT_RETRY) because it has work in flight.
+  const config = { ...kafkaClientConfig(connection, 'herald-dlq'), retry: { ...CLIENT_RETRY, retries: 3 }, logLevel: logLevel.NOTHING };
+  return { kafka: new Kafka(config), brokers: connection.brokers, stack: name };
+}
+
+/** `--brokers`: the dead letters on the cluster, read, redriven or purged by the dead-letter view. */
+async function onKafka(action: 'list' | 'redrive' | 'purge', query: DeadLetterQuery, cluster: KafkaCluster, json: boolean, io: Io, loadApp: AppLoader): Promise<number> {
+  const app = await loadApp();
+  const view = { kafka: cluster.kafka, names: kafkaNames(app.name, cluster.stack), plan: deliveryPlan(app, KAFKA_DELIVERY), registry: new EventRegistry(app.events) };
   try {
-    const found = await view.readDeadLetters(context, query);
+    const found = await readDeadLetters(view, query);
     if (action === 'list') {
       // What the dev server's /dlq answers, without the raw record (its Buffers are no JSON anyone reads).
-      printLetters(found.map(({ record: _record, ...letter }) => letter), options.json, io);
+      printLetters(found.map(({ record: _record, ...letter }) => letter), json, io);
       return 0;
     }
     if (!found.length && query.id !== undefined) {
       io.err(`herald dlq: no dead letter with id ${JSON.stringify(query.id)}`);
       return 1;
     }
-    const done = action === 'redrive' ? await view.redrive(context, found) : await view.purge(context, found);
+    const done = action === 'redrive' ? await redrive(view, found) : await purge(view, found);
     io.out(`${action === 'redrive' ? 'redriven' : 'purged'} ${letters(done)}`);
     return 0;
   } catch (error) {
-    if (error instanceof view.MissingTopicsError) io.err(`herald dlq: ${error.message}`);
-    else io.err(`herald dlq: on the cluster at ${options.brokers.join(',')} (stack ${options.stack}): ${(error as Error).message}`);
+    if (error instanceof MissingTopicsError) io.err(`herald dlq: ${error.message}`);
+    else io.err(`herald dlq: on the cluster at ${cluster.brokers.join(',')} (stack ${cluster.stack}): ${(error as Error).message}`);
     return 1;
   }
 }

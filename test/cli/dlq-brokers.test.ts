@@ -121,17 +121,21 @@ describe('herald dlq --brokers', function () {
     expect(performance.now() - started).to.be.below(20_000);
   });
 
-  it('refuses --brokers with --url, --stack without --brokers, and a malformed broker list', async () => {
+  it('refuses --brokers with --url, --stack without --brokers, a malformed broker list or stack, and bad SASL settings', async () => {
     const cases: Array<[string[], RegExp]> = [
       [['list', '--brokers', '127.0.0.1:9092', '--url', 'http://127.0.0.1:4000'], /--url and --brokers exclude each other/],
       [['list', '--stack', 'dev'], /--stack goes with --brokers/],
-      [['list', '--brokers', 'localhost'], /--brokers takes host:port/],
+      [['list', '--brokers', 'localhost'], /--brokers has "localhost"; each broker is host:port/],
+      [['list', '--brokers', '127.0.0.1:9092', '--stack', 'a.b'], /--stack is "a\.b"/],
     ];
     for (const [argv, message] of cases) {
       const io = memoryIo();
       expect(await runDlq(argv, io), argv.join(' ')).to.equal(2);
       expect(io.stderr[0]).to.match(message);
     }
+    const io = memoryIo();
+    expect(await runDlq(['list', '--brokers', '127.0.0.1:9092'], io, { HERALD_KAFKA_SASL_MECHANISM: 'kerberos' }), 'SASL from the environment, as herald worker reads it').to.equal(2);
+    expect(io.stderr[0]).to.match(/HERALD_KAFKA_SASL_MECHANISM is "kerberos"/);
   });
 });
 
