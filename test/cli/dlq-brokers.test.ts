@@ -17,6 +17,7 @@ import { encodeRecord } from '../../providers/kafka/transport/binding';
 import { deadLetterTopics } from '../../providers/kafka/transport/dead-letter-view';
 import { readDeliveryHeaders, writeDeadLetterHeaders } from '../../providers/kafka/transport/delivery-headers';
 import { startKafkaBroker, type KafkaBroker } from '../helpers/kafka-broker';
+import { createReadyTopics } from '../providers/kafka/transport/ready-topics';
 import { order } from './helpers';
 
 const STACK = 'cli';
@@ -38,20 +39,7 @@ describe('herald dlq --brokers', function () {
   before(async () => {
     broker = await startKafkaBroker();
     kafka = new Kafka({ clientId: 'dlq-cli-test', brokers: broker.brokers, logLevel: logLevel.NOTHING });
-    const admin = kafka.admin();
-    await admin.connect();
-    try {
-      const topics = [...new Set([...deadLetterTopics(plan, names), ...plan.channels.map((c) => names.retry(c)), names.outcomes])];
-      await admin.createTopics({ topics: topics.map((topic) => ({ topic, numPartitions: 1 })), waitForLeaders: false });
-      for (let tries = 0; ; tries++) {
-        const { topics: meta } = await admin.fetchTopicMetadata({ topics });
-        if (meta.every((t) => t.partitions.length && t.partitions.every((p) => p.leader >= 0))) break;
-        if (tries > 50) throw new Error('the topics got no leaders within 5 s');
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-    } finally {
-      await admin.disconnect();
-    }
+    await createReadyTopics(kafka, [...deadLetterTopics(plan, names), ...plan.channels.map((c) => names.retry(c)), names.outcomes, names.claims], 1);
   });
   after(async () => broker?.stop());
 

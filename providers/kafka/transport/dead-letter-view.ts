@@ -16,12 +16,14 @@
 import { randomUUID } from 'node:crypto';
 import { Partitioners, type IHeaders, type Kafka, type KafkaMessage } from 'kafkajs';
 import { HeraldError, type DeliveryPlan, type Envelope } from '../../../contracts';
-import type { EventRegistry } from '../../../runtime';
+import { silentLogger, type EventRegistry } from '../../../runtime';
 import { matchesQuery, type DeadLetter, type DeadLetterQuery } from '../../local/dead-letters';
 import type { KafkaNames } from '../topics';
 import { BindingError, CE_PREFIX, decodeRecord } from './binding';
 import { HERALD_HEADER_PREFIX, readDeliveryHeaders, writeRetryHeaders } from './delivery-headers';
+import { KafkaClaims } from './claims';
 import type { OutcomeRecord } from './outcomes';
+import { RecordSender } from './record-sender';
 
 /** Every in-sync replica acknowledges a redrive before its marker is written. */
 const ACKS_ALL = -1;
@@ -60,10 +62,10 @@ export interface DeadLetterViewOptions {
   /** How long reading to the end of every topic may take. @default 30_000 */
   readonly readTimeoutMs?: number;
   /**
-   * Makes the idempotency store forget the letters' events for their subscriptions before they are
-   * redriven, so the redrive runs the handler again from attempt 1 instead of being acknowledged as a
-   * duplicate of the given-up delivery (the local runtime's `pipeline.forget`). The claims changelog's
-   * writer supplies it. @default none: nothing is forgotten
+   * Makes the idempotency store forget the letters' events for their functions before they are redriven,
+   * so the redrive runs the handler again from attempt 1 instead of being answered as a duplicate of the
+   * given-up delivery (the local runtime's `pipeline.forget`).
+   * @default `forgetInClaims`: a `forgotten` record in the claims topic, which every worker reads
    */
   readonly forget?: (letters: readonly KafkaDeadLetter[]) => Promise<void>;
 }
@@ -112,7 +114,7 @@ export async function readDeadLetters(options: DeadLetterViewOptions, query: Dea
 /**
  * Sends each letter back to the subscription it was dead-lettered from (its retry topic, read by that
  * subscription only), from attempt 1 and at once, then marks it and its copies removed. How many.
- * @throws MissingTopicsError when a retry topic or the outcomes topic is gone; Error for a letter whose
+ * @throws MissingTopicsError when a retry topic, the outcomes or the claims topic is gone; Error for a letter whose
  *   subscription is no longer in the app
  */
 export async function redrive(options: DeadLetterViewOptions, letters: readonly KafkaDeadLetter[]): Promise<number> {
@@ -132,13 +134,25 @@ export async function redrive(options: DeadLetterViewOptions, letters: readonly 
     list.push({ key: letter.record.key, value: letter.record.value, headers });
     byTopic.set(topic, list);
   }
-  await requireTopics(options.kafka, [...byTopic.keys(), names.outcomes]);
-  await options.forget?.(letters);
+  await requireTopics(options.kafka, [...byTopic.keys(), names.outcomes, ...(options.forget ? [] : [names.claims])]);
+  await (options.forget ?? forgetInClaims(options.kafka, names))(letters);
   await withProducer(options.kafka, async (producer) => {
     await producer.sendBatch({ acks: ACKS_ALL, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
     await producer.send({ topic: names.outcomes, acks: ACKS_ALL, messages: markers(letters, 'redrive') });
   });
   return letters.length;
+}
+
+/**
+ * The forget of a process with no claims store of its own (`herald dlq --brokers`): each letter's event
+ * forgotten for the function that gave up on it, through the claims changelog (claims.ts), acknowledged
+ * before it resolves. A letter that was never read as an event (unreadable) has no claim to forget.
+ */
+export function forgetInClaims(kafka: Kafka, names: KafkaNames): (letters: readonly KafkaDeadLetter[]) => Promise<void> {
+  return (letters) => withProducer(kafka, async (producer) => {
+    const claims = new KafkaClaims({ kafka, names, sender: new RecordSender(producer), logger: silentLogger });
+    await Promise.all(letters.flatMap((l) => (l.event ? [claims.forget({ scope: l.function, source: l.event.source, id: l.event.id })] : [])));
+  });
 }
 
 /** Marks each letter (and its copies) removed for good. How many. @throws MissingTopicsError without the outcomes topic */

@@ -18,10 +18,12 @@ import {
   MissingTopicsError, deadLetterTopics, purge, readDeadLetters, redrive, removalKey, type DeadLetterViewOptions,
 } from '../../../../providers/kafka/transport/dead-letter-view';
 import { readDeliveryHeaders, writeDeadLetterHeaders } from '../../../../providers/kafka/transport/delivery-headers';
+import { KafkaClaims } from '../../../../providers/kafka/transport/claims';
 import { Outcomes } from '../../../../providers/kafka/transport/outcomes';
 import { RecordSender } from '../../../../providers/kafka/transport/record-sender';
 import { startKafkaBroker, type KafkaBroker } from '../../../helpers/kafka-broker';
 import { expectReject } from '../../../helpers/reject';
+import { createReadyTopics } from './ready-topics';
 
 export const Paid = defineEvent({ type: 'Paid', version: 1, source: 'test.pay', schema: z.object({ orderId: z.string() }) });
 
@@ -41,23 +43,8 @@ const registry = new EventRegistry(app.events);
 const channel = (fn: string) => plan.channels.find((c) => c.function === fn)!;
 
 /** Every topic the view reads and writes, created on the broker. */
-async function createTopics(kafka: Kafka, names: KafkaNames): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const topics = [...deadLetterTopics(plan, names), ...plan.channels.map((c) => names.retry(c)), names.outcomes];
-    await admin.createTopics({ topics: [...new Set(topics)].map((topic) => ({ topic, numPartitions: 2 })), waitForLeaders: false });
-    // Until every partition has a leader the broker answers NOT_LEADER; the view retries those, but
-    // the test's own plain producer should not have to.
-    for (let tries = 0; ; tries++) {
-      const { topics: meta } = await admin.fetchTopicMetadata({ topics: [...new Set(topics)] });
-      if (meta.every((t) => t.partitions.length === 2 && t.partitions.every((p) => p.leader >= 0))) break;
-      if (tries > 50) throw new Error('the topics got no leaders within 5 s');
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  } finally {
-    await admin.disconnect();
-  }
+function createTopics(kafka: Kafka, names: KafkaNames): Promise<void> {
+  return createReadyTopics(kafka, [...deadLetterTopics(plan, names), ...plan.channels.map((c) => names.retry(c)), names.outcomes, names.claims], 2);
 }
 
 async function produce(kafka: Kafka, topic: string, messages: Message[]): Promise<void> {
@@ -207,6 +194,43 @@ describe('Kafka dead-letter view', function () {
     // assert: a new letter, not hidden by the old one's marker
     expect((await readDeadLetters(view)).map((l) => [l.id, l.reason, l.copies.length])).to.deep.equal([[event.id, 'again', 0]]);
   });
+
+  it('redrives by default after forgetting the given-up claim in the claims topic, so a worker runs the handler again', async () => {
+    // arrange: a worker gave up on the event (its claim journaled), and dead-lettered it
+    const view = await stack('claims');
+    const event = newEnvelope(Paid, { orderId: 'claimed' });
+    const key = { scope: 'bill', source: event.source, id: event.id };
+    await withClaims(view.names, async (worker) => {
+      worker.begin(key, 3600);
+      await worker.giveUp(key, 3600);
+    });
+    await produce(kafka, view.names.deadLetter(channel('bill')), [deadLetterRecord('bill', event, 'r', 2)]);
+    await withClaims(view.names, async (later) => {
+      expect(later.begin(key, 3600).state, 'before the redrive').to.equal('dead-lettered');
+    });
+
+    // act
+    await redrive(view, await readDeadLetters(view));
+
+    // assert: a worker reading the claims now delivers it again from attempt 1
+    await withClaims(view.names, async (later) => {
+      expect(later.begin(key, 3600)).to.deep.equal({ state: 'claimed', attempt: 1 });
+    });
+  });
+
+  /** A claims store as a worker has one, caught up with the topic, for the time of `use`. */
+  async function withClaims(names: KafkaNames, use: (claims: KafkaClaims) => Promise<void>): Promise<void> {
+    const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    await producer.connect();
+    const claims = new KafkaClaims({ kafka, names, sender: new RecordSender(producer), logger: silentLogger });
+    try {
+      await claims.start();
+      await use(claims);
+    } finally {
+      await claims.stop();
+      await producer.disconnect();
+    }
+  }
 
   it('honours the dev server\'s removals (by subscription and event, up to their time), and its follower honours ours', async () => {
     // arrange: one letter the dev server's /dlq purged, then the same event dead-lettered again; one letter purged here
