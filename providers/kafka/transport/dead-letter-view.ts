@@ -6,16 +6,14 @@
  * the removed ones. The markers are also the outcomes topic's own removal records (outcomes.ts), so a dev
  * server following that topic drops the letters too, and the removals its `/dlq` writes hide them here.
  *
- * Reading: kafkajs has no group-less `assign`, so a consumer in a throwaway group (unique id, nothing
- * committed, the group deleted after) reads each topic from its low to its high watermark, as
- * `fetchTopicOffsets` gave them when the read began; records written later wait for the next read.
+ * Reading (topic-scan.ts) takes each topic from its low to its high watermark as of the read's start;
+ * records written later wait for the next read.
  * A redrive sends the record as it was dead-lettered (its key, value and CloudEvents headers) to the
  * subscription's retry topic, addressed to that subscription only, from attempt 1 and at once; the marker
  * is written only once the broker acknowledged it, so a crash in between redrives it again, never loses it.
  */
-import { randomUUID } from 'node:crypto';
-import { Partitioners, type IHeaders, type Kafka, type KafkaMessage } from 'kafkajs';
-import { HeraldError, type DeliveryPlan, type Envelope } from '../../../contracts';
+import type { IHeaders, Kafka, KafkaMessage } from 'kafkajs';
+import type { DeliveryPlan, Envelope } from '../../../contracts';
 import { silentLogger, type EventRegistry } from '../../../runtime';
 import { matchesQuery, type DeadLetter, type DeadLetterQuery } from '../../local/dead-letters';
 import type { KafkaNames } from '../topics';
@@ -24,6 +22,9 @@ import { HERALD_HEADER_PREFIX, readDeliveryHeaders, writeRetryHeaders } from './
 import { KafkaClaims } from './claims';
 import type { OutcomeRecord } from './outcomes';
 import { RecordSender } from './record-sender';
+import { MissingTopicsError, readToEnd, requireTopics, whileRetriable, withProducer } from './topic-scan';
+
+export { MissingTopicsError };
 
 /** Every in-sync replica acknowledges a redrive before its marker is written. */
 const ACKS_ALL = -1;
@@ -68,13 +69,6 @@ export interface DeadLetterViewOptions {
    * @default `forgetInClaims`: a `forgotten` record in the claims topic, which every worker reads
    */
   readonly forget?: (letters: readonly KafkaDeadLetter[]) => Promise<void>;
-}
-
-/** A topic the view needs that the cluster does not have. */
-export class MissingTopicsError extends HeraldError {
-  constructor(readonly topics: readonly string[]) {
-    super(`${topics.length === 1 ? 'topic' : 'topics'} missing on the cluster: ${topics.join(', ')}; deploy the app's topics first (pulumi up with herald:cloud kafka, or start herald dev --transport kafka once)`);
-  }
 }
 
 /** The marker key of a record location: what a redrive or purge writes to the outcomes topic. */
@@ -230,7 +224,8 @@ async function collect(options: DeadLetterViewOptions, topics: readonly string[]
   const { names } = options;
   const removals = new Removals();
   const records: KafkaDeadLetter[] = [];
-  await readToEnd(options, [...topics, names.outcomes], (topic, partition, message) => {
+  const scan = { groupPrefix: `${names.prefix}.dlq-view`, timeoutMs: options.readTimeoutMs ?? DEFAULT_READ_TIMEOUT_MS };
+  await readToEnd(options.kafka, [...topics, names.outcomes], scan, (topic, partition, message) => {
     if (topic === names.outcomes) removals.add(message.key?.toString('utf8'), message.value);
     else records.push(letterOf(options.registry, { topic, partition, offset: message.offset }, message));
   });
@@ -272,112 +267,3 @@ function letterOf(registry: EventRegistry, where: RecordLocation, message: Kafka
 
 /** The fields a query reads (matchesQuery takes a local DeadLetter; it reads none of `event`). */
 const asQueryable = (letter: KafkaDeadLetter) => letter as unknown as DeadLetter;
-
-/** @throws MissingTopicsError naming those of `topics` the cluster lacks */
-async function requireTopics(kafka: Kafka, topics: readonly string[]): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const present = new Set(await admin.listTopics());
-    const missing = [...new Set(topics)].filter((t) => !present.has(t));
-    if (missing.length) throw new MissingTopicsError(missing);
-  } finally {
-    await admin.disconnect();
-  }
-}
-
-/**
- * Calls `onRecord` for every record of `topics` between the watermarks they had when called. A consumer
- * in a throwaway group that commits nothing; the group is deleted after.
- */
-async function readToEnd(options: DeadLetterViewOptions, topics: readonly string[], onRecord: (topic: string, partition: number, message: KafkaMessage) => void): Promise<void> {
-  const { kafka } = options;
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    // What is left to read per partition: from the low watermark to the high one, as of now.
-    const ends = new Map<string, bigint>();
-    for (const topic of topics) {
-      for (const p of await admin.fetchTopicOffsets(topic)) {
-        if (BigInt(p.high) > BigInt(p.low)) ends.set(`${topic}:${p.partition}`, BigInt(p.high));
-      }
-    }
-    if (!ends.size) return;
-    const groupId = `${options.names.prefix}.dlq-view.${randomUUID()}`;
-    const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false });
-    try {
-      await consumer.connect();
-      await consumer.subscribe({ topics: [...new Set([...ends.keys()].map((k) => k.slice(0, k.lastIndexOf(':'))))], fromBeginning: true });
-      await new Promise<void>((resolve, reject) => {
-        const timeoutMs = options.readTimeoutMs ?? DEFAULT_READ_TIMEOUT_MS;
-        const timer = setTimeout(() => reject(new Error(`could not read the dead letters within ${timeoutMs} ms (still reading ${[...ends.keys()].join(', ')})`)), timeoutMs);
-        // Counted done per batch end, not per record: a batch of control records only (a transaction's
-        // end) reaches no eachBatch, yet ends the partition.
-        consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
-          const name = `${payload.topic}:${payload.partition}`;
-          const end = ends.get(name);
-          if (end === undefined || BigInt(payload.lastOffset) + 1n < end) return;
-          ends.delete(name);
-          if (!ends.size) {
-            clearTimeout(timer);
-            resolve();
-          }
-        });
-        consumer.on(consumer.events.CRASH, ({ payload }) => {
-          clearTimeout(timer);
-          reject(payload.error);
-        });
-        consumer.run({
-          autoCommit: false,
-          eachBatch: async ({ batch }) => {
-            const end = ends.get(`${batch.topic}:${batch.partition}`);
-            if (end === undefined) return;
-            for (const message of batch.messages) if (BigInt(message.offset) < end) onRecord(batch.topic, batch.partition, message);
-          },
-        }).catch((error: unknown) => {
-          clearTimeout(timer);
-          reject(error as Error);
-        });
-      });
-    } finally {
-      await consumer.disconnect();
-      // Nothing was committed; the group may already be gone.
-      await admin.deleteGroups([groupId]).catch(() => undefined);
-    }
-  } finally {
-    await admin.disconnect();
-  }
-}
-
-/**
- * `attempt()`, tried again while it fails with an error kafkajs marks retriable (itself, or the one its
- * retrier gave up on), backing off, until `withinMs` has passed.
- */
-async function whileRetriable<T>(attempt: () => Promise<T>, withinMs: number): Promise<T> {
-  const until = Date.now() + withinMs;
-  for (let delayMs = 100; ; delayMs = Math.min(delayMs * 2, 2_000)) {
-    try {
-      return await attempt();
-    } catch (error) {
-      if (!isRetriable(error) || Date.now() + delayMs > until) throw error;
-      await new Promise((resolve) => setTimeout(resolve, delayMs));
-    }
-  }
-}
-
-function isRetriable(error: unknown): boolean {
-  for (let e = error as { retriable?: boolean; originalError?: unknown; cause?: unknown } | undefined; e; e = (e.originalError ?? e.cause) as typeof e) {
-    if (e.retriable === true) return true;
-  }
-  return false;
-}
-
-async function withProducer<T>(kafka: Kafka, use: (producer: ReturnType<Kafka['producer']>) => Promise<T>): Promise<T> {
-  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
-  await producer.connect();
-  try {
-    return await use(producer);
-  } finally {
-    await producer.disconnect();
-  }
-}
