@@ -18,7 +18,7 @@ import { silentLogger, type EventRegistry } from '../../../runtime';
 import { matchesQuery, type DeadLetter, type DeadLetterQuery } from '../../local/dead-letters';
 import type { KafkaNames } from '../topics';
 import { BindingError, CE_PREFIX, decodeRecord } from './binding';
-import { HERALD_HEADER_PREFIX, readDeliveryHeaders, writeRetryHeaders } from './delivery-headers';
+import { HERALD_HEADER_PREFIX, readDeliveryHeaders, writeRetryHeaders, type AttemptEntry } from './delivery-headers';
 import { KafkaClaims } from './claims';
 import type { OutcomeRecord } from './outcomes';
 import { RecordSender } from './record-sender';
@@ -47,6 +47,8 @@ export interface KafkaDeadLetter extends Omit<DeadLetter, 'event'>, RecordLocati
   readonly event: Envelope | undefined;
   /** Why the record cannot be read as an envelope now (set only when `event` is undefined). */
   readonly unreadable?: string;
+  /** What each attempt did, the last MAX_HISTORY (its `herald-history` header), when it carries one. */
+  readonly history?: readonly AttemptEntry[];
   /** Later dead-letter records of the same event and subscription (a worker that crashed after writing one): removed with it. */
   readonly copies: readonly RecordLocation[];
   /** The record as it was dead-lettered. */
@@ -260,6 +262,7 @@ function letterOf(registry: EventRegistry, where: RecordLocation, message: Kafka
     at: h.deadLetteredAt ?? (message.timestamp ? new Date(Number(message.timestamp)).toISOString() : ''),
     event,
     ...(unreadable !== undefined ? { unreadable } : {}),
+    ...(h.history ? { history: h.history } : {}),
     copies: [],
     record: { key: message.key, value: message.value, headers: message.headers ?? {} },
   };
