@@ -106,7 +106,10 @@ function binaryAttributes(headers: NonNullable<KafkaRecordIn['headers']>, conten
   const names = Object.keys(headers);
   for (let i = 0; i < names.length; i++) {
     const name = names[i]!;
-    if (name.length > CE_PREFIX.length && name.startsWith(CE_PREFIX)) raw[name.slice(CE_PREFIX.length)] = headerText(headers, name);
+    if (name.length <= CE_PREFIX.length || !name.startsWith(CE_PREFIX)) continue;
+    // A header listed with no value (kafkajs's type allows it) is an absent attribute.
+    const value = headerText(headers, name);
+    if (value !== undefined) raw[name.slice(CE_PREFIX.length)] = value;
   }
   if (raw.specversion === undefined) {
     throw new BindingError(`not a CloudEvent: no ce_specversion header (binary mode) and content-type ${contentType === undefined ? 'absent' : JSON.stringify(contentType)}, not ${CLOUDEVENTS_JSON} (structured mode)`);

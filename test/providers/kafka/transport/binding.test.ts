@@ -4,6 +4,7 @@
  * producer that is not Herald is read off a real broker, and each refusal says why.
  */
 import { expect } from 'chai';
+import { CloudEvent, Kafka as SdkKafka } from 'cloudevents';
 import { Kafka, Partitioners, logLevel, type KafkaMessage } from 'kafkajs';
 import { z } from 'zod';
 import { defineEvent, type Envelope } from '../../../../contracts';
@@ -153,6 +154,44 @@ describe('Kafka binding (CloudEvents Kafka protocol binding)', () => {
       expect(structured.type).to.equal('OrderPlaced.v1');
       expect(decodeRecord(binary({ 'content-type': 'application/json; charset=utf-8' }), registry).datacontenttype).to.equal('application/json');
       expect(decodeRecord(binary({ 'content-type': undefined }), registry).data).to.deep.equal({ orderId: 'o-1', total: 3 });
+    });
+  });
+
+  describe('against the CloudEvents SDK\'s Kafka binding (the conformance oracle)', () => {
+    const event = new CloudEvent<unknown>({
+      specversion: '1.0', id: 'sdk-1', type: 'OrderPlaced.v1', source: 'sdk.producer', time: '2026-12-03T06:00:00.000Z', subject: 'orders/sdk-1',
+      datacontenttype: 'application/json', tenant: 'acme', data: { orderId: 'sdk-1', total: 7, note: 'ünï' },
+    });
+    const expected = {
+      specversion: '1.0', id: 'sdk-1', type: 'OrderPlaced.v1', source: 'sdk.producer', time: '2026-12-03T06:00:00.000Z', subject: 'orders/sdk-1',
+      datacontenttype: 'application/json', tenant: 'acme', correlationid: 'sdk-1', data: { orderId: 'sdk-1', total: 7, note: 'ünï' },
+    };
+
+    it('reads what the SDK writes in binary mode (headers listed with no value are absent attributes)', () => {
+      const message = SdkKafka.binary(event);
+      // The SDK leaves the data as it is; a producer sends its JSON text.
+      const decoded = decodeRecord({ key: 'sdk-1', value: JSON.stringify(message.value), headers: message.headers as Record<string, string> }, registry);
+      expect(decoded).to.deep.equal(expected);
+    });
+
+    it('reads what the SDK writes in structured mode', () => {
+      const message = SdkKafka.structured(event);
+      expect(decodeRecord({ key: 'sdk-1', value: message.value as string, headers: message.headers as Record<string, string> }, registry)).to.deep.equal(expected);
+    });
+
+    it('writes what the SDK reads back as the same event', () => {
+      // arrange
+      const envelope = { ...newEnvelope(OrderPlaced, { orderId: 'h-1', total: 1, region: 'eu' }, { subject: 's' }), tenant: 'acme' } as Envelope;
+
+      // act
+      const record = encodeRecord(envelope, 'h-1');
+      const message = { key: record.key, value: record.value, headers: record.headers, body: record.value };
+      const read = SdkKafka.toEvent(message as Parameters<typeof SdkKafka.toEvent>[0]) as CloudEvent<unknown>;
+
+      // assert: every attribute, the data parsed from its JSON
+      // The SDK lists attributes it does not have as undefined.
+      const { partitionkey: _key, ...attributes } = Object.fromEntries(Object.entries(read.toJSON()).filter(([, v]) => v !== undefined));
+      expect({ ...attributes, data: typeof attributes.data === 'string' ? JSON.parse(attributes.data) : attributes.data }).to.deep.equal(envelope);
     });
   });
 
