@@ -149,6 +149,12 @@ describe('Kafka binding (CloudEvents Kafka protocol binding)', () => {
       expect(envelope).to.deep.equal({ ...event, correlationid: '1234-1234-1234', data: { orderId: '1234', total: 1 } });
     });
 
+    it('gives an event without time its record\'s timestamp, the same on every redelivery', () => {
+      const record = { ...binary({}), timestamp: '1767225600123' };
+      expect(decodeRecord(record, registry).time).to.equal('2026-01-01T00:00:00.123Z');
+      expect(decodeRecord({ ...record, timestamp: undefined }, registry).time).to.match(/^\d{4}-\d\d-\d\dT/);
+    });
+
     it('reads structured mode without looking at ce_ headers, and content-type params in binary mode', () => {
       const structured = decodeRecord({ key: null, value: JSON.stringify({ specversion: '1.0', id: 'x', source: 's', type: 'OrderPlaced.v1', data: { orderId: 'x', total: 0 } }), headers: { 'content-type': 'Application/CloudEvents+JSON', ce_type: 'Nope.v1' } }, registry);
       expect(structured.type).to.equal('OrderPlaced.v1');
