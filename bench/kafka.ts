@@ -201,10 +201,10 @@ async function main(): Promise<void> {
     console.log(`Latency: ${LATENCY_SECONDS} s per side at ${fmt(offered)} events/s (half the bare end-to-end rate), the first second not counted.`);
     row('', 'bare kafkajs', 'herald', 'herald/bare', 'goal');
     row('throughput, consumers alone (ev/s)', fmt(b), fmt(h), ratio(h, b), '≥ 0.80');
+    console.log(`  rounds, consumers alone: bare ${alone.bare.map(fmt).join(' ')}; herald ${alone.herald.map(fmt).join(' ') || '-'}`);
     row('throughput, end to end (ev/s)', fmt(median(endToEnd.bare)), fmt(median(endToEnd.herald)), ratio(median(endToEnd.herald), median(endToEnd.bare)));
     row('  producer alone, median (ev/s)', fmt(median(produceRates)));
     row('CPU per event, consumer process (µs)', fmt(cpuUs.bare!), fmt(cpuUs.herald ?? NaN), ratio(cpuUs.herald, cpuUs.bare!));
-    console.log(`  rounds, consumers alone: bare ${alone.bare.map(fmt).join(' ')}; herald ${alone.herald.map(fmt).join(' ') || '-'}`);
     row('latency p50 (ms)', ms(bareLatency.p50), ms(heraldLatency?.p50), ratio(heraldLatency?.p50, bareLatency.p50));
     row('latency p99 (ms)', ms(bareLatency.p99), ms(heraldLatency?.p99), ratio(heraldLatency?.p99, bareLatency.p99), '≤ 1.25');
     row('latency max (ms)', ms(bareLatency.max), ms(heraldLatency?.max));
