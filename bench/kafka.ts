@@ -30,6 +30,8 @@ const PARTITIONS = env('KAFKA_BENCH_PARTITIONS', 12);
 /** Seconds of fixed-rate load per side in the latency half, the first of them a warm-up not counted. */
 const LATENCY_SECONDS = env('KAFKA_BENCH_LATENCY_SECONDS', 10);
 const LATENCY_WARM_MS = 1_000;
+/** The latency half's offered rate, events/s, instead of half the bare end-to-end rate (to compare both well below saturation). */
+const LATENCY_RATE = env('KAFKA_BENCH_LATENCY_RATE', 0);
 /** Events per scale-out round, and the worker counts measured. */
 const SCALE_EVENTS = env('KAFKA_BENCH_SCALE_EVENTS', EVENTS);
 const WORKERS = (process.env.KAFKA_BENCH_WORKERS ?? '1,2,3').split(',').map(Number);
@@ -188,7 +190,7 @@ async function main(): Promise<void> {
     const { alone, endToEnd, cpuUs } = await throughput(bench, sides);
     // Half of what the whole chain (producer, broker, bare consumer) carries: half the consumers-alone rate is
     // more than one producer sends on 2 cores, and would measure the producer's queue, not the consumers.
-    const offered = Math.round(median(endToEnd.bare) / 2);
+    const offered = LATENCY_RATE || Math.round(median(endToEnd.bare) / 2);
     const bareLatency = await latency(bench, bare, offered);
     const heraldLatency = heraldFailure ? undefined : await latency(bench, herald, offered);
     for (const c of sides) checkCounts(c);
@@ -198,7 +200,7 @@ async function main(): Promise<void> {
     console.log(`\nThroughput: median of ${ROUNDS} rounds of ${fmt(EVENTS)} events per side (after a warm-up round). "Consumers alone": the`);
     console.log('consumer processes frozen (SIGSTOP) while the burst is produced, timed from their thaw to the last handler call.');
     console.log('"End to end": from the first send to the last handler call, the consumers running (the producer limits it).');
-    console.log(`Latency: ${LATENCY_SECONDS} s per side at ${fmt(offered)} events/s (half the bare end-to-end rate), the first second not counted.`);
+    console.log(`Latency: ${LATENCY_SECONDS} s per side at ${fmt(offered)} events/s (${LATENCY_RATE ? 'KAFKA_BENCH_LATENCY_RATE' : 'half the bare end-to-end rate'}), the first second not counted.`);
     row('', 'bare kafkajs', 'herald', 'herald/bare', 'goal');
     row('throughput, consumers alone (ev/s)', fmt(b), fmt(h), ratio(h, b), '≥ 0.80');
     console.log(`  rounds, consumers alone: bare ${alone.bare.map(fmt).join(' ')}; herald ${alone.herald.map(fmt).join(' ') || '-'}`);
