@@ -14,8 +14,9 @@
  * so a handler that succeeded is never run again for a redelivered copy: the copy answers `duplicate`.
  * What is left: a worker killed between its handler's success and the claim's acknowledgement runs that
  * handler again on the next owner (at-least-once, as on every cloud).
- * The topic is compacted and deleted after the retention: each key is written about once (its final
- * state), and a duplicate arrives within the retention of the source topics it comes from.
+ * Claims travel in bundles (one record per turn of a writer's event loop, record-bundle.ts), so the topic is
+ * not compacted (a bundle's key is its writer, not an event): records are deleted after the stack's
+ * retention, the same as the source topics a duplicate could come from.
  */
 import { randomUUID } from 'node:crypto';
 import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
@@ -25,17 +26,15 @@ import {
 } from '../../../runtime/idempotency';
 import type { KafkaNames } from '../topics';
 import type { RecordSender } from './record-sender';
+import { RecordBundle } from './record-bundle';
 import { retriable } from './retriable';
 
-/** A record of the claims topic: the final state of one function's claim on one event. */
-interface ClaimRecord {
-  /** `forgotten`: a redrive made the event new again. */
-  readonly s: SettledState | 'forgotten';
-  /** Epoch ms after which it no longer counts. */
-  readonly e: number;
-  /** The process that wrote it (a process skips its own: it already knows them). */
-  readonly w: string;
-}
+/**
+ * One claim in a claims-topic record (a bundle of them, record-bundle.ts, keyed by the process that wrote
+ * it): the final state of one function's claim on one event, and when it stops counting (epoch ms).
+ * `forgotten`: a redrive made the event new again.
+ */
+type ClaimEntry = readonly [scope: string, record: string, state: SettledState | 'forgotten', expires: number];
 
 export interface KafkaClaimsOptions {
   readonly kafka: Kafka;
@@ -45,8 +44,6 @@ export interface KafkaClaimsOptions {
   readonly maxEntries?: number;
   readonly logger: Logger;
 }
-
-const SEPARATOR = '\u0000';
 
 export class KafkaClaims implements IdempotencyStore {
   private readonly memory: InMemoryIdempotencyStore;
@@ -59,15 +56,20 @@ export class KafkaClaims implements IdempotencyStore {
   /** Per partition, the next offset not yet read. */
   private readonly read = new Map<number, bigint>();
   private readonly waiting = new Set<() => void>();
+  private readonly bundle: RecordBundle<ClaimEntry>;
+  /** The key of this process's bundles, which its reader skips. */
+  private readonly own: Buffer;
   /** The send of the record the last settling call journaled. */
   private written: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: KafkaClaimsOptions) {
     this.topic = options.names.claims;
+    this.bundle = new RecordBundle(options.sender, this.topic, this.writer);
+    this.own = Buffer.from(this.writer);
     this.group = `${options.names.claimsReaders}${this.writer}`;
     const journal: IdempotencyJournal = {
-      settled: (scope, record, state, expires) => this.write(scope, record, { s: state, e: expires, w: this.writer }),
-      forgotten: (scope, record) => this.write(scope, record, { s: 'forgotten', e: Date.now(), w: this.writer }),
+      settled: (scope, record, state, expires) => { this.written = this.bundle.add([scope, record, state, expires]); },
+      forgotten: (scope, record) => { this.written = this.bundle.add([scope, record, 'forgotten', Date.now()]); },
       rotated: () => {},
     };
     this.memory = new InMemoryIdempotencyStore({ maxEntries: options.maxEntries ?? 1_000_000, journal });
@@ -135,21 +137,14 @@ export class KafkaClaims implements IdempotencyStore {
     return this.memory.whenSettled(key);
   }
 
-  private write(scope: string, record: string, value: ClaimRecord): void {
-    this.written = this.options.sender.send(this.topic, [{ key: `${scope}${SEPARATOR}${record}`, value: JSON.stringify(value) }]);
-  }
-
   private async apply({ batch }: EachBatchPayload): Promise<void> {
     for (const message of batch.messages) {
-      const key = message.key?.toString();
-      const at = key ? key.indexOf(SEPARATOR) : -1;
-      if (at > 0 && message.value) {
-        try {
-          const value = JSON.parse(message.value.toString()) as ClaimRecord;
-          if (value.w !== this.writer) this.memory.load(key!.slice(0, at), key!.slice(at + 1), value.s, value.e);
-        } catch (error) {
-          this.options.logger.warn('an unreadable claims record was skipped', { offset: message.offset, error: (error as Error).message });
-        }
+      if (!message.value || !message.key || message.key.equals(this.own)) continue;
+      try {
+        const entries = JSON.parse(message.value.toString()) as ClaimEntry[];
+        for (const [scope, record, state, expires] of entries) this.memory.load(scope, record, state, expires);
+      } catch (error) {
+        this.options.logger.warn('an unreadable claims record was skipped', { offset: message.offset, error: (error as Error).message });
       }
     }
     this.read.set(batch.partition, BigInt(batch.lastOffset()) + 1n);
