@@ -8,8 +8,8 @@
  */
 import type { RecordSender } from './record-sender';
 
-/** Items per record at most: a bundle stays well under the broker's 1 MB record limit. */
-export const MAX_BUNDLE = 500;
+/** Items per record at most: a bundle stays well under the broker's 1 MB limit (record-sender.ts splits requests). */
+export const MAX_BUNDLE = 200;
 
 export class RecordBundle<T> {
   private items: T[] | undefined;
