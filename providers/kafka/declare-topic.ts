@@ -2,13 +2,13 @@
 import * as pulumi from '@pulumi/pulumi';
 import * as kafka from '@pulumi/kafka';
 import type { KafkaSettings } from './config';
-import { topicConfig, type TopicOptions } from './topic-config';
+import { topicConfig, topicPartitions, type TopicOptions } from './topic-config';
 
 /** Declares the topic `name` (its exact name on the cluster) under `parent`, whose provider it inherits. */
 export function declareTopic(logicalName: string, name: string, settings: KafkaSettings, options: TopicOptions, parent: pulumi.Resource): kafka.Topic {
   return new kafka.Topic(logicalName, {
     name,
-    partitions: settings.partitions,
+    partitions: topicPartitions(settings, options),
     replicationFactor: settings.replicationFactor,
     config: topicConfig(settings, options),
   }, { parent });

@@ -3,7 +3,8 @@
  * read by the dev server's `/traces` and `/dlq`, so they show every worker's work) and the claims topic,
  * the idempotency changelog (transport/claims.ts). Both carry bundles keyed by the process that wrote them,
  * so neither is compacted: records are deleted after the stack's retention, which bounds them while a
- * duplicate from a source topic (kept as long) is still recognised.
+ * duplicate from a source topic (kept as long) is still recognised. Each has one partition: every process
+ * reads it whole, and the order across writers matters (topic-config.ts `single`).
  */
 import * as pulumi from '@pulumi/pulumi';
 import type * as kafka from '@pulumi/kafka';
@@ -23,8 +24,8 @@ export class KafkaStores extends pulumi.ComponentResource {
   constructor(name: string, args: KafkaStoresArgs, opts?: pulumi.ComponentResourceOptions) {
     super('herald:kafka:Stores', name, {}, opts);
     const { names, settings } = args.cluster;
-    this.outcomesTopic = declareTopic(`${name}-outcomes`, names.outcomes, settings, {}, this);
-    this.claimsTopic = declareTopic(`${name}-claims`, names.claims, settings, {}, this);
+    this.outcomesTopic = declareTopic(`${name}-outcomes`, names.outcomes, settings, { single: true }, this);
+    this.claimsTopic = declareTopic(`${name}-claims`, names.claims, settings, { single: true }, this);
     this.outputs = { outcomesTopic: this.outcomesTopic.name, claimsTopic: this.claimsTopic.name };
     this.registerOutputs(this.outputs);
   }

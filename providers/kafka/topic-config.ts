@@ -13,6 +13,17 @@ import type { KafkaSettings } from './config';
 export interface TopicOptions {
   /** The retention the topology declares for what this topic holds; the stack's retention when shorter or absent. */
   readonly retention?: Duration;
+  /**
+   * One partition, whatever the stack's setting: a log every process reads whole and whose order across
+   * writers matters (the claims: a redrive's `forgotten` after a worker's `dead-lettered`; the outcomes: a
+   * removal after the dead letter it removes). Kafka orders records within a partition only.
+   */
+  readonly single?: boolean;
+}
+
+/** The partitions of a topic with `options`. */
+export function topicPartitions(settings: Pick<KafkaSettings, 'partitions'>, options: TopicOptions = {}): number {
+  return options.single ? 1 : settings.partitions;
 }
 
 /** The topic's `config` entries (all strings, as Kafka takes them). */

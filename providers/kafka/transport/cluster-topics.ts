@@ -41,7 +41,7 @@ export function clusterTopics(t: Topology, plan: DeliveryPlan, names: KafkaNames
     if (c.source.kind === 'direct') add(names.deadLetter(c), 'dead-letter', { retention: deadLetterRetention });
     add(names.retry(c), 'retry');
   }
-  add(names.outcomes, 'outcomes');
-  add(names.claims, 'claims');
+  add(names.outcomes, 'outcomes', { single: true });
+  add(names.claims, 'claims', { single: true });
   return [...topics.values()];
 }

@@ -24,7 +24,7 @@ import {
 } from '../../local/transport';
 import { KAFKA_DEFAULTS, type KafkaSettings } from '../config';
 import { KAFKA_DELIVERY } from '../delivery';
-import { topicConfig } from '../topic-config';
+import { topicConfig, topicPartitions } from '../topic-config';
 import type { KafkaNames } from '../topics';
 import { encodeRecord, type KafkaRecordOut } from './binding';
 import { ChannelReader } from './channel-reader';
@@ -209,7 +209,7 @@ async function createMissing(admin: Admin, t: Topology, names: KafkaNames, setti
     waitForLeaders: true,
     timeout: 30_000,
     topics: missing.map((topic) => ({
-      topic: topic.name, numPartitions: settings.partitions, replicationFactor: settings.replicationFactor,
+      topic: topic.name, numPartitions: topicPartitions(settings, topic.options), replicationFactor: settings.replicationFactor,
       configEntries: Object.entries(topicConfig(settings, topic.options)).map(([name, value]) => ({ name, value })),
     })),
   });

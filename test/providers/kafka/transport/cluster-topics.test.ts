@@ -8,7 +8,7 @@ import { shop } from '../../../../app/topology';
 import { deliveryPlan, topology } from '../../../../contracts';
 import { parseKafkaConfig } from '../../../../providers/kafka/config';
 import { KAFKA_DELIVERY } from '../../../../providers/kafka/delivery';
-import { topicConfig } from '../../../../providers/kafka/topic-config';
+import { topicConfig, topicPartitions } from '../../../../providers/kafka/topic-config';
 import { kafkaNames } from '../../../../providers/kafka/topics';
 import { clusterTopics } from '../../../../providers/kafka/transport/cluster-topics';
 import { DEV_KAFKA, realizeOnKafka, topicsByName } from '../../../helpers/kafka-mocks';
@@ -35,7 +35,10 @@ describe('kafka cluster topics (what a worker creates when missing)', () => {
       const listed = clusterTopics(t, deliveryPlan(t, KAFKA_DELIVERY), names);
       const declared = topicsByName();
       expect(listed.map((topic) => topic.name).sort()).to.deep.equal([...declared.keys()].sort());
-      for (const topic of listed) expect(topicConfig(settings, topic.options), topic.name).to.deep.equal(declared.get(topic.name)!.inputs.config);
+      for (const topic of listed) {
+        expect(topicConfig(settings, topic.options), topic.name).to.deep.equal(declared.get(topic.name)!.inputs.config);
+        expect(topicPartitions(settings, topic.options), topic.name).to.equal(declared.get(topic.name)!.inputs.partitions);
+      }
     });
   }
 });

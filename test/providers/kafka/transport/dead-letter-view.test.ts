@@ -43,8 +43,10 @@ const registry = new EventRegistry(app.events);
 const channel = (fn: string) => plan.channels.find((c) => c.function === fn)!;
 
 /** Every topic the view reads and writes, created on the broker. */
-function createTopics(kafka: Kafka, names: KafkaNames): Promise<void> {
-  return createReadyTopics(kafka, [...deadLetterTopics(plan, names), ...plan.channels.map((c) => names.retry(c)), names.outcomes, names.claims], 2);
+async function createTopics(kafka: Kafka, names: KafkaNames): Promise<void> {
+  await createReadyTopics(kafka, [...deadLetterTopics(plan, names), ...plan.channels.map((c) => names.retry(c))], 2);
+  // One partition each, as the cluster has them (topic-config.ts `single`: their order across writers matters).
+  await createReadyTopics(kafka, [names.outcomes, names.claims], 1);
 }
 
 async function produce(kafka: Kafka, topic: string, messages: Message[]): Promise<void> {
