@@ -1,0 +1,99 @@
+/**
+ * Watches what the chaos workers wrote to Kafka, with a plain kafkajs consumer in a group of its own (not
+ * through Herald, whose view is what is being checked): every dead-letter record (its event id, the
+ * subscription that gave up and its `herald-attempts`), and the outcomes topic's `duplicate` deliveries,
+ * the copies the claims store answered without running a handler.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Consumer, IHeaders, Kafka } from 'kafkajs';
+import type { OutcomeRecord } from '../../../../providers/kafka/transport/outcomes';
+import { readDeliveryHeaders } from '../../../../providers/kafka/transport/delivery-headers';
+
+/** One dead-letter record as read. */
+export interface Letter {
+  readonly subscription: string;
+  readonly attempts: number | undefined;
+}
+
+export class Observer {
+  /** Per `subscription id`, its dead-letter records. */
+  readonly letters = new Map<string, Letter[]>();
+  /** `duplicate` outcomes per function. */
+  readonly duplicates = new Map<string, number>();
+  /** `deferred` outcomes per function: copies that met another copy of their event in flight. */
+  readonly deferred = new Map<string, number>();
+  private readonly consumer: Consumer;
+  /** Per `topic:partition`, the next offset not yet read. */
+  private readonly read = new Map<string, bigint>();
+
+  constructor(private readonly kafka: Kafka, private readonly deadLetterTopics: readonly string[], private readonly outcomesTopic: string) {
+    this.consumer = kafka.consumer({ groupId: `chaos-observer-${randomUUID()}`, sessionTimeout: 10_000, heartbeatInterval: 1_000, maxWaitTimeInMs: 200 });
+  }
+
+  get duplicateCount(): number {
+    return [...this.duplicates.values()].reduce((a, b) => a + b, 0);
+  }
+
+  /** The dead-letter records of `id` from `subscription`. */
+  lettersOf(subscription: string, id: string): readonly Letter[] {
+    return this.letters.get(`${subscription} ${id}`) ?? [];
+  }
+
+  async start(): Promise<void> {
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics: [...this.deadLetterTopics, this.outcomesTopic], fromBeginning: true });
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatch: async ({ batch }) => {
+        for (const message of batch.messages) {
+          if (batch.topic === this.outcomesTopic) this.outcome(message.value);
+          else this.letter(message.headers ?? {});
+        }
+        this.read.set(`${batch.topic}:${batch.partition}`, BigInt(batch.lastOffset()) + 1n);
+      },
+    });
+  }
+
+  /** Resolves once every record written to the watched topics before this call was read. @throws after `timeoutMs` */
+  async caughtUp(timeoutMs: number): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    const ends: Array<{ id: string; high: bigint }> = [];
+    try {
+      for (const topic of [...this.deadLetterTopics, this.outcomesTopic]) {
+        for (const { partition, high } of await admin.fetchTopicOffsets(topic)) ends.push({ id: `${topic}:${partition}`, high: BigInt(high) });
+      }
+    } finally {
+      await admin.disconnect();
+    }
+    const deadline = Date.now() + timeoutMs;
+    while (ends.some(({ id, high }) => high > 0n && (this.read.get(id) ?? 0n) < high)) {
+      if (Date.now() > deadline) throw new Error(`the observer did not read the dead-letter and outcomes topics to their end within ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer.disconnect();
+  }
+
+  private letter(headers: IHeaders): void {
+    const id = headers.ce_id?.toString();
+    const h = readDeliveryHeaders(headers);
+    if (!id || !h.subscription) return;
+    const key = `${h.subscription} ${id}`;
+    const list = this.letters.get(key);
+    const letter = { subscription: h.subscription, attempts: h.attempts };
+    if (list) list.push(letter);
+    else this.letters.set(key, [letter]);
+  }
+
+  private outcome(value: Buffer | null): void {
+    if (!value) return;
+    const outcome = JSON.parse(value.toString()) as OutcomeRecord;
+    if (outcome.kind !== 'delivery') return;
+    const counts = outcome.record.outcome === 'duplicate' ? this.duplicates : outcome.record.outcome === 'deferred' ? this.deferred : undefined;
+    const fn = outcome.record.function;
+    counts?.set(fn, (counts.get(fn) ?? 0) + 1);
+  }
+}

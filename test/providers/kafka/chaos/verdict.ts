@@ -1,0 +1,65 @@
+/**
+ * The chaos run's verdict, from the handlers' log (handler-log.ts) and the dead-letter and outcomes topics
+ * (observer.ts), per subscription of the chaos app:
+ * - lost: a good event with no `ok` run, or a poison event with no dead-letter record (or one whose
+ *   `herald-attempts` is not the channel's maxAttempts);
+ * - re-runs: handler runs of an event after it succeeded;
+ * - wrongly buried: a good event dead-lettered.
+ * `done` is what the run waits for: nothing lost.
+ */
+import type { Channel } from '../../../../contracts';
+import type { HandlerLog } from './handler-log';
+import type { Observer } from './observer';
+
+/** One published event, as the verdict needs it. */
+export interface Published {
+  readonly id: string;
+  readonly poison: boolean;
+}
+
+export interface Verdict {
+  /** Events not settled as they must be, per function (at most 5 ids each, for the message). */
+  readonly lost: number;
+  readonly lostSample: Record<string, string[]>;
+  /** Dead letters whose `herald-attempts` is not maxAttempts. */
+  readonly wrongAttempts: number;
+  readonly reRuns: number;
+  /** Processes that ran an event again after its success, and how often. */
+  readonly reRunsBy: Record<number, number>;
+  /** Good events dead-lettered. */
+  readonly wronglyBuried: number;
+  /** Handler runs of poison events beyond maxAttempts per subscription (attempts counted afresh after a kill). */
+  readonly extraPoisonRuns: number;
+}
+
+/** Judges the run as far as the log and the observer have read. */
+export function judge(events: readonly Published[], channels: readonly Channel[], log: HandlerLog, observer: Observer): Verdict {
+  let lost = 0, wrongAttempts = 0, reRuns = 0, wronglyBuried = 0, extraPoisonRuns = 0;
+  const lostSample: Record<string, string[]> = {};
+  const reRunsBy: Record<number, number> = {};
+  const miss = (fn: string, id: string) => {
+    lost++;
+    const sample = (lostSample[fn] ??= []);
+    if (sample.length < 5) sample.push(id);
+  };
+  for (const channel of channels) {
+    const fn = channel.function;
+    for (const { id, poison } of events) {
+      const runs = log.of(fn, id);
+      const letters = observer.lettersOf(channel.subscription, id);
+      if (runs) {
+        reRuns += runs.after;
+        for (const pid of runs.againBy) reRunsBy[pid] = (reRunsBy[pid] ?? 0) + 1;
+      }
+      if (!poison) {
+        if (runs?.okBy === undefined) miss(fn, id);
+        if (letters.length) wronglyBuried++;
+        continue;
+      }
+      if (!letters.length) miss(fn, id);
+      wrongAttempts += letters.filter((l) => l.attempts !== channel.maxAttempts).length;
+      extraPoisonRuns += Math.max(0, (runs?.count ?? 0) - channel.maxAttempts);
+    }
+  }
+  return { lost: lost + wrongAttempts, lostSample, wrongAttempts, reRuns, reRunsBy, wronglyBuried, extraPoisonRuns };
+}
