@@ -25,6 +25,7 @@ import {
 } from '../../../runtime/idempotency';
 import type { KafkaNames } from '../topics';
 import type { RecordSender } from './record-sender';
+import { retriable } from './retriable';
 
 /** A record of the claims topic: the final state of one function's claim on one event. */
 interface ClaimRecord {
@@ -86,7 +87,7 @@ export class KafkaClaims implements IdempotencyStore {
     await admin.connect();
     let ends: Array<{ partition: number; high: string }>;
     try {
-      ends = await admin.fetchTopicOffsets(this.topic);
+      ends = await retriable(() => admin.fetchTopicOffsets(this.topic));
     } finally {
       await admin.disconnect();
     }

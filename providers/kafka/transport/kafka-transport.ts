@@ -32,6 +32,7 @@ import { clusterTopics } from './cluster-topics';
 import { DELIVERY_HEADERS, writeRetryHeaders } from './delivery-headers';
 import { Ledger } from './ledger';
 import { RecordSender } from './record-sender';
+import { retriable } from './retriable';
 import { PublishRouting, recordKey } from './routing';
 
 /** How topics are created when missing: the stack config's topic settings. */
@@ -193,19 +194,23 @@ export async function ensureTopics(kafka: Kafka, t: Topology, names: KafkaNames,
   const admin: Admin = kafka.admin();
   await admin.connect();
   try {
-    const existing = new Set(await admin.listTopics());
-    const missing = clusterTopics(t, deliveryPlan(t, target), names).filter((topic) => !existing.has(topic.name));
-    if (!missing.length) return;
-    // Another process may create some of them at the same moment: kafkajs answers false for those.
-    await admin.createTopics({
-      waitForLeaders: true,
-      timeout: 30_000,
-      topics: missing.map((topic) => ({
-        topic: topic.name, numPartitions: settings.partitions, replicationFactor: settings.replicationFactor,
-        configEntries: Object.entries(topicConfig(settings, topic.options)).map(([name, value]) => ({ name, value })),
-      })),
-    });
+    await retriable(() => createMissing(admin, t, names, settings, target));
   } finally {
     await admin.disconnect();
   }
+}
+
+async function createMissing(admin: Admin, t: Topology, names: KafkaNames, settings: TopicSettings, target: DeliveryTarget): Promise<void> {
+  const existing = new Set(await admin.listTopics());
+  const missing = clusterTopics(t, deliveryPlan(t, target), names).filter((topic) => !existing.has(topic.name));
+  if (!missing.length) return;
+  // Another process may create some of them at the same moment: kafkajs answers false for those.
+  await admin.createTopics({
+    waitForLeaders: true,
+    timeout: 30_000,
+    topics: missing.map((topic) => ({
+      topic: topic.name, numPartitions: settings.partitions, replicationFactor: settings.replicationFactor,
+      configEntries: Object.entries(topicConfig(settings, topic.options)).map(([name, value]) => ({ name, value })),
+    })),
+  });
 }

@@ -14,6 +14,7 @@ import type { DeliveryRecord } from '../../local/function';
 import type { TraceStore } from '../../local/traces';
 import type { KafkaNames } from '../topics';
 import type { RecordSender } from './record-sender';
+import { retriable } from './retriable';
 
 /** Which dead letter a removal names: the subscription it came from and its event. */
 export interface LetterRef {
@@ -74,7 +75,7 @@ export class Outcomes {
     this.consumer = consumer;
     const admin = kafka.admin();
     await admin.connect();
-    const ends = await admin.fetchTopicOffsets(names.outcomes).finally(() => admin.disconnect());
+    const ends = await retriable(() => admin.fetchTopicOffsets(names.outcomes)).finally(() => admin.disconnect());
     const read = new Map<number, bigint>();
     let wake: () => void = () => {};
     await consumer.connect();

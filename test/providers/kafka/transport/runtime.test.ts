@@ -1,0 +1,122 @@
+/**
+ * A Herald runtime on Kafka, on a real broker: what the pipelines, the claims topic and the outcomes topic
+ * add to the transport (whose seam the conformance suite checks): handlers deduplicated across processes,
+ * what a handler publishes reaching its subscribers, every process's outcomes on the dev server's traces and
+ * dead letters, and a record no one can read dead-lettered with its reason.
+ */
+import { expect } from 'chai';
+import { randomUUID } from 'node:crypto';
+import { Kafka, logLevel } from 'kafkajs';
+import { on, topology, type Topology } from '../../../../contracts';
+import { readDeliveryHeaders } from '../../../../providers/kafka/transport/delivery-headers';
+import { kafkaRuntime, type KafkaRuntime, type KafkaRuntimeOptions } from '../../../../providers/kafka/transport/runtime';
+import { startKafkaBroker, type KafkaBroker } from '../../../helpers/kafka-broker';
+import { Tick, Tock, tick, until } from '../../local/fixtures';
+
+const silent = { debug() {}, info() {}, warn() {}, error() {} };
+
+describe('kafka runtime (pipelines, claims and outcomes on a real broker)', function () {
+  this.timeout(120_000);
+  let broker: KafkaBroker;
+  let kafka: Kafka;
+  let started: KafkaRuntime[] = [];
+  before(async () => {
+    broker = await startKafkaBroker();
+    kafka = new Kafka({ clientId: 'kafka-runtime-test', brokers: broker.brokers, logLevel: logLevel.NOTHING });
+  });
+  afterEach(async () => {
+    await Promise.all(started.map((r) => r.stop(0)));
+    started = [];
+  });
+  after(async () => broker?.stop());
+
+  const start = async (t: Topology, stack: string, options: Partial<KafkaRuntimeOptions> = {}) => {
+    const r = await kafkaRuntime(t, {
+      kafka, stack, logger: silent, schedules: false, backoff: { baseMs: 10, capMs: 20 }, topics: { partitions: 2, replicationFactor: 1, minInsyncReplicas: 1, retentionMs: 3_600_000 }, ...options,
+    });
+    started.push(r);
+    return r;
+  };
+
+  /** An app whose `relay` publishes a Tock per Tick (failing the ticks marked `fail`) and whose `sink` takes the Tocks. */
+  function relayApp() {
+    const runs = { relay: [] as string[], sink: [] as number[] };
+    const app = topology('relay');
+    const bus = app.bus('b');
+    app.fn('relay', { handler: 'h.ts', publishes: { to: bus, events: [Tock] } }).subscribe(bus, { events: [Tick], via: app.queue('q', { maxAttempts: 5 }), name: 'relay-b' });
+    app.fn('sink', { handler: 'h.ts' }).subscribe(bus, { events: [Tock], name: 'sink-b' });
+    const handlers = {
+      relay: on(Tick, async (e, ctx) => {
+        runs.relay.push(e.id);
+        if (e.data.fail) throw new Error(`tick ${e.data.n} fails`);
+        ctx.publish(Tock, { n: e.data.n * 10 });
+      }),
+      sink: on(Tock, async (e) => { runs.sink.push(e.data.n); }),
+    };
+    return { t: app.build(), runs, handlers };
+  }
+
+  it('runs a handler once for an event another process already handled (the claims topic), and sends what it published', async () => {
+    const { t, runs, handlers } = relayApp();
+    const stack = `s${randomUUID().slice(0, 8)}`;
+    const first = await start(t, stack, { handlers });
+    const event = tick(1);
+    await first.runtime.publish([event]);
+    await until(() => runs.sink.length === 1, 20_000, 'the first process to handle the tick and its tock');
+    await first.stop(5_000);
+    // A second process on the same stack gets the same event again (a redelivery, a publisher's retry).
+    const second = await start(t, stack, { handlers });
+    await second.runtime.publish([event, tick(2)]);
+    await until(() => runs.sink.length === 2, 20_000, 'the second tick');
+    await second.runtime.idle();
+    expect(runs.relay.filter((id) => id === event.id)).to.have.length(1);
+    expect(runs.sink.sort()).to.deep.equal([10, 20]);
+    const duplicate = second.runtime.traces.get(event.correlationid ?? event.id)!.find((r) => r.function === 'relay');
+    expect(duplicate).to.include({ outcome: 'duplicate' });
+  });
+
+  it("shows every process's deliveries and dead letters on a following runtime (the outcomes topic)", async () => {
+    const { t, runs, handlers } = relayApp();
+    const stack = `s${randomUUID().slice(0, 8)}`;
+    const worker = await start(t, stack, { handlers });
+    const dev = await start(t, stack, { handlers, functions: [], follow: true });
+    const good = tick(1, { correlationId: 'good' });
+    const bad = tick(2, { fail: true, correlationId: 'bad' });
+    await dev.runtime.publish([good, bad]);
+    await until(() => dev.runtime.deadLetters.list().length === 1, 20_000, 'the dead letter to reach the following runtime');
+    await until(() => (dev.runtime.traces.get('good') ?? []).length === 2, 20_000, 'the good trace');
+    expect(dev.runtime.traces.get('good')!.map((r) => `${r.function} ${r.outcome}`).sort()).to.deep.equal(['relay ok', 'sink ok']);
+    expect(dev.runtime.traces.get('bad')!.map((r) => `${r.function} #${r.attempt} ${r.outcome}`)).to.deep.equal(['relay #1 retry', 'relay #2 retry', 'relay #3 retry', 'relay #4 retry', 'relay #5 dead-letter']);
+    const [letter] = dev.runtime.deadLetters.list();
+    expect(letter).to.include({ id: bad.id, subscription: 'relay-b', attempts: 5 });
+    expect(runs.relay.filter((id) => id === bad.id)).to.have.length(5);
+    expect(worker.runtime.deadLetters.list()).to.have.length(1);
+  });
+
+  it('dead-letters a record no one can read as a CloudEvent, as it came, with the reason and its attempt history for the failing ones', async () => {
+    const { t, handlers } = relayApp();
+    const stack = `s${randomUUID().slice(0, 8)}`;
+    const r = await start(t, stack, { handlers });
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({ topic: r.names.queue('q'), messages: [{ key: 'k', value: 'not json', headers: { ce_specversion: '1.0', ce_id: 'x1', ce_type: 'Tick.v1', ce_source: 'a', 'content-type': 'application/json' } }] });
+    await r.runtime.publish([tick(3, { fail: true })]);
+    await producer.disconnect();
+    const consumer = kafka.consumer({ groupId: `dlq-reader-${randomUUID()}` });
+    const letters: Array<{ value: string; headers: ReturnType<typeof readDeliveryHeaders> }> = [];
+    await consumer.connect();
+    await consumer.subscribe({ topics: [r.names.deadLetter({ deadLetter: { owner: 'queue', name: 'q' } })], fromBeginning: true });
+    await consumer.run({ eachMessage: async ({ message }) => { letters.push({ value: message.value!.toString(), headers: readDeliveryHeaders(message.headers) }); } });
+    try {
+      await until(() => letters.length === 2, 20_000, 'both dead letters');
+    } finally {
+      await consumer.disconnect();
+    }
+    const unreadable = letters.find((l) => l.value === 'not json')!;
+    expect(unreadable.headers.reason).to.match(/^unreadable record: .*JSON/i);
+    const failing = letters.find((l) => l.value !== 'not json')!;
+    expect(failing.headers).to.include({ subscription: 'relay-b', function: 'relay', attempts: 5 });
+    expect(failing.headers.reason).to.match(/^gave up after 5 attempts: Error: tick 3 fails/);
+    expect(failing.headers.history!.map((h) => `${h.attempt} ${h.outcome}`)).to.deep.equal(['1 retry', '2 retry', '3 retry', '4 retry', '5 dead-letter']);
+  });
+});
