@@ -17,6 +17,7 @@
 import type { Consumer as KafkaConsumer, ConsumerConfig, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
 import type { Channel, Envelope, Logger } from '../../../contracts';
 import { describe, type EventRegistry, type Outcome } from '../../../runtime';
+import type { IdempotencyKey } from '../../../runtime/idempotency';
 import { leaseMs } from '../../local/delivery';
 import type { Consumer, TransportContext } from '../../local/transport';
 import type { KafkaNames } from '../topics';
@@ -40,6 +41,8 @@ export interface ReaderDeps {
   forward(consumer: Consumer, events: readonly Envelope[]): Promise<void>;
   /** Resolves once this process knows every claim written before now (the idempotency store), if it keeps any. */
   caughtUp?(): Promise<void>;
+  /** Journals a give-up once its dead letter is acknowledged (the idempotency store), if it keeps any. */
+  buried?(key: IdempotencyKey): Promise<void>;
   /** Consumer settings (timeouts) over the defaults. */
   readonly consumerConfig?: Partial<ConsumerConfig>;
   /** Partitions of its topics handled at once. */
@@ -368,6 +371,8 @@ export class ChannelReader {
     const at = new Date().toISOString();
     const headers = writeDeadLetterHeaders({ subscription: channel.subscription, function: channel.function, reason, attempts, lastError, deadLetteredAt: at, ...(history ? { history } : {}) });
     await deps.sender.send(this.deadLetterTopic, [encodeRecord(envelope, recordKey(channel, envelope), headers)]);
+    // Only now may the give-up be known to other workers: before, a kill would leave no dead letter.
+    await deps.buried?.({ scope: channel.function, source: envelope.source, id: envelope.id });
     deps.context.deadLettered({
       id: envelope.id, type: envelope.type, function: channel.function, subscription: channel.subscription, attempts, reason, lastError, at, event: envelope,
     });

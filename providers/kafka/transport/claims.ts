@@ -12,8 +12,12 @@
  *   to its end as of then (`caughtUp`), so it knows every claim the partition's last owner wrote before
  *   it let go (kafkajs finishes a batch before it rejoins; a killed process writes nothing more);
  * so a handler that succeeded is never run again for a redelivered copy: the copy answers `duplicate`.
+ * A give-up is journaled only once its dead letter is safe (`buried`, called by the reader after the
+ * dead-letter topic acknowledged it): journaled first, a worker killed in between would leave an event
+ * that every redelivered copy answers as a duplicate and no dead-letter topic holds, lost.
  * What is left: a worker killed between its handler's success and the claim's acknowledgement runs that
- * handler again on the next owner (at-least-once, as on every cloud).
+ * handler again on the next owner (at-least-once, as on every cloud); one killed between a dead letter and
+ * its give-up's acknowledgement lets the next owner try the event again (a second dead letter at worst).
  * The topic is compacted and deleted after the retention: each key is written about once (its final
  * state), and a duplicate arrives within the retention of the source topics it comes from.
  */
@@ -21,7 +25,7 @@ import { randomUUID } from 'node:crypto';
 import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { Logger } from '../../../contracts';
 import {
-  InMemoryIdempotencyStore, type Claim, type IdempotencyJournal, type IdempotencyKey, type IdempotencyStore, type SettledState,
+  InMemoryIdempotencyStore, idempotencyKeyString, type Claim, type IdempotencyJournal, type IdempotencyKey, type IdempotencyStore, type SettledState,
 } from '../../../runtime/idempotency';
 import type { KafkaNames } from '../topics';
 import type { RecordSender } from './record-sender';
@@ -59,12 +63,21 @@ export class KafkaClaims implements IdempotencyStore {
   private readonly waiting = new Set<() => void>();
   /** The send of the record the last settling call journaled. */
   private written: Promise<void> = Promise.resolve();
+  /** While `giveUp` runs: the journal holds its record back instead of writing it. */
+  private holding = false;
+  private held: { scope: string; record: string; value: ClaimRecord } | undefined;
+  /** Give-ups waiting for their dead letter to be acknowledged (`buried`), by idempotency key. */
+  private readonly unburied = new Map<string, { scope: string; record: string; value: ClaimRecord }>();
 
   constructor(private readonly options: KafkaClaimsOptions) {
     this.topic = options.names.claims;
     this.group = `${options.names.claimsReaders}${this.writer}`;
     const journal: IdempotencyJournal = {
-      settled: (scope, record, state, expires) => this.write(scope, record, { s: state, e: expires, w: this.writer }),
+      settled: (scope, record, state, expires) => {
+        const value: ClaimRecord = { s: state, e: expires, w: this.writer };
+        if (this.holding) this.held = { scope, record, value };
+        else this.write(scope, record, value);
+      },
       forgotten: (scope, record) => this.write(scope, record, { s: 'forgotten', e: Date.now(), w: this.writer }),
       rotated: () => {},
     };
@@ -119,8 +132,29 @@ export class KafkaClaims implements IdempotencyStore {
     this.memory.release(key, ttlSeconds);
   }
 
+  /** Given up on here at once (copies in this process answer `duplicate`); journaled by `buried`. */
   giveUp(key: IdempotencyKey, ttlSeconds: number): Promise<void> {
-    this.memory.giveUp(key, ttlSeconds);
+    this.holding = true;
+    try {
+      this.memory.giveUp(key, ttlSeconds);
+    } finally {
+      this.holding = false;
+    }
+    if (this.held) this.unburied.set(idempotencyKeyString(key), this.held);
+    this.held = undefined;
+    return Promise.resolve();
+  }
+
+  /**
+   * The dead letter of `key`'s event is acknowledged: journals the give-up held back for it (nothing when
+   * the pipeline did not give up, e.g. the transport ran out of attempts first).
+   */
+  buried(key: IdempotencyKey): Promise<void> {
+    const name = idempotencyKeyString(key);
+    const held = this.unburied.get(name);
+    if (!held) return Promise.resolve();
+    this.unburied.delete(name);
+    this.write(held.scope, held.record, held.value);
     return this.written;
   }
 
