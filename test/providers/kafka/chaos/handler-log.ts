@@ -9,6 +9,8 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 export interface Runs {
   /** Runs in all, failed ones included. */
   count: number;
+  /** Successful runs. */
+  oks: number;
   /** The process of the first success, if any. */
   okBy?: number;
   /** Runs after the first success. */
@@ -58,8 +60,9 @@ export class HandlerLog {
     let byId = this.runs.get(fn);
     if (!byId) this.runs.set(fn, (byId = new Map()));
     let runs = byId.get(id);
-    if (!runs) byId.set(id, (runs = { count: 0, after: 0, againBy: [] }));
+    if (!runs) byId.set(id, (runs = { count: 0, oks: 0, after: 0, againBy: [] }));
     runs.count++;
+    if (outcome === 'ok') runs.oks++;
     if (runs.okBy !== undefined) {
       runs.after++;
       runs.againBy.push(Number(pid));

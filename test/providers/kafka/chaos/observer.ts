@@ -1,8 +1,10 @@
 /**
  * Watches what the chaos workers wrote to Kafka, with a plain kafkajs consumer in a group of its own (not
  * through Herald, whose view is what is being checked): every dead-letter record (its event id, the
- * subscription that gave up and its `herald-attempts`), and the outcomes topic's `duplicate` deliveries,
- * the copies the claims store answered without running a handler.
+ * subscription that gave up and its `herald-attempts`), the outcomes topic's `duplicate` deliveries (the
+ * copies the claims store answered without running a handler), and the claims topic's `completed`
+ * records, one per success the workers recorded (the claims topic is compacted, but never its active
+ * segment, which holds a whole run).
  */
 import { randomUUID } from 'node:crypto';
 import type { Consumer, IHeaders, Kafka } from 'kafkajs';
@@ -20,18 +22,25 @@ export class Observer {
   readonly letters = new Map<string, Letter[]>();
   /** `duplicate` outcomes per function. */
   readonly duplicates = new Map<string, number>();
+  /** Per `function id`, the `completed` claims written for it. */
+  readonly completed = new Map<string, number>();
   /** `deferred` outcomes per function: copies that met another copy of their event in flight. */
   readonly deferred = new Map<string, number>();
   private readonly consumer: Consumer;
   /** Per `topic:partition`, the next offset not yet read. */
   private readonly read = new Map<string, bigint>();
 
-  constructor(private readonly kafka: Kafka, private readonly deadLetterTopics: readonly string[], private readonly outcomesTopic: string) {
+  constructor(private readonly kafka: Kafka, private readonly deadLetterTopics: readonly string[], private readonly outcomesTopic: string, private readonly claimsTopic: string) {
     this.consumer = kafka.consumer({ groupId: `chaos-observer-${randomUUID()}`, sessionTimeout: 10_000, heartbeatInterval: 1_000, maxWaitTimeInMs: 200 });
   }
 
   get duplicateCount(): number {
     return [...this.duplicates.values()].reduce((a, b) => a + b, 0);
+  }
+
+  /** How many successes of `fn` on event `id` were recorded in the claims topic. */
+  completedClaims(fn: string, id: string): number {
+    return this.completed.get(`${fn} ${id}`) ?? 0;
   }
 
   /** The dead-letter records of `id` from `subscription`. */
@@ -41,12 +50,13 @@ export class Observer {
 
   async start(): Promise<void> {
     await this.consumer.connect();
-    await this.consumer.subscribe({ topics: [...this.deadLetterTopics, this.outcomesTopic], fromBeginning: true });
+    await this.consumer.subscribe({ topics: this.topics, fromBeginning: true });
     await this.consumer.run({
       autoCommit: false,
       eachBatch: async ({ batch }) => {
         for (const message of batch.messages) {
           if (batch.topic === this.outcomesTopic) this.outcome(message.value);
+          else if (batch.topic === this.claimsTopic) this.claim(message.key, message.value);
           else this.letter(message.headers ?? {});
         }
         this.read.set(`${batch.topic}:${batch.partition}`, BigInt(batch.lastOffset()) + 1n);
@@ -60,7 +70,7 @@ export class Observer {
     await admin.connect();
     const ends: Array<{ id: string; high: bigint }> = [];
     try {
-      for (const topic of [...this.deadLetterTopics, this.outcomesTopic]) {
+      for (const topic of this.topics) {
         for (const { partition, high } of await admin.fetchTopicOffsets(topic)) ends.push({ id: `${topic}:${partition}`, high: BigInt(high) });
       }
     } finally {
@@ -71,6 +81,10 @@ export class Observer {
       if (Date.now() > deadline) throw new Error(`the observer did not read the dead-letter and outcomes topics to their end within ${timeoutMs} ms`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
+  }
+
+  private get topics(): string[] {
+    return [...this.deadLetterTopics, this.outcomesTopic, this.claimsTopic];
   }
 
   async stop(): Promise<void> {
@@ -86,6 +100,15 @@ export class Observer {
     const letter = { subscription: h.subscription, attempts: h.attempts };
     if (list) list.push(letter);
     else this.letters.set(key, [letter]);
+  }
+
+  /** A claims record: key `function \0 source \0 id` (claims.ts), value `{ s: state }`. */
+  private claim(key: Buffer | null, value: Buffer | null): void {
+    if (!key || !value) return;
+    const [fn, , id] = key.toString().split('\u0000');
+    if ((JSON.parse(value.toString()) as { s: string }).s !== 'completed') return;
+    const name = `${fn} ${id}`;
+    this.completed.set(name, (this.completed.get(name) ?? 0) + 1);
   }
 
   private outcome(value: Buffer | null): void {

@@ -58,6 +58,8 @@ export interface ChaosReport extends Verdict {
   readonly eventsPerSecond: number;
   /** The one line the run prints. */
   readonly line: string;
+  /** The folder with the handlers' log and each worker's output, kept when something went wrong. */
+  readonly evidence: string;
 }
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
@@ -68,7 +70,7 @@ const isPoison = (n: number) => n % 20 === 7;
 /** Runs the chaos scenario on `broker`; resolves with its figures once everything settled. @throws on timeout, naming what is missing */
 export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const { broker, progress = () => {} } = options;
-  const kills = options.kills ?? 5, gapMs = options.gapMs ?? 3_000, batch = options.batch ?? 100, partitions = options.partitions ?? 6;
+  const workers = options.workers ?? 3, kills = options.kills ?? 5, gapMs = options.gapMs ?? 3_000, batch = options.batch ?? 100, partitions = options.partitions ?? 6;
   const t = chaosTopology();
   const stack = `chaos-${randomUUID().slice(0, 8)}`;
   const names = kafkaNames(t.name, stack);
@@ -80,12 +82,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   // Consumes nothing: publishes through the same transport the workers use (and creates the topics).
   const publisher = await kafkaRuntime(t, { kafka, stack, topics: { ...KAFKA_DEFAULTS, partitions }, functions: [], schedules: false, logger: silent });
   const fleet = new Fleet({ brokers: broker.brokers, stack, partitions, logFile, dir });
-  const observer = new Observer(kafka, [...new Set(channels.map((c) => names.deadLetter(c)))], names.outcomes);
+  const observer = new Observer(kafka, [...new Set(channels.map((c) => names.deadLetter(c)))], names.outcomes, names.claims);
   const log = new HandlerLog(logFile);
   let failed = true;
   try {
     await observer.start();
-    await Promise.all(Array.from({ length: options.workers ?? 3 }, () => fleet.start()));
+    await Promise.all(Array.from({ length: workers }, () => fleet.start()));
     progress(`${fleet.running.length} workers joined (stack ${stack}, ${partitions} partitions)`);
 
     const events = Array.from({ length: options.events }, (_, n) => newEnvelope(ChaosEvent, { key: `k${n % 64}`, n, poison: isPoison(n) }));
@@ -99,7 +101,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     try {
       for (let k = 1; k <= kills; k++) {
         await sleep(gapMs);
-        const victim = await joinedWorker(fleet, k);
+        const victim = await joinedWorker(fleet, k, workers);
         await fleet.kill(victim);
         log.catchUp();
         progress(`${elapsed()}: kill -9 #${k}: worker ${victim.pid}, after ${log.lines} handler runs`);
@@ -141,11 +143,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const poison = published.filter((e) => e.poison).length;
     const duplicates = observer.duplicateCount;
     progress(`${elapsed()}: settled; deferred copies by function ${JSON.stringify(Object.fromEntries(observer.deferred))}`);
-    const line = `chaos: events=${events.length} poison=${poison} kills=${kills} broker-restarts=${brokerRestarts} lost=${verdict.lost} re-runs=${verdict.reRuns} duplicates=${duplicates} in ${seconds.toFixed(1)}s`;
-    failed = false;
+    const line = `chaos: events=${events.length} poison=${poison} kills=${kills} broker-restarts=${brokerRestarts} lost=${verdict.lost} re-runs=${verdict.reRuns} unrecorded-re-runs=${verdict.unrecordedReRuns} duplicates=${duplicates} in ${seconds.toFixed(1)}s`;
+    failed = verdict.lost + verdict.reRuns + verdict.wronglyBuried > 0;
     return {
       ...verdict, events: events.length, poison, kills, brokerRestarts, duplicates, duplicatesBy: Object.fromEntries(observer.duplicates),
-      handlerRuns: log.lines, seconds, eventsPerSecond: events.length / seconds, line,
+      handlerRuns: log.lines, seconds, eventsPerSecond: events.length / seconds, line, evidence: dir,
     };
   } finally {
     await fleet.stopAll(5_000);
@@ -156,11 +158,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   }
 }
 
-/** A worker that has joined every group (the `k`th blow takes turns among them), once there is one. */
-async function joinedWorker(fleet: Fleet, k: number): Promise<ChaosWorker> {
+/** A worker to kill (the `k`th blow takes turns), once all `workers` have joined: one is down at a time. */
+async function joinedWorker(fleet: Fleet, k: number, workers: number): Promise<ChaosWorker> {
   for (;;) {
     const joined = fleet.joined;
-    if (joined.length) return joined[k % joined.length]!;
+    if (joined.length >= workers) return joined[k % joined.length]!;
     await sleep(200);
   }
 }
