@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { HeraldError } from '../contracts';
-import { BROKER_RULE, parseBrokerList, SASL_MECHANISMS, type SaslMechanism } from '../providers/kafka/config';
+import { BROKER_RULE, KAFKA_DEFAULTS, parseBrokerList, SASL_MECHANISMS, type SaslMechanism } from '../providers/kafka/config';
 import type { KafkaConnection } from '../providers/kafka/transport/connection';
 
 /** The environment variables read here, for usage texts. */
@@ -24,6 +24,10 @@ export const KAFKA_OPTIONS_USAGE = `  --brokers          host:port[,host:port…
   environment:       ${KAFKA_ENV.saslMechanism} (scram-sha-512, scram-sha-256 or plain) with
                      ${KAFKA_ENV.saslUsername} and ${KAFKA_ENV.saslPassword}; ${KAFKA_ENV.tls}=true|false;
                      ${KAFKA_ENV.caFile}=<PEM file> to trust that CA (implies TLS)`;
+
+/** More lines for the commands that run a runtime on the cluster (`herald dev --transport kafka`, `herald worker`). */
+export const KAFKA_RUNTIME_USAGE = `  --stack            the stack whose topics and consumer groups it uses: <app>.<stack>.… (default $HERALD_STACK, else dev)
+  --partitions       partitions of the topics it creates when missing (default ${KAFKA_DEFAULTS.partitions}; \`pulumi up\` sets them otherwise)`;
 
 /** Every problem with the Kafka connection settings, each naming its flag or variable. */
 export class KafkaOptionsError extends HeraldError {

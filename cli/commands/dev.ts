@@ -12,9 +12,8 @@ import { saveJson, startDevSession, type DevSession } from '../dev-session';
 import { deliveryLine, devLogger, paintFor, topologyTable, type Paint } from '../format';
 import { processIo, type Io } from '../io';
 import { stopSignals } from '../stop-signals';
-import { KAFKA_OPTIONS_USAGE } from '../kafka-options';
-import { KAFKA_RUNTIME_USAGE, kafkaRuntimeSettings } from '../kafka-runtime-options';
-import { kafkaRuntime } from '../../providers/kafka/transport/runtime';
+import { KAFKA_OPTIONS_USAGE, KAFKA_RUNTIME_USAGE } from '../kafka-options';
+import type { kafkaRuntimeSettings } from '../kafka-runtime-options';
 import type { RuntimeStarter } from '../dev-session';
 import { DEFAULT_STATE_FILE, describeLimits, durableStores, openState, type StateDb, type StopReport } from '../../providers/local';
 
@@ -66,7 +65,7 @@ export async function runDev(argv: string[], io: Io = processIo, env = process.e
     graceMs = count('--grace-ms', values['grace-ms'] ?? env.HERALD_GRACE_MS, 10_000);
     if (values.memory && values.state !== undefined) throw new Error('--state and --memory exclude each other: keep state in a file, or nowhere');
     if (values.state === '') throw new Error('--state needs a file');
-    state = transport === 'kafka' ? { kafka: { ...kafkaRuntimeSettings(values, env, `herald-dev-${process.pid}`), brokers: values.brokers ?? env.HERALD_KAFKA_BROKERS ?? '' } }
+    state = transport === 'kafka' ? { kafka: { ...(await import('../kafka-runtime-options.js')).kafkaRuntimeSettings(values, env, `herald-dev-${process.pid}`), brokers: values.brokers ?? env.HERALD_KAFKA_BROKERS ?? '' } }
       : values.memory ? 'memory' : { file: path.resolve(values.state ?? path.join((await import('../../app/topology.js')).appRoot, DEFAULT_STATE_FILE)) };
   } catch (error) {
     io.err(`herald dev: ${(error as Error).message}\n${USAGE}`);
@@ -77,10 +76,12 @@ export async function runDev(argv: string[], io: Io = processIo, env = process.e
   let db: StateDb | undefined;
   try {
     const logger = devLogger(io.out, paint);
-    db = 'file' in (state as object) ? openState((state as { file: string }).file) : undefined;
+    db = state !== 'memory' && 'file' in state ? openState((state as { file: string }).file) : undefined;
     const durable = db ? durableStores(db, (store, error) => logger.error(`could not store a change to the ${store}`, { error: (error as Error).message })) : {};
-    const onKafka = 'kafka' in (state as object) ? (state as { kafka: ReturnType<typeof kafkaRuntimeSettings> }).kafka : undefined;
-    const start: RuntimeStarter | undefined = onKafka && ((t, options) => kafkaRuntime(t, { ...options, ...onKafka, follow: true }));
+    const onKafka = state !== 'memory' && 'kafka' in state ? (state as { kafka: ReturnType<typeof kafkaRuntimeSettings> }).kafka : undefined;
+    // Loaded only for Kafka: `npm start` does not pay for kafkajs.
+    const { kafkaRuntime } = onKafka ? await import('../../providers/kafka/transport/runtime.js') : { kafkaRuntime: undefined };
+    const start: RuntimeStarter | undefined = onKafka && kafkaRuntime && ((t, options) => kafkaRuntime(t, { ...options, ...onKafka, follow: true }));
     session = await startDevSession({ port, backoff: { baseMs }, logger, env, ...durable, ...(start ? { start } : {}) });
   } catch (error) {
     db?.close();

@@ -10,8 +10,8 @@ import type { HandlerDefinition, Topology } from '../../contracts';
 import type { Command } from '../main';
 import { deliveryLine, devLogger, paintFor } from '../format';
 import { processIo, type Io } from '../io';
-import { KAFKA_OPTIONS_USAGE } from '../kafka-options';
-import { KAFKA_RUNTIME_USAGE, kafkaRuntimeSettings } from '../kafka-runtime-options';
+import { KAFKA_OPTIONS_USAGE, KAFKA_RUNTIME_USAGE } from '../kafka-options';
+import { kafkaRuntimeSettings } from '../kafka-runtime-options';
 import { stopSignals } from '../stop-signals';
 import { kafkaRuntime } from '../../providers/kafka/transport/runtime';
 
@@ -68,6 +68,11 @@ export async function runWorker(argv: string[], io: Io = processIo, env = proces
     const example = await import('../../app/topology.js');
     return { topology: example.shop, root: example.appRoot, handlers: undefined };
   })();
+  const unknown = functions?.filter((name) => !topology.functions.some((f) => f.name === name));
+  if (unknown?.length) {
+    io.err(`herald worker: --functions names ${unknown.join(', ')}, not in ${topology.name}; its functions are ${topology.functions.map((f) => f.name).join(', ')}`);
+    return 2;
+  }
   const paint = paintFor(process.stdout, env);
   const logger = devLogger(io.err, paint);
   const signals = stopSignals();

@@ -26,6 +26,8 @@ export interface KafkaRecordIn {
   readonly key: Buffer | string | null;
   readonly value: Buffer | string | null;
   readonly headers?: Readonly<Record<string, Buffer | string | (Buffer | string)[] | undefined>>;
+  /** Epoch ms as a decimal string (kafkajs): the `time` of an event that has none, the same on every redelivery. */
+  readonly timestamp?: string;
 }
 
 /** A record as kafkajs `producer.send` takes it. */
@@ -97,7 +99,7 @@ export function decodeRecord(record: KafkaRecordIn, registry: EventRegistry): En
   const checked = checkEvent(raw, registry);
   if (checked instanceof Refusal) throw new BindingError(checked.message);
   const data = structured || claimed ? checked.data : parseValue(record.value!, 'the record value');
-  return envelopeOf(checked, data, registry, dataref as string | undefined, claimed);
+  return envelopeOf(checked, data, registry, dataref as string | undefined, claimed, record.timestamp);
 }
 
 /** The attributes of a binary-mode record, in an object with no prototype (`ce___proto__` is just a bad name). */
@@ -106,14 +108,17 @@ function binaryAttributes(headers: NonNullable<KafkaRecordIn['headers']>, conten
   const names = Object.keys(headers);
   for (let i = 0; i < names.length; i++) {
     const name = names[i]!;
-    if (name.length > CE_PREFIX.length && name.startsWith(CE_PREFIX)) raw[name.slice(CE_PREFIX.length)] = headerText(headers, name);
+    if (name.length <= CE_PREFIX.length || !name.startsWith(CE_PREFIX)) continue;
+    // A header listed with no value (kafkajs's type allows it) is an absent attribute.
+    const value = headerText(headers, name);
+    if (value !== undefined) raw[name.slice(CE_PREFIX.length)] = value;
   }
   if (raw.specversion === undefined) {
     throw new BindingError(`not a CloudEvent: no ce_specversion header (binary mode) and content-type ${contentType === undefined ? 'absent' : JSON.stringify(contentType)}, not ${CLOUDEVENTS_JSON} (structured mode)`);
   }
-  // Binary mode carries datacontenttype in content-type (§3.2.1); absent, the data is JSON.
+  // Binary mode carries datacontenttype in content-type (§3.2.1), which wins over a stray
+  // ce_datacontenttype; with neither, the data is JSON.
   if (contentType !== undefined) raw.datacontenttype = contentType;
-  else delete raw.datacontenttype;
   return raw;
 }
 
@@ -153,16 +158,17 @@ function headerText(headers: NonNullable<KafkaRecordIn['headers']>, name: string
 /**
  * The envelope of a checked event, as it was produced: the data checked against its schema (zod's
  * output, as every Herald reader sees it), declared extensions computed from it as at ingress, the rest
- * kept. `correlationid` defaults to the id, as for an event that starts a request.
+ * kept. `correlationid` defaults to the id, as for an event that starts a request; `time` to the record's
+ * timestamp (now, for a record without one).
  */
-function envelopeOf(e: CheckedEvent, data: unknown, registry: EventRegistry, dataref: string | undefined, claimed: boolean): Envelope {
+function envelopeOf(e: CheckedEvent, data: unknown, registry: EventRegistry, dataref: string | undefined, claimed: boolean, timestamp: string | undefined): Envelope {
   const definition = registry.get(e.type);
   const envelope: Record<string, unknown> = {
     specversion: '1.0',
     id: e.id,
     source: e.source,
     type: e.type,
-    time: e.time ?? new Date().toISOString(),
+    time: e.time ?? timeOf(timestamp),
     datacontenttype: 'application/json',
   };
   if (e.subject !== undefined) envelope.subject = e.subject;
@@ -188,4 +194,10 @@ function envelopeOf(e: CheckedEvent, data: unknown, registry: EventRegistry, dat
     if (!Object.hasOwn(envelope, name)) envelope[name] = value;
   }
   return envelope as unknown as Envelope;
+}
+
+/** The record's timestamp as RFC 3339, or now when it has none (or a malformed one). */
+function timeOf(timestamp: string | undefined): string {
+  const ms = timestamp === undefined ? NaN : Number(timestamp);
+  return (Number.isFinite(ms) && ms >= 0 ? new Date(ms) : new Date()).toISOString();
 }

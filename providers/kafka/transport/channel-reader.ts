@@ -181,7 +181,10 @@ export class ChannelReader {
     await this.barrier;
     if (this.ordered && payload.batch.topic === this.source) return this.orderedBatch(payload);
     const { batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary } = payload;
-    const items = batch.messages.map((m) => this.read(m, batch.topic === this.retryTopic));
+    const fromRetry = batch.topic === this.retryTopic;
+    // A redrive forgets the event's claim, then sends it here: know the forgetting before delivering it.
+    if (fromRetry && this.deps.caughtUp) await this.deps.caughtUp();
+    const items = batch.messages.map((m) => this.read(m, fromRetry));
     let next = 0;
     const advance = () => {
       while (next < items.length && items[next]!.done) resolveOffset(items[next++]!.offset);

@@ -58,6 +58,8 @@ export class KafkaClaims implements IdempotencyStore {
   private readonly topic: string;
   private readonly group: string;
   private consumer: Consumer | undefined;
+  /** One admin client for `caughtUp`, connected at its first call. */
+  private admin: Promise<Admin> | undefined;
   /** Per partition, the next offset not yet read. */
   private readonly read = new Map<number, bigint>();
   private readonly waiting = new Set<() => void>();
@@ -96,20 +98,20 @@ export class KafkaClaims implements IdempotencyStore {
 
   /** Resolves once every claim written before this call was read. */
   async caughtUp(): Promise<void> {
-    const admin: Admin = this.options.kafka.admin();
-    await admin.connect();
-    let ends: Array<{ partition: number; high: string }>;
-    try {
-      ends = await retriable(() => admin.fetchTopicOffsets(this.topic));
-    } finally {
-      await admin.disconnect();
-    }
+    this.admin ??= (async () => {
+      const admin = this.options.kafka.admin();
+      await admin.connect();
+      return admin;
+    })();
+    const admin = await this.admin;
+    const ends = await retriable(() => admin.fetchTopicOffsets(this.topic));
     const behind = () => ends.some(({ partition, high }) => (this.read.get(partition) ?? 0n) < BigInt(high));
     while (behind()) await new Promise<void>((resolve) => this.waiting.add(resolve));
   }
 
   /** Stops reading and removes this process's reader group. */
   async stop(): Promise<void> {
+    if (this.admin) await (await this.admin).disconnect();
     if (!this.consumer) return;
     await this.consumer.disconnect();
     const admin = this.options.kafka.admin();

@@ -7,7 +7,7 @@
  * `KafkaConfig` shape through its KafkaJS-compatible API.
  * @see https://kafka.js.org/docs/configuration
  */
-import type { KafkaConfig, RetryOptions } from 'kafkajs';
+import { Kafka, logLevel, type KafkaConfig, type RetryOptions } from 'kafkajs';
 import type { SaslMechanism } from '../config';
 
 /** How a worker or dev server reaches the cluster. */
@@ -85,4 +85,13 @@ function saslOptions({ mechanism, username, password }: NonNullable<KafkaConnect
     case 'scram-sha-256': return { mechanism, username, password };
     case 'scram-sha-512': return { mechanism, username, password };
   }
+}
+
+/**
+ * The kafkajs client for `connection`. kafkajs logs every retriable answer (a coordinator loading, a leader
+ * moving) as an error; it is silenced, and the transport reports what matters (a consumer that crashed and
+ * restarts) through Herald's logger instead.
+ */
+export function kafkaClient(connection: KafkaConnection, clientId: string): Kafka {
+  return new Kafka({ ...kafkaClientConfig(connection, clientId), logLevel: logLevel.NOTHING });
 }

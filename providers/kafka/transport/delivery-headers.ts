@@ -10,6 +10,9 @@
  */
 import type { KafkaRecordIn } from './binding';
 
+/** What every Herald delivery header starts with (never `ce_`). */
+export const HERALD_HEADER_PREFIX = 'herald-';
+
 /** The header names, all lower-case. */
 export const DELIVERY_HEADERS = {
   /** Which subscription the record is for: a retry or redrive record is read only by it. */

@@ -4,6 +4,7 @@
  * producer that is not Herald is read off a real broker, and each refusal says why.
  */
 import { expect } from 'chai';
+import { CloudEvent, Kafka as SdkKafka } from 'cloudevents';
 import { Kafka, Partitioners, logLevel, type KafkaMessage } from 'kafkajs';
 import { z } from 'zod';
 import { defineEvent, type Envelope } from '../../../../contracts';
@@ -148,11 +149,55 @@ describe('Kafka binding (CloudEvents Kafka protocol binding)', () => {
       expect(envelope).to.deep.equal({ ...event, correlationid: '1234-1234-1234', data: { orderId: '1234', total: 1 } });
     });
 
+    it('gives an event without time its record\'s timestamp, the same on every redelivery', () => {
+      const record = { ...binary({}), timestamp: '1767225600123' };
+      expect(decodeRecord(record, registry).time).to.equal('2026-01-01T00:00:00.123Z');
+      expect(decodeRecord({ ...record, timestamp: undefined }, registry).time).to.match(/^\d{4}-\d\d-\d\dT/);
+    });
+
     it('reads structured mode without looking at ce_ headers, and content-type params in binary mode', () => {
       const structured = decodeRecord({ key: null, value: JSON.stringify({ specversion: '1.0', id: 'x', source: 's', type: 'OrderPlaced.v1', data: { orderId: 'x', total: 0 } }), headers: { 'content-type': 'Application/CloudEvents+JSON', ce_type: 'Nope.v1' } }, registry);
       expect(structured.type).to.equal('OrderPlaced.v1');
       expect(decodeRecord(binary({ 'content-type': 'application/json; charset=utf-8' }), registry).datacontenttype).to.equal('application/json');
       expect(decodeRecord(binary({ 'content-type': undefined }), registry).data).to.deep.equal({ orderId: 'o-1', total: 3 });
+    });
+  });
+
+  describe('against the CloudEvents SDK\'s Kafka binding (the conformance oracle)', () => {
+    const event = new CloudEvent<unknown>({
+      specversion: '1.0', id: 'sdk-1', type: 'OrderPlaced.v1', source: 'sdk.producer', time: '2026-12-03T06:00:00.000Z', subject: 'orders/sdk-1',
+      datacontenttype: 'application/json', tenant: 'acme', data: { orderId: 'sdk-1', total: 7, note: 'ünï' },
+    });
+    const expected = {
+      specversion: '1.0', id: 'sdk-1', type: 'OrderPlaced.v1', source: 'sdk.producer', time: '2026-12-03T06:00:00.000Z', subject: 'orders/sdk-1',
+      datacontenttype: 'application/json', tenant: 'acme', correlationid: 'sdk-1', data: { orderId: 'sdk-1', total: 7, note: 'ünï' },
+    };
+
+    it('reads what the SDK writes in binary mode (headers listed with no value are absent attributes)', () => {
+      const message = SdkKafka.binary(event);
+      // The SDK leaves the data as it is; a producer sends its JSON text.
+      const decoded = decodeRecord({ key: 'sdk-1', value: JSON.stringify(message.value), headers: message.headers as Record<string, string> }, registry);
+      expect(decoded).to.deep.equal(expected);
+    });
+
+    it('reads what the SDK writes in structured mode', () => {
+      const message = SdkKafka.structured(event);
+      expect(decodeRecord({ key: 'sdk-1', value: message.value as string, headers: message.headers as Record<string, string> }, registry)).to.deep.equal(expected);
+    });
+
+    it('writes what the SDK reads back as the same event', () => {
+      // arrange
+      const envelope = { ...newEnvelope(OrderPlaced, { orderId: 'h-1', total: 1, region: 'eu' }, { subject: 's' }), tenant: 'acme' } as Envelope;
+
+      // act
+      const record = encodeRecord(envelope, 'h-1');
+      const message = { key: record.key, value: record.value, headers: record.headers, body: record.value };
+      const read = SdkKafka.toEvent(message as Parameters<typeof SdkKafka.toEvent>[0]) as CloudEvent<unknown>;
+
+      // assert: every attribute, the data parsed from its JSON
+      // The SDK lists attributes it does not have as undefined.
+      const { partitionkey: _key, ...attributes } = Object.fromEntries(Object.entries(read.toJSON()).filter(([, v]) => v !== undefined));
+      expect({ ...attributes, data: typeof attributes.data === 'string' ? JSON.parse(attributes.data) : attributes.data }).to.deep.equal(envelope);
     });
   });
 
@@ -172,6 +217,7 @@ describe('Kafka binding (CloudEvents Kafka protocol binding)', () => {
       ['an empty subject', binary({ ce_subject: '' }), 'attribute "subject" must be a non-empty string'],
       ['a time that is not RFC 3339', binary({ ce_time: 'yesterday' }), /^attribute "time" must be an RFC 3339 timestamp/],
       ['a content-type that is not JSON', binary({ 'content-type': 'application/avro' }), 'datacontenttype "application/avro" is not supported; event data must be application/json'],
+      ['a ce_datacontenttype that is not JSON, with no content-type', binary({ 'content-type': undefined, ce_datacontenttype: 'text/xml' }), 'datacontenttype "text/xml" is not supported; event data must be application/json'],
       ['a content-type that is no media type', binary({ 'content-type': 'json' }), /^attribute "datacontenttype" must be a media type \(RFC 2046\)/],
       ['a bad traceparent', binary({ ce_traceparent: '00-nope' }), 'attribute "traceparent" is not a W3C traceparent'],
       ['an upper-case attribute name', binary({ ce_Tenant: 'acme' }), '"Tenant" is not a valid attribute name (lower-case a-z0-9, at most 20)'],
