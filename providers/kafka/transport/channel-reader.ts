@@ -24,6 +24,7 @@ import type { KafkaNames } from '../topics';
 import { BindingError, decodeRecord, encodeRecord } from './binding';
 import { appendHistory, readDeliveryHeaders, writeDeadLetterHeaders, writeRetryHeaders, type AttemptEntry } from './delivery-headers';
 import { enterGate } from './gate-entry';
+import { runKeptRunning } from './keep-running';
 import type { Ledger } from './ledger';
 import type { RecordSender } from './record-sender';
 import { accepts, receives, recordKey } from './routing';
@@ -155,17 +156,14 @@ export class ChannelReader {
         resolve();
       });
     });
-    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
-      this.deps.logger.warn('a Kafka consumer failed', { subscription: this.channel.subscription, error: payload.error.message, restarting: payload.restart });
-    });
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: [this.source, this.retryTopic], fromBeginning: true });
-    await this.consumer.run({
+    await runKeptRunning(this.consumer, {
       autoCommit: true,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.deps.partitionsAtOnce,
       eachBatch: (payload) => this.batch(payload),
-    });
+    }, { logger: this.deps.logger, fields: { subscription: this.channel.subscription }, stopped: () => this.stopping });
     await joined;
   }
 

@@ -28,6 +28,7 @@ import {
   InMemoryIdempotencyStore, idempotencyKeyString, type Claim, type IdempotencyJournal, type IdempotencyKey, type IdempotencyStore, type SettledState,
 } from '../../../runtime/idempotency';
 import type { KafkaNames } from '../topics';
+import { runKeptRunning } from './keep-running';
 import type { RecordSender } from './record-sender';
 import { retriable } from './retriable';
 
@@ -58,6 +59,7 @@ export class KafkaClaims implements IdempotencyStore {
   private readonly topic: string;
   private readonly group: string;
   private consumer: Consumer | undefined;
+  private stopped = false;
   /** One admin client for `caughtUp`, connected at its first call. */
   private admin: Promise<Admin> | undefined;
   /** Per partition, the next offset not yet read. */
@@ -92,7 +94,11 @@ export class KafkaClaims implements IdempotencyStore {
     this.consumer = consumer;
     await consumer.connect();
     await consumer.subscribe({ topics: [this.topic], fromBeginning: true });
-    await consumer.run({ autoCommit: false, eachBatch: (payload) => this.apply(payload) });
+    // Started again after a crash kafkajs gives up on: every reader's barrier waits for this one. It has no
+    // offsets committed, so it reads the topic again from its start, which loads the same claims again.
+    await runKeptRunning(consumer, { autoCommit: false, eachBatch: (payload) => this.apply(payload) }, {
+      logger: this.options.logger, fields: { topic: this.topic }, stopped: () => this.stopped,
+    });
     await this.caughtUp();
   }
 
@@ -111,6 +117,7 @@ export class KafkaClaims implements IdempotencyStore {
 
   /** Stops reading and removes this process's reader group. */
   async stop(): Promise<void> {
+    this.stopped = true;
     if (this.admin) await (await this.admin).disconnect();
     if (!this.consumer) return;
     await this.consumer.disconnect();
