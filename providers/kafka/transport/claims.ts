@@ -70,6 +70,8 @@ export class KafkaClaims implements IdempotencyStore {
   /** While `giveUp` runs: the journal holds its record back instead of writing it. */
   private holding = false;
   private held: { scope: string; record: string; value: ClaimRecord } | undefined;
+  /** Copies waiting for a claim in this process, by idempotency key: woken when its holder releases it too. */
+  private readonly releaseWaiters = new Map<string, Array<() => void>>();
   /** Give-ups waiting for their dead letter to be acknowledged (`buried`), by idempotency key. */
   private readonly unburied = new Map<string, { scope: string; record: string; value: ClaimRecord }>();
 
@@ -139,6 +141,10 @@ export class KafkaClaims implements IdempotencyStore {
   release(key: IdempotencyKey, ttlSeconds: number): void {
     // Not journaled: a retry carries its attempt in its record's headers, wherever it is delivered.
     this.memory.release(key, ttlSeconds);
+    const name = idempotencyKeyString(key);
+    const waiting = this.releaseWaiters.get(name);
+    this.releaseWaiters.delete(name);
+    for (const wake of waiting ?? []) wake();
   }
 
   /** Given up on here at once (copies in this process answer `duplicate`); journaled by `buried`. */
@@ -172,8 +178,26 @@ export class KafkaClaims implements IdempotencyStore {
     return this.written;
   }
 
+  /**
+   * Resolves once the claim is settled, or released for a retry. The in-memory store keeps a copy waiting
+   * through a release, for the holder's retry to claim the event next; on Kafka that retry travels through
+   * the retry topic, often to the very partition whose batch the waiting copy holds up, so the copy waited
+   * out the function's timeout and then a deferral as long (a minute with the defaults, the partition
+   * stalled meanwhile). Woken at the release, the copy claims the event itself, as its next attempt.
+   */
   whenSettled(key: IdempotencyKey): Promise<void> | undefined {
-    return this.memory.whenSettled(key);
+    const settled = this.memory.whenSettled(key);
+    const name = idempotencyKeyString(key);
+    let wake!: () => void;
+    const released = new Promise<void>((resolve) => { wake = resolve; });
+    const waiting = this.releaseWaiters.get(name);
+    if (waiting) waiting.push(wake);
+    else this.releaseWaiters.set(name, [wake]);
+    return Promise.race([settled, released]).finally(() => {
+      const left = this.releaseWaiters.get(name)?.filter((w) => w !== wake);
+      if (left?.length) this.releaseWaiters.set(name, left);
+      else this.releaseWaiters.delete(name);
+    });
   }
 
   private write(scope: string, record: string, value: ClaimRecord): void {
