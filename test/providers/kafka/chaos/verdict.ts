@@ -1,5 +1,5 @@
 /**
- * The chaos run's verdict, from the handlers' log (handler-log.ts) and the dead-letter and outcomes topics
+ * The chaos run's verdict, from the handlers' log (handler-log.ts) and the dead-letter, outcomes and claims topics
  * (observer.ts), per subscription of the chaos app:
  * - lost: a good event with no `ok` run, or a poison event with no dead-letter record (or one whose
  *   `herald-attempts` is not the channel's maxAttempts);
@@ -9,7 +9,7 @@
  *   as claims.ts says. Those are counted apart (`unrecordedReRuns`): per event, the successful runs
  *   beyond the `completed` records the claims topic holds for it;
  * - wrongly buried: a good event dead-lettered.
- * `done` is what the run waits for: nothing lost.
+ * The run waits until nothing is lost, then judges again once the workers stopped and every topic was read.
  */
 import type { Channel } from '../../../../contracts';
 import type { HandlerLog } from './handler-log';
@@ -22,8 +22,9 @@ export interface Published {
 }
 
 export interface Verdict {
-  /** Events not settled as they must be, per function (at most 5 ids each, for the message). */
+  /** Events not settled as they must be, per subscription (dead letters with the wrong attempts included). */
   readonly lost: number;
+  /** Up to 5 ids of them per function, for the message. */
   readonly lostSample: Record<string, string[]>;
   /** Dead letters whose `herald-attempts` is not maxAttempts. */
   readonly wrongAttempts: number;
