@@ -9,7 +9,7 @@ import { startKafkaBroker, type KafkaBroker } from '../../helpers/kafka-broker';
 import { runChaos } from './chaos/run';
 
 describe('Kafka chaos: workers killed and the broker restarted while events flow', function () {
-  this.timeout(240_000);
+  this.timeout(300_000);
   let broker: KafkaBroker;
   before(async () => {
     broker = await startKafkaBroker();
@@ -18,7 +18,7 @@ describe('Kafka chaos: workers killed and the broker restarted while events flow
 
   it('loses nothing and re-runs no handler whose success was recorded, through 5 kill -9s and a broker restart', async () => {
     // act
-    const report = await runChaos({ broker, events: 1_500, publishOverMs: 60_000, timeoutMs: 150_000, progress: (line) => console.log(`        ${line}`) });
+    const report = await runChaos({ broker, events: 1_500, publishOverMs: 60_000, timeoutMs: 120_000, progress: (line) => console.log(`        ${line}`) });
 
     // assert
     console.log(`      ${report.line}`);
