@@ -4,11 +4,10 @@
  * needed: the workers may run anywhere).
  */
 import { parseArgs } from 'node:util';
-import { Kafka, logLevel } from 'kafkajs';
 import { deliveryPlan, type Topology } from '../../contracts';
 import { KAFKA_DELIVERY } from '../../providers/kafka/delivery';
 import { kafkaNames } from '../../providers/kafka/topics';
-import { CLIENT_RETRY, kafkaClientConfig } from '../../providers/kafka/transport/connection';
+import { kafkaClient } from '../../providers/kafka/transport/connection';
 import { MissingTopicsError, purge, readDeadLetters, redrive } from '../../providers/kafka/transport/dead-letter-view';
 import type { DeadLetterQuery } from '../../providers/local/dead-letters';
 import { EventRegistry } from '../../runtime';
@@ -124,7 +123,7 @@ function printLetters(found: readonly Letter[], json: boolean, io: Io): void {
 
 /** The cluster `--brokers` names, with its SASL/TLS settings from the environment (as `herald worker` reads them). */
 interface KafkaCluster {
-  readonly kafka: Kafka;
+  readonly kafka: ReturnType<typeof kafkaClient>;
   readonly brokers: readonly string[];
   readonly stack: string;
 }
@@ -136,8 +135,7 @@ function kafkaCluster(brokers: string, stack: string | undefined, env: NodeJS.Pr
   if (!/^[a-zA-Z0-9-]+$/.test(name)) throw new Error(`--stack is "${name}"; a stack name has letters, digits and -`);
   // A short retry: a one-shot command reports an unreachable cluster in seconds; a worker's client rides
   // out a broker restart (connection.ts CLIENT_RETRY) because it has work in flight.
-  const config = { ...kafkaClientConfig(connection, 'herald-dlq'), retry: { ...CLIENT_RETRY, retries: 3 }, logLevel: logLevel.NOTHING };
-  return { kafka: new Kafka(config), brokers: connection.brokers, stack: name };
+  return { kafka: kafkaClient(connection, 'herald-dlq', { retries: 3 }), brokers: connection.brokers, stack: name };
 }
 
 /** `--brokers`: the dead letters on the cluster, read, redriven or purged by the dead-letter view. */

@@ -1,10 +1,9 @@
 /**
  * The stores every worker shares, once per app and stack: the outcomes topic (what every worker settled,
  * read by the dev server's `/traces` and `/dlq`, so they show every worker's work) and the claims topic,
- * the idempotency changelog. Claims are compacted, as a Kafka Streams changelog is: the broker keeps the
- * latest record per key (event and subscription), and deletes keys older than the stack's retention, so the
- * changelog stays bounded while a duplicate delivered within that window is still recognised.
- * @see https://kafka.apache.org/documentation/#compaction
+ * the idempotency changelog (transport/claims.ts). Both carry bundles keyed by the process that wrote them,
+ * so neither is compacted: records are deleted after the stack's retention, which bounds them while a
+ * duplicate from a source topic (kept as long) is still recognised.
  */
 import * as pulumi from '@pulumi/pulumi';
 import type * as kafka from '@pulumi/kafka';
@@ -25,7 +24,7 @@ export class KafkaStores extends pulumi.ComponentResource {
     super('herald:kafka:Stores', name, {}, opts);
     const { names, settings } = args.cluster;
     this.outcomesTopic = declareTopic(`${name}-outcomes`, names.outcomes, settings, {}, this);
-    this.claimsTopic = declareTopic(`${name}-claims`, names.claims, settings, { compact: true }, this);
+    this.claimsTopic = declareTopic(`${name}-claims`, names.claims, settings, {}, this);
     this.outputs = { outcomesTopic: this.outcomesTopic.name, claimsTopic: this.claimsTopic.name };
     this.registerOutputs(this.outputs);
   }

@@ -13,14 +13,13 @@ import type { KafkaSettings } from './config';
 export interface TopicOptions {
   /** The retention the topology declares for what this topic holds; the stack's retention when shorter or absent. */
   readonly retention?: Duration;
-  /** A changelog: keep the latest record per key, and drop keys older than the retention (the claims topic). */
-  readonly compact?: boolean;
 }
 
 /** The topic's `config` entries (all strings, as Kafka takes them). */
 export function topicConfig(settings: Pick<KafkaSettings, 'minInsyncReplicas' | 'retentionMs'>, options: TopicOptions = {}): Record<string, string> {
   // -1 keeps records forever, which outlasts any declared retention.
   const retentionMs = settings.retentionMs === -1 ? -1 : Math.max(settings.retentionMs, options.retention ? toMillis(options.retention) : 0);
-  // A changelog is compacted (the latest record per key) and deleted by age too, so unique keys (event ids) do not pile up forever.
-  return { 'min.insync.replicas': String(settings.minInsyncReplicas), 'cleanup.policy': options.compact ? 'compact,delete' : 'delete', 'retention.ms': String(retentionMs) };
+  // Deleted by age, never compacted: the claims and outcomes topics carry bundles keyed by their writer, so
+  // compaction would keep only each writer's last one.
+  return { 'min.insync.replicas': String(settings.minInsyncReplicas), 'cleanup.policy': 'delete', 'retention.ms': String(retentionMs) };
 }

@@ -10,7 +10,7 @@
  *   `<prefix>.retry.<subscription>` (retries wait there, and redrives come in); dead letters go to the topic of the channel's dead-letter owner,
  *   `<prefix>.<queue|stream|fn>.<name>.dlq`;
  * - once per app and stack: `<prefix>.outcomes` (what every worker settled: traces, the dlq view) and
- *   `<prefix>.claims` (the compacted idempotency changelog).
+ *   `<prefix>.claims` (the idempotency changelog).
  *
  * `.` only ever separates segments: a segment keeps `[a-zA-Z0-9-]` and any other character becomes `-`
  * with a hash of the original appended, so no two inputs share a name. That also keeps `_` out, which Kafka
@@ -72,7 +72,7 @@ export interface KafkaNames {
   deadLetter(channel: Pick<Channel, 'deadLetter'>): string;
   /** Every worker's settled outcomes (traces, the dead-letter view). */
   readonly outcomes: string;
-  /** The idempotency changelog (compacted: the latest record per event and subscription). */
+  /** The idempotency changelog: every worker's handled and given-up events, in bundles (transport/claims.ts). */
   readonly claims: string;
   /** What the consumer group of each process reading the claims starts with (`<claims>.reader.<uuid>`: one group per process, so each reads every claim). */
   readonly claimsReaders: string;

@@ -160,6 +160,10 @@ export class ChannelReader {
     await this.consumer.subscribe({ topics: [this.source, this.retryTopic], fromBeginning: true });
     await runKeptRunning(this.consumer, {
       autoCommit: true,
+      // Settled offsets are committed at most every half second (and at a rebalance or a stop), not after
+      // every batch: a commit is a round trip the next fetch of the partition would wait for. A crash
+      // redelivers what settled since, which the claims answer as duplicates.
+      autoCommitInterval: 500,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.deps.partitionsAtOnce,
       eachBatch: (payload) => this.batch(payload),

@@ -18,8 +18,9 @@
  * What is left: a worker killed between its handler's success and the claim's acknowledgement runs that
  * handler again on the next owner (at-least-once, as on every cloud); one killed between a dead letter and
  * its give-up's acknowledgement lets the next owner try the event again (a second dead letter at worst).
- * The topic is compacted and deleted after the retention: each key is written about once (its final
- * state), and a duplicate arrives within the retention of the source topics it comes from.
+ * Claims travel in bundles (one record per turn of a writer's event loop, record-bundle.ts), so the topic is
+ * not compacted (a bundle's key is its writer, not an event): records are deleted after the stack's
+ * retention, the same as the source topics a duplicate could come from.
  */
 import { randomUUID } from 'node:crypto';
 import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
@@ -30,17 +31,15 @@ import {
 import type { KafkaNames } from '../topics';
 import { runKeptRunning } from './keep-running';
 import type { RecordSender } from './record-sender';
+import { RecordBundle } from './record-bundle';
 import { retriable } from './retriable';
 
-/** A record of the claims topic: the final state of one function's claim on one event. */
-interface ClaimRecord {
-  /** `forgotten`: a redrive made the event new again. */
-  readonly s: SettledState | 'forgotten';
-  /** Epoch ms after which it no longer counts. */
-  readonly e: number;
-  /** The process that wrote it (a process skips its own: it already knows them). */
-  readonly w: string;
-}
+/**
+ * One claim in a claims-topic record (a bundle of them, record-bundle.ts, keyed by the process that wrote
+ * it): the final state of one function's claim on one event, and when it stops counting (epoch ms).
+ * `forgotten`: a redrive made the event new again.
+ */
+type ClaimEntry = readonly [scope: string, record: string, state: SettledState | 'forgotten', expires: number];
 
 export interface KafkaClaimsOptions {
   readonly kafka: Kafka;
@@ -50,8 +49,6 @@ export interface KafkaClaimsOptions {
   readonly maxEntries?: number;
   readonly logger: Logger;
 }
-
-const SEPARATOR = '\u0000';
 
 export class KafkaClaims implements IdempotencyStore {
   private readonly memory: InMemoryIdempotencyStore;
@@ -65,26 +62,31 @@ export class KafkaClaims implements IdempotencyStore {
   /** Per partition, the next offset not yet read. */
   private readonly read = new Map<number, bigint>();
   private readonly waiting = new Set<() => void>();
+  private readonly bundle: RecordBundle<ClaimEntry>;
+  /** The key of this process's bundles, which its reader skips. */
+  private readonly own: Buffer;
   /** The send of the record the last settling call journaled. */
   private written: Promise<void> = Promise.resolve();
   /** While `giveUp` runs: the journal holds its record back instead of writing it. */
   private holding = false;
-  private held: { scope: string; record: string; value: ClaimRecord } | undefined;
+  private held: ClaimEntry | undefined;
   /** Copies waiting for a claim in this process, by idempotency key: woken when its holder releases it too. */
   private readonly releaseWaiters = new Map<string, Array<() => void>>();
   /** Give-ups waiting for their dead letter to be acknowledged (`buried`), by idempotency key. */
-  private readonly unburied = new Map<string, { scope: string; record: string; value: ClaimRecord }>();
+  private readonly unburied = new Map<string, ClaimEntry>();
 
   constructor(private readonly options: KafkaClaimsOptions) {
     this.topic = options.names.claims;
+    this.bundle = new RecordBundle(options.sender, this.topic, this.writer);
+    this.own = Buffer.from(this.writer);
     this.group = `${options.names.claimsReaders}${this.writer}`;
     const journal: IdempotencyJournal = {
       settled: (scope, record, state, expires) => {
-        const value: ClaimRecord = { s: state, e: expires, w: this.writer };
-        if (this.holding) this.held = { scope, record, value };
-        else this.write(scope, record, value);
+        const entry: ClaimEntry = [scope, record, state, expires];
+        if (this.holding) this.held = entry;
+        else this.written = this.bundle.add(entry);
       },
-      forgotten: (scope, record) => this.write(scope, record, { s: 'forgotten', e: Date.now(), w: this.writer }),
+      forgotten: (scope, record) => { this.written = this.bundle.add([scope, record, 'forgotten', Date.now()]); },
       rotated: () => {},
     };
     this.memory = new InMemoryIdempotencyStore({ maxEntries: options.maxEntries ?? 1_000_000, journal });
@@ -169,7 +171,7 @@ export class KafkaClaims implements IdempotencyStore {
     const held = this.unburied.get(name);
     if (!held) return Promise.resolve();
     this.unburied.delete(name);
-    this.write(held.scope, held.record, held.value);
+    this.written = this.bundle.add(held);
     return this.written;
   }
 
@@ -200,21 +202,14 @@ export class KafkaClaims implements IdempotencyStore {
     });
   }
 
-  private write(scope: string, record: string, value: ClaimRecord): void {
-    this.written = this.options.sender.send(this.topic, [{ key: `${scope}${SEPARATOR}${record}`, value: JSON.stringify(value) }]);
-  }
-
   private async apply({ batch }: EachBatchPayload): Promise<void> {
     for (const message of batch.messages) {
-      const key = message.key?.toString();
-      const at = key ? key.indexOf(SEPARATOR) : -1;
-      if (at > 0 && message.value) {
-        try {
-          const value = JSON.parse(message.value.toString()) as ClaimRecord;
-          if (value.w !== this.writer) this.memory.load(key!.slice(0, at), key!.slice(at + 1), value.s, value.e);
-        } catch (error) {
-          this.options.logger.warn('an unreadable claims record was skipped', { offset: message.offset, error: (error as Error).message });
-        }
+      if (!message.value || !message.key || message.key.equals(this.own)) continue;
+      try {
+        const entries = JSON.parse(message.value.toString()) as ClaimEntry[];
+        for (const [scope, record, state, expires] of entries) this.memory.load(scope, record, state, expires);
+      } catch (error) {
+        this.options.logger.warn('an unreadable claims record was skipped', { offset: message.offset, error: (error as Error).message });
       }
     }
     this.read.set(batch.partition, BigInt(batch.lastOffset()) + 1n);

@@ -42,6 +42,6 @@ export function clusterTopics(t: Topology, plan: DeliveryPlan, names: KafkaNames
     add(names.retry(c), 'retry');
   }
   add(names.outcomes, 'outcomes');
-  add(names.claims, 'claims', { compact: true });
+  add(names.claims, 'claims');
   return [...topics.values()];
 }

@@ -90,8 +90,9 @@ function saslOptions({ mechanism, username, password }: NonNullable<KafkaConnect
 /**
  * The kafkajs client for `connection`. kafkajs logs every retriable answer (a coordinator loading, a leader
  * moving) as an error; it is silenced, and the transport reports what matters (a consumer that crashed and
- * restarts) through Herald's logger instead.
+ * restarts) through Herald's logger instead. `retry` overrides the defaults (a one-shot command gives up sooner).
  */
-export function kafkaClient(connection: KafkaConnection, clientId: string): Kafka {
-  return new Kafka({ ...kafkaClientConfig(connection, clientId), logLevel: logLevel.NOTHING });
+export function kafkaClient(connection: KafkaConnection, clientId: string, retry: Partial<RetryOptions> = {}): Kafka {
+  const config = kafkaClientConfig(connection, clientId);
+  return new Kafka({ ...config, retry: { ...config.retry, ...retry }, logLevel: logLevel.NOTHING });
 }

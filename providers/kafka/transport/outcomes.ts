@@ -1,8 +1,8 @@
 /**
  * The outcomes topic: what every worker settled, so the dev server's `/traces/<id>` and `/dlq` show the
  * whole cluster's work, not only its own process's. Each process writes its delivery records and its dead
- * letters (and their removal by a redrive or purge) there, keyed by correlation id so one request's
- * records stay in order; the dev server follows the topic from its start and loads the records the other
+ * letters there, bundled (one record per turn of its event loop, keyed by the writer), and their removal by a
+ * redrive or purge; the dev server follows the topic from its start and loads the records the other
  * processes wrote into its trace and dead-letter stores (its own are there already). Writes do not hold up
  * deliveries: a failed one is logged (the dead letter itself is safe in its dead-letter topic).
  */
@@ -14,6 +14,7 @@ import type { DeliveryRecord } from '../../local/function';
 import type { TraceStore } from '../../local/traces';
 import type { KafkaNames } from '../topics';
 import type { RecordSender } from './record-sender';
+import { RecordBundle } from './record-bundle';
 import { retriable } from './retriable';
 
 /** Which dead letter a removal names: the subscription it came from and its event. */
@@ -22,7 +23,11 @@ export interface LetterRef {
   readonly id: string;
 }
 
-/** A record of the outcomes topic; `w` is the process that wrote it. */
+/**
+ * What the outcomes topic says; `w` is the process that wrote it. Deliveries and dead letters travel in
+ * bundles (record-bundle.ts: a JSON array per record, keyed by the writer); a removal is a record of its own,
+ * keyed `dlq` (or `dlq:<location>` when `herald dlq --brokers` wrote it), which dead-letter-view.ts reads.
+ */
 export type OutcomeRecord =
   | { readonly kind: 'delivery'; readonly w: string; readonly record: DeliveryRecord }
   | { readonly kind: 'dead-letter'; readonly w: string; readonly letter: DeadLetter }
@@ -43,16 +48,20 @@ export class Outcomes {
   /** While loading another process's removal: the store's own journal must not write it again. */
   private applying = false;
 
-  constructor(private readonly options: OutcomesOptions) {}
+  constructor(private readonly options: OutcomesOptions) {
+    this.bundle = new RecordBundle(options.sender, options.names.outcomes, this.writer);
+  }
+
+  private readonly bundle: RecordBundle<OutcomeRecord>;
 
   /** Records one delivery (a runtime's `onDelivery` listener). */
   readonly delivered = (record: DeliveryRecord): void => {
-    this.write(record.correlationid, { kind: 'delivery', w: this.writer, record });
+    this.bundled({ kind: 'delivery', w: this.writer, record });
   };
 
   /** The dead-letter store's journal: its letters and removals go to the topic too. */
   readonly journal: DeadLetterJournal = {
-    added: (letter) => this.write(letter.event.correlationid as string ?? letter.id, { kind: 'dead-letter', w: this.writer, letter }),
+    added: (letter) => this.bundled({ kind: 'dead-letter', w: this.writer, letter }),
     removed: (letters) => {
       if (this.applying || !letters.length) return;
       this.removed(letters.map(({ subscription, id }) => ({ subscription, id })), 'redrive');
@@ -83,7 +92,10 @@ export class Outcomes {
     await consumer.run({
       autoCommit: false,
       eachBatch: async ({ batch }: EachBatchPayload) => {
-        for (const message of batch.messages) this.apply(message.value, traces, deadLetters);
+        for (const message of batch.messages) {
+          const key = message.key?.toString();
+          if (key !== this.writer) this.apply(message.value, traces, deadLetters);
+        }
         read.set(batch.partition, BigInt(batch.lastOffset()) + 1n);
         wake();
       },
@@ -104,12 +116,20 @@ export class Outcomes {
 
   private apply(value: Buffer | null, traces: TraceStore, deadLetters: DeadLetterStore): void {
     if (!value) return;
-    let outcome: OutcomeRecord;
+    let parsed: OutcomeRecord | OutcomeRecord[];
     try {
-      outcome = JSON.parse(value.toString()) as OutcomeRecord;
+      parsed = JSON.parse(value.toString()) as OutcomeRecord | OutcomeRecord[];
     } catch {
       return;
     }
+    if (Array.isArray(parsed)) {
+      for (const outcome of parsed) this.applyOne(outcome, traces, deadLetters);
+    } else {
+      this.applyOne(parsed, traces, deadLetters);
+    }
+  }
+
+  private applyOne(outcome: OutcomeRecord, traces: TraceStore, deadLetters: DeadLetterStore): void {
     if (outcome.w === this.writer) return;
     switch (outcome.kind) {
       case 'delivery':
@@ -128,9 +148,16 @@ export class Outcomes {
     }
   }
 
+  private bundled(record: OutcomeRecord): void {
+    this.logged(this.bundle.add(record), record.kind);
+  }
+
   private write(key: string, record: OutcomeRecord): Promise<void> {
-    const sent = this.options.sender.send(this.options.names.outcomes, [{ key, value: JSON.stringify(record) }]);
-    sent.catch((error: unknown) => this.options.logger.error('could not write to the outcomes topic', { kind: record.kind, error: (error as Error).message }));
+    return this.logged(this.options.sender.send(this.options.names.outcomes, [{ key, value: JSON.stringify(record) }]), record.kind);
+  }
+
+  private logged(sent: Promise<void>, kind: string): Promise<void> {
+    sent.catch((error: unknown) => this.options.logger.error('could not write to the outcomes topic', { kind, error: (error as Error).message }));
     return sent;
   }
 }

@@ -10,6 +10,19 @@ import type { Message, Producer, TopicMessages } from 'kafkajs';
 /** Every in-sync replica acknowledges before a send resolves: what a broker confirmed survives its loss. */
 const ACKS_ALL = -1;
 
+/**
+ * Bytes of records per request at most. A request carries one record batch per partition, and a broker
+ * refuses a batch over `max.message.bytes` (1 MB by default) whole: a busy turn is split well below it.
+ */
+export const MAX_REQUEST_BYTES = 512 * 1024;
+
+/** About what a record weighs on the wire: its value, key and headers (the batch overhead aside). */
+function weight(message: Message): number {
+  let bytes = 64 + (typeof message.value === 'string' ? message.value.length : message.value?.length ?? 0) + (typeof message.key === 'string' ? message.key.length : message.key?.length ?? 0);
+  if (message.headers) for (const name in message.headers) bytes += name.length + String(message.headers[name] ?? '').length;
+  return bytes;
+}
+
 interface Pending {
   readonly byTopic: Map<string, Message[]>;
   readonly done: Promise<void>;
@@ -46,7 +59,26 @@ export class RecordSender {
     const resolve = this.resolve;
     const reject = this.reject;
     this.pending = undefined;
-    const topicMessages: TopicMessages[] = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
-    this.producer.sendBatch({ topicMessages, acks: ACKS_ALL }).then(() => resolve(), reject);
+    // Each request holds at most MAX_REQUEST_BYTES (one record over it goes alone).
+    const requests: TopicMessages[][] = [];
+    let request: TopicMessages[] = [];
+    let bytes = 0;
+    for (const [topic, messages] of byTopic) {
+      let current: Message[] | undefined;
+      for (const message of messages) {
+        const w = weight(message);
+        if (bytes > 0 && bytes + w > MAX_REQUEST_BYTES) {
+          requests.push(request);
+          request = [];
+          current = undefined;
+          bytes = 0;
+        }
+        if (!current) request.push({ topic, messages: (current = []) });
+        current.push(message);
+        bytes += w;
+      }
+    }
+    requests.push(request);
+    Promise.all(requests.map((topicMessages) => this.producer.sendBatch({ topicMessages, acks: ACKS_ALL }))).then(() => resolve(), reject);
   }
 }

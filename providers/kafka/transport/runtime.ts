@@ -44,7 +44,10 @@ export async function kafkaRuntime(t: Topology, options: KafkaRuntimeOptions): P
   const logger = options.logger ?? createLogger();
   await ensureTopics(kafka, t, names, topics);
   // Claims and outcomes share one producer, so a claim and the outcome written with it go in one request.
-  const producer = kafka.producer({ allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 });
+  // Not idempotent: a bundle written twice after a retried request is loaded twice, which changes nothing,
+  // and requests may then overlap (an idempotent kafkajs producer sends one at a time, and every
+  // delivery waits for its claim's acknowledgement).
+  const producer = kafka.producer({ allowAutoTopicCreation: false });
   await producer.connect();
   const sender = new RecordSender(producer);
   const claims = new KafkaClaims({ kafka, names, sender, logger });

@@ -67,7 +67,7 @@ describe('kafka provider', () => {
     expect(bus.inputs.config).to.deep.equal({ 'min.insync.replicas': '1', 'cleanup.policy': 'delete', 'retention.ms': String(7 * DAY) });
   });
 
-  it('keeps records as long as the stack says, longer where the topology declares longer, and compacts the claims (deleting claims older than that)', async () => {
+  it('keeps records as long as the stack says, longer where the topology declares longer, the claims included (deleted by age, never compacted: they travel in bundles keyed by their writer)', async () => {
     await realizeOnKafka(shop, { ...DEV_KAFKA, 'herald:kafkaRetentionMs': String(DAY / 2) });
     const retention = (topic: string) => topicsByName().get(topic)!.inputs.config['retention.ms'];
     expect(retention(names.bus('shop'))).to.equal(String(DAY / 2));
@@ -76,7 +76,7 @@ describe('kafka provider', () => {
     expect(retention(names.deadLetter({ deadLetter: { owner: 'queue', name: 'payments' } }))).to.equal(String(14 * DAY));
     expect(retention(names.stream('order-audit'))).to.equal(String(DAY)); // 24 h, as declared
     expect(retention(names.deadLetter({ deadLetter: { owner: 'fn', name: 'confirm-order' } }))).to.equal(String(14 * DAY));
-    expect(topicsByName().get(names.claims)!.inputs.config).to.deep.equal({ 'min.insync.replicas': '1', 'cleanup.policy': 'compact,delete', 'retention.ms': String(DAY / 2) });
+    expect(topicsByName().get(names.claims)!.inputs.config).to.deep.equal({ 'min.insync.replicas': '1', 'cleanup.policy': 'delete', 'retention.ms': String(DAY / 2) });
     expect(topicsByName().get(names.outcomes)!.inputs.config['cleanup.policy']).to.equal('delete');
     await realizeOnKafka(shop, { ...DEV_KAFKA, 'herald:kafkaRetentionMs': '-1' });
     expect(retention(names.queue('payments'))).to.equal('-1'); // forever outlasts any declared retention

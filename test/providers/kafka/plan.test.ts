@@ -33,13 +33,13 @@ describe('herald plan --cloud kafka', function () {
     expect(json.stderr).to.match(/default alarm payments-age is left out/);
   });
 
-  it('declares the topics with partitions, replication, min.insync.replicas and retention, the claims compacted', () => {
+  it('declares the topics with partitions, replication, min.insync.replicas and retention, the claims kept as long as the rest', () => {
     for (const name of [`${PREFIX}.bus.shop`, `${PREFIX}.queue.payments`, `${PREFIX}.stream.order-audit`, `${PREFIX}.retry.charge-payment-shop`]) {
       expect(topic(name).inputs, name).to.include({ partitions: 3, replicationFactor: 1 });
       expect(topic(name).inputs.config, name).to.include({ 'min.insync.replicas': '1', 'cleanup.policy': 'delete' });
     }
     expect((topic(`${PREFIX}.queue.payments`).inputs.config as Record<string, string>)['retention.ms']).to.equal(String(7 * 86_400_000));
-    expect(topic(`${PREFIX}.claims`).inputs.config).to.deep.equal({ 'min.insync.replicas': '1', 'cleanup.policy': 'compact,delete', 'retention.ms': String(7 * 86_400_000) });
+    expect(topic(`${PREFIX}.claims`).inputs.config).to.deep.equal({ 'min.insync.replicas': '1', 'cleanup.policy': 'delete', 'retention.ms': String(7 * 86_400_000) });
     expect(topic(`${PREFIX}.bus.shop`).outputs.id).to.equal(`${PREFIX}.bus.shop`); // the mock cluster ids a topic by its name
     expect(topic(`${PREFIX}.bus.shop`).parent).to.equal(plan.find((r) => r.type === 'herald:kafka:Bus' && r.name === 'shop')!.urn);
   });

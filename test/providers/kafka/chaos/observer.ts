@@ -3,8 +3,7 @@
  * through Herald, whose view is what is being checked): every dead-letter record (its event id, the
  * subscription that gave up and its `herald-attempts`), the outcomes topic's `duplicate` deliveries (the
  * copies the claims store answered without running a handler), and the claims topic's `completed`
- * records, one per success the workers recorded (the claims topic is compacted, but never its active
- * segment, which holds a whole run).
+ * entries, one per success the workers recorded.
  */
 import { randomUUID } from 'node:crypto';
 import type { Consumer, IHeaders, Kafka } from 'kafkajs';
@@ -56,7 +55,7 @@ export class Observer {
       eachBatch: async ({ batch }) => {
         for (const message of batch.messages) {
           if (batch.topic === this.outcomesTopic) this.outcome(message.value);
-          else if (batch.topic === this.claimsTopic) this.claim(message.key, message.value);
+          else if (batch.topic === this.claimsTopic) this.claim(message.value);
           else this.letter(message.headers ?? {});
         }
         this.read.set(`${batch.topic}:${batch.partition}`, BigInt(batch.lastOffset()) + 1n);
@@ -102,21 +101,25 @@ export class Observer {
     else this.letters.set(key, [letter]);
   }
 
-  /** A claims record: key `function \0 source \0 id` (claims.ts), value `{ s: state }`. */
-  private claim(key: Buffer | null, value: Buffer | null): void {
-    if (!key || !value) return;
-    const [fn, , id] = key.toString().split('\u0000');
-    if ((JSON.parse(value.toString()) as { s: string }).s !== 'completed') return;
-    const name = `${fn} ${id}`;
-    this.completed.set(name, (this.completed.get(name) ?? 0) + 1);
+  /** A claims record: a bundle (record-bundle.ts) of `[function, source \0 id, state, expires]` (claims.ts). */
+  private claim(value: Buffer | null): void {
+    if (!value) return;
+    for (const [fn, record, state] of JSON.parse(value.toString()) as Array<[string, string, string, number]>) {
+      if (state !== 'completed') continue;
+      const name = `${fn} ${record.split('\u0000')[1]}`;
+      this.completed.set(name, (this.completed.get(name) ?? 0) + 1);
+    }
   }
 
+  /** An outcomes record: one outcome, or a bundle of them (outcomes.ts). */
   private outcome(value: Buffer | null): void {
     if (!value) return;
-    const outcome = JSON.parse(value.toString()) as OutcomeRecord;
-    if (outcome.kind !== 'delivery') return;
-    const counts = outcome.record.outcome === 'duplicate' ? this.duplicates : outcome.record.outcome === 'deferred' ? this.deferred : undefined;
-    const fn = outcome.record.function;
-    counts?.set(fn, (counts.get(fn) ?? 0) + 1);
+    const parsed = JSON.parse(value.toString()) as OutcomeRecord | OutcomeRecord[];
+    for (const outcome of Array.isArray(parsed) ? parsed : [parsed]) {
+      if (outcome.kind !== 'delivery') continue;
+      const counts = outcome.record.outcome === 'duplicate' ? this.duplicates : outcome.record.outcome === 'deferred' ? this.deferred : undefined;
+      const fn = outcome.record.function;
+      counts?.set(fn, (counts.get(fn) ?? 0) + 1);
+    }
   }
 }

@@ -10,6 +10,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { on, topology, type Topology } from '../../../../contracts';
 import { readDeliveryHeaders } from '../../../../providers/kafka/transport/delivery-headers';
 import { kafkaRuntime, type KafkaRuntime, type KafkaRuntimeOptions } from '../../../../providers/kafka/transport/runtime';
+import { RecordSender } from '../../../../providers/kafka/transport/record-sender';
 import { startKafkaBroker, type KafkaBroker } from '../../../helpers/kafka-broker';
 import { Tick, Tock, tick, until } from '../../local/fixtures';
 
@@ -118,5 +119,30 @@ describe('kafka runtime (pipelines, claims and outcomes on a real broker)', func
     expect(failing.headers).to.include({ subscription: 'relay-b', function: 'relay', attempts: 5 });
     expect(failing.headers.reason).to.match(/^gave up after 5 attempts: Error: tick 3 fails/);
     expect(failing.headers.history!.map((h) => `${h.attempt} ${h.outcome}`)).to.deep.equal(['1 retry', '2 retry', '3 retry', '4 retry', '5 dead-letter']);
+  });
+
+  it("sends a busy turn's records in requests the broker accepts (each partition's batch under its 1 MB limit)", async () => {
+    const topic = `sender-${randomUUID()}`;
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+    await admin.disconnect();
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    const sender = new RecordSender(producer);
+    const value = 'x'.repeat(1_000);
+    // 3 MB for one partition in one turn: one request would be refused whole (MESSAGE_TOO_LARGE).
+    await Promise.all(Array.from({ length: 3_000 }, (_, i) => sender.send(topic, [{ key: 'same', value: `${i} ${value}` }])));
+    await producer.disconnect();
+    const offsets = await (async () => {
+      const a = kafka.admin();
+      await a.connect();
+      try {
+        return await a.fetchTopicOffsets(topic);
+      } finally {
+        await a.disconnect();
+      }
+    })();
+    expect(offsets.map((o) => o.high)).to.deep.equal(['3000']);
   });
 });
