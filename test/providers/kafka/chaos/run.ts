@@ -95,6 +95,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const started = performance.now();
     let chaosOver = false;
     const publishing = publishAll(publisher.runtime.publish, events, batch, (options.publishOverMs ?? 30_000) / Math.ceil(events.length / batch), () => chaosOver);
+    publishing.catch(() => {}); // awaited after the chaos; not an unhandled rejection meanwhile
     let brokerRestarts = 0;
     const elapsed = () => `${((performance.now() - started) / 1000).toFixed(1)} s`;
     const replacements: Array<Promise<unknown>> = [];
@@ -105,9 +106,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         await fleet.kill(victim);
         log.catchUp();
         progress(`${elapsed()}: kill -9 #${k}: worker ${victim.pid}, after ${log.lines} handler runs`);
-        // Its replacement joins in the background: the next blow does not wait for the group to settle.
-        const replacement = fleet.start();
-        replacements.push(replacement.then((w) => progress(`${elapsed()}:   worker ${w.pid} joined`)));
+        // Its replacement joins in the background (the broker restart may come meanwhile); the next kill
+        // waits for it, so one worker is down at a time.
+        const replacement = fleet.start().then((w) => progress(`${elapsed()}:   worker ${w.pid} joined`));
+        replacement.catch(() => {}); // awaited after the chaos
+        replacements.push(replacement);
         if (k === Math.ceil(kills / 2)) {
           await sleep(gapMs);
           const ms = await broker.restart();
