@@ -161,13 +161,13 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   }
 }
 
-/** A worker to kill (the `k`th blow takes turns), once all `workers` have joined: one is down at a time. */
+/** A worker to kill (the `k`th blow takes turns), once all `workers` have joined: one is down at a time. @throws after 2 minutes */
 async function joinedWorker(fleet: Fleet, k: number, workers: number): Promise<ChaosWorker> {
-  for (;;) {
+  for (const deadline = Date.now() + 120_000; Date.now() < deadline; await sleep(200)) {
     const joined = fleet.joined;
     if (joined.length >= workers) return joined[k % joined.length]!;
-    await sleep(200);
   }
+  throw new Error(`only ${fleet.joined.length} of ${workers} workers joined within 2 minutes`);
 }
 
 /**
