@@ -106,6 +106,9 @@ class PartitionState {
 /** Thrown out of a wait when the reader stops: the record stays uncommitted. */
 class Abandoned extends Error {}
 
+/** How long an ordered partition whose records are all under way waits before it fetches again. */
+const FETCH_AGAIN_MS = 20;
+
 /** How often a long batch tells the group coordinator it is alive. */
 const HEARTBEAT_MS = 1_000;
 
@@ -247,8 +250,9 @@ export class ChannelReader {
     const beat = setInterval(() => void heartbeat().catch(() => {}), HEARTBEAT_MS);
     try {
       const blocked = (item: Item) => item.done || partition.parked.has(item.message.key?.toString() ?? '');
-      // Nothing new (only records under way came back): wait a little, not spin on fetches.
-      if (!fresh.length) await partition.change(200);
+      // Nothing new (only records under way came back): wait a little, not spin on fetches; briefly, as a
+      // record published meanwhile must not wait behind a key's backoff.
+      if (!fresh.length) await partition.change(FETCH_AGAIN_MS);
       while (!gone() && !isStale() && !fresh.every(blocked)) await partition.change(HEARTBEAT_MS);
     } finally {
       clearInterval(beat);
