@@ -17,12 +17,14 @@
 import type { Consumer as KafkaConsumer, ConsumerConfig, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
 import type { Channel, Envelope, Logger } from '../../../contracts';
 import { describe, type EventRegistry, type Outcome } from '../../../runtime';
+import type { IdempotencyKey } from '../../../runtime/idempotency';
 import { leaseMs } from '../../local/delivery';
 import type { Consumer, TransportContext } from '../../local/transport';
 import type { KafkaNames } from '../topics';
 import { BindingError, decodeRecord, encodeRecord } from './binding';
 import { appendHistory, readDeliveryHeaders, writeDeadLetterHeaders, writeRetryHeaders, type AttemptEntry } from './delivery-headers';
 import { enterGate } from './gate-entry';
+import { runKeptRunning } from './keep-running';
 import type { Ledger } from './ledger';
 import type { RecordSender } from './record-sender';
 import { accepts, receives, recordKey } from './routing';
@@ -40,6 +42,8 @@ export interface ReaderDeps {
   forward(consumer: Consumer, events: readonly Envelope[]): Promise<void>;
   /** Resolves once this process knows every claim written before now (the idempotency store), if it keeps any. */
   caughtUp?(): Promise<void>;
+  /** Journals a give-up once its dead letter is acknowledged (the idempotency store), if it keeps any. */
+  buried?(key: IdempotencyKey): Promise<void>;
   /** Consumer settings (timeouts) over the defaults. */
   readonly consumerConfig?: Partial<ConsumerConfig>;
   /** Partitions of its topics handled at once. */
@@ -155,12 +159,9 @@ export class ChannelReader {
         resolve();
       });
     });
-    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
-      this.deps.logger.warn('a Kafka consumer failed', { subscription: this.channel.subscription, error: payload.error.message, restarting: payload.restart });
-    });
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: [this.source, this.retryTopic], fromBeginning: true });
-    await this.consumer.run({
+    await runKeptRunning(this.consumer, {
       autoCommit: true,
       // Settled offsets are committed at most every half second (and at a rebalance or a stop), not after
       // every batch: a commit is a round trip the next fetch of the partition would wait for. A crash
@@ -169,7 +170,7 @@ export class ChannelReader {
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.deps.partitionsAtOnce,
       eachBatch: (payload) => this.batch(payload),
-    });
+    }, { logger: this.deps.logger, fields: { subscription: this.channel.subscription }, stopped: () => this.stopping });
     await joined;
   }
 
@@ -379,6 +380,8 @@ export class ChannelReader {
     const at = new Date().toISOString();
     const headers = writeDeadLetterHeaders({ subscription: channel.subscription, function: channel.function, reason, attempts, lastError, deadLetteredAt: at, ...(history ? { history } : {}) });
     await deps.sender.send(this.deadLetterTopic, [encodeRecord(envelope, recordKey(channel, envelope), headers)]);
+    // Only now may the give-up be known to other workers: before, a kill would leave no dead letter.
+    await deps.buried?.({ scope: channel.function, source: envelope.source, id: envelope.id });
     deps.context.deadLettered({
       id: envelope.id, type: envelope.type, function: channel.function, subscription: channel.subscription, attempts, reason, lastError, at, event: envelope,
     });

@@ -12,8 +12,12 @@
  *   to its end as of then (`caughtUp`), so it knows every claim the partition's last owner wrote before
  *   it let go (kafkajs finishes a batch before it rejoins; a killed process writes nothing more);
  * so a handler that succeeded is never run again for a redelivered copy: the copy answers `duplicate`.
+ * A give-up is journaled only once its dead letter is safe (`buried`, called by the reader after the
+ * dead-letter topic acknowledged it): journaled first, a worker killed in between would leave an event
+ * that every redelivered copy answers as a duplicate and no dead-letter topic holds, lost.
  * What is left: a worker killed between its handler's success and the claim's acknowledgement runs that
- * handler again on the next owner (at-least-once, as on every cloud).
+ * handler again on the next owner (at-least-once, as on every cloud); one killed between a dead letter and
+ * its give-up's acknowledgement lets the next owner try the event again (a second dead letter at worst).
  * Claims travel in bundles (one record per turn of a writer's event loop, record-bundle.ts), so the topic is
  * not compacted (a bundle's key is its writer, not an event): records are deleted after the stack's
  * retention, the same as the source topics a duplicate could come from.
@@ -22,9 +26,10 @@ import { randomUUID } from 'node:crypto';
 import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { Logger } from '../../../contracts';
 import {
-  InMemoryIdempotencyStore, type Claim, type IdempotencyJournal, type IdempotencyKey, type IdempotencyStore, type SettledState,
+  InMemoryIdempotencyStore, idempotencyKeyString, type Claim, type IdempotencyJournal, type IdempotencyKey, type IdempotencyStore, type SettledState,
 } from '../../../runtime/idempotency';
 import type { KafkaNames } from '../topics';
+import { runKeptRunning } from './keep-running';
 import type { RecordSender } from './record-sender';
 import { RecordBundle } from './record-bundle';
 import { retriable } from './retriable';
@@ -51,6 +56,7 @@ export class KafkaClaims implements IdempotencyStore {
   private readonly topic: string;
   private readonly group: string;
   private consumer: Consumer | undefined;
+  private stopped = false;
   /** One admin client for `caughtUp`, connected at its first call. */
   private admin: Promise<Admin> | undefined;
   /** Per partition, the next offset not yet read. */
@@ -61,6 +67,13 @@ export class KafkaClaims implements IdempotencyStore {
   private readonly own: Buffer;
   /** The send of the record the last settling call journaled. */
   private written: Promise<void> = Promise.resolve();
+  /** While `giveUp` runs: the journal holds its record back instead of writing it. */
+  private holding = false;
+  private held: ClaimEntry | undefined;
+  /** Copies waiting for a claim in this process, by idempotency key: woken when its holder releases it too. */
+  private readonly releaseWaiters = new Map<string, Array<() => void>>();
+  /** Give-ups waiting for their dead letter to be acknowledged (`buried`), by idempotency key. */
+  private readonly unburied = new Map<string, ClaimEntry>();
 
   constructor(private readonly options: KafkaClaimsOptions) {
     this.topic = options.names.claims;
@@ -68,7 +81,11 @@ export class KafkaClaims implements IdempotencyStore {
     this.own = Buffer.from(this.writer);
     this.group = `${options.names.claimsReaders}${this.writer}`;
     const journal: IdempotencyJournal = {
-      settled: (scope, record, state, expires) => { this.written = this.bundle.add([scope, record, state, expires]); },
+      settled: (scope, record, state, expires) => {
+        const entry: ClaimEntry = [scope, record, state, expires];
+        if (this.holding) this.held = entry;
+        else this.written = this.bundle.add(entry);
+      },
       forgotten: (scope, record) => { this.written = this.bundle.add([scope, record, 'forgotten', Date.now()]); },
       rotated: () => {},
     };
@@ -81,7 +98,11 @@ export class KafkaClaims implements IdempotencyStore {
     this.consumer = consumer;
     await consumer.connect();
     await consumer.subscribe({ topics: [this.topic], fromBeginning: true });
-    await consumer.run({ autoCommit: false, eachBatch: (payload) => this.apply(payload) });
+    // Started again after a crash kafkajs gives up on: every reader's barrier waits for this one. It has no
+    // offsets committed, so it reads the topic again from its start, which loads the same claims again.
+    await runKeptRunning(consumer, { autoCommit: false, eachBatch: (payload) => this.apply(payload) }, {
+      logger: this.options.logger, fields: { topic: this.topic }, stopped: () => this.stopped,
+    });
     await this.caughtUp();
   }
 
@@ -100,6 +121,7 @@ export class KafkaClaims implements IdempotencyStore {
 
   /** Stops reading and removes this process's reader group. */
   async stop(): Promise<void> {
+    this.stopped = true;
     if (this.admin) await (await this.admin).disconnect();
     if (!this.consumer) return;
     await this.consumer.disconnect();
@@ -121,10 +143,35 @@ export class KafkaClaims implements IdempotencyStore {
   release(key: IdempotencyKey, ttlSeconds: number): void {
     // Not journaled: a retry carries its attempt in its record's headers, wherever it is delivered.
     this.memory.release(key, ttlSeconds);
+    const name = idempotencyKeyString(key);
+    const waiting = this.releaseWaiters.get(name);
+    this.releaseWaiters.delete(name);
+    for (const wake of waiting ?? []) wake();
   }
 
+  /** Given up on here at once (copies in this process answer `duplicate`); journaled by `buried`. */
   giveUp(key: IdempotencyKey, ttlSeconds: number): Promise<void> {
-    this.memory.giveUp(key, ttlSeconds);
+    this.holding = true;
+    try {
+      this.memory.giveUp(key, ttlSeconds);
+    } finally {
+      this.holding = false;
+    }
+    if (this.held) this.unburied.set(idempotencyKeyString(key), this.held);
+    this.held = undefined;
+    return Promise.resolve();
+  }
+
+  /**
+   * The dead letter of `key`'s event is acknowledged: journals the give-up held back for it (nothing when
+   * the pipeline did not give up, e.g. the transport ran out of attempts first).
+   */
+  buried(key: IdempotencyKey): Promise<void> {
+    const name = idempotencyKeyString(key);
+    const held = this.unburied.get(name);
+    if (!held) return Promise.resolve();
+    this.unburied.delete(name);
+    this.written = this.bundle.add(held);
     return this.written;
   }
 
@@ -133,8 +180,26 @@ export class KafkaClaims implements IdempotencyStore {
     return this.written;
   }
 
+  /**
+   * Resolves once the claim is settled, or released for a retry. The in-memory store keeps a copy waiting
+   * through a release, for the holder's retry to claim the event next; on Kafka that retry travels through
+   * the retry topic, often to the very partition whose batch the waiting copy holds up, so the copy waited
+   * out the function's timeout and then a deferral as long (a minute with the defaults, the partition
+   * stalled meanwhile). Woken at the release, the copy claims the event itself, as its next attempt.
+   */
   whenSettled(key: IdempotencyKey): Promise<void> | undefined {
-    return this.memory.whenSettled(key);
+    const settled = this.memory.whenSettled(key);
+    const name = idempotencyKeyString(key);
+    let wake!: () => void;
+    const released = new Promise<void>((resolve) => { wake = resolve; });
+    const waiting = this.releaseWaiters.get(name);
+    if (waiting) waiting.push(wake);
+    else this.releaseWaiters.set(name, [wake]);
+    return Promise.race([settled, released]).finally(() => {
+      const left = this.releaseWaiters.get(name)?.filter((w) => w !== wake);
+      if (left?.length) this.releaseWaiters.set(name, left);
+      else this.releaseWaiters.delete(name);
+    });
   }
 
   private async apply({ batch }: EachBatchPayload): Promise<void> {

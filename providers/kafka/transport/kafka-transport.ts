@@ -16,6 +16,7 @@ import {
   deliveryPlan, type Channel, type DeliveryTarget, type Envelope, type Logger, type Ref, type Topology,
 } from '../../../contracts';
 import { EventRegistry } from '../../../runtime/registry';
+import type { IdempotencyKey } from '../../../runtime/idempotency';
 import type { Publisher } from '../../../runtime/publisher';
 import { createLogger } from '../../../runtime/logger';
 import type { DeadLetter } from '../../local/dead-letters';
@@ -49,6 +50,8 @@ export interface KafkaTransportOptions {
   readonly target?: DeliveryTarget;
   /** Resolves once this process knows every claim written so far (the claims store's barrier). */
   readonly caughtUp?: () => Promise<void>;
+  /** Journals a give-up once its dead letter is acknowledged (the claims store's `buried`). */
+  readonly buried?: (key: IdempotencyKey) => Promise<void>;
   readonly consumerConfig?: Partial<ConsumerConfig>;
   /** @default JSON lines on stderr */
   readonly logger?: Logger;
@@ -106,6 +109,7 @@ class KafkaTransport implements Transport {
       kafka: options.kafka, names: options.names, registry: this.registry, sender: this.sender, ledger: this.ledger, context: this.context,
       logger: options.logger ?? createLogger(), forward: (c, events) => this.send(c.publishTo!, events),
       ...(options.caughtUp ? { caughtUp: options.caughtUp } : {}),
+      ...(options.buried ? { buried: options.buried } : {}),
       ...(options.consumerConfig ? { consumerConfig: options.consumerConfig } : {}),
       // Its source's and its retry topic's partitions, all at once.
       partitionsAtOnce: 2 * partitions,

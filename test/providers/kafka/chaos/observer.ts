@@ -1,0 +1,125 @@
+/**
+ * Watches what the chaos workers wrote to Kafka, with a plain kafkajs consumer in a group of its own (not
+ * through Herald, whose view is what is being checked): every dead-letter record (its event id, the
+ * subscription that gave up and its `herald-attempts`), the outcomes topic's `duplicate` deliveries (the
+ * copies the claims store answered without running a handler), and the claims topic's `completed`
+ * entries, one per success the workers recorded.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Consumer, IHeaders, Kafka } from 'kafkajs';
+import type { OutcomeRecord } from '../../../../providers/kafka/transport/outcomes';
+import { readDeliveryHeaders } from '../../../../providers/kafka/transport/delivery-headers';
+
+/** One dead-letter record as read. */
+export interface Letter {
+  readonly subscription: string;
+  readonly attempts: number | undefined;
+}
+
+export class Observer {
+  /** Per `subscription id`, its dead-letter records. */
+  readonly letters = new Map<string, Letter[]>();
+  /** `duplicate` outcomes per function. */
+  readonly duplicates = new Map<string, number>();
+  /** Per `function id`, the `completed` claims written for it. */
+  readonly completed = new Map<string, number>();
+  /** `deferred` outcomes per function: copies that met another copy of their event in flight. */
+  readonly deferred = new Map<string, number>();
+  private readonly consumer: Consumer;
+  /** Per `topic:partition`, the next offset not yet read. */
+  private readonly read = new Map<string, bigint>();
+
+  constructor(private readonly kafka: Kafka, private readonly deadLetterTopics: readonly string[], private readonly outcomesTopic: string, private readonly claimsTopic: string) {
+    this.consumer = kafka.consumer({ groupId: `chaos-observer-${randomUUID()}`, sessionTimeout: 10_000, heartbeatInterval: 1_000, maxWaitTimeInMs: 200 });
+  }
+
+  get duplicateCount(): number {
+    return [...this.duplicates.values()].reduce((a, b) => a + b, 0);
+  }
+
+  /** How many successes of `fn` on event `id` were recorded in the claims topic. */
+  completedClaims(fn: string, id: string): number {
+    return this.completed.get(`${fn} ${id}`) ?? 0;
+  }
+
+  /** The dead-letter records of `id` from `subscription`. */
+  lettersOf(subscription: string, id: string): readonly Letter[] {
+    return this.letters.get(`${subscription} ${id}`) ?? [];
+  }
+
+  async start(): Promise<void> {
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics: this.topics, fromBeginning: true });
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatch: async ({ batch }) => {
+        for (const message of batch.messages) {
+          if (batch.topic === this.outcomesTopic) this.outcome(message.value);
+          else if (batch.topic === this.claimsTopic) this.claim(message.value);
+          else this.letter(message.headers ?? {});
+        }
+        this.read.set(`${batch.topic}:${batch.partition}`, BigInt(batch.lastOffset()) + 1n);
+      },
+    });
+  }
+
+  /** Resolves once every record written to the watched topics before this call was read. @throws after `timeoutMs` */
+  async caughtUp(timeoutMs: number): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    const ends: Array<{ id: string; high: bigint }> = [];
+    try {
+      for (const topic of this.topics) {
+        for (const { partition, high } of await admin.fetchTopicOffsets(topic)) ends.push({ id: `${topic}:${partition}`, high: BigInt(high) });
+      }
+    } finally {
+      await admin.disconnect();
+    }
+    const deadline = Date.now() + timeoutMs;
+    while (ends.some(({ id, high }) => high > 0n && (this.read.get(id) ?? 0n) < high)) {
+      if (Date.now() > deadline) throw new Error(`the observer did not read the dead-letter and outcomes topics to their end within ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  private get topics(): string[] {
+    return [...this.deadLetterTopics, this.outcomesTopic, this.claimsTopic];
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer.disconnect();
+  }
+
+  private letter(headers: IHeaders): void {
+    const id = headers.ce_id?.toString();
+    const h = readDeliveryHeaders(headers);
+    if (!id || !h.subscription) return;
+    const key = `${h.subscription} ${id}`;
+    const list = this.letters.get(key);
+    const letter = { subscription: h.subscription, attempts: h.attempts };
+    if (list) list.push(letter);
+    else this.letters.set(key, [letter]);
+  }
+
+  /** A claims record: a bundle (record-bundle.ts) of `[function, source \0 id, state, expires]` (claims.ts). */
+  private claim(value: Buffer | null): void {
+    if (!value) return;
+    for (const [fn, record, state] of JSON.parse(value.toString()) as Array<[string, string, string, number]>) {
+      if (state !== 'completed') continue;
+      const name = `${fn} ${record.split('\u0000')[1]}`;
+      this.completed.set(name, (this.completed.get(name) ?? 0) + 1);
+    }
+  }
+
+  /** An outcomes record: one outcome, or a bundle of them (outcomes.ts). */
+  private outcome(value: Buffer | null): void {
+    if (!value) return;
+    const parsed = JSON.parse(value.toString()) as OutcomeRecord | OutcomeRecord[];
+    for (const outcome of Array.isArray(parsed) ? parsed : [parsed]) {
+      if (outcome.kind !== 'delivery') continue;
+      const counts = outcome.record.outcome === 'duplicate' ? this.duplicates : outcome.record.outcome === 'deferred' ? this.deferred : undefined;
+      const fn = outcome.record.function;
+      counts?.set(fn, (counts.get(fn) ?? 0) + 1);
+    }
+  }
+}
