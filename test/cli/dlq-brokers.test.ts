@@ -4,7 +4,7 @@
  * are reported, not crashed on.
  */
 import { expect } from 'chai';
-import { Kafka, Partitioners, logLevel, type KafkaMessage } from 'kafkajs';
+import { Kafka, Partitioners, logLevel } from 'kafkajs';
 import { shop } from '../../app/topology';
 import { OrderPlaced, PaymentReceived } from '../../app/events';
 import { runDlq } from '../../cli/commands/dlq';
@@ -17,7 +17,7 @@ import { encodeRecord } from '../../providers/kafka/transport/binding';
 import { deadLetterTopics } from '../../providers/kafka/transport/dead-letter-view';
 import { readDeliveryHeaders, writeDeadLetterHeaders } from '../../providers/kafka/transport/delivery-headers';
 import { startKafkaBroker, type KafkaBroker } from '../helpers/kafka-broker';
-import { createReadyTopics } from '../providers/kafka/transport/ready-topics';
+import { createReadyTopics, readAll } from '../providers/kafka/transport/ready-topics';
 import { order } from './helpers';
 
 const STACK = 'cli';
@@ -127,17 +127,3 @@ describe('herald dlq --brokers', function () {
   });
 });
 
-async function readAll(kafka: Kafka, topic: string, count: number): Promise<KafkaMessage[]> {
-  const consumer = kafka.consumer({ groupId: `check-${Math.random()}` });
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topic, fromBeginning: true });
-    const messages: KafkaMessage[] = [];
-    await new Promise<void>((resolve) => {
-      void consumer.run({ eachMessage: async ({ message }) => { messages.push(message); if (messages.length >= count) resolve(); } });
-    });
-    return messages;
-  } finally {
-    await consumer.disconnect();
-  }
-}

@@ -5,7 +5,7 @@
  * redrive landing in the subscription's retry topic addressed to it alone, and missing topics refused.
  */
 import { expect } from 'chai';
-import { Kafka, Partitioners, logLevel, type KafkaMessage, type Message } from 'kafkajs';
+import { Kafka, Partitioners, logLevel, type Message } from 'kafkajs';
 import { z } from 'zod';
 import { defineEvent, deliveryPlan, topology, type DeliveryPlan, type Envelope } from '../../../../contracts';
 import { EventRegistry, newEnvelope, silentLogger } from '../../../../runtime';
@@ -23,7 +23,7 @@ import { Outcomes } from '../../../../providers/kafka/transport/outcomes';
 import { RecordSender } from '../../../../providers/kafka/transport/record-sender';
 import { startKafkaBroker, type KafkaBroker } from '../../../helpers/kafka-broker';
 import { expectReject } from '../../../helpers/reject';
-import { createReadyTopics } from './ready-topics';
+import { createReadyTopics, readAll } from './ready-topics';
 
 export const Paid = defineEvent({ type: 'Paid', version: 1, source: 'test.pay', schema: z.object({ orderId: z.string() }) });
 
@@ -67,20 +67,6 @@ function deadLetterRecord(fn: string, envelope: Envelope, reason: string, attemp
 }
 
 /** Every record of a topic, read by a plain kafkajs consumer. */
-async function readAll(kafka: Kafka, topic: string, count: number): Promise<KafkaMessage[]> {
-  const consumer = kafka.consumer({ groupId: `check-${topic}-${Math.random()}` });
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topic, fromBeginning: true });
-    const messages: KafkaMessage[] = [];
-    await new Promise<void>((resolve) => {
-      void consumer.run({ eachMessage: async ({ message }) => { messages.push(message); if (messages.length >= count) resolve(); } });
-    });
-    return messages;
-  } finally {
-    await consumer.disconnect();
-  }
-}
 
 describe('Kafka dead-letter view', function () {
   this.timeout(120_000);

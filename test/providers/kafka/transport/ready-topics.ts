@@ -4,7 +4,7 @@
  * UNKNOWN_TOPIC_OR_PARTITION for a moment. The code under test retries those where a user would meet them;
  * the tests' own plain clients, and a worker's claims store, should not have to.
  */
-import type { Kafka } from 'kafkajs';
+import type { Kafka, KafkaMessage } from 'kafkajs';
 
 /** Creates `topics` (each once) with `partitions` partitions; resolves once each answers an offsets request. */
 export async function createReadyTopics(kafka: Kafka, topics: Iterable<string>, partitions: number): Promise<void> {
@@ -26,5 +26,21 @@ export async function createReadyTopics(kafka: Kafka, topics: Iterable<string>, 
     }
   } finally {
     await admin.disconnect();
+  }
+}
+
+/** Reads `count` records of `topic` from its start, in a throwaway group (waits until there are that many). */
+export async function readAll(kafka: Kafka, topic: string, count: number): Promise<KafkaMessage[]> {
+  const consumer = kafka.consumer({ groupId: `check-${topic}-${Math.random()}` });
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    const messages: KafkaMessage[] = [];
+    await new Promise<void>((resolve) => {
+      void consumer.run({ eachMessage: async ({ message }) => { messages.push(message); if (messages.length >= count) resolve(); } });
+    });
+    return messages;
+  } finally {
+    await consumer.disconnect();
   }
 }
