@@ -302,8 +302,10 @@ export class ChannelReader {
     let attempt = item.attempt;
     let history = item.history;
     const failed = (outcome: string, reason: string) => { history = appendHistory(history, { attempt, at: new Date().toISOString(), outcome, reason }); };
-    deps.ledger.track(channel, envelope, item.notBefore > Date.now() ? 'retrying' : 'queued', attempt);
-    await this.sleep(item.notBefore - Date.now(), gone);
+    if (item.notBefore > Date.now()) {
+      deps.ledger.track(channel, envelope, 'retrying', attempt);
+      await this.sleep(item.notBefore - Date.now(), gone);
+    }
     for (;;) {
       deps.ledger.track(channel, envelope, 'queued', attempt);
       await this.enter(gone);
@@ -315,8 +317,6 @@ export class ChannelReader {
           deps.ledger.settle(channel, envelope.id);
           return;
         case 'filtered':
-          deps.ledger.settle(channel, envelope.id);
-          return;
         case 'duplicate':
           deps.ledger.settle(channel, envelope.id);
           return;

@@ -53,6 +53,8 @@ export interface KafkaTransportOptions {
   /** Journals a give-up once its dead letter is acknowledged (the claims store's `buried`). */
   readonly buried?: (key: IdempotencyKey) => Promise<void>;
   readonly consumerConfig?: Partial<ConsumerConfig>;
+  /** Whether to create the missing topics at start (`kafkaRuntime` already did, for its claims). @default true */
+  readonly createTopics?: boolean;
   /** @default JSON lines on stderr */
   readonly logger?: Logger;
 }
@@ -61,6 +63,9 @@ export interface KafkaTransportOptions {
 export function kafkaTransport(options: KafkaTransportOptions): TransportFactory {
   return (context) => new KafkaTransport(context, options);
 }
+
+/** A record and the topic it goes to. */
+type Addressed = readonly [topic: string, record: KafkaRecordOut];
 
 class KafkaTransport implements Transport {
   readonly name = 'kafka';
@@ -128,18 +133,16 @@ class KafkaTransport implements Transport {
     if (this.closing) throw new TransportClosedError(this.name);
     const unknown = letters.find((l) => !this.readers.has(l.subscription));
     if (unknown) throw new Error(`no subscription "${unknown.subscription}" is consumed`);
-    const byTopic = new Map<string, KafkaRecordOut[]>();
+    const records: Addressed[] = [];
     for (const letter of letters) {
       const { channel } = this.readers.get(letter.subscription)!;
       // To its subscription's retry topic, addressed to it alone, from attempt 1, due at once.
       const record = encodeRecord(letter.event, recordKey(channel, letter.event), writeRetryHeaders({ subscription: channel.subscription, attempt: 1, notBefore: 0 }));
-      const topic = this.options.names.retry(channel);
-      byTopic.set(topic, [...(byTopic.get(topic) ?? []), record]);
+      records.push([this.options.names.retry(channel), record]);
       this.ledger.owe(channel, letter.event);
     }
     try {
-      await this.ready;
-      await Promise.all([...byTopic].map(([topic, records]) => this.sender.send(topic, records)));
+      await this.sendAll(records);
     } catch (error) {
       for (const letter of letters) this.ledger.unowe(this.readers.get(letter.subscription)!.channel, letter.event);
       throw error;
@@ -159,15 +162,12 @@ class KafkaTransport implements Transport {
 
   /** Routes and sends, owing each event to the channels consumed here that accept it. */
   private async send(to: Ref<'bus' | 'topic'>, events: readonly Envelope[]): Promise<void> {
-    const byTopic = new Map<string, KafkaRecordOut[]>();
+    const records: Addressed[] = [];
     const owed: Array<[Channel, Envelope]> = [];
     for (const e of events) {
       const routed = this.routing.route(to, e);
       for (const r of routed.records) {
-        const record = encodeRecord(e, r.key, r.subscription === undefined ? undefined : { [DELIVERY_HEADERS.subscription]: r.subscription });
-        const list = byTopic.get(r.topic);
-        if (list) list.push(record);
-        else byTopic.set(r.topic, [record]);
+        records.push([r.topic, encodeRecord(e, r.key, r.subscription === undefined ? undefined : { [DELIVERY_HEADERS.subscription]: r.subscription })]);
       }
       for (const c of routed.owedTo) if (this.readers.has(c.subscription)) owed.push([c, e]);
       for (const c of routed.refusedBy) this.context.filtered(c, e);
@@ -175,17 +175,22 @@ class KafkaTransport implements Transport {
     // Owed before the records exist, so a reader that settles one at once never finds it unowed.
     for (const [c, e] of owed) this.ledger.owe(c, e);
     try {
-      await this.ready;
-      await Promise.all([...byTopic].map(([topic, records]) => this.sender.send(topic, records)));
+      await this.sendAll(records);
     } catch (error) {
       for (const [c, e] of owed) this.ledger.unowe(c, e);
       throw error;
     }
   }
 
-  /** Creates the topics that are missing, then connects the producer. */
+  /** Once set up, sends `records`; the sender groups them by topic (one request per turn). */
+  private async sendAll(records: readonly Addressed[]): Promise<void> {
+    await this.ready;
+    await Promise.all(records.map(([topic, record]) => this.sender.send(topic, [record])));
+  }
+
+  /** Creates the topics that are missing (unless the caller did), then connects the producer. */
   private async setUp(t: Topology): Promise<void> {
-    await ensureTopics(this.options.kafka, t, this.options.names, this.options.topics, this.options.target);
+    if (this.options.createTopics !== false) await ensureTopics(this.options.kafka, t, this.options.names, this.options.topics, this.options.target);
     await this.producer.connect();
   }
 }

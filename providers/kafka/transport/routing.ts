@@ -26,9 +26,15 @@ export function accepts(channel: Channel, event: Envelope): boolean {
   return channel.clauses.length === 0 || matchesClauses(channel.clauses, (field) => attributeOf(event, field));
 }
 
+/** Order-key readers by path, made once (publish and every retry read keys). */
+const keyReaders = new Map<string, (event: Envelope) => string>();
+
 /** The record key of `event` on `channel`'s source topic. */
 export function recordKey(channel: Pick<Channel, 'orderKey'>, event: Envelope): string {
-  return channel.orderKey ? orderKeyReader(channel.orderKey)(event) : event.id;
+  if (!channel.orderKey) return event.id;
+  let read = keyReaders.get(channel.orderKey);
+  if (!read) keyReaders.set(channel.orderKey, (read = orderKeyReader(channel.orderKey)));
+  return read(event);
 }
 
 /** Where one event goes: the topic, its key and, for a queue, the subscription it is for. */
