@@ -92,14 +92,32 @@ function loadYaml(file: string): unknown {
   return yaml.load(text);
 }
 
+/**
+ * The project's declared config defaults (`Pulumi.yaml` `config:`: `key: {default: …}` or the short form
+ * `key: value`), as `namespace:key` → string: what the Pulumi CLI gives a stack that does not set a key.
+ * @throws Error naming the file when it is missing or not YAML.
+ */
+export function projectConfigDefaults(projectDir: string): Record<string, string> {
+  const doc = loadYaml(path.join(projectDir, 'Pulumi.yaml')) as { name?: string; config?: Record<string, unknown> } | null;
+  const project = String(doc?.name ?? 'project');
+  const defaults: Record<string, string> = {};
+  for (const [raw, decl] of Object.entries(doc?.config ?? {})) {
+    const key = raw.includes(':') ? raw : `${project}:${raw}`;
+    const value = decl && typeof decl === 'object' ? (decl as { default?: unknown; value?: unknown }).default ?? (decl as { value?: unknown }).value : decl;
+    if (value !== undefined && value !== null) defaults[key] = typeof value === 'string' ? value : JSON.stringify(value);
+  }
+  return defaults;
+}
+
 /** Runs the program under mocks and returns what it would create. */
 export async function plan(options: PlanOptions): Promise<Plan> {
   const cloud = builtCloud(options.cloud);
   const projectDir = options.projectDir ?? path.resolve(__dirname, '..');
   const stack = options.stack ?? defaultStack(cloud);
   const project = String((loadYaml(path.join(projectDir, 'Pulumi.yaml')) as { name?: string } | null)?.name ?? 'project');
-  const { config, secretKeys } = readStackConfig(projectDir, project, stack);
-  config['herald:cloud'] = cloud;
+  const stackConfig = readStackConfig(projectDir, project, stack);
+  const config = { ...projectConfigDefaults(projectDir), ...stackConfig.config, 'herald:cloud': cloud };
+  const { secretKeys } = stackConfig;
   const engine = new MockEngine(mockCloudFor(mockTargets[cloud], config, stack));
   await installMocks(engine, project, stack);
   pulumi.runtime.setAllConfig(config, secretKeys);
