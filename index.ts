@@ -10,8 +10,10 @@ import { appRoot, shop } from './app/topology';
 import type { CloudProvider } from './contracts';
 import { providers, readCloud } from './providers';
 import { realize } from './providers/realize';
+import { checkStackSettings } from './providers/settings';
 
 async function program() {
+  checkStackSettings(shop);
   // Typed as the common interface: realize infers a provider's realized kinds, and a union of providers has none in common.
   const provider: CloudProvider = providers[readCloud()];
   const { outputs } = await realize(shop, provider, {

@@ -109,6 +109,19 @@ export function projectConfigDefaults(projectDir: string): Record<string, string
   return defaults;
 }
 
+/**
+ * The settings `Pulumi.yaml` declares with no default that the stack's config leaves unset: the Pulumi CLI
+ * refuses such a stack ("missing configuration value"), so plan says so before anything else.
+ */
+export function missingRequiredSettings(projectDir: string, config: Readonly<Record<string, string>>): string[] {
+  const doc = loadYaml(path.join(projectDir, 'Pulumi.yaml')) as { name?: string; config?: Record<string, unknown> } | null;
+  const project = String(doc?.name ?? 'project');
+  return Object.entries(doc?.config ?? {})
+    .filter(([, decl]) => decl && typeof decl === 'object' && !('default' in decl) && !('value' in decl))
+    .map(([raw]) => (raw.includes(':') ? raw : `${project}:${raw}`))
+    .filter((key) => config[key] === undefined);
+}
+
 /** Runs the program under mocks and returns what it would create. */
 export async function plan(options: PlanOptions): Promise<Plan> {
   const cloud = builtCloud(options.cloud);
@@ -123,7 +136,8 @@ export async function plan(options: PlanOptions): Promise<Plan> {
   pulumi.runtime.setAllConfig(config, secretKeys);
 
   // Without an engine, pulumi.log writes to the console (info to stdout): keep stdout for the plan.
-  const diagnostics: string[] = [];
+  const diagnostics: string[] = missingRequiredSettings(projectDir, config).map((key) =>
+    `warning: pulumi up will refuse stack ${stack} until it sets ${key} (Pulumi.yaml declares it with no default): pulumi config set --secret ${key} <value> --stack ${stack}`);
   const saved = { log: console.log, info: console.info, warn: console.warn, error: console.error };
   console.log = console.info = console.warn = console.error = (...args: unknown[]) => void diagnostics.push(args.map(String).join(' '));
   let exports: unknown;

@@ -9,6 +9,7 @@ import * as pulumi from '@pulumi/pulumi';
 import * as kafka from '@pulumi/kafka';
 import { TopologyError } from '../../contracts';
 import { KAFKA_CONFIG_KEYS, parseKafkaConfig, SASL_MECHANISMS, type KafkaSettings } from './config';
+import { settingReader } from '../settings';
 import { kafkaNames, type KafkaNames } from './topics';
 
 export interface KafkaFoundationArgs {
@@ -41,7 +42,7 @@ export class KafkaFoundation extends pulumi.ComponentResource {
   constructor(name: string, args: KafkaFoundationArgs, opts?: pulumi.ComponentResourceOptions) {
     super('herald:kafka:Foundation', name, {}, opts);
     const config = args.config ?? new pulumi.Config('herald');
-    const { settings, issues } = parseKafkaConfig((key) => config.get(key));
+    const { settings, issues } = parseKafkaConfig(settingReader(config));
     if (!settings) throw new TopologyError(issues);
     this.settings = settings;
     this.names = kafkaNames(args.app, args.stack);

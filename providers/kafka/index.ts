@@ -20,6 +20,7 @@ import { KAFKA_DELIVERY } from './delivery';
 import { KafkaFoundation } from './foundation';
 import { KafkaFunction } from './function';
 import { RUN_BY_PROCESS } from './ingress';
+import { settingReader } from '../settings';
 import { KafkaQueue } from './queue';
 import { kafkaSchedule } from './schedule';
 import { KafkaStores } from './stores';
@@ -58,8 +59,7 @@ export class KafkaProvider implements CloudProvider<KafkaRealized> {
 
   /** The stack config's problems (brokers, partitions, replication, SASL, TLS): Kafka's own limits on a topology are none Herald's names can break. */
   validate(_t: Topology): TopologyIssue[] {
-    const config = new pulumi.Config('herald');
-    return parseKafkaConfig((key) => config.get(key)).issues;
+    return parseKafkaConfig(settingReader()).issues;
   }
 
   foundation(spec: FoundationSpec, ctx: Ctx): KafkaFoundation {
