@@ -1,9 +1,14 @@
 /** Talking to a running `herald dev` server, with errors that say what to do. */
 import { CLOUDEVENTS_JSON, HeraldError } from '../contracts';
+import { announcedDevServer } from './dev-address';
 
-/** The default dev server URL: PORT like `herald dev`, on 127.0.0.1. */
-export function defaultUrl(env: Readonly<Record<string, string | undefined>> = process.env): string {
-  return `http://127.0.0.1:${env.PORT || 4000}`;
+/**
+ * The dev server to talk to without `--url`: on 127.0.0.1 at `$PORT` when it is set (as `herald dev`
+ * reads it), else the one a running `herald dev` announced in `.herald/dev.json` here, else port 4000.
+ */
+export function defaultUrl(env: Readonly<Record<string, string | undefined>> = process.env, dir = process.cwd()): string {
+  if (env.PORT) return `http://127.0.0.1:${env.PORT}`;
+  return announcedDevServer(dir) ?? 'http://127.0.0.1:4000';
 }
 
 /** No server answers at the URL. */

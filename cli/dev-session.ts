@@ -7,7 +7,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Topology } from '../contracts';
 import {
-  createLocalRuntime, startDevServer, type DevServer, type LocalRuntime, type LocalRuntimeOptions, type StopReport,
+  createLocalRuntime, startDevServer, type DevServer, type DevServerOptions, type LocalRuntime, type LocalRuntimeOptions, type StopReport,
 } from '../providers/local';
 
 export interface DevSessionOptions extends LocalRuntimeOptions {
@@ -21,6 +21,8 @@ export interface DevSessionOptions extends LocalRuntimeOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Starts the runtime (Kafka: kafkaRuntime). @default createLocalRuntime, with the transport and stores given */
   readonly start?: RuntimeStarter;
+  /** Told of each request the server refused with a 4xx. */
+  readonly onRejected?: DevServerOptions['onRejected'];
 }
 
 /** A started runtime and how to stop it (with whatever clients it holds). */
@@ -71,6 +73,7 @@ export async function startDevSession(options: DevSessionOptions = {}): Promise<
       ...(options.port !== undefined ? { port: options.port } : {}),
       ...(options.host ? { host: options.host } : {}),
       ...(options.env ? { env: options.env } : {}),
+      ...(options.onRejected ? { onRejected: options.onRejected } : {}),
     });
   } catch (error) {
     await started.stop(0);

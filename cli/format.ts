@@ -98,19 +98,27 @@ export function deliveryLine(r: DeliveryRecord, paint: Paint): string {
 }
 
 /**
- * A logger for handlers under `herald dev`: one readable line per log call, under the delivery lines.
- * The pipeline's own `retry` and `dead-letter` warnings are dropped: the delivery line already says so.
+ * A logger for handlers under `herald dev`: one readable line per log call, among the delivery lines,
+ * stamped with the time and naming the function, then the event id and correlation id it ran for (so a
+ * line can be found again in `/traces/<correlation id>`). The pipeline's own `retry` and `dead-letter`
+ * warnings are dropped: the delivery line already says so.
  */
-export function devLogger(write: (line: string) => void, paint: Paint, fields: Record<string, unknown> = {}): Logger & { child(fields: Record<string, unknown>): Logger } {
+export function devLogger(write: (line: string) => void, paint: Paint, fields: Record<string, unknown> = {}, now: () => Date = () => new Date()): Logger & { child(fields: Record<string, unknown>): Logger } {
   const log = (level: string) => (message: string, extra?: Record<string, unknown>) => {
     if (!fields.function && (message === 'retry' || message === 'dead-letter')) return;
-    const { function: fn, eventId: _eventId, correlationId: _correlationId, ...rest } = { ...fields, ...extra };
+    const { function: fn, eventId, correlationId, ...rest } = { ...fields, ...extra };
     const detail = Object.entries(rest).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' ');
-    const text = `${' '.repeat(14)}${String(fn ?? '').padEnd(18)} ${level === 'info' ? '' : `${level}: `}${message}${detail ? ` ${detail}` : ''}`;
+    const ids = [eventId !== undefined ? `event=${String(eventId)}` : '', correlationId !== undefined ? `correlation=${String(correlationId)}` : ''].filter(Boolean).join(' ');
+    const text = `${now().toISOString().slice(11, 23)}  ${String(fn ?? '').padEnd(18)} ${level === 'info' ? '' : `${level}: `}${message}${detail ? ` ${detail}` : ''}${ids ? `  (${ids})` : ''}`;
     write(level === 'error' || level === 'warn' ? paint.yellow(text) : paint.dim(text));
   };
   return {
     debug() {}, info: log('info'), warn: log('warn'), error: log('error'),
-    child: (more) => devLogger(write, paint, { ...fields, ...more }),
+    child: (more) => devLogger(write, paint, { ...fields, ...more }, now),
   };
+}
+
+/** A request the dev server refused (4xx), as the dev log shows it: nothing was published for it. */
+export function rejectedLine(r: { readonly method: string; readonly path: string; readonly status: number; readonly error: string }, paint: Paint, now = new Date()): string {
+  return paint.yellow(`${now.toISOString().slice(11, 23)}  ${r.status} ${r.method} ${r.path}  refused, nothing published: ${r.error}`);
 }

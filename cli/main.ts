@@ -20,8 +20,20 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   worker: () => import('./commands/worker.js'),
 };
 
+/**
+ * The exit-code rule every command keeps: 0 done; 1 the command was understood but could not be done (a
+ * file or server missing, a name the app does not have, a cloud not built yet, a bad topology, a handler
+ * that threw, work left unsettled at a stop); 2 the command line is wrong (an unknown command or option, a
+ * missing argument, a value outside an option's fixed set).
+ */
+export const EXIT_CODES = 'exit codes: 0 done · 1 understood but could not be done · 2 the command line is wrong';
+
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === '--version' || name === '-v') {
+    process.stdout.write(`herald ${(require('../package.json') as { version: string }).version}\n`);
+    return 0;
+  }
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     const lines = await Promise.all(Object.entries(COMMANDS).map(async ([n, load]) => {
       try {
@@ -30,7 +42,7 @@ async function main(argv: string[]): Promise<number> {
         return `  ${n.padEnd(8)} (not available in this build)`;
       }
     }));
-    process.stdout.write(`usage: herald <command> [options]\n\ncommands:\n${lines.join('\n')}\n\nherald <command> --help shows a command's options.\n`);
+    process.stdout.write(`usage: herald <command> [options]\n       herald --version\n\ncommands:\n${lines.join('\n')}\n\nherald <command> --help shows a command's options.\n${EXIT_CODES}.\n`);
     return name ? 0 : 2;
   }
   const load = COMMANDS[name];

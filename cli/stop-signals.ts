@@ -4,7 +4,16 @@
  * signal aborts `hurry` (cutting the grace period short), unless it comes within a second of the first:
  * that is the same Ctrl-C forwarded by a parent (cli/bin.js, tsx) that also got it from the terminal.
  */
-export function stopSignals(): { signal: Promise<NodeJS.Signals>; hurry: AbortSignal; release(): void } {
+/** A second signal within this long of the first is taken as the same one, forwarded. */
+export const SAME_SIGNAL_MS = 1000;
+
+/** The rule, as the long-running commands print it when they start stopping. */
+export const STOP_RULE = `press Ctrl-C again (after ${SAME_SIGNAL_MS / 1000} s) to cut the grace period short`;
+
+/** Printed when a second signal is ignored. */
+export const IGNORED_SIGNAL = `a second Ctrl-C within ${SAME_SIGNAL_MS / 1000} s of the first counts as the same one (a parent forwards it); press it again to cut the grace period short`;
+
+export function stopSignals(onIgnored: () => void = () => {}): { signal: Promise<NodeJS.Signals>; hurry: AbortSignal; release(): void } {
   const hurry = new AbortController();
   let first = 0;
   let onSignal: (signal: NodeJS.Signals) => void = () => {};
@@ -13,8 +22,10 @@ export function stopSignals(): { signal: Promise<NodeJS.Signals>; hurry: AbortSi
       if (!first) {
         first = Date.now();
         resolve(received);
-      } else if (Date.now() - first > 1000) {
+      } else if (Date.now() - first > SAME_SIGNAL_MS) {
         hurry.abort();
+      } else {
+        onIgnored();
       }
     };
   });

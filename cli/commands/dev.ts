@@ -9,9 +9,10 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Command } from '../main';
 import { saveJson, startDevSession, type DevSession } from '../dev-session';
-import { deliveryLine, devLogger, paintFor, topologyTable, type Paint } from '../format';
+import { announceDevServer } from '../dev-address';
+import { deliveryLine, devLogger, paintFor, rejectedLine, topologyTable, type Paint } from '../format';
 import { processIo, type Io } from '../io';
-import { stopSignals } from '../stop-signals';
+import { IGNORED_SIGNAL, STOP_RULE, stopSignals } from '../stop-signals';
 import { KAFKA_OPTIONS_USAGE, KAFKA_RUNTIME_USAGE } from '../kafka-options';
 import type { kafkaRuntimeSettings } from '../kafka-runtime-options';
 import type { RuntimeStarter } from '../dev-session';
@@ -82,7 +83,7 @@ export async function runDev(argv: string[], io: Io = processIo, env = process.e
     // Loaded only for Kafka: `npm start` does not pay for kafkajs.
     const { kafkaRuntime } = onKafka ? await import('../../providers/kafka/transport/runtime.js') : { kafkaRuntime: undefined };
     const start: RuntimeStarter | undefined = onKafka && kafkaRuntime && ((t, options) => kafkaRuntime(t, { ...options, ...onKafka, follow: true }));
-    session = await startDevSession({ port, backoff: { baseMs }, logger, env, ...durable, ...(start ? { start } : {}) });
+    session = await startDevSession({ port, backoff: { baseMs }, logger, env, ...durable, ...(start ? { start } : {}), onRejected: (r) => io.out(rejectedLine(r, paint)) });
   } catch (error) {
     db?.close();
     const busy = (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
@@ -91,12 +92,14 @@ export async function runDev(argv: string[], io: Io = processIo, env = process.e
   }
   printBanner(session, io, paint, env, baseMs, graceMs, state);
   session.runtime.onDelivery((r) => io.out(deliveryLine(r, paint)));
-  const { signal, hurry, release } = stopSignals();
+  const unannounce = await announceDevServer(session.url).catch(() => () => {});
+  const { signal, hurry, release } = stopSignals(() => io.out(IGNORED_SIGNAL));
   try {
-    io.out(`\n${await signal}: not accepting new events; finishing ${session.runtime.pending} owed (up to ${graceMs} ms, signal again to cut short)`);
+    io.out(`\n${await signal}: not accepting new events; finishing ${session.runtime.pending} owed (up to ${graceMs} ms; ${STOP_RULE})`);
     const report = await session.stop(graceMs, hurry);
     return await reportStop(session, report, io, paint, state);
   } finally {
+    unannounce();
     db?.close();
     release();
   }

@@ -12,7 +12,7 @@ import { deliveryLine, devLogger, paintFor } from '../format';
 import { processIo, type Io } from '../io';
 import { KAFKA_OPTIONS_USAGE, KAFKA_RUNTIME_USAGE } from '../kafka-options';
 import { kafkaRuntimeSettings } from '../kafka-runtime-options';
-import { stopSignals } from '../stop-signals';
+import { IGNORED_SIGNAL, STOP_RULE, stopSignals } from '../stop-signals';
 import { kafkaRuntime } from '../../providers/kafka/transport/runtime';
 
 const USAGE = `usage: herald worker --brokers host:port[,…] [--functions a,b] [--concurrency n] [--stack s] [--grace-ms n]
@@ -75,7 +75,7 @@ export async function runWorker(argv: string[], io: Io = processIo, env = proces
   }
   const paint = paintFor(process.stdout, env);
   const logger = devLogger(io.err, paint);
-  const signals = stopSignals();
+  const signals = stopSignals(() => io.out(IGNORED_SIGNAL));
   try {
     let worker;
     try {
@@ -91,7 +91,7 @@ export async function runWorker(argv: string[], io: Io = processIo, env = proces
     io.out(`herald worker · ${topology.name} on ${worker.names.prefix} · ${consumed.join(', ')} · pid ${process.pid}`);
     if (!quiet) worker.runtime.onDelivery((r) => io.out(deliveryLine(r, paint)));
     const received = await signals.signal;
-    io.out(`${received}: finishing ${worker.runtime.pending} in flight (up to ${graceMs} ms), then leaving the groups`);
+    io.out(`${received}: finishing ${worker.runtime.pending} in flight (up to ${graceMs} ms; ${STOP_RULE}), then leaving the groups`);
     const report = await worker.stop(graceMs, signals.hurry);
     if (!report.undelivered.length) {
       io.out('stopped: everything taken was settled');

@@ -24,6 +24,17 @@ export interface DevServerOptions {
   readonly host?: string;
   /** Where webhook secrets are read from. @default process.env */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Told of each request refused with a 4xx (for the dev log: a sender sees the status, the developer the reason). */
+  readonly onRejected?: (rejected: RejectedRequest) => void;
+}
+
+/** A request the server refused with a 4xx: nothing was published for it. */
+export interface RejectedRequest {
+  readonly method: string;
+  /** The path, without the query. */
+  readonly path: string;
+  readonly status: number;
+  readonly error: string;
 }
 
 export interface DevServer {
@@ -111,7 +122,10 @@ export async function startDevServer(runtime: LocalRuntime, options: DevServerOp
     handle(req, res).catch((error: unknown) => {
       if (res.headersSent) return void res.destroy();
       drain(req);
-      if (error instanceof HttpError) return sendJson(res, error.status, { error: error.message });
+      if (error instanceof HttpError) {
+        if (error.status < 500) options.onRejected?.({ method: req.method ?? '', path: (req.url ?? '/').split('?')[0]!, status: error.status, error: error.message });
+        return sendJson(res, error.status, { error: error.message });
+      }
       if (error instanceof RuntimeStoppedError || error instanceof TransportClosedError) return sendJson(res, 503, { error: error.message }, { connection: 'close' });
       sendJson(res, 500, { error: internalError(error) });
     });

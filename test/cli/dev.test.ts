@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import { durableDeadLetters, openState } from '../../providers/local/sqlite';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { defaultUrl } from '../../cli/client';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -298,6 +299,12 @@ describe('herald dev as a process (what npm start runs)', function () {
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     try {
       const url = await until(() => /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)?.[1], 20_000);
+      // It announces where it listens, so `herald publish` and `herald dlq` find it without --url or PORT.
+      const announced = JSON.parse(readFileSync(path.join(cwd, '.herald', 'dev.json'), 'utf8')) as { url: string; pid: number };
+      expect(announced).to.include({ url, pid: child.pid });
+      expect(defaultUrl({}, cwd)).to.equal(url);
+      const unsigned = await fetch(`${url}/webhooks/payments`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      expect(unsigned.status).to.equal(401);
       const good = await publish(url, { type: 'OrderPlaced.v2', data: order('o-proc', { channel: 'web' }) });
       const poison = await publish(url, { type: 'OrderPlaced.v2', data: order('o-proc-poison', { channel: 'web', customerEmail: 'x@fail.example' }) });
       expect([good.status, poison.status]).to.deep.equal([202, 202]);
@@ -322,7 +329,9 @@ describe('herald dev as a process (what npm start runs)', function () {
       expect(stdout).to.contain(`PUT  ${url}/tables/customers/rows/<customerId>`);
       expect(stdout).to.contain(`state in ${state}: every accepted event is kept until handled`);
       expect(stdout).to.match(/^limits: events ≤ 256 KB \(batches ≤ 4 MB\) · dead letters ≤ 10000 \/ 64 MB · traces ≤ 10000 ids × 1000 \/ 32 MB, 60 min · dedupe ≤ 100000 ids per function, 24 h$/m);
-      expect(stdout).to.match(/^SIGTERM: not accepting new events/m);
+      expect(stdout).to.match(/^SIGTERM: not accepting new events; finishing \d+ owed \(up to 10000 ms; press Ctrl-C again \(after 1 s\) to cut the grace period short\)$/m);
+      expect(stdout).to.match(/^\d\d:\d\d:\d\d\.\d{3} {2}401 POST \/webhooks\/payments {2}refused, nothing published: /m);
+      expect(existsSync(path.join(cwd, '.herald', 'dev.json')), 'the announcement is removed at exit').to.equal(false);
       // The poison order was retrying when the signal came; its attempts went on until it was dead-lettered.
       expect(stdout).to.match(line('charge-payment', poison.body.ids[0], 5, 'dead-letter'));
       expect(stdout.indexOf('SIGTERM:')).to.be.below(stdout.search(line('charge-payment', poison.body.ids[0], 5, 'dead-letter')));

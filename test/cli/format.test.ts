@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { shop } from '../../app/topology';
-import { deliveryLine, devLogger, formatFilter, paintFor, table, topologyTable } from '../../cli/format';
+import { deliveryLine, devLogger, formatFilter, paintFor, rejectedLine, table, topologyTable } from '../../cli/format';
 import { toClauses } from '../../contracts';
 import type { DeliveryRecord } from '../../providers/local';
 
@@ -52,9 +52,18 @@ describe('cli format', () => {
 
   it("prints handler logs under the delivery lines, and drops the pipeline's retry warnings", () => {
     const lines: string[] = [];
-    const log = devLogger((l) => lines.push(l), plain);
+    const log = devLogger((l) => lines.push(l), plain, {}, () => new Date('2026-12-03T10:20:30.456Z'));
     log.warn('retry', { function: 'f', error: 'x' });
-    log.child({ function: 'charge-payment', eventId: 'e', correlationId: 'c' }).info('payment charged', { orderId: 'o-1', n: 2 });
-    expect(lines).to.deep.equal([`${' '.repeat(14)}charge-payment     payment charged orderId=o-1 n=2`]);
+    log.child({ function: 'charge-payment', eventId: 'e-1', correlationId: 'c-1' }).info('payment charged', { orderId: 'o-1', n: 2 });
+    log.child({ function: 'charge-payment' }).warn('slow');
+    expect(lines).to.deep.equal([
+      '10:20:30.456  charge-payment     payment charged orderId=o-1 n=2  (event=e-1 correlation=c-1)',
+      '10:20:30.456  charge-payment     warn: slow',
+    ]);
+  });
+
+  it('prints a refused request with its status, route and reason', () => {
+    expect(rejectedLine({ method: 'POST', path: '/webhooks/payments', status: 401, error: 'bad signature' }, plain, new Date('2026-12-03T10:20:30.456Z')))
+      .to.equal('10:20:30.456  401 POST /webhooks/payments  refused, nothing published: bad signature');
   });
 });
