@@ -39,6 +39,11 @@ export class DevClient {
     return ids[0]!;
   }
 
+  /** Runs a schedule now; resolves to the event it published. */
+  async fire(schedule: string): Promise<{ id: string; type: string }> {
+    return this.request<{ id: string; type: string }>('POST', `/schedules/${encodeURIComponent(schedule)}/fire`);
+  }
+
   /** The dead letters a filter matches (all without one), oldest first. */
   async deadLetters<T = Record<string, unknown>>(filter: DeadLetterFilter = {}): Promise<T[]> {
     return this.request<T[]>('GET', `/dlq${queryOf(filter)}`);

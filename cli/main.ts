@@ -14,6 +14,7 @@ export interface Command {
 const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   dev: () => import('./commands/dev.js'),
   publish: () => import('./commands/publish.js'),
+  fire: () => import('./commands/fire.js'),
   dlq: () => import('./commands/dlq.js'),
   plan: () => import('./commands/plan.js'),
   invoke: () => import('./commands/invoke.js'),

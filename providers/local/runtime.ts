@@ -92,6 +92,12 @@ export interface LocalRuntime {
    * @rejects RuntimeStoppedError after `stop` began
    */
   redrive(query?: DeadLetterQuery): Promise<number>;
+  /**
+   * Runs a schedule now: publishes the event it emits, built for the current time, to its target;
+   * resolves to it once the transport accepted it.
+   * @rejects UnknownScheduleError for a name the topology does not declare; RuntimeStoppedError after `stop` began
+   */
+  fire(schedule: string): Promise<Envelope>;
   /** Calls `listener` after every delivery and every filtered-out event. Returns the unsubscriber. */
   onDelivery(listener: DeliveryListener): () => void;
   /** Resolves when nothing is owed. */
@@ -192,6 +198,11 @@ export function createLocalRuntime(t: Topology, options: LocalRuntimeOptions = {
     publish(envelopes, to = defaultTarget) {
       if (!to) return Promise.reject(new Error(`topology ${t.name} has no bus or topic to publish to`));
       return ingress(to, envelopes);
+    },
+    async fire(name) {
+      const { schedule, envelope } = scheduler.eventAt(name);
+      await ingress(schedule.to, [envelope]);
+      return envelope;
     },
     async redrive(query = {}) {
       if (!accepting) throw new RuntimeStoppedError();

@@ -55,6 +55,17 @@ export class LocalScheduler {
     return at === undefined ? undefined : new Date(at);
   }
 
+  /**
+   * The event a schedule emits when it runs at `at` (epoch ms), built as a timed run builds it: for
+   * firing one on demand (`herald fire`).
+   * @throws Error naming the schedule when there is none by that name, or when its data does not fit its event at that time
+   */
+  eventAt(name: string, at: number = this.options.clock.now()): { schedule: ScheduleSpec; envelope: Envelope } {
+    const schedule = this.schedules.find((s) => s.name === name);
+    if (!schedule) throw new UnknownScheduleError(name, this.schedules.map((s) => s.name));
+    return { schedule, envelope: scheduledEvent(this.options.definition(schedule.emits), schedule, scheduledTimeOf(at)) };
+  }
+
   private arm(schedule: ScheduleSpec): void {
     const { clock } = this.options;
     const due = nextTime(schedule.cron, clock.now());
@@ -81,4 +92,12 @@ export class LocalScheduler {
 /** The first time strictly after `after` (epoch ms) that a 5-field cron names, in UTC. */
 export function nextTime(cron: string, after: number): number {
   return CronExpressionParser.parse(cron, { currentDate: new Date(after), tz: 'UTC' }).next().getTime();
+}
+
+/** A schedule name the topology does not declare. */
+export class UnknownScheduleError extends Error {
+  constructor(readonly schedule: string, known: readonly string[]) {
+    super(`no schedule "${schedule}"; schedules: ${known.join(', ') || 'none'}`);
+    this.name = 'UnknownScheduleError';
+  }
 }

@@ -2,7 +2,8 @@
  * The HTTP API of `herald dev`, on node:http: `POST /events`, `GET /healthz` (with the deliveries owed), `GET /traces/<id>`,
  * `GET /dlq`, `POST /dlq/redrive` and `POST /dlq/purge` (each filtered by `?id=&function=&subscription=&type=`; `GET /dlq`
  * pages with `?offset=&limit=`), the topology's webhook routes, `PUT /buckets/<bucket>/<key>` and
- * `PUT|DELETE|GET /tables/<table>/rows/<key>` (the key: the partition key value, then `/` and the sort key value).
+ * `PUT|DELETE|GET /tables/<table>/rows/<key>` (the key: the partition key value, then `/` and the sort key value),
+ * `POST /schedules/<name>/fire` (runs a schedule now).
  * Every error is `{"error": "<what is wrong>"}` with a 4xx or 5xx status, and a rejected request
  * publishes nothing.
  */
@@ -73,6 +74,17 @@ export async function startDevServer(runtime: LocalRuntime, options: DevServerOp
         const id = decodePathPart(pathname.slice('/traces/'.length), pathname);
         if (!runtime.traces.has(id)) throw new HttpError(404, `no trace for correlation id "${id}": none was recorded, or it was evicted`);
         sendJson(res, 200, runtime.traces.get(id));
+      });
+    }
+    const fire = /^\/schedules\/([^/]+)\/fire$/.exec(pathname);
+    if (fire) {
+      return only(req, 'POST', async () => {
+        const name = decodePathPart(fire[1]!, pathname);
+        if (!runtime.topology.schedules.some((s) => s.name === name)) {
+          throw new HttpError(404, `no schedule "${name}"; schedules: ${runtime.topology.schedules.map((s) => s.name).join(', ') || 'none'}`);
+        }
+        const event = await runtime.fire(name);
+        sendJson(res, 202, { id: event.id, type: event.type });
       });
     }
     if (pathname === '/dlq') return only(req, 'GET', () => sendJson(res, 200, runtime.deadLetters.list(dlqQuery(url), dlqPage(url))));
