@@ -25,6 +25,7 @@ import type { Claim, IdempotencyKey, IdempotencyStore } from './idempotency';
 import { silentLogger } from './logger';
 import type { Publisher } from './publisher';
 import { EventRegistry, parseData, upcast } from './registry';
+import { activeTracer, inDeliverySpan, startPublishSpans } from './tracing';
 
 /**
  * What happened to one delivery. `retry`, `deferred` and `dead-letter` carry the reason. `attempt` is the
@@ -124,8 +125,16 @@ export class Pipeline {
     } catch (error) {
       return Promise.resolve(this.deadLetter(errorEnvelope(input), error, started, delivery.attempt));
     }
+    const owned = typeof input === 'string' || input instanceof Uint8Array;
+    // With an OpenTelemetry SDK installed, the delivery runs in its span; without one, nothing is created.
+    const tracer = activeTracer();
+    if (tracer) return inDeliverySpan(tracer, envelope, this.functionName, () => this.processEnvelope(envelope, owned, delivery, started));
+    return this.processEnvelope(envelope, owned, delivery, started);
+  }
+
+  private processEnvelope(envelope: Envelope, owned: boolean, delivery: Delivery, started: number): Promise<Outcome> {
     if (envelope.data === undefined && typeof envelope.dataref === 'string') return this.processClaimed(envelope, delivery, started);
-    return this.processDecoded(envelope, typeof input === 'string' || input instanceof Uint8Array, delivery, started);
+    return this.processDecoded(envelope, owned, delivery, started);
   }
 
   private async processClaimed(envelope: Envelope, delivery: Delivery, started: number): Promise<Outcome> {
@@ -335,9 +344,17 @@ export class Pipeline {
 
   private async send(outbox: Envelope[]): Promise<readonly Envelope[]> {
     const store = this.options.claimCheck;
-    const fitted = await Promise.all(outbox.map((e) => fitToLimit(e, store)));
-    await this.options.publisher.publish(fitted);
-    return fitted;
+    const tracer = activeTracer();
+    const ended = tracer ? startPublishSpans(tracer, outbox, this.functionName) : undefined;
+    try {
+      const fitted = await Promise.all(outbox.map((e) => fitToLimit(e, store)));
+      await this.options.publisher.publish(fitted);
+      ended?.();
+      return fitted;
+    } catch (error) {
+      ended?.(error);
+      throw error;
+    }
   }
 
   private async claim(envelope: Envelope): Promise<Envelope> {

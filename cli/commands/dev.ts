@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import type { Command } from '../main';
 import { saveJson, startDevSession, type DevSession } from '../dev-session';
 import { announceDevServer } from '../dev-address';
+import { exportTraces, type TraceExport } from '../otlp';
 import { deliveryLine, devLogger, paintFor, rejectedLine, topologyTable, type Paint } from '../format';
 import { processIo, type Io } from '../io';
 import { IGNORED_SIGNAL, STOP_RULE, stopSignals } from '../stop-signals';
@@ -29,6 +30,8 @@ Runs the example app on this machine, HTTP on 127.0.0.1.
   --state            the state database: every accepted event is kept there until each subscription
                      settled it, across crashes and restarts (default ${DEFAULT_STATE_FILE} under the app root)
   --memory           keep nothing: state lives in this process and dies with it
+  --otlp <url>       export a span per delivery and per publish over OTLP/HTTP, e.g.
+                     http://127.0.0.1:4318/v1/traces (default $HERALD_OTLP_URL; none without it)
   --transport        local (default) or kafka: events travel and are kept on a Kafka cluster, and this
                      process is also one worker for every function (add more with \`herald worker\`);
                      /traces and /dlq show every worker's work
@@ -48,15 +51,17 @@ function count(name: string, value: string | undefined, fallback: number): numbe
 
 /** Runs `herald dev` until SIGINT or SIGTERM; 0 when nothing was left undelivered. */
 export async function runDev(argv: string[], io: Io = processIo, env = process.env): Promise<number> {
-  let port: number, baseMs: number, graceMs: number, state: StateChoice;
+  let port: number, baseMs: number, graceMs: number, state: StateChoice, otlp: string | undefined;
   try {
     const { values } = parseArgs({
       args: argv, strict: true,
       options: {
         port: { type: 'string' }, 'backoff-base-ms': { type: 'string' }, 'grace-ms': { type: 'string' }, transport: { type: 'string' }, brokers: { type: 'string' },
-        state: { type: 'string' }, memory: { type: 'boolean' }, stack: { type: 'string' }, partitions: { type: 'string' },
+        state: { type: 'string' }, memory: { type: 'boolean' }, stack: { type: 'string' }, partitions: { type: 'string' }, otlp: { type: 'string' },
       },
     });
+    otlp = values.otlp ?? env.HERALD_OTLP_URL;
+    if (otlp !== undefined) new URL(otlp);
     const transport = values.transport ?? 'local';
     if (transport !== 'local' && transport !== 'kafka') throw new Error(`--transport is "${transport}"; it is local or kafka`);
     if (transport === 'local' && (values.brokers ?? values.stack ?? values.partitions) !== undefined) throw new Error('--brokers, --stack and --partitions go with --transport kafka');
@@ -75,7 +80,9 @@ export async function runDev(argv: string[], io: Io = processIo, env = process.e
   const paint = paintFor(process.stdout, env);
   let session: DevSession;
   let db: StateDb | undefined;
+  let traces: TraceExport | undefined;
   try {
+    traces = otlp !== undefined ? await exportTraces(otlp, 'herald-dev') : undefined;
     const logger = devLogger(io.out, paint);
     db = state !== 'memory' && 'file' in state ? openState((state as { file: string }).file) : undefined;
     const durable = db ? durableStores(db, (store, error) => logger.error(`could not store a change to the ${store}`, { error: (error as Error).message })) : {};
@@ -86,11 +93,13 @@ export async function runDev(argv: string[], io: Io = processIo, env = process.e
     session = await startDevSession({ port, backoff: { baseMs }, logger, env, ...durable, ...(start ? { start } : {}), onRejected: (r) => io.out(rejectedLine(r, paint)) });
   } catch (error) {
     db?.close();
+    await traces?.shutdown();
     const busy = (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
     io.err(`herald dev: ${busy ? `port ${port} is in use; stop the other server or set PORT=…` : (error as Error).message}`);
     return 1;
   }
   printBanner(session, io, paint, env, baseMs, graceMs, state);
+  if (otlp !== undefined) io.out(`spans of every delivery and publish exported over OTLP/HTTP to ${paint.bold(otlp)}\n`);
   session.runtime.onDelivery((r) => io.out(deliveryLine(r, paint)));
   const unannounce = await announceDevServer(session.url).catch(() => () => {});
   const { signal, hurry, release } = stopSignals(() => io.out(IGNORED_SIGNAL));
@@ -101,6 +110,7 @@ export async function runDev(argv: string[], io: Io = processIo, env = process.e
   } finally {
     unannounce();
     db?.close();
+    await traces?.shutdown();
     release();
   }
 }
