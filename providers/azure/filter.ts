@@ -103,24 +103,23 @@ export function compileAdvancedFilters(input: FilterInput): CompiledFilter<Event
 /** Compiles a topic subscription's filter to a Service Bus SQL rule over the promoted properties. */
 export function compileServiceBusRule(input: FilterInput): CompiledFilter<ServiceBusRule> {
   const { types, clauses, residual, diagnostics } = normalizeFilter(input);
-  const typeCondition = types ? sqlCondition({ field: 'type', op: 'in', values: types }) : undefined;
-  const build = (native: readonly Clause[], withTypes = true): string => {
-    const parts = [...(withTypes && typeCondition ? [typeCondition] : []), ...native.map(sqlCondition)];
+  // A type list too long for a rule on its own is left to the function: the rule then selects every type.
+  const typesFit = !types || sqlCondition({ field: 'type', op: 'in', values: types }).length <= SERVICE_BUS_SQL_MAX_CHARS;
+  const typeCondition = types && typesFit ? [sqlCondition({ field: 'type', op: 'in', values: types })] : [];
+  const build = (native: readonly Clause[]): string => {
+    const parts = [...typeCondition, ...native.map(sqlCondition)];
     return parts.length ? parts.join(' AND ') : '1=1';
   };
   // Shed the longest condition first: it buys the most characters.
-  const { native, shed, over } = shedToBudget(clauses, (n) => ({ chars: build(n).length }), { chars: SERVICE_BUS_SQL_MAX_CHARS },
+  const { native, shed } = shedToBudget(clauses, (n) => ({ chars: build(n).length }), { chars: SERVICE_BUS_SQL_MAX_CHARS },
     (c) => sqlCondition(c).length);
   if (shed.length) diagnostics.push(shedDiagnostic('the Service Bus SQL filter', `${SERVICE_BUS_SQL_MAX_CHARS} characters`, shed));
-  const extra: Clause[] = [];
-  let sqlExpression = build(native);
-  if (over.length && types) {
-    // The type list alone is too long for a rule: the rule selects everything and the function checks the type.
-    sqlExpression = build(native, false);
-    extra.push({ field: 'type', op: 'in', values: [...types] });
+  const typeCheck: Clause[] = [];
+  if (types && !typesFit) {
+    typeCheck.push({ field: 'type', op: 'in', values: [...types] });
     diagnostics.push({
       code: 'TOO_LONG', severity: 'warning',
-      message: `${types.length} event types alone are over Service Bus's ${SERVICE_BUS_SQL_MAX_CHARS}-character SQL filter; the subscription receives every type and the function drops the others (split the subscription to filter at the broker)`,
+      message: `${types.length} event types alone are over Service Bus's ${SERVICE_BUS_SQL_MAX_CHARS}-character SQL filter; the rule selects every type and the function drops the others (split the subscription to filter them at the broker)`,
     });
   }
   const inexact = native.filter((c) => c.op === 'prefix');
@@ -130,7 +129,7 @@ export function compileServiceBusRule(input: FilterInput): CompiledFilter<Servic
       message: `Service Bus does not document whether SQL LIKE ignores case; the filter on ${inexact.map((c) => c.field).join(', ')} is checked again, exactly, in the function`,
     });
   }
-  return { native: { sqlExpression }, residual: [...residual, ...extra, ...shed, ...inexact], diagnostics };
+  return { native: { sqlExpression: build(native) }, residual: [...residual, ...typeCheck, ...shed, ...inexact], diagnostics };
 }
 
 /** The compilers Azure puts between a publisher and a subscription, by hop. */
