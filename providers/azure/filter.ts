@@ -57,8 +57,11 @@ export const EVENT_GRID_DIRECT_ATTEMPTS = 3;
 
 /** One Event Grid advanced filter, shaped as `@pulumi/azure-native/eventgrid` `EventSubscription` takes it. */
 export type AdvancedFilter =
-  | { readonly operatorType: 'StringIn' | 'StringNotIn' | 'StringBeginsWith'; readonly key: string; readonly values: string[] }
-  | { readonly operatorType: 'IsNotNull' | 'IsNullOrUndefined'; readonly key: string };
+  | { readonly operatorType: 'StringIn'; readonly key: string; readonly values: string[] }
+  | { readonly operatorType: 'StringNotIn'; readonly key: string; readonly values: string[] }
+  | { readonly operatorType: 'StringBeginsWith'; readonly key: string; readonly values: string[] }
+  | { readonly operatorType: 'IsNotNull'; readonly key: string }
+  | { readonly operatorType: 'IsNullOrUndefined'; readonly key: string };
 
 /** The `filter` of an Event Grid event subscription (no `includedEventTypes`: every type). */
 export interface EventGridFilter {

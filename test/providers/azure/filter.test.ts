@@ -147,6 +147,18 @@ describe('providers/azure/filter', () => {
       expect(() => parseSqlFilter(native.sqlExpression)).not.to.throw();
     });
 
+    it('writes LIKE patterns that alone, matching case, select exactly the prefixes (the residual only fixes case)', () => {
+      const f = filterOf("prefix with %, _, ! and '");
+      const { native } = compileServiceBusRule({ types: [], where: f.where });
+      let selected = 0;
+      for (const e of AZURE_EVENTS) {
+        const got = serviceBusSelects(native.sqlExpression, promotedProperties(e));
+        selected += Number(got);
+        expect(got, JSON.stringify(e)).to.equal(expected([], f.where, e));
+      }
+      expect(selected).to.equal(3);
+    });
+
     it('delimits a property name that is not a regular identifier', () => {
       expect(sqlProperty('contenttype')).to.equal('cloudEvents_contenttype');
       expect(sqlProperty('a-b]')).to.equal('[cloudEvents_a-b]]]');
