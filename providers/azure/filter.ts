@@ -98,6 +98,8 @@ export function compileAdvancedFilters(input: FilterInput): CompiledFilter<Event
       message: `Event Grid compares strings ignoring case; the filter on ${inexact.map((c) => c.field).join(', ')} is checked again, exactly, in the function`,
     });
   }
+  // Whether includedEventTypes ignores case is not documented: the function checks the type exactly, so a
+  // type in another case is filtered out rather than dead-lettered as a type the function cannot read.
   const typeCheck: Clause[] = types ? [{ field: 'type', op: 'in', values: [...types] }] : [];
   const filter: EventGridFilter = { ...(types ? { includedEventTypes: [...types] } : {}), advancedFilters: native.flatMap(advancedFilters) };
   return { native: filter, residual: [...residual, ...typeCheck, ...clauses.filter((c) => !native.includes(c) || inexact.includes(c))], diagnostics };
