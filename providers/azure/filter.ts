@@ -221,6 +221,8 @@ function sqlCondition(clause: Clause): string {
     case 'notIn':
       // A missing property makes NOT IN unknown, which already selects nothing; IS NOT NULL says so outright.
       return `${p} IS NOT NULL AND ${p} NOT IN (${list()})`;
+    // IS [NOT] NULL rather than EXISTS: IS NULL is true for a missing *or null* property, and the reference
+    // reads anything but a string as absent (EXISTS would count a null property as present).
     case 'exists':
       return `${p} IS NOT NULL`;
     case 'notExists':
