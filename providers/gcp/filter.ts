@@ -101,9 +101,18 @@ export function compilePubSubFilter(input: FilterInput): CompiledFilter<PubSubFi
     });
   }
   const clauses = candidates.filter((c) => writable(c));
+  const fits = (native: readonly Clause[]) => byteLength(render(native)) <= PUBSUB_FILTER_MAX_BYTES;
   // Heaviest (most bytes) first; the event types last, so they stay native unless they alone are too long.
-  const { native, shed } = shedToBudget(clauses, (n) => ({ bytes: byteLength(render(n)) }), { bytes: PUBSUB_FILTER_MAX_BYTES },
-    (c) => (c === typeClause ? -1 : byteLength(term(c))));
+  const weight = (c: Clause) => (c === typeClause ? -1 : byteLength(term(c)));
+  const first = shedToBudget(clauses, (n) => ({ bytes: byteLength(render(n)) }), { bytes: PUBSUB_FILTER_MAX_BYTES }, weight);
+  // Then take back, lightest (and the types) first, what fits again beside what was kept: shedding the
+  // types may have made room for a clause shed before them.
+  let native = first.native;
+  for (const c of [...first.shed].sort((a, b) => weight(a) - weight(b))) {
+    const trial = clauses.filter((x) => x === c || native.includes(x));
+    if (fits(trial)) native = trial;
+  }
+  const shed = clauses.filter((c) => !native.includes(c));
   if (shed.length) diagnostics.push(shedDiagnostic('the Pub/Sub subscription filter', `${PUBSUB_FILTER_MAX_BYTES} bytes`, shed));
   return { native: { filter: render(native) }, residual: [...normal.residual, ...unwritable, ...shed], diagnostics };
 }
