@@ -132,6 +132,19 @@ describe('Pub/Sub filters against pstest', function () {
     }
   });
 
+  // pstest answers "no match" for some filters it should refuse (an unterminated string, say): a case whose
+  // filter accepts nothing would pass with such a filter, so every case but those that want no event
+  // at all must accept some event, and every filter must refuse some.
+  it('has events each filter accepts and events it refuses', () => {
+    // Two filters exclude every subscribed type; an empty subject does not travel (wire.ts), so "" never matches.
+    const acceptsNone = ['type in, none subscribed', 'type notExists', 'subject in ""'];
+    for (const c of CASES) {
+      const answers = ALL_EVENTS.map((e) => expected(c.types, c.where, asDelivered(e)));
+      expect(answers.includes(true), `${c.name} accepts some event`).to.equal(!acceptsNone.includes(c.name));
+      expect(answers.includes(false), `${c.name} refuses some event`).to.equal(true);
+    }
+  });
+
   CASES.forEach((c, i) => {
     it(`${c.name}: filter (+ residual) ≡ matches()`, () => {
       const { native, residual } = compilePubSubFilter(c);
