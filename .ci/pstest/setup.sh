@@ -12,6 +12,8 @@ root="$(cd "$here/../.." && pwd)"
 out="$root/.ci/cache/pstest"
 bin="$out/pstest"
 
+# Go's own installer puts it in /usr/local/go, on PATH only for login shells that source a profile.
+command -v go >/dev/null || [ ! -x /usr/local/go/bin/go ] || PATH="/usr/local/go/bin:$PATH"
 command -v go >/dev/null || { echo "pstest setup: go is not installed (need Go $(sed -n 's/^go //p' "$here/go.mod")+)" >&2; exit 1; }
 
 sources="$(cd "$here" && sha256sum main.go go.mod go.sum | sha256sum | cut -d' ' -f1)"
