@@ -14,6 +14,50 @@ import { FILTERS, SUBSCRIBED } from '../aws/filter-cases';
 
 const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
 
+/**
+ * The service's rules that pstest does not enforce (real-components.md §5), checked on a filter's text:
+ * AND and OR never side by side at one parenthesis depth, string literals closed and holding no escape but
+ * \" and \\, and attribute keys unquoted. Returns what is wrong, or [] when nothing is.
+ */
+function serviceRuleViolations(filter: string): string[] {
+  const problems: string[] = [];
+  const operators: Array<Set<string>> = [new Set()];
+  let i = 0;
+  while (i < filter.length) {
+    const ch = filter[i]!;
+    if (ch === '"') {
+      let j = i + 1;
+      for (; j < filter.length && filter[j] !== '"'; j++) {
+        if (filter[j] === '\\') {
+          if (!['"', '\\'].includes(filter[j + 1] ?? '')) problems.push(`escape \\${filter[j + 1] ?? ''} at ${j}`);
+          j++;
+        }
+      }
+      if (j >= filter.length) problems.push(`unterminated string at ${i}`);
+      i = j + 1;
+    } else if (ch === '(') {
+      operators.push(new Set());
+      i++;
+    } else if (ch === ')') {
+      if (operators.length === 1) problems.push(`unbalanced ) at ${i}`);
+      else operators.pop();
+      i++;
+    } else {
+      const word = /^(AND|OR)\b/.exec(filter.slice(i));
+      if (word && (i === 0 || /[\s)]/.test(filter[i - 1]!))) {
+        operators.at(-1)!.add(word[1]!);
+        if (operators.at(-1)!.size > 1) problems.push(`AND and OR side by side at ${i}`);
+        i += word[1]!.length;
+      } else {
+        if (filter.startsWith('attributes', i) && !/^attributes[.:][A-Za-z0-9_-]+/.test(filter.slice(i))) problems.push(`a quoted or odd key at ${i}`);
+        i++;
+      }
+    }
+  }
+  if (operators.length !== 1) problems.push('unbalanced (');
+  return problems;
+}
+
 describe('providers/gcp/filter', () => {
   describe('compilePubSubFilter: syntax', () => {
     it('writes in and prefix over the ce- attributes, with OR groups parenthesised inside the AND', () => {
@@ -96,6 +140,25 @@ describe('providers/gcp/filter', () => {
       const { native, residual } = compilePubSubFilter({ types: [], where: { 'a.b': { exists: true } } });
       expect(native.filter).to.equal('');
       expect(residual.map((c) => c.field)).to.deep.equal(['a.b']);
+    });
+  });
+
+  describe('compilePubSubFilter: what the service refuses and pstest accepts', () => {
+    it('the rule check itself tells a good filter from bad ones', () => {
+      expect(serviceRuleViolations('(attributes.ce-type = "A" OR attributes.ce-type = "B") AND NOT attributes:ce-x')).to.deep.equal([]);
+      expect(serviceRuleViolations('attributes.ce-type = "A" OR attributes.ce-type = "B" AND attributes:ce-x')).to.have.length(1);
+      expect(serviceRuleViolations('attributes.ce-subject = "\\u00e9"')).to.deep.equal(['escape \\u at 25']);
+      expect(serviceRuleViolations('attributes."ce-type" = "A"')).to.have.length(1);
+      expect(serviceRuleViolations('attributes.ce-type = "A')).to.deep.equal(['unterminated string at 21']);
+    });
+
+    it('writes no filter of the shared table, nor of hard values, that breaks them', () => {
+      const hard = [{ subject: { in: ['a"b\\c', 'AND', 'x) OR (y'] }, source: { prefix: ['"', '\\'] } }, { tier: { notIn: ['OR', '('] }, region: { exists: true } }] as const;
+      const inputs = [...FILTERS.map((f) => ({ types: f.types ?? SUBSCRIBED, where: f.where })), ...hard.map((where) => ({ types: ['A.v1', 'B.v1'], where }))];
+      for (const input of inputs) {
+        const { native } = compilePubSubFilter(input);
+        expect(serviceRuleViolations(native.filter), native.filter).to.deep.equal([]);
+      }
     });
   });
 
