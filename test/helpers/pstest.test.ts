@@ -1,6 +1,6 @@
 /**
  * The test Pub/Sub itself: a real pstest that @google-cloud/pubsub publishes to and pulls from with
- * `pstestClientOptions`, reaching nothing but the server; stopped for good; and a binary that is missing or
+ * `pstestClientOptions` or under `pstestEnv`, reaching nothing but the server; stopped for good; and a binary that is missing or
  * does not start fails with the reason. Needs `bash .ci/pstest/setup.sh` (npm's pretest runs it); without it
  * the tests fail, they never skip.
  */
@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { expect } from 'chai';
 import { acceptsConnections } from './kafka-broker';
-import { PSTEST_SETUP_COMMAND, pstestClientOptions, startPstest, type Pstest } from './pstest';
+import { PSTEST_SETUP_COMMAND, pstestClientOptions, pstestEnv, startPstest, type Pstest } from './pstest';
 import { expectReject } from './reject';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -19,9 +19,9 @@ const ROOT = path.resolve(__dirname, '../..');
 const ROUND_TRIP = `
 const { PubSub, v1 } = require('@google-cloud/pubsub');
 (async () => {
-  const pubsub = new PubSub(JSON.parse(process.env.PSTEST_OPTIONS));
-  const [topic] = await pubsub.createTopic('round-trip');
-  const [sub] = await topic.createSubscription('round-trip');
+  const pubsub = new PubSub(process.env.PSTEST_OPTIONS ? JSON.parse(process.env.PSTEST_OPTIONS) : undefined);
+  const [topic] = await pubsub.createTopic('round-trip-' + process.pid);
+  const [sub] = await topic.createSubscription('round-trip-' + process.pid);
   await topic.publishMessage({ data: Buffer.from('{"n":1}'), attributes: { 'ce-type': 'A.v1' } });
   const config = await pubsub.getClientConfig();
   const subscriber = new v1.SubscriberClient({ ...config, port: Number(config.port) });
@@ -38,29 +38,36 @@ describe('test Pub/Sub (startPstest)', function () {
   let server: Pstest | undefined;
   after(async () => server?.stop());
 
-  it('starts a pstest the Pub/Sub client reaches with pstestClientOptions, and nothing else (no metadata server probe), then stops it for good', async () => {
-    // arrange
-    server = await startPstest();
-    const { host } = server;
-    expect(host).to.match(/^127\.0\.0\.1:\d+$/);
+  /** Runs ROUND_TRIP in a child with the network spy; resolves to its exit code, output and distinct NETWORK lines. */
+  async function roundTrip(extraEnv: Record<string, string>) {
     const spy = `--require ${path.join(__dirname, 'network-spy.cjs')}`;
-    // No PUBSUB_EMULATOR_HOST: the options alone must reach the server.
-    const { PUBSUB_EMULATOR_HOST: _ignored, ...inherited } = process.env;
-    const env = { ...inherited, PSTEST_OPTIONS: JSON.stringify(pstestClientOptions(host)), NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} ${spy}` };
-
-    // act
+    // Only what the case gives: no Pub/Sub or metadata settings inherited from the test's own environment.
+    const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(PUBSUB_|METADATA_SERVER_DETECTION$|GCE_METADATA_)/.test(k)));
+    const env = { ...inherited, ...extraEnv, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} ${spy}` };
     const child = spawn(process.execPath, ['-e', ROUND_TRIP], { cwd: ROOT, env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c) => { stdout += c; });
     child.stderr.on('data', (c) => { stderr += c; });
     const code = await new Promise((exited) => child.on('close', exited));
+    return { code, stdout, stderr, network: [...new Set(stderr.split('\n').filter((l) => l.startsWith('NETWORK ')))] };
+  }
 
-    // assert
-    expect(code, stderr).to.equal(0);
-    expect(JSON.parse(stdout)).to.deep.equal({ data: '{"n":1}', attributes: { 'ce-type': 'A.v1' } });
-    const network = [...new Set(stderr.split('\n').filter((l) => l.startsWith('NETWORK ')))];
-    expect(network).to.deep.equal([`NETWORK connect ${host}`]);
+  it('starts a pstest the Pub/Sub client reaches with pstestClientOptions or pstestEnv, and nothing else (no metadata server probe), then stops it for good', async () => {
+    // arrange
+    server = await startPstest();
+    const { host } = server;
+    expect(host).to.match(/^127\.0\.0\.1:\d+$/);
+
+    for (const [how, env] of [['options', { PSTEST_OPTIONS: JSON.stringify(pstestClientOptions(host)) }], ['environment', pstestEnv(host)]] as const) {
+      // act
+      const { code, stdout, stderr, network } = await roundTrip(env);
+
+      // assert
+      expect(code, `${how}: ${stderr}`).to.equal(0);
+      expect(JSON.parse(stdout), how).to.deep.equal({ data: '{"n":1}', attributes: { 'ce-type': 'A.v1' } });
+      expect(network, how).to.deep.equal([`NETWORK connect ${host}`]);
+    }
 
     // act: stop, twice
     const port = Number(host.split(':')[1]);

@@ -109,3 +109,13 @@ process.once('exit', () => {
 export function pstestClientOptions(host: string, projectId = 'herald-test'): { projectId: string; apiEndpoint: string; emulatorMode: true; universeDomain: string } {
   return { projectId, apiEndpoint: host, emulatorMode: true, universeDomain: 'googleapis.com' };
 }
+
+/**
+ * The environment under which a process's `new PubSub()` reaches a pstest server, for code that takes no
+ * client options (a child process, a runtime built from its environment): the emulator host and project,
+ * and no probe of the GCE metadata server (`METADATA_SERVER_DETECTION=none`), which the auth library would
+ * otherwise try before the first call.
+ */
+export function pstestEnv(host: string, projectId = 'herald-test'): { PUBSUB_EMULATOR_HOST: string; PUBSUB_PROJECT_ID: string; METADATA_SERVER_DETECTION: 'none' } {
+  return { PUBSUB_EMULATOR_HOST: host, PUBSUB_PROJECT_ID: projectId, METADATA_SERVER_DETECTION: 'none' };
+}
