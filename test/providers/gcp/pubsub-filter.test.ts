@@ -59,6 +59,53 @@ function asDelivered(e: Envelope): Envelope {
   return Object.fromEntries(Object.entries(e).filter(([, v]) => v !== '')) as Envelope;
 }
 
+/** The seed of the random table; a failure names it, so a run can be repeated. */
+const SEED = 20261203;
+
+/** A small seeded PRNG (mulberry32): the same seed, the same table. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+/** Values that stress the syntax (quotes, backslashes, multi-byte, prefixes of each other, keywords) and the budget. */
+const VALUES = ['eu/1', 'eu/', 'e', 'us/2', '', 'a"b', 'x\\y', '\\', '"', 'é', 'éé/1', 'AND', 'OR', ') OR (', 'shop', 'shop.orders', 'EU/1', 'z'.repeat(90), 'ü'.repeat(60)];
+const RANDOM_TYPES = [...SUBSCRIBED, 'Other.v1'];
+const pick = <T>(random: () => number, list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
+const some = <T>(random: () => number, list: readonly T[], max: number): T[] => Array.from({ length: 1 + Math.floor(random() * max) }, () => pick(random, list));
+
+function randomCase(random: () => number): { types: string[]; where: Filter } {
+  const where: Record<string, Filter[string]> = {};
+  for (const field of ['type', 'source', 'subject', 'region', 'tier']) {
+    if (random() > 0.45) continue;
+    const values = field === 'type' ? RANDOM_TYPES : VALUES;
+    switch (pick(random, ['in', 'notIn', 'prefix', 'exists', 'notExists'] as const)) {
+      case 'in': where[field] = { in: some(random, values, 3) }; break;
+      case 'notIn': where[field] = { notIn: some(random, values, 2) }; break;
+      case 'prefix': where[field] = { prefix: some(random, field === 'type' ? ['Order', 'Image', 'O', ''] : VALUES, 2) }; break;
+      case 'exists': where[field] = { exists: true }; break;
+      case 'notExists': where[field] = { notExists: true }; break;
+    }
+  }
+  const types = random() < 0.15 ? [] : [...new Set(some(random, SUBSCRIBED, 3))];
+  return { types, where };
+}
+
+function randomEvent(random: () => number, i: number): Envelope {
+  const attributes: Record<string, string> = {};
+  for (const field of ['subject', 'region', 'tier']) if (random() < 0.7) attributes[field] = pick(random, VALUES);
+  return {
+    specversion: '1.0', id: `random-${i}`, type: pick(random, RANDOM_TYPES), source: pick(random, VALUES.filter((v) => v !== '')),
+    time: '2026-03-01T10:00:00Z', datacontenttype: 'application/json', data: { i }, ...attributes,
+  } as Envelope;
+}
+
 describe('Pub/Sub filters against pstest', function () {
   this.timeout(60_000);
   let server: Pstest | undefined;
@@ -89,15 +136,19 @@ describe('Pub/Sub filters against pstest', function () {
     // The low-level client, for synchronous pulls, on the connection the PubSub object set up for the emulator.
     const config = await pubsub.getClientConfig();
     subscriber = new v1.SubscriberClient({ ...config, port: Number(config.port) });
-    [topic] = await pubsub.createTopic('filter-table');
-    // Subscriptions first: a subscription receives only what is published after it exists.
-    const names = await Promise.all(CASES.map(async (c, i) => {
-      const [sub] = await topic.createSubscription(`case-${i}`, { filter: compilePubSubFilter(c).native.filter });
-      return sub.name;
-    }));
-    await Promise.all(ALL_EVENTS.map((e) => topic.publishMessage({ data: Buffer.from(JSON.stringify(e.data)), attributes: messageAttributes(e) })));
-    for (const name of names) delivered.push(await pullAll(name));
+    topic = (await pubsub.createTopic('filter-table'))[0];
+    delivered.push(...await deliver(topic, CASES.map((c) => compilePubSubFilter(c).native.filter), ALL_EVENTS));
   });
+
+  /** One subscription per filter on the topic, then every event published, then what each subscription delivered. */
+  async function deliver(on: Topic, filters: readonly string[], events: readonly Envelope[]): Promise<Array<Map<string, Record<string, string>>>> {
+    // Subscriptions first: a subscription receives only what is published after it exists.
+    const names = await Promise.all(filters.map(async (filter, i) => (await on.createSubscription(`${on.name.split('/').pop()}-${i}`, { filter }))[0].name));
+    await Promise.all(events.map((e) => on.publishMessage({ data: Buffer.from(JSON.stringify(e.data)), attributes: messageAttributes(e) })));
+    const out: Array<Map<string, Record<string, string>>> = [];
+    for (const name of names) out.push(await pullAll(name));
+    return out;
+  }
 
   after(async () => {
     await subscriber?.close();
@@ -143,6 +194,29 @@ describe('Pub/Sub filters against pstest', function () {
       expect(answers.includes(true), `${c.name} accepts some event`).to.equal(!acceptsNone.includes(c.name));
       expect(answers.includes(false), `${c.name} refuses some event`).to.equal(true);
     }
+  });
+
+  it(`random filters and events (seed ${SEED}): filter (+ residual) ≡ matches() for every pair`, async () => {
+    const random = mulberry32(SEED);
+    const cases = Array.from({ length: 150 }, () => randomCase(random));
+    const events = Array.from({ length: 40 }, (_, i) => randomEvent(random, i));
+    const compiled = cases.map((c) => compilePubSubFilter(c));
+    const [randomTopic] = await pubsub.createTopic('random-table');
+    const got = await deliver(randomTopic, compiled.map((c) => c.native.filter), events);
+    const wrong: string[] = [];
+    let accepted = 0;
+    cases.forEach((c, i) => {
+      for (const e of events) {
+        const attributes = messageAttributes(e);
+        const answer = got[i]!.has(e.id) && matchesClauses(compiled[i]!.residual, (field) => attributes[pubsubAttributeName(field)]);
+        const reference = expected(c.types, c.where, asDelivered(e));
+        if (reference) accepted++;
+        if (answer !== reference) wrong.push(`${JSON.stringify(c)} → ${JSON.stringify(compiled[i]!.native.filter)} × ${JSON.stringify(attributes)}: got ${answer}`);
+      }
+    });
+    expect(wrong.slice(0, 5), `${wrong.length} of ${cases.length * events.length} pairs differ`).to.deep.equal([]);
+    // A table that accepts (or refuses) everything would prove nothing.
+    expect(accepted).to.be.within(cases.length, cases.length * events.length * 0.9);
   });
 
   CASES.forEach((c, i) => {
