@@ -12,10 +12,11 @@
 import { PubSub, v1, type Topic } from '@google-cloud/pubsub';
 import { expect } from 'chai';
 import { matchesClauses, type Envelope, type Filter } from '../../../contracts';
-import { compilePubSubFilter, pubsubAttributeName } from '../../../providers/gcp/filter';
+import { PUBSUB_FILTER_MAX_BYTES, compilePubSubFilter, pubsubAttributeName } from '../../../providers/gcp/filter';
 import { messageAttributes } from '../../../providers/gcp/runtime/wire';
 import { pstestClientOptions, startPstest, type Pstest } from '../../helpers/pstest';
 import { EVENTS, FILTERS, SUBSCRIBED, expected } from '../aws/filter-cases';
+import { serviceRuleViolations } from './filter-rules';
 
 const manyTypes = [...SUBSCRIBED, ...Array.from({ length: 6 }, (_, i) => `SomeRatherLongEventTypeName${i}.v1`)];
 
@@ -201,6 +202,10 @@ describe('Pub/Sub filters against pstest', function () {
     const cases = Array.from({ length: 150 }, () => randomCase(random));
     const events = Array.from({ length: 40 }, (_, i) => randomEvent(random, i));
     const compiled = cases.map((c) => compilePubSubFilter(c));
+    for (const { native } of compiled) {
+      expect(Buffer.byteLength(native.filter), native.filter).to.be.at.most(PUBSUB_FILTER_MAX_BYTES);
+      expect(serviceRuleViolations(native.filter), native.filter).to.deep.equal([]);
+    }
     const [randomTopic] = await pubsub.createTopic('random-table');
     const got = await deliver(randomTopic, compiled.map((c) => c.native.filter), events);
     const wrong: string[] = [];
