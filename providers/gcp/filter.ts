@@ -120,6 +120,18 @@ export function compilePubSubFilter(input: FilterInput): CompiledFilter<PubSubFi
   return { native: { filter: render(native) }, residual: [...normal.residual, ...unwritable, ...shed], diagnostics };
 }
 
+/**
+ * The subscription filter of a channel planned with `GCP_DELIVERY` (the plan types `native` as unknown).
+ * @throws TypeError when the channel's filter is not a Pub/Sub filter (it was planned for another target)
+ */
+export function pubsubFilterOf(channel: { readonly subscription?: string; readonly filter: CompiledFilter }): string {
+  const native = channel.filter.native as Partial<PubSubFilter> | null | undefined;
+  if (typeof native?.filter !== 'string') {
+    throw new TypeError(`${channel.subscription ? `subscription ${channel.subscription}: ` : ''}not a Pub/Sub filter (plan the topology with GCP_DELIVERY): ${JSON.stringify(native)}`);
+  }
+  return native.filter;
+}
+
 /** The compilers GCP puts between a publisher and a subscription: every hop is a Pub/Sub subscription. */
 export const GCP_FILTER_COMPILERS: Readonly<Record<'bus' | 'topic' | 'stream', FilterCompiler<PubSubFilter>>> = {
   bus: { compile: compilePubSubFilter },
