@@ -127,11 +127,11 @@ export function createLocalRuntime(t: Topology, options: LocalRuntimeOptions = {
   };
   const filtered = (channel: ChannelName, e: Envelope) => report({
     function: channel.function, subscription: channel.subscription, type: e.type, id: e.id,
-    correlationid: e.correlationid ?? e.id, attempt: 0, outcome: 'filtered', durationMs: 0, at: Date.now(),
+    correlationid: e.correlationid ?? e.id, causationid: e.causationid, attempt: 0, outcome: 'filtered', durationMs: 0, at: Date.now(),
   });
   const interrupted = (channel: ChannelName, e: Envelope, attempt: number, reason: string, gaveUp: boolean) => report({
     function: channel.function, subscription: channel.subscription, type: e.type, id: e.id, correlationid: e.correlationid ?? e.id,
-    attempt, outcome: gaveUp ? 'dead-letter' : 'retry', durationMs: 0, at: Date.now(), delayMs: gaveUp ? undefined : 0, reason,
+    causationid: e.causationid, attempt, outcome: gaveUp ? 'dead-letter' : 'retry', durationMs: 0, at: Date.now(), delayMs: gaveUp ? undefined : 0, reason,
   });
   const transport = (options.transport ?? memoryTransport())({ topology: t, filtered, interrupted, deadLettered: (letter) => deadLetters.add(letter) });
 
