@@ -197,7 +197,8 @@ export class TraceStore {
   }
 }
 
-function toEntry(r: DeliveryRecord): TraceEntry {
+/** A record as `/traces` (and the console's feed) shows it. */
+export function toEntry(r: DeliveryRecord): TraceEntry {
   return {
     function: r.function,
     subscription: r.subscription,
