@@ -134,7 +134,7 @@ export function consoleModel(input: ConsoleModelInput): ConsoleModel {
     }
     const hop = c.source.kind === 'queue' ? `queue:${c.source.queue}` : `stream:${c.source.stream}`;
     if (c.source.kind === 'queue' && c.source.own) {
-      nodes.push({ id: hop, kind: 'queue', label: c.source.queue, detail: `${c.function}'s own queue of ${c.from.name} · maxAttempts ${c.maxAttempts}` });
+      nodes.push({ id: hop, kind: 'queue', label: c.source.queue, detail: `own queue of ${c.function} · maxAttempts ${c.maxAttempts}` });
     }
     // A subscription read straight from a stream has no edge into it: the stream is where events are published.
     if (hop !== nodeId(c.from)) edge({ from: nodeId(c.from), to: hop, kind: 'routes', label, filter: sub.filter, subscription: c.subscription });

@@ -85,11 +85,13 @@ function route() {
 
 // ---------------------------------------------------------------- topology graph
 
-const NODE_W = 220;
+const NODE_W = 230;
 const NODE_H = 48;
-const COL_GAP = 300;
-const ROW_GAP = 76;
+const COL_GAP = 430;
+const ROW_GAP = 80;
 const COLUMN = { source: 0, bus: 1, topic: 1, queue: 2, stream: 2, function: 3 };
+/** Characters of a node's name that fit its box; a longer one is cut, whole in its tooltip. */
+const NAME_FITS = 29;
 
 /** Rows per column: functions in topology order, each hop beside the first function it feeds, the rest in order. */
 function layout(nodes, edges) {
@@ -108,9 +110,14 @@ function layout(nodes, edges) {
     const top = (height - column.length * ROW_GAP) / 2;
     column.forEach((n, r) => at.set(n.id, { x: 20 + c * COL_GAP, y: 40 + top + r * ROW_GAP }));
   });
-  return { at, width: 40 + 3 * COL_GAP + NODE_W + 60, height: height + 80 };
+  return { at, width: 40 + 3 * COL_GAP + NODE_W, height: height + 80 };
 }
 
+/**
+ * Edge labels sit in the gaps between columns, never on a box: what a source emits just right of the
+ * source; a subscription's types and filter just left of the queue, stream or function it enters
+ * (stacked when several enter one); what a function publishes under it.
+ */
 function drawGraph() {
   const { nodes, edges } = model;
   const { at, width, height } = layout(nodes, edges);
@@ -119,37 +126,41 @@ function drawGraph() {
     s('path', { d: 'M 0 0 L 10 5 L 0 10 z', class: 'arrowhead' }))));
   ['sources', 'published to', 'read through', 'functions'].forEach((title, c) => root.append(s('text', { x: 20 + c * COL_GAP, y: 18, class: 'column' }, title)));
   const labels = s('g', {});
+  const stacked = new Map();
+  const label = (x, y, anchor, lines, kind) => lines.forEach((line, i) => labels.append(
+    s('text', { x, y: y + i * 13, 'text-anchor': anchor, class: i ? 'filter' : `label ${kind}` }, line)));
   for (const e of edges) {
     const a = at.get(e.from);
     const b = at.get(e.to);
     if (!a || !b) continue;
     const g = s('g', { class: `edge ${e.kind}`, 'data-subscription': e.subscription });
-    let d;
-    let label;
     if (e.kind === 'publishes') {
       const x1 = a.x; const y1 = a.y + NODE_H - 8; const x2 = b.x + NODE_W; const y2 = b.y + NODE_H - 8;
-      d = `M ${x1} ${y1} C ${x1 - 120} ${y1 + 40}, ${x2 + 120} ${y2 + 40}, ${x2} ${y2}`;
-      label = { x: (x1 + x2) / 2, y: (y1 + y2) / 2 + 32 };
+      g.append(s('path', { d: `M ${x1} ${y1} C ${x1 - 160} ${y1 + 50}, ${x2 + 160} ${y2 + 50}, ${x2} ${y2}`, 'marker-end': 'url(#arrow)' }));
+      label(a.x + 10, a.y + NODE_H + 13, 'start', [`publishes ${e.label}`], e.kind);
     } else {
       const x1 = a.x + NODE_W; const y1 = a.y + NODE_H / 2; const x2 = b.x; const y2 = b.y + NODE_H / 2;
       const bend = (x2 - x1) / 2;
-      d = `M ${x1} ${y1} C ${x1 + bend} ${y1}, ${x2 - bend} ${y2}, ${x2} ${y2}`;
-      // A label near the far end, where edges leaving one node have spread apart.
-      const t = 0.7;
-      const point = (p0, p1, p2, p3) => (1 - t) ** 3 * p0 + 3 * (1 - t) ** 2 * t * p1 + 3 * (1 - t) * t ** 2 * p2 + t ** 3 * p3;
-      label = { x: point(x1, x1 + bend, x2 - bend, x2) - 60, y: point(y1, y1, y2, y2) - 6 };
+      g.append(s('path', { d: `M ${x1} ${y1} C ${x1 + bend} ${y1}, ${x2 - bend} ${y2}, ${x2} ${y2}`, 'marker-end': 'url(#arrow)' }));
+      const lines = e.kind === 'delivers' && !e.filter.length ? [] : [e.label, ...e.filter.map((f) => `where ${f}`)];
+      if (e.kind === 'emits') {
+        label(x1 + 8, y1 - 5, 'start', lines, e.kind);
+      } else if (lines.length) {
+        const below = stacked.get(e.to) ?? 0;
+        stacked.set(e.to, below + lines.length);
+        label(x2 - 12, b.y + 12 + below * 13, 'end', lines, e.kind);
+      }
     }
-    g.append(s('path', { d, 'marker-end': 'url(#arrow)' }));
-    const lines = e.kind === 'delivers' && !e.filter.length ? [] : [e.label, ...e.filter.map((f) => `where ${f}`)];
-    lines.forEach((line, i) => labels.append(s('text', { x: label.x, y: label.y + i * 13, class: i ? 'filter' : `label ${e.kind}` }, line)));
     root.append(g);
   }
   for (const n of nodes) {
     const { x, y } = at.get(n.id);
+    const name = n.label.length > NAME_FITS ? `${n.label.slice(0, NAME_FITS - 1)}…` : n.label;
     root.append(s('g', { class: `node ${n.kind}`, 'data-node': n.id, transform: `translate(${x} ${y})` },
+      s('title', {}, `${n.label}\n${n.detail}`),
       s('rect', { width: NODE_W, height: NODE_H, rx: 6 }),
-      s('text', { x: 10, y: 19, class: 'name' }, n.label),
-      s('text', { x: 10, y: 37, class: 'detail' }, n.detail)));
+      s('text', { x: 10, y: 19, class: 'name' }, name),
+      s('text', { x: 10, y: 37, class: 'detail' }, n.detail.length > NAME_FITS + 8 ? `${n.detail.slice(0, NAME_FITS + 7)}…` : n.detail)));
   }
   root.append(labels);
   $('graph').replaceChildren(root);
@@ -320,7 +331,7 @@ function timeline(entries) {
       track.append(wait);
     }
     return h('div', { class: 'row' },
-      h('div', { class: 'what', text: `+${start.toFixed(0)} ms  ${e.function} #${e.attempt || '-'} ${e.outcome}` }), track);
+      h('div', { class: 'what', title: `${e.type} ${e.id}`, text: `+${start.toFixed(0)} ms  ${e.function} ← ${e.type.replace(/\.v\d+$/, '')} #${e.attempt || '-'} ${e.outcome}` }), track);
   });
   return h('div', { class: 'timeline' }, h('div', { class: 'scale', text: `0 – ${span.toFixed(0)} ms` }), rows);
 }
@@ -429,6 +440,7 @@ async function testWebhook(name) {
 // ---------------------------------------------------------------- start
 
 $('publish-type').addEventListener('change', prefill);
+$('publish-reset').addEventListener('click', prefill);
 $('publish-form').addEventListener('submit', publish);
 $('trace-form').addEventListener('submit', (submit) => {
   submit.preventDefault();
