@@ -37,8 +37,9 @@ describe('the dev console in Chromium', function () {
   const traceFunctions = async (id: string, expected: readonly string[]) => {
     await page.goto(`${dev.url}/#/trace/${encodeURIComponent(id)}`);
     await page.waitForFunction((names) => {
-      const text = document.querySelector('#trace-summary .functions')?.textContent ?? '';
-      return names.every((n) => text.split(', ').includes(n));
+      // Runs in the page: its document, not Node's (which has none).
+      const text: string = (globalThis as any).document.querySelector('#trace-summary .functions')?.textContent ?? '';
+      return names.every((n: string) => text.split(', ').includes(n));
     }, expected, WAIT);
   };
 
@@ -111,7 +112,7 @@ describe('the dev console in Chromium', function () {
     await letter.waitFor(WAIT);
     expect(await letter.locator('pre').textContent()).to.contain(hostile);
     expect(await letter.locator('img').count()).to.equal(0);
-    expect(await page.evaluate(() => (window as any).__pwned)).to.equal(undefined);
+    expect(await page.evaluate(() => (globalThis as any).__pwned)).to.equal(undefined);
     await shot('dead-letters');
 
     const attemptsBefore = dev.records.filter((r) => r.id === id && r.attempt === 1).length;

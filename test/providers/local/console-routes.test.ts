@@ -20,7 +20,7 @@ async function stream(url: string, headers: Record<string, string> = {}) {
       while (!done(text)) {
         if (ended) throw new Error(`the stream ended before it got there:\n${text}`);
         if (Date.now() > deadline) throw new Error(`the stream never got there:\n${text}`);
-        const chunk = await Promise.race([reader.read(), new Promise<undefined>((r) => setTimeout(r, deadline - Date.now()))]);
+        const chunk = await Promise.race([reader.read(), new Promise<undefined>((r) => setTimeout(() => r(undefined), deadline - Date.now()))]);
         if (!chunk) continue;
         if (chunk.done) ended = true;
         else text += new TextDecoder().decode(chunk.value);
@@ -105,7 +105,8 @@ describe('dev console routes (console-routes.ts)', function () {
     first.close();
     const last = seen.find((d) => d.data.correlationid === body.ids[0] && d.data.function === 'charge-payment')!.id;
     const all = dev.records.length;
-    for (const headers of [{ 'last-event-id': String(last) }, {}]) {
+    const resumes: Array<Record<string, string>> = [{ 'last-event-id': String(last) }, {}];
+    for (const headers of resumes) {
       const again = await stream(`${dev.url}/console/api/feed${'last-event-id' in headers ? '' : `?since=${last}`}`, headers);
       try {
         const text = await again.until((t) => deliveries(t).length > 0 && deliveries(t).at(-1)!.data.seq === all);
