@@ -8,12 +8,11 @@
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as path from 'node:path';
-import type { DeliveryTarget, WebhookSpec } from '../../contracts';
+import type { WebhookSpec } from '../../contracts';
 import { signatureHeaders } from '../../runtime';
 import { exampleData } from '../../runtime/examples';
 import { DeliveryFeed, type FeedLimits } from './console-feed';
 import { consoleModel } from './console-model';
-import { LOCAL_DELIVERY } from './delivery';
 import { HttpError, decodePathPart, readBody, sendJson } from './http';
 import type { LocalRuntime } from './runtime';
 import { MAX_WEBHOOK_BYTES, type WebhookAccepted, type WebhookRequest } from './webhooks';
@@ -38,8 +37,6 @@ export interface ConsoleRoutesOptions {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** The server's own webhook handling (verification, replays, publishing): a test webhook goes through it like any other. */
   readonly webhook: (spec: WebhookSpec, request: WebhookRequest) => Promise<WebhookAccepted>;
-  /** The target whose delivery plan the runtime consumes. @default LOCAL_DELIVERY */
-  readonly delivery?: DeliveryTarget;
   readonly feed?: FeedLimits;
 }
 
@@ -79,7 +76,7 @@ export function consoleRoutes(options: ConsoleRoutesOptions): ConsoleRoutes {
       }
       if (pathname === '/console/api/topology') {
         await get(req, () => sendJson(res, 200, consoleModel({
-          topology: runtime.topology, registry: runtime.registry, delivery: options.delivery ?? LOCAL_DELIVERY, env,
+          topology: runtime.topology, registry: runtime.registry, delivery: runtime.delivery, env,
           nextFire: (name) => runtime.scheduler.nextFire(name),
         })));
         return true;
@@ -91,6 +88,7 @@ export function consoleRoutes(options: ConsoleRoutesOptions): ConsoleRoutes {
       const hook = /^\/console\/api\/webhooks\/([^/]+)$/.exec(pathname);
       if (hook) {
         if (req.method !== 'POST') throw new HttpError(405, `${pathname} takes POST, not ${req.method}`);
+        sameOrigin(req);
         const name = decodePathPart(hook[1]!, pathname);
         const spec = webhooks.get(name);
         if (!spec) throw new HttpError(404, `no webhook "${name}"; webhooks: ${[...webhooks.keys()].join(', ') || 'none'}`);
@@ -105,6 +103,19 @@ export function consoleRoutes(options: ConsoleRoutesOptions): ConsoleRoutes {
       feed.close();
     },
   };
+}
+
+/**
+ * Refuses a request a browser sent from another site's page: the server signs a test webhook for whoever
+ * asks, and a page on any site can POST to 127.0.0.1 (a form post needs no preflight). Browsers name the
+ * page's origin on every POST; curl and other tools send none.
+ * @throws HttpError 403
+ */
+function sameOrigin(req: IncomingMessage): void {
+  const origin = req.headers.origin;
+  if (origin !== undefined && origin !== `http://${req.headers.host}`) {
+    throw new HttpError(403, `refused a request from a page at ${origin}: only the console itself may send test webhooks`);
+  }
 }
 
 /**

@@ -74,6 +74,8 @@ export interface LocalRuntime {
   readonly buckets: LocalBuckets;
   readonly tables: LocalTables;
   readonly scheduler: LocalScheduler;
+  /** The target whose delivery plan this runtime consumes (the console draws its channels). */
+  readonly delivery: DeliveryTarget;
   /** False once `stop` began. */
   readonly accepting: boolean;
   /** Events owed: queued, in flight or waiting to be retried. */
@@ -159,7 +161,8 @@ export function createLocalRuntime(t: Topology, options: LocalRuntimeOptions = {
     return h;
   };
   const pipelines = new Map<string, Pipeline>();
-  const channels = deliveryPlan(t, options.delivery ?? LOCAL_DELIVERY).channels.filter((c) => !consumed || consumed.has(c.function));
+  const delivery = options.delivery ?? LOCAL_DELIVERY;
+  const channels = deliveryPlan(t, delivery).channels.filter((c) => !consumed || consumed.has(c.function));
   const consuming = channels.map((channel) => {
     const publishTo = t.functions.find((f) => f.name === channel.function)!.publishes?.to;
     const publisher = outbox && publishTo ? outbox(publishTo) : accepted;
@@ -192,7 +195,7 @@ export function createLocalRuntime(t: Topology, options: LocalRuntimeOptions = {
   const defaultTarget: Ref<'bus' | 'topic'> | undefined = t.buses[0] ?? t.topics[0];
   let stopping: Promise<StopReport> | undefined;
   return {
-    topology: t, registry, traces, deadLetters, buckets, tables, scheduler, ready,
+    topology: t, registry, traces, deadLetters, buckets, tables, scheduler, delivery, ready,
     get accepting() { return accepting; },
     get pending() { return transport.pending; },
     publish(envelopes, to = defaultTarget) {

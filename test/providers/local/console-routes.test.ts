@@ -129,6 +129,17 @@ describe('dev console routes (console-routes.ts)', function () {
     expect(dev.session.runtime.traces.get(given.body.id)[0]).to.include({ type: 'PaymentReceived.v1' });
     expect(await http(`${dev.url}/console/api/webhooks/payments`, { method: 'POST', body: '{"orderId":""}' })).to.deep.include({ status: 400 });
     expect(await http(`${dev.url}/console/api/webhooks/nope`, { method: 'POST' })).to.deep.equal({ status: 404, body: { error: 'no webhook "nope"; webhooks: payments' } });
+    // Sent by the console's own page: accepted.
+    expect((await http(`${dev.url}/console/api/webhooks/payments`, { method: 'POST', headers: { origin: dev.url } })).status).to.equal(202);
+  });
+
+  it('refuses a test webhook a page of another site asks for, and publishes nothing', async () => {
+    const before = dev.records.length;
+    const { status, body } = await http(`${dev.url}/console/api/webhooks/payments`, { method: 'POST', headers: { origin: 'https://evil.example', 'content-type': 'text/plain' } });
+    expect(status).to.equal(403);
+    expect(body.error).to.equal('refused a request from a page at https://evil.example: only the console itself may send test webhooks');
+    await dev.session.runtime.idle();
+    expect(dev.records.length).to.equal(before);
   });
 
   it('refuses a test webhook when the secret is unset, and says which variable to set', async () => {
