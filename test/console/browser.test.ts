@@ -95,6 +95,19 @@ describe('the dev console in Chromium', function () {
     expect(await page.locator('li.delivery[data-function=charge-payment] .upcast').first().textContent()).to.contain('upcast OrderPlaced.v1 → OrderPlaced.v2');
   });
 
+  it('shows filtered and duplicate outcomes in a trace', async () => {
+    const id = `upload-${Date.now()}`;
+    const edit = (e: any) => ({ ...e, id, data: { ...e.data, contentType: 'text/plain' } });
+    expect(await publishThroughForm('ImageUploaded.v1', edit)).to.equal(id);
+    await traceFunctions(id, ['index-metadata', 'make-thumbnail']);
+    await publishThroughForm('ImageUploaded.v1', edit);
+    await traceFunctions(id, ['index-metadata']);
+    await page.locator('li.delivery[data-function=index-metadata] .outcome.duplicate').waitFor(WAIT);
+    expect(await page.locator('li.delivery[data-function=make-thumbnail] .outcome.filtered').count()).to.equal(2);
+    expect(await page.locator('li.delivery[data-function=make-thumbnail]').first().textContent()).to.contain('filtered out by the subscription');
+    await shot('trace-filtered-duplicate');
+  });
+
   it('lists a poison order as a dead letter, its data as text, its retries with their delays, and redrives then purges it', async () => {
     const hostile = '<img src=x onerror=window.__pwned=1>';
     const id = await publishThroughForm('OrderPlaced.v2', (e) => ({ ...e, data: { ...e.data, orderId: hostile, customerEmail: 'eve@fail.example' } }));

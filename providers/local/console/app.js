@@ -110,7 +110,8 @@ function layout(nodes, edges) {
     const top = (height - column.length * ROW_GAP) / 2;
     column.forEach((n, r) => at.set(n.id, { x: 20 + c * COL_GAP, y: 40 + top + r * ROW_GAP }));
   });
-  return { at, width: 40 + 3 * COL_GAP + NODE_W, height: height + 80 };
+  // Room on the right for what the functions publish, written under them.
+  return { at, width: 40 + 3 * COL_GAP + NODE_W + 160, height: height + 80 };
 }
 
 /**
