@@ -8,7 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as path from 'node:path';
-import type { WebhookSpec } from '../../contracts';
+import { SchemaValidationError, type EventDefinition, type WebhookSpec } from '../../contracts';
 import { signatureHeaders } from '../../runtime';
 import { exampleData } from '../../runtime/examples';
 import { DeliveryFeed, type FeedLimits } from './console-feed';
@@ -82,7 +82,9 @@ export function consoleRoutes(options: ConsoleRoutesOptions): ConsoleRoutes {
         return true;
       }
       if (pathname === '/console/api/feed') {
-        await get(req, () => feed.open(req, res, url.searchParams.get('since') ?? undefined));
+        // GET only: a HEAD would hold a connection open that never carries anything.
+        if (req.method !== 'GET') throw new HttpError(405, `${pathname} takes GET, not ${req.method}`);
+        feed.open(req, res, url.searchParams.get('since') ?? undefined);
         return true;
       }
       const hook = /^\/console\/api\/webhooks\/([^/]+)$/.exec(pathname);
@@ -130,9 +132,19 @@ async function testWebhook(
   if (!secret) {
     throw new HttpError(409, `${spec.verify.secretEnv} is not set in herald dev's environment, so a test webhook cannot be signed; set it and restart herald dev`);
   }
-  const body = given.length ? given : Buffer.from(JSON.stringify(exampleData(runtime.registry.get(spec.emits))));
+  const body = given.length ? given : Buffer.from(JSON.stringify(example(runtime.registry.get(spec.emits))));
   const signed = signatureHeaders(spec.verify.scheme, body, secret);
   const headers = Object.fromEntries([['content-type', 'application/json'], ...Object.entries(signed).map(([k, v]) => [k.toLowerCase(), v])]);
   const accepted = await accept(spec, { method: spec.method, headers, body });
   return { ...accepted, signature: Object.keys(signed)[0]! };
+}
+
+/** @throws HttpError 400 when no valid example can be made: the request must then carry the data */
+function example(definition: EventDefinition<any>): unknown {
+  try {
+    return exampleData(definition);
+  } catch (error) {
+    if (!(error instanceof SchemaValidationError)) throw error;
+    throw new HttpError(400, `no valid example of ${definition.wireType} could be made (${error.message}); send the webhook's JSON body yourself`, { cause: error });
+  }
 }

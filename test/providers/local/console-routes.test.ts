@@ -1,5 +1,7 @@
 import { expect } from 'chai';
 import { createServer, type Server } from 'node:http';
+import { z } from 'zod';
+import { defineEvent, hmacSha256, on, topology } from '../../../contracts';
 import type { AddressInfo } from 'node:net';
 import { DeliveryFeed, FEED_RETRY_MS, sseFrame, type DeliveryRecord, type FeedLimits } from '../../../providers/local';
 import { devSession, http, order, publish, traceUntil } from '../../cli/helpers';
@@ -152,6 +154,24 @@ describe('dev console routes (console-routes.ts)', function () {
       expect(bare.records).to.deep.equal([]);
     } finally {
       await bare.session.stop(1000);
+    }
+  });
+
+  it('asks for the body of a test webhook whose event has no example, and keeps the feed to GET', async () => {
+    const Picky = defineEvent({ type: 'Picky', version: 1, source: 'test', schema: z.object({ code: z.string().refine((c) => c === 'only-this') }) });
+    const t = topology('picky');
+    const bus = t.bus('b');
+    t.webhook('hook', { path: '/webhooks/hook', verify: hmacSha256('HOOK_SECRET'), emits: Picky, to: bus });
+    t.fn('f', { handler: 'x.ts' }).subscribe(bus, { events: [Picky] });
+    const picky = await devSession({ topology: t.build(), env: { HOOK_SECRET: 'k' }, handlers: { f: on(Picky, async () => {}) } });
+    try {
+      const { status, body } = await http(`${picky.url}/console/api/webhooks/hook`, { method: 'POST' });
+      expect(status).to.equal(400);
+      expect(body.error).to.match(/^no valid example of Picky\.v1 could be made \(.*\); send the webhook's JSON body yourself$/);
+      expect((await http(`${picky.url}/console/api/webhooks/hook`, { method: 'POST', body: '{"code":"only-this"}' })).status).to.equal(202);
+      expect(await http(`${picky.url}/console/api/feed`, { method: 'HEAD' })).to.deep.equal({ status: 405, body: undefined });
+    } finally {
+      await picky.session.stop(1000);
     }
   });
 
