@@ -22,7 +22,7 @@ import { DEFAULT_STATE_FILE, describeLimits, durableStores, openState, type Stat
 const USAGE = `usage: herald dev [--port n] [--backoff-base-ms n] [--grace-ms n] [--state file | --memory]
        herald dev --transport kafka --brokers host:port[,…] [--stack s] [--port n] …
 
-Runs the example app on this machine, HTTP on 127.0.0.1.
+Runs the example app on this machine, HTTP on 127.0.0.1, the dev console at http://127.0.0.1:<port>/.
   --port             default $PORT, else 4000 (0 picks a free port)
   --backoff-base-ms  retry backoff base: delays are random up to base × 2^(attempt-1)
                      (default $HERALD_BACKOFF_BASE_MS, else 1000)
@@ -123,6 +123,7 @@ function printBanner(session: DevSession, io: Io, paint: Paint, env: NodeJS.Proc
   for (const line of topologyTable(t)) io.out(line);
   io.out('');
   io.out(`listening on ${paint.bold(url)}`);
+  io.out(`  console  ${paint.bold(`${url}/`)}  topology, live feed, traces, dead letters, publish, fire, test webhooks`);
   io.out(`  POST ${url}/events                 CloudEvents: structured, binary (ce-* headers) or batch`);
   io.out(`  GET  ${url}/traces/<correlationid> every delivery of one request`);
   io.out(`  GET  ${url}/dlq, POST ${url}/dlq/redrive, POST ${url}/dlq/purge   each with ?id=&function=&type=`);

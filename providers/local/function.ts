@@ -15,6 +15,8 @@ export interface DeliveryRecord {
   readonly type: string;
   readonly id: string;
   readonly correlationid: string;
+  /** The id of the event whose handler published this one (absent for an event from outside: a request, a schedule, a trigger). */
+  readonly causationid?: string | undefined;
   /** 1-based, as the pipeline counted it (copies of one event share its attempts); 0 for `filtered` (the event was never delivered). */
   readonly attempt: number;
   /** `deferred`: another copy of the event held it, so this one comes back later (not an attempt). */
@@ -79,6 +81,7 @@ export class LocalFunction {
       type: envelope.type,
       id: envelope.id,
       correlationid: envelope.correlationid ?? envelope.id,
+      causationid: envelope.causationid,
       attempt: (outcome as { attempt?: number }).attempt ?? attempt,
       outcome: outcome.kind,
       durationMs: performance.now() - started,

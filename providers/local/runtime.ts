@@ -74,6 +74,8 @@ export interface LocalRuntime {
   readonly buckets: LocalBuckets;
   readonly tables: LocalTables;
   readonly scheduler: LocalScheduler;
+  /** The target whose delivery plan this runtime consumes (the console draws its channels). */
+  readonly delivery: DeliveryTarget;
   /** False once `stop` began. */
   readonly accepting: boolean;
   /** Events owed: queued, in flight or waiting to be retried. */
@@ -127,11 +129,11 @@ export function createLocalRuntime(t: Topology, options: LocalRuntimeOptions = {
   };
   const filtered = (channel: ChannelName, e: Envelope) => report({
     function: channel.function, subscription: channel.subscription, type: e.type, id: e.id,
-    correlationid: e.correlationid ?? e.id, attempt: 0, outcome: 'filtered', durationMs: 0, at: Date.now(),
+    correlationid: e.correlationid ?? e.id, causationid: e.causationid, attempt: 0, outcome: 'filtered', durationMs: 0, at: Date.now(),
   });
   const interrupted = (channel: ChannelName, e: Envelope, attempt: number, reason: string, gaveUp: boolean) => report({
     function: channel.function, subscription: channel.subscription, type: e.type, id: e.id, correlationid: e.correlationid ?? e.id,
-    attempt, outcome: gaveUp ? 'dead-letter' : 'retry', durationMs: 0, at: Date.now(), delayMs: gaveUp ? undefined : 0, reason,
+    causationid: e.causationid, attempt, outcome: gaveUp ? 'dead-letter' : 'retry', durationMs: 0, at: Date.now(), delayMs: gaveUp ? undefined : 0, reason,
   });
   const transport = (options.transport ?? memoryTransport())({ topology: t, filtered, interrupted, deadLettered: (letter) => deadLetters.add(letter) });
 
@@ -159,7 +161,8 @@ export function createLocalRuntime(t: Topology, options: LocalRuntimeOptions = {
     return h;
   };
   const pipelines = new Map<string, Pipeline>();
-  const channels = deliveryPlan(t, options.delivery ?? LOCAL_DELIVERY).channels.filter((c) => !consumed || consumed.has(c.function));
+  const delivery = options.delivery ?? LOCAL_DELIVERY;
+  const channels = deliveryPlan(t, delivery).channels.filter((c) => !consumed || consumed.has(c.function));
   const consuming = channels.map((channel) => {
     const publishTo = t.functions.find((f) => f.name === channel.function)!.publishes?.to;
     const publisher = outbox && publishTo ? outbox(publishTo) : accepted;
@@ -192,7 +195,7 @@ export function createLocalRuntime(t: Topology, options: LocalRuntimeOptions = {
   const defaultTarget: Ref<'bus' | 'topic'> | undefined = t.buses[0] ?? t.topics[0];
   let stopping: Promise<StopReport> | undefined;
   return {
-    topology: t, registry, traces, deadLetters, buckets, tables, scheduler, ready,
+    topology: t, registry, traces, deadLetters, buckets, tables, scheduler, delivery, ready,
     get accepting() { return accepting; },
     get pending() { return transport.pending; },
     publish(envelopes, to = defaultTarget) {

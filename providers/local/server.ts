@@ -3,20 +3,22 @@
  * `GET /dlq`, `POST /dlq/redrive` and `POST /dlq/purge` (each filtered by `?id=&function=&subscription=&type=`; `GET /dlq`
  * pages with `?offset=&limit=`), the topology's webhook routes, `PUT /buckets/<bucket>/<key>` and
  * `PUT|DELETE|GET /tables/<table>/rows/<key>` (the key: the partition key value, then `/` and the sort key value),
- * `POST /schedules/<name>/fire` (runs a schedule now).
+ * `POST /schedules/<name>/fire` (runs a schedule now), and the dev console at `/` (console-routes.ts).
  * Every error is `{"error": "<what is wrong>"}` with a 4xx or 5xx status, and a rejected request
  * publishes nothing.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { WebhookSpec } from '../../contracts';
 import type { DeadLetterQuery, Page } from './dead-letters';
+import { consoleRoutes } from './console-routes';
 import { HttpError, decodePathPart, mediaType, readBody, sendJson } from './http';
 import { bodyLimit, readEvents } from './ingest';
 import { ReplayGuard } from './replays';
 import { RuntimeStoppedError, type LocalRuntime } from './runtime';
 import { MAX_ROW_BYTES, parseRow, rowPath } from './tables';
 import { TransportClosedError } from './transport';
-import { MAX_WEBHOOK_BYTES, acceptWebhook } from './webhooks';
+import { MAX_WEBHOOK_BYTES, acceptWebhook, type WebhookRequest } from './webhooks';
 
 export interface DevServerOptions {
   /** @default 4000; 0 picks a free port */
@@ -52,6 +54,10 @@ export async function startDevServer(runtime: LocalRuntime, options: DevServerOp
   let closing = false;
   const webhooks = new Map(runtime.topology.webhooks.map((w) => [w.path, w]));
   const replays = new ReplayGuard();
+  const postWebhook = (webhook: WebhookSpec, request: WebhookRequest) => acceptWebhook(webhook, request, {
+    env, definition: (w) => runtime.registry.get(w), replays, publish: (e) => runtime.publish([e], webhook.to),
+  });
+  const devConsole = consoleRoutes({ runtime, env, webhook: postWebhook });
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = requestUrl(req);
@@ -60,6 +66,7 @@ export async function startDevServer(runtime: LocalRuntime, options: DevServerOp
       drain(req);
       return sendJson(res, 503, { error: 'herald dev is shutting down' }, { connection: 'close' });
     }
+    if (await devConsole.handle(req, res, url)) return;
     if (pathname === '/healthz') return only(req, 'GET', () => sendJson(res, 200, { status: 'ok', pending: runtime.pending }));
     if (pathname === '/events') {
       return only(req, 'POST', async () => {
@@ -99,9 +106,7 @@ export async function startDevServer(runtime: LocalRuntime, options: DevServerOp
     if (pathname === '/dlq/purge') return only(req, 'POST', () => sendJson(res, 200, { purged: runtime.deadLetters.purge(dlqQuery(url)) }));
     const webhook = webhooks.get(pathname);
     if (webhook) {
-      const accepted = await acceptWebhook(webhook, { method: req.method ?? '', headers: req.headers, body: await readBody(req, MAX_WEBHOOK_BYTES) }, {
-        env, definition: (w) => runtime.registry.get(w), replays, publish: (e) => runtime.publish([e], webhook.to),
-      });
+      const accepted = await postWebhook(webhook, { method: req.method ?? '', headers: req.headers, body: await readBody(req, MAX_WEBHOOK_BYTES) });
       return sendJson(res, 202, { ids: [accepted.id], ...(accepted.duplicate ? { duplicate: true } : {}) });
     }
     const upload = /^\/buckets\/([^/]+)\/(.+)$/.exec(pathname);
@@ -155,6 +160,7 @@ export async function startDevServer(runtime: LocalRuntime, options: DevServerOp
     port,
     close() {
       closing = true;
+      devConsole.close();
       return new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();

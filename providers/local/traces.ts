@@ -13,6 +13,8 @@ export interface TraceEntry {
   readonly subscription: string;
   readonly type: string;
   readonly id: string;
+  /** The event whose handler published this one; absent for an event from outside. */
+  readonly causationid?: string;
   readonly attempt: number;
   readonly outcome: DeliveryRecord['outcome'];
   readonly durationMs: number;
@@ -69,7 +71,7 @@ export interface KeptTraceRecord {
 
 /** What a record costs in memory, near enough: its strings and a fixed part for the object. */
 function sizeOf(r: DeliveryRecord): number {
-  return 160 + 2 * (r.function.length + r.subscription.length + r.type.length + r.id.length + (r.reason?.length ?? 0));
+  return 160 + 2 * (r.function.length + r.subscription.length + r.type.length + r.id.length + (r.causationid?.length ?? 0) + (r.reason?.length ?? 0));
 }
 
 export class TraceStore {
@@ -195,12 +197,14 @@ export class TraceStore {
   }
 }
 
-function toEntry(r: DeliveryRecord): TraceEntry {
+/** A record as `/traces` (and the console's feed) shows it. */
+export function toEntry(r: DeliveryRecord): TraceEntry {
   return {
     function: r.function,
     subscription: r.subscription,
     type: r.type,
     id: r.id,
+    ...(r.causationid !== undefined ? { causationid: r.causationid } : {}),
     attempt: r.attempt,
     outcome: r.outcome,
     durationMs: Math.round(r.durationMs * 1000) / 1000,

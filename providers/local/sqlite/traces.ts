@@ -37,25 +37,30 @@ export const TRACES_SCHEMA: SchemaPart = {
 
 /**
  * One record as a row stores it. `durationMs` is kept to the microsecond, all that a trace ever shows
- * (traces.ts rounds it so); `delayMs` and `reason` only when set, `delayMs` as null when only `reason` is.
+ * (traces.ts rounds it so). The optional tail (`delayMs`, `reason`, `causationid`) is cut after its last
+ * value set, with null for one unset before it: rows written before `causationid` was kept still read.
  */
 type Stored = [
   number: number, opened: number, fn: string, subscription: string, type: string, id: string, correlationid: string,
-  attempt: number, outcome: DeliveryRecord['outcome'], durationMs: number, at: number, delayMs?: number | null, reason?: string,
+  attempt: number, outcome: DeliveryRecord['outcome'], durationMs: number, at: number,
+  delayMs?: number | null, reason?: string | null, causationid?: string | null,
 ];
 
 function toRow(number: number, opened: number, r: DeliveryRecord): Stored {
   const row: Stored = [number, opened, r.function, r.subscription, r.type, r.id, r.correlationid, r.attempt, r.outcome, Math.round(r.durationMs * 1000) / 1000, r.at];
-  if (r.reason !== undefined) row.push(r.delayMs ?? null, r.reason);
-  else if (r.delayMs !== undefined) row.push(r.delayMs);
+  const tail = [r.delayMs ?? null, r.reason ?? null, r.causationid ?? null] as const;
+  let last = tail.length;
+  while (last > 0 && tail[last - 1] === null) last--;
+  (row as unknown[]).push(...tail.slice(0, last));
   return row;
 }
 
 function fromRow(row: Stored): KeptTraceRecord {
-  const [number, opened, fn, subscription, type, id, correlationid, attempt, outcome, durationMs, at, delayMs, reason] = row;
+  const [number, opened, fn, subscription, type, id, correlationid, attempt, outcome, durationMs, at, delayMs, reason, causationid] = row;
   const record: { -readonly [K in keyof DeliveryRecord]: DeliveryRecord[K] } = { function: fn, subscription, type, id, correlationid, attempt, outcome, durationMs, at };
   if (delayMs !== undefined && delayMs !== null) record.delayMs = delayMs;
-  if (reason !== undefined) record.reason = reason;
+  if (reason !== undefined && reason !== null) record.reason = reason;
+  if (causationid !== undefined && causationid !== null) record.causationid = causationid;
   return { number, opened, record };
 }
 

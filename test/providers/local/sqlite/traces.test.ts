@@ -97,13 +97,16 @@ describe('traces in the state database (sqlite/traces.ts)', () => {
     traces.record(record('new', 3, { outcome: 'deferred', delayMs: 25 }));
     traces.record(record('new', 4, { outcome: 'dead-letter', reason: 'NonRetryableError: no' }));
     traces.record(record('new', 5, { outcome: 'retry', attempt: 2, delayMs: 40, reason: 'Error: x' }));
+    traces.record(record('new', 6, { causationid: 'e2' }));
+    traces.record(record('new', 7, { outcome: 'deferred', delayMs: 25, causationid: 'e3' }));
     const before = traces.get('new');
     await first.write(() => undefined);
     first.close();
     const reopened = durableTraces(states.open(file), {}, undefined, now);
     expect(reopened.get('new')).to.deep.equal(before);
-    expect(before.map((e) => [e.durationMs, e.delayMs, e.reason])).to.deep.equal([
-      [1.235, undefined, undefined], [1, 25, undefined], [1, undefined, 'NonRetryableError: no'], [1, 40, 'Error: x'],
+    expect(before.map((e) => [e.durationMs, e.delayMs, e.reason, e.causationid])).to.deep.equal([
+      [1.235, undefined, undefined, undefined], [1, 25, undefined, undefined], [1, undefined, 'NonRetryableError: no', undefined],
+      [1, 40, 'Error: x', undefined], [1, undefined, undefined, 'e2'], [1, 25, undefined, 'e3'],
     ]);
   });
 });
