@@ -13,7 +13,7 @@ import { signatureHeaders } from '../../runtime';
 import { exampleData } from '../../runtime/examples';
 import { DeliveryFeed, type FeedLimits } from './console-feed';
 import { consoleModel } from './console-model';
-import { HttpError, decodePathPart, readBody, sendJson } from './http';
+import { decodePathPart, HttpError, readBody, refuseCrossSite, sendJson } from './http';
 import type { LocalRuntime } from './runtime';
 import { MAX_WEBHOOK_BYTES, type WebhookAccepted, type WebhookRequest } from './webhooks';
 
@@ -90,7 +90,7 @@ export function consoleRoutes(options: ConsoleRoutesOptions): ConsoleRoutes {
       const hook = /^\/console\/api\/webhooks\/([^/]+)$/.exec(pathname);
       if (hook) {
         if (req.method !== 'POST') throw new HttpError(405, `${pathname} takes POST, not ${req.method}`);
-        sameOrigin(req);
+        refuseCrossSite(req, 'only the console itself may send test webhooks');
         const name = decodePathPart(hook[1]!, pathname);
         const spec = webhooks.get(name);
         if (!spec) throw new HttpError(404, `no webhook "${name}"; webhooks: ${[...webhooks.keys()].join(', ') || 'none'}`);
@@ -105,19 +105,6 @@ export function consoleRoutes(options: ConsoleRoutesOptions): ConsoleRoutes {
       feed.close();
     },
   };
-}
-
-/**
- * Refuses a request a browser sent from another site's page: the server signs a test webhook for whoever
- * asks, and a page on any site can POST to 127.0.0.1 (a form post needs no preflight). Browsers name the
- * page's origin on every POST; curl and other tools send none.
- * @throws HttpError 403
- */
-function sameOrigin(req: IncomingMessage): void {
-  const origin = req.headers.origin;
-  if (origin !== undefined && origin !== `http://${req.headers.host}`) {
-    throw new HttpError(403, `refused a request from a page at ${origin}: only the console itself may send test webhooks`);
-  }
 }
 
 /**

@@ -55,3 +55,15 @@ export function decodePathPart(part: string, pathname: string): string {
 export function mediaType(req: IncomingMessage): string {
   return (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
 }
+
+/**
+ * Refuses a request a browser sent from another site's page. A page on any site can POST to 127.0.0.1
+ * without a preflight when the request has no body or a form's content type, so every route that acts
+ * with no body (a redrive, a purge, a schedule fired, a test webhook signed) checks this. Browsers name the
+ * page's origin on every POST; curl and other tools send none.
+ * @throws HttpError 403
+ */
+export function refuseCrossSite(req: IncomingMessage, why: string): void {
+  const origin = req.headers.origin;
+  if (origin !== undefined && origin !== `http://${req.headers.host}`) throw new HttpError(403, `refused a request from a page at ${origin}: ${why}`);
+}

@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import type { WebhookSpec } from '../../contracts';
 import type { DeadLetterQuery, Page } from './dead-letters';
 import { consoleRoutes } from './console-routes';
-import { HttpError, decodePathPart, mediaType, readBody, sendJson } from './http';
+import { HttpError, decodePathPart, mediaType, readBody, refuseCrossSite, sendJson } from './http';
 import { bodyLimit, readEvents } from './ingest';
 import { ReplayGuard } from './replays';
 import { RuntimeStoppedError, type LocalRuntime } from './runtime';
@@ -86,6 +86,7 @@ export async function startDevServer(runtime: LocalRuntime, options: DevServerOp
     const fire = /^\/schedules\/([^/]+)\/fire$/.exec(pathname);
     if (fire) {
       return only(req, 'POST', async () => {
+        refuseCrossSite(req, 'only the console or a tool may fire a schedule');
         const name = decodePathPart(fire[1]!, pathname);
         if (!runtime.topology.schedules.some((s) => s.name === name)) {
           throw new HttpError(404, `no schedule "${name}"; schedules: ${runtime.topology.schedules.map((s) => s.name).join(', ') || 'none'}`);
@@ -97,13 +98,19 @@ export async function startDevServer(runtime: LocalRuntime, options: DevServerOp
     if (pathname === '/dlq') return only(req, 'GET', () => sendJson(res, 200, runtime.deadLetters.list(dlqQuery(url), dlqPage(url))));
     if (pathname === '/dlq/redrive') {
       return only(req, 'POST', async () => {
+        refuseCrossSite(req, 'only the console or a tool may redrive dead letters');
         const query = dlqQuery(url);
         const redriven = await runtime.redrive(query);
         if (query.id !== undefined && redriven === 0) throw new HttpError(404, `no dead letter with id "${query.id}"`);
         sendJson(res, 200, { redriven });
       });
     }
-    if (pathname === '/dlq/purge') return only(req, 'POST', () => sendJson(res, 200, { purged: runtime.deadLetters.purge(dlqQuery(url)) }));
+    if (pathname === '/dlq/purge') {
+      return only(req, 'POST', () => {
+        refuseCrossSite(req, 'only the console or a tool may purge dead letters');
+        sendJson(res, 200, { purged: runtime.deadLetters.purge(dlqQuery(url)) });
+      });
+    }
     const webhook = webhooks.get(pathname);
     if (webhook) {
       const accepted = await postWebhook(webhook, { method: req.method ?? '', headers: req.headers, body: await readBody(req, MAX_WEBHOOK_BYTES) });
