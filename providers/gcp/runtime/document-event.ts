@@ -167,3 +167,18 @@ export function documentPath(name: string): string | undefined {
   const m = /^projects\/[^/]+\/databases\/[^/]+\/documents\/(.+)$/.exec(name);
   return m?.[1];
 }
+
+/** Plain JSON as a Firestore value (object form): the inverse of `plainValue` for JSON types. Samples and tests. */
+export function firestoreValue(value: unknown): FirestoreValue {
+  if (value === null || value === undefined) return { nullValue: 'NULL_VALUE' };
+  if (typeof value === 'boolean') return { booleanValue: value };
+  if (typeof value === 'number') return Number.isInteger(value) ? { integerValue: String(value) } : { doubleValue: value };
+  if (typeof value === 'string') return { stringValue: value };
+  if (Array.isArray(value)) return { arrayValue: { values: value.map(firestoreValue) } };
+  return { mapValue: { fields: firestoreFields(value as Record<string, unknown>) } };
+}
+
+/** A plain JSON object as a document's fields. */
+export function firestoreFields(object: Readonly<Record<string, unknown>>): Record<string, FirestoreValue> {
+  return Object.fromEntries(Object.entries(object).map(([k, v]) => [k, firestoreValue(v)]));
+}
