@@ -26,7 +26,7 @@ import { readGcpConfig, type GcpFunctionConfig } from './config';
 import { deadLetterSender, type DeadLetterSender } from './dead-letter';
 import { FirestoreIdempotencyStore } from './idempotency';
 import { publisherFor } from './publisher';
-import { decodePush, isPushBody, type PushDelivery } from './push';
+import { decodePush, pushBodyOf, type PushDelivery } from './push';
 import { newPubSub, type GcpClients } from './sdk';
 
 /** What `herald invoke` reports and a function answers: the HTTP status, and what became of the delivery. */
@@ -129,9 +129,9 @@ export function createPushHandler(definition: HandlerDefinition, deps: PushHandl
 
   return async (request) => {
     state ??= init();
-    const { body } = request;
-    if (!isPushBody(body)) {
-      state.logger.error('not a Pub/Sub push', { keys: Object.keys((body as object) ?? {}).slice(0, 10) });
+    const body = pushBodyOf(request.body);
+    if (!body) {
+      state.logger.error('not a Pub/Sub push', { keys: Object.keys((request.body as object) ?? {}).slice(0, 10) });
       return { status: 400, outcome: 'retry', reason: 'the request body is not a Pub/Sub push' };
     }
     const delivery = decodePush(body, state.channels);

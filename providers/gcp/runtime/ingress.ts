@@ -33,7 +33,7 @@ import { deadLetterSender, type DeadLetterSender } from './dead-letter';
 import { decodeDocumentEventData, documentPath, plainFields, type DocumentEventData, type FirestoreDocument } from './document-event';
 import type { GcpAnswer, GcpRequest } from './entry';
 import { publisherFor } from './publisher';
-import { isPushBody, type PushMessage } from './push';
+import { pushBodyOf, type PushMessage } from './push';
 import { newPubSub, type GcpClients } from './sdk';
 
 /** An ingress function's answer: a push's or a CloudEvent's outcome, or an HTTP caller's refusal, with the body sent. */
@@ -192,8 +192,8 @@ interface StorageObject {
 }
 
 async function upload(state: State, config: Extract<GcpIngressConfig, { kind: 'upload' }>, request: GcpRequest): Promise<IngressAnswer> {
-  const { body } = request;
-  if (!isPushBody(body)) return { status: 400, outcome: 'retry', reason: 'the request body is not a Pub/Sub push' };
+  const body = pushBodyOf(request.body);
+  if (!body) return { status: 400, outcome: 'retry', reason: 'the request body is not a Pub/Sub push' };
   const { message } = body;
   const attributes = message.attributes ?? {};
   const deadLetterTopic = config.subscriptions[body.subscription]?.deadLetterTopic;
@@ -286,7 +286,10 @@ async function change(state: State, config: Extract<GcpIngressConfig, { kind: 'c
   } catch (error) {
     return changeFailed(state, config, event, `EnvelopeDecodeError: the event data is not DocumentEventData: ${(error as Error).message}`);
   }
-  const document = data.value ?? data.oldValue;
+  // The JSON form may write an absent document as `{}`: a document is there when it has a name.
+  const before = data.oldValue?.name ? data.oldValue : undefined;
+  const after = data.value?.name ? data.value : undefined;
+  const document = after ?? before;
   const path = document?.name ? documentPath(document.name) : undefined;
   const segments = path?.split('/') ?? [];
   const collection = segments.slice(0, -1).join('/');
@@ -296,9 +299,9 @@ async function change(state: State, config: Extract<GcpIngressConfig, { kind: 'c
     return { status: 204, outcome: 'filtered', reason: `${path} is not in ${config.table}` };
   }
   const image = (d: FirestoreDocument | undefined) => (d ? plainFields(d.fields) : undefined);
-  const newImage = image(data.value);
-  const oldImage = image(data.oldValue);
-  const op = data.value && data.oldValue ? 'modify' : data.value ? 'insert' : 'remove';
+  const newImage = image(after);
+  const oldImage = image(before);
+  const op = after && before ? 'modify' : after ? 'insert' : 'remove';
   // The document id is the partition key unless the document holds a field of that name.
   const id = segments[segments.length - 1]!;
   const keys: Record<string, unknown> = {};
