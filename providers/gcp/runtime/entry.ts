@@ -17,11 +17,11 @@ import { DEFAULT_BACKOFF, type HandlerDefinition, type Logger, type RuntimeChann
 import { ChannelPipelines } from '../../../runtime/channels';
 import type { ClaimCheckStore } from '../../../runtime/claim-check';
 import type { IdempotencyStore } from '../../../runtime/idempotency';
-import { createLogger } from '../../../runtime/logger';
 import { Pipeline, type Outcome } from '../../../runtime/pipeline';
 import type { Publisher } from '../../../runtime/publisher';
 import { EventRegistry } from '../../../runtime/registry';
 import { GcsClaimCheckStore } from './claim-check';
+import { cloudLogger } from './logger';
 import { readGcpConfig, type GcpFunctionConfig } from './config';
 import { deadLetterSender, type DeadLetterSender } from './dead-letter';
 import { FirestoreIdempotencyStore } from './idempotency';
@@ -38,6 +38,8 @@ export interface GcpAnswer {
 
 /** A request as the Functions Framework hands it over (Express's `req`, the parts read here). */
 export interface GcpRequest {
+  /** The HTTP method, when known (a webhook accepts only its own). */
+  readonly method?: string;
   /** Names lower-case. */
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
   /** The parsed body (JSON for a push). */
@@ -96,7 +98,7 @@ export function createPushHandler(definition: HandlerDefinition, deps: PushHandl
   const init = (): State => {
     const config = deps.config ?? readGcpConfig(deps.env);
     if (config.kind !== 'function') throw new Error(`HERALD_GCP_CONFIG is for a ${config.kind} ingress, not a function`);
-    const logger = deps.logger ?? createLogger({ fields: { function: config.name } });
+    const logger = deps.logger ?? cloudLogger({ fields: { function: config.name } });
     const clients = deps.clients ?? {};
     const pubsub = clients.pubsub ?? (() => newPubSub(config.project));
     const idempotency = deps.idempotency ?? (config.idempotency

@@ -60,6 +60,15 @@ describe('providers/gcp/runtime/ingress', () => {
       expect(h.publisher.events).to.deep.equal([]);
     });
 
+    it('refuses a method the webhook is not declared for (405), and takes its own', async () => {
+      const h = harness('webhook:payments');
+      const text = JSON.stringify(payment);
+      const get = await h.handle({ ...signed(text), method: 'GET' });
+      expect(get).to.deep.equal({ status: 405, outcome: 'refused', reason: 'GET is not allowed; send POST', body: { error: 'GET is not allowed; send POST' } });
+      expect((await h.handle({ ...signed(text), method: 'post' })).status).to.equal(202);
+      expect(h.publisher.events).to.have.length(1);
+    });
+
     it('answers 503 when the publish fails, so the sender retries', async () => {
       const h = harness('webhook:payments', { publisher: failing });
       expect(await h.handle(signed(JSON.stringify(payment)))).to.deep.include({ status: 503, outcome: 'retry', reason: 'UNAVAILABLE' });

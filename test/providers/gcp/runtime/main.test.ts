@@ -14,7 +14,7 @@ function response() {
   return { sent, res: res as never };
 }
 
-const request = (body: unknown) => ({ headers: { 'content-type': 'application/json' }, body, rawBody: Buffer.from(JSON.stringify(body)) }) as never;
+const request = (body: unknown) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body, rawBody: Buffer.from(JSON.stringify(body)) }) as never;
 
 describe('providers/gcp/runtime/main', () => {
   it('answers 204 with no body, any other status with the answer body or else the outcome and reason', async () => {
@@ -41,7 +41,7 @@ describe('providers/gcp/runtime/main', () => {
     } finally {
       console.error = log;
     }
-    expect(seen).to.deep.equal({ headers: { 'content-type': 'application/json' }, body: { a: 1 }, rawBody: Buffer.from('{"a":1}') });
+    expect(seen).to.deep.equal({ method: 'POST', headers: { 'content-type': 'application/json' }, body: { a: 1 }, rawBody: Buffer.from('{"a":1}') });
     expect(sent).to.deep.equal({ status: 500, json: { error: 'HERALD_GCP_CONFIG is not set' } });
     expect(JSON.parse(errors[0]!)).to.deep.include({ level: 'error', error: 'HERALD_GCP_CONFIG is not set' });
   });
