@@ -91,6 +91,20 @@ describe('providers/gcp/runtime/entry', () => {
     expect(a).to.deep.include({ status: 500, outcome: 'retry' });
   });
 
+  it("forgets an event given up on whose dead letter failed, so its redelivery is dead-lettered then, not taken for a duplicate", async () => {
+    let refuse = true;
+    const topics: string[] = [];
+    const h = harness(charge, chargePayment, {
+      deadLetter: async (topic) => { if (refuse) throw new Error('UNAVAILABLE'); topics.push(topic); },
+    });
+    const failing = order('o-14', { customerEmail: 'x@fail.example' });
+    expect(await h.handle(push(failing, payments.subscription, 5))).to.deep.include({ status: 500, outcome: 'retry' });
+    refuse = false;
+    expect(await h.handle(push(failing, payments.subscription, 6))).to.deep.include({ status: 204, outcome: 'dead-letter' });
+    expect(topics).to.deep.equal([payments.deadLetterTopic]);
+    expect(await h.handle(push(failing, payments.subscription, 7))).to.deep.equal({ status: 204, outcome: 'duplicate' });
+  });
+
   it('answers 400 to what is not a push: a plain request, a legacy GCF event', async () => {
     const h = harness(charge);
     expect(await h.handle({ headers: {}, body: FF_NON_PUBSUB_BODY })).to.deep.equal({ status: 400, outcome: 'retry', reason: 'the request body is not a Pub/Sub push' });
