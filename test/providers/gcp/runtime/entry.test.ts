@@ -14,7 +14,7 @@ import { GCP_CONFIG_ENV, type GcpFunctionConfig } from '../../../../providers/gc
 import type { DeadLetterSender } from '../../../../providers/gcp/runtime/dead-letter';
 import { createPushHandler, type PushHandlerDeps } from '../../../../providers/gcp/runtime/entry';
 import { encodePush } from '../../../../providers/gcp/runtime/push';
-import { InMemoryIdempotencyStore, RecordingPublisher, silentLogger } from '../../../../runtime';
+import { InMemoryClaimCheckStore, InMemoryIdempotencyStore, RecordingPublisher, silentLogger } from '../../../../runtime';
 import { envelope } from '../../../fixtures/aws';
 import { FF_LEGACY_PUBSUB_EVENT, FF_NON_PUBSUB_BODY, FF_RAW_PUBSUB_BODY } from './google-samples';
 
@@ -142,6 +142,17 @@ describe('providers/gcp/runtime/entry', () => {
     const bad = await h.handle(push(order('o-10', { amount: 'x' }), 'projects/p/subscriptions/by-hand'));
     expect(bad).to.deep.include({ status: 500, outcome: 'retry' });
     expect(h.deadLetters).to.deep.equal([]);
+  });
+
+  it('reads a claim-checked event (no message data, ce-dataref) from the claim-check store', async () => {
+    const claimCheck = new InMemoryClaimCheckStore();
+    const { data, ...claimed } = order('o-15');
+    const dataref = await claimCheck.put('o-15', JSON.stringify(data));
+    const h = harness(charge, chargePayment, { claimCheck });
+    const request = push({ ...claimed, dataref } as Envelope, payments.subscription);
+    expect(request.body.message).to.not.have.property('data');
+    expect(await h.handle(request)).to.deep.equal({ status: 204, outcome: 'ok' });
+    expect(h.publisher.events.map((e) => e.subject)).to.deep.equal(['orders/o-15']);
   });
 
   it('reads its config from HERALD_GCP_CONFIG once, and refuses an ingress config', async () => {
