@@ -126,6 +126,12 @@ describe('providers/gcp/bundle', function () {
         'ce-source': '//firestore.googleapis.com/projects/p/databases/(default)', 'ce-subject': 'documents/orders/o-1',
       }, Buffer.from(data));
       expect(a.status).to.equal(204);
+      // Structured mode, the protobuf as data_base64: read the same way.
+      const structured = (dataBase64: string) => JSON.stringify({
+        specversion: '1.0', id: 'evt-2', type: 'google.cloud.firestore.document.v1.written', source: '//firestore.googleapis.com/projects/p/databases/(default)',
+        datacontenttype: 'application/protobuf', data_base64: dataBase64,
+      });
+      expect((await post({ 'content-type': 'application/cloudevents+json' }, structured(Buffer.from(data).toString('base64')))).status).to.equal(204);
     });
   });
 });
