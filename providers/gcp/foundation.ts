@@ -20,7 +20,7 @@ import * as projects from '@pulumi/gcp/projects';
 import type * as serviceaccount from '@pulumi/gcp/serviceaccount';
 import * as storage from '@pulumi/gcp/storage';
 import { TopologyError, InvalidOptionError } from '../../contracts';
-import { bucketMember, projectMember, ROLES, serviceAccountFor, type InvokableService } from './iam';
+import { bucketMember, projectMember, ROLES, serviceAccountFor } from './iam';
 import type { Labels } from './labels';
 import { resourceName, serviceAccountId, stackPrefix } from './names';
 
@@ -75,6 +75,8 @@ export class GcpFoundation extends pulumi.ComponentResource {
   readonly sourceBucket: storage.Bucket;
   readonly imageRepository: artifactregistry.Repository;
   readonly buildAccount: serviceaccount.Account;
+  /** What the build account may do: functions wait for these before Cloud Build runs as it. */
+  readonly buildGrants: readonly pulumi.Resource[];
   readonly outputs: Readonly<Record<string, pulumi.Output<string> | string>>;
 
   constructor(name: string, args: GcpFoundationArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -102,11 +104,13 @@ export class GcpFoundation extends pulumi.ComponentResource {
     }, after);
     this.buildAccount = serviceAccountFor(`${name}-build`, serviceAccountId(`${this.prefix}/build`, 'herald-build'), `Herald ${this.prefix} function builds`, this);
     const builder = this.buildAccount.member;
-    bucketMember(`${name}-build-sources`, this.sourceBucket.name, ROLES.objectViewer, builder, this);
-    new artifactregistry.RepositoryIamMember(`${name}-build-images`, {
-      repository: this.imageRepository.name, location: this.region, role: ROLES.artifactWriter, member: builder,
-    }, { parent: this });
-    projectMember(`${name}-build-logs`, this.project, ROLES.logWriter, builder, this);
+    this.buildGrants = [
+      bucketMember(`${name}-build-sources`, this.sourceBucket.name, ROLES.objectViewer, builder, this),
+      new artifactregistry.RepositoryIamMember(`${name}-build-images`, {
+        repository: this.imageRepository.name, location: this.region, role: ROLES.artifactWriter, member: builder,
+      }, { parent: this }),
+      projectMember(`${name}-build-logs`, this.project, ROLES.logWriter, builder, this),
+    ];
 
     this.outputs = {
       project: this.project, region: this.region, projectNumber: this.projectNumber,
@@ -124,11 +128,6 @@ export class GcpFoundation extends pulumi.ComponentResource {
     return {
       transformations: [(a) => (a.type.startsWith('gcp:') ? { props: a.props, opts: pulumi.mergeOptions(a.opts, { dependsOn: [...apis] }) } : undefined)],
     };
-  }
-
-  /** The Cloud Run service of a function, as invoker bindings name it. */
-  static service(fn: { name: pulumi.Output<string>; location: pulumi.Output<string> }): InvokableService {
-    return { name: fn.name, location: fn.location };
   }
 }
 

@@ -6,8 +6,10 @@
  */
 import {
   AttemptsOutOfRangeError, InvalidOptionError, TimeoutMismatchError, deliveryPlan, isDuration, minLeaseSeconds, toSeconds,
-  type Backoff, type Channel, type DeliveryTarget, type Topology, type TopologyIssue,
+  type Channel, type DeliveryTarget, type Topology, type TopologyIssue,
 } from '../../contracts';
+import { PUBSUB_MAX_DELIVERY_ATTEMPTS, PUBSUB_MIN_DELIVERY_ATTEMPTS } from './filter';
+import { publishOrderKeys } from './function-config';
 
 /**
  * A push subscription's ack deadline, which is also the push request's timeout: 10–600 s. GCP's form of
@@ -18,18 +20,6 @@ import {
 export const ACK_DEADLINE_SECONDS = { min: 10, max: 600 } as const;
 /** Added to the function's timeout: the push request also waits for a cold start before the function's clock starts. */
 export const ACK_DEADLINE_MARGIN_SECONDS = 10;
-
-/**
- * `deadLetterPolicy.maxDeliveryAttempts`: 5–100.
- * @see https://cloud.google.com/pubsub/docs/handling-failures#dead_letter_topic
- */
-export const DEAD_LETTER_ATTEMPTS = { min: 5, max: 100 } as const;
-
-/**
- * `retryPolicy.minimumBackoff` and `maximumBackoff`: 0–600 s each.
- * @see https://cloud.google.com/pubsub/docs/handling-failures#exponential_backoff
- */
-export const RETRY_BACKOFF_SECONDS = { min: 0, max: 600 } as const;
 
 /**
  * How long a subscription keeps unacknowledged messages: 10 minutes to 31 days (default 7 days).
@@ -57,12 +47,6 @@ export function ackDeadlineSeconds(channel: Pick<Channel, 'timeoutMs' | 'batch'>
 /** A duration as Pub/Sub and Cloud Scheduler write one: seconds with an `s`, e.g. `"600s"`, `"0.5s"`. */
 export function protoDuration(seconds: number): string {
   return `${Number(seconds.toFixed(3))}s`;
-}
-
-/** The exponential backoff of a push subscription's retry policy: the channel's backoff, in Pub/Sub's 0–600 s. */
-export function retryPolicy(backoff: Backoff): { minimumBackoff: string; maximumBackoff: string } {
-  const clamp = (ms: number) => Math.min(RETRY_BACKOFF_SECONDS.max, Math.max(RETRY_BACKOFF_SECONDS.min, ms / 1000));
-  return { minimumBackoff: protoDuration(clamp(backoff.baseMs)), maximumBackoff: protoDuration(clamp(backoff.capMs)) };
 }
 
 /** A retention in Pub/Sub's range (the portable durations may be shorter or longer). */
@@ -100,8 +84,18 @@ export function validateForGcp(t: Topology, target: DeliveryTarget): TopologyIss
     if (lease > ACK_DEADLINE_SECONDS.max) {
       issues.push(new TimeoutMismatchError(`functions[${c.function}].timeout`, `${lease}s is over ${ACK_DEADLINE_SECONDS.max}s, the longest ack deadline a push subscription has (${field})`));
     }
-    if (c.maxAttempts < DEAD_LETTER_ATTEMPTS.min || c.maxAttempts > DEAD_LETTER_ATTEMPTS.max) {
-      issues.push(new AttemptsOutOfRangeError(`${field}.maxAttempts`, `${c.maxAttempts} is outside Pub/Sub's ${DEAD_LETTER_ATTEMPTS.min}–${DEAD_LETTER_ATTEMPTS.max} delivery attempts before dead-lettering`));
+    if (c.maxAttempts < PUBSUB_MIN_DELIVERY_ATTEMPTS || c.maxAttempts > PUBSUB_MAX_DELIVERY_ATTEMPTS) {
+      issues.push(new AttemptsOutOfRangeError(`${field}.maxAttempts`, `${c.maxAttempts} is outside Pub/Sub's ${PUBSUB_MIN_DELIVERY_ATTEMPTS}–${PUBSUB_MAX_DELIVERY_ATTEMPTS} delivery attempts before dead-lettering`));
+    }
+  }
+  // Ordered readers are subscriptions on the publisher's own topic: every message there carries one ordering key.
+  const plan = deliveryPlan(t, target);
+  for (const [kind, list, plural] of [['bus', t.buses, 'buses'], ['topic', t.topics, 'topics']] as const) {
+    for (const r of list) {
+      const keys = publishOrderKeys(plan, { kind, name: r.name });
+      if (keys.length > 1) {
+        issues.push(new InvalidOptionError(`${plural}[${r.name}]`, `ordered subscriptions read it by ${keys.join(' and ')}; a Pub/Sub message carries one ordering key, so its ordered queues and streams must share one key`));
+      }
     }
   }
   return issues;

@@ -20,7 +20,8 @@ import * as pubsub from '@pulumi/gcp/pubsub';
 import type { Backoff, Channel } from '../../contracts';
 import { ROLES, subscriptionMember } from './iam';
 import type { Labels } from './labels';
-import { ackDeadlineSeconds, retryPolicy } from './limits';
+import { pubsubRetryPolicy } from './filter';
+import { ackDeadlineSeconds } from './limits';
 import { pushSubscriptionName } from './names';
 
 /** A channel's Pub/Sub filter string (empty: every message). The compiled form comes from GCP_DELIVERY (filter.ts). */
@@ -71,7 +72,7 @@ export function pushSubscription(name: string, s: PushSettings, parent: pulumi.R
       oidcToken: { serviceAccountEmail: s.endpoint.serviceAccountEmail, audience: s.endpoint.url },
     },
     deadLetterPolicy: { deadLetterTopic: s.deadLetterTopic, maxDeliveryAttempts: s.maxDeliveryAttempts },
-    retryPolicy: retryPolicy(s.backoff),
+    retryPolicy: pubsubRetryPolicy(s.backoff),
     // Without it, a subscription idle for 31 days is deleted, and with it every event that arrives later.
     expirationPolicy: { ttl: '' },
     messageRetentionDuration: s.retention,
