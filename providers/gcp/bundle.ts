@@ -1,9 +1,10 @@
 /**
  * The GCP bundle target: the source of a Cloud Functions gen2 (Node.js 22) function, two files:
- * - `index.js`: the function's handler module wrapped by `providers/gcp/runtime/main.ts` (or an ingress kind
- *   wrapped the same way), CommonJS for node22, which registers one function named `GCP_ENTRY_POINT` with
- *   the Functions Framework (`http()` for push deliveries, webhooks, uploads and schedules; `cloudEvent()`
- *   for Firestore's Eventarc events): the deploy side sets `buildConfig.entryPoint` to that name;
+ * - `index.js`: the function's handler module wrapped by `providers/gcp/runtime/function-main.ts` (an
+ *   ingress kind by `ingress-main.ts`), CommonJS for node22, which registers one function named
+ *   `GCP_ENTRY_POINT` with the Functions Framework (`http()` for push deliveries, webhooks, uploads and
+ *   schedules; `cloudEvent()` for Firestore's Eventarc events): the deploy side sets
+ *   `buildConfig.entryPoint` to that name;
  * - `package.json`: `main: index.js` and, as dependencies, the Functions Framework (the buildpack runs it)
  *   and each Google client library the code requires, at the versions this repository pins and tests.
  * The Google libraries stay external (the buildpack installs them): they load their gRPC protos from their
@@ -47,7 +48,7 @@ export function packageJson(code: string): string {
     if (!version) throw new Error(`the GCP bundle requires ${name}, which package.json does not pin`);
     dependencies[name] = version;
   }
-  return `${JSON.stringify({ name: 'herald-function', version: '1.0.0', private: true, main: 'index.js', engines: { node: '22' }, dependencies }, null, 2)}\n`;
+  return `${JSON.stringify({ name: 'herald-function', version: '1.0.0', private: true, main: 'index.js', dependencies }, null, 2)}\n`;
 }
 
 /** What a Cloud Function (gen2) runs: `index.js` and its `package.json`. */
@@ -55,8 +56,8 @@ export const GCP_BUNDLE_TARGET: core.BundleTarget = {
   codeFile: 'index.js',
   build: { external: ['@google-cloud/*'], target: 'node22', format: 'cjs' },
   entries: {
-    handler: { module: path.join(RUNTIME, 'main.ts'), factory: 'functionMain' },
-    ingress: { module: path.join(RUNTIME, 'main.ts'), factory: 'ingressMain' },
+    handler: { module: path.join(RUNTIME, 'function-main.ts'), factory: 'functionMain' },
+    ingress: { module: path.join(RUNTIME, 'ingress-main.ts'), factory: 'ingressMain' },
   },
   extraFiles: (code) => ({ 'package.json': packageJson(code) }),
 };

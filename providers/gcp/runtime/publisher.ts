@@ -5,8 +5,9 @@
  * message carries the ordering key read from the envelope (runtime/order-key.ts), and the topic is opened
  * with message ordering, so messages of one key are published in call order.
  * The client batches and retries transient errors itself. A message that still fails rejects the whole
- * publish with a `PublishError` naming it; a failed ordered message pauses its key in the client, so the key
- * is resumed before the error is thrown (the redelivered event publishes it again, in order).
+ * publish with a `PublishError` naming it. The client documents that a failed ordered message pauses its
+ * key until `resumePublishing(key)`, so the key is resumed before the error is thrown: the redelivered event
+ * publishes it again, in order.
  * @see https://cloud.google.com/pubsub/docs/publisher
  * @see https://cloud.google.com/pubsub/docs/ordering
  */

@@ -61,6 +61,19 @@ export function isPushBody(body: unknown): body is PushBody {
 }
 
 /**
+ * The push body of a request: the body itself, or the data of a `google.cloud.pubsub.topic.v1.messagePublished`
+ * CloudEvent in structured mode (`MessagePublishedData`, the same shape: Eventarc's form of a push; in
+ * binary mode the body already is that data). Undefined for anything else.
+ * @see https://github.com/googleapis/google-cloudevents/blob/main/proto/google/events/cloud/pubsub/v1/data.proto
+ */
+export function pushBodyOf(body: unknown): PushBody | undefined {
+  if (isPushBody(body)) return body;
+  const event = body as { specversion?: unknown; data?: unknown } | null;
+  if (typeof event === 'object' && event !== null && typeof event.specversion === 'string' && isPushBody(event.data)) return event.data;
+  return undefined;
+}
+
+/**
  * The delivery of a push body.
  * @param channels push subscription full name → the plan's subscription (the record's channel); a
  *   subscription not listed leaves the channel undefined (the pipeline then picks by type and residual)
