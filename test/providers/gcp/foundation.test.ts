@@ -5,6 +5,7 @@ import { topology, TopologyError } from '../../../contracts';
 import { readGcpLocation, REQUIRED_APIS } from '../../../providers/gcp/foundation';
 import { mockProjectNumber } from '../../../providers/gcp/mocks';
 import { grants, realizeOnGcp, resourcesOf } from '../../helpers/gcp-mocks';
+import { promiseOf } from '../../helpers/outputs';
 import { findResource, inventoryOf } from '../../helpers/pulumi-mocks';
 
 function app() {
@@ -38,7 +39,7 @@ describe('gcp foundation', () => {
     const number = mockProjectNumber('herald-dev');
     expect(agent.outputs.email).to.equal(`service-${number}@gcp-sa-pubsub.iam.gserviceaccount.com`);
     const foundation = result.resources.foundation.get('base')!;
-    expect(await new Promise((resolve) => foundation.projectNumber.apply(resolve))).to.equal(number);
+    expect(await promiseOf(foundation.projectNumber)).to.equal(number);
   });
 
   it('builds functions as an account of its own, which may read the sources, push images to the stack\'s repository and write logs only', async () => {
