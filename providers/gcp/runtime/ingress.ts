@@ -20,11 +20,12 @@
  * derive from the platform's ids of the occurrence, so a redelivery publishes the same id.
  */
 import {
-  OversizeEventError, type Envelope, type EventDefinition, type Logger, type Topology,
+  OversizeEventError, SchemaValidationError, type Envelope, type EventDefinition, type Logger, type Topology,
 } from '../../../contracts';
 import type { ClaimCheckStore } from '../../../runtime/claim-check';
 import { fitToLimit } from '../../../runtime/envelopes';
 import { changeEvent, scheduledEvent, scheduledTimeOf, uploadEvent } from '../../../runtime/ingress-events';
+import { describe } from '../../../runtime/pipeline';
 import type { Publisher } from '../../../runtime/publisher';
 import { webhookEvent } from '../../../runtime/webhook';
 import { GcsClaimCheckStore } from './claim-check';
@@ -187,6 +188,28 @@ async function schedule(state: State, config: Extract<GcpIngressConfig, { kind: 
   return { status: 200, outcome: 'ok', body: { id: envelope.id } };
 }
 
+/**
+ * The event `make` builds, fitted to the size limit (oversize data goes to the claim check). Data that does
+ * not fit the schema or the limit can never become the event: it is dead-lettered. A claim check that
+ * cannot be written now may be later: the delivery is retried.
+ */
+async function eventOf(state: State, make: () => Envelope): Promise<{ envelope: Envelope } | { deadLetter: string } | { retry: string }> {
+  let envelope: Envelope;
+  try {
+    envelope = make();
+  } catch (error) {
+    if (!(error instanceof SchemaValidationError)) throw error;
+    return { deadLetter: describe(error) };
+  }
+  try {
+    return { envelope: await fitToLimit(envelope, state.claimCheck) };
+  } catch (error) {
+    if (error instanceof OversizeEventError) return { deadLetter: describe(error) };
+    state.logger.error('claim check not stored; the delivery is retried', { eventId: envelope.id, error: (error as Error).message });
+    return { retry: describe(error) };
+  }
+}
+
 /** The Cloud Storage object resource of a JSON_API_V1 notification (the fields read here). */
 interface StorageObject {
   readonly name?: string;
@@ -219,15 +242,14 @@ async function upload(state: State, config: Extract<GcpIngressConfig, { kind: 'u
     state.logger.info('upload ignored: outside the trigger', { bucket, key, prefix: config.prefix });
     return { status: 204, outcome: 'filtered', reason: `${bucket}/${key} is outside ${config.bucket}/${config.prefix}` };
   }
-  let envelope: Envelope;
-  try {
-    const data = { bucket, key, size: Number(object.size ?? 0), contentType: object.contentType ?? 'application/octet-stream' };
-    // One finalize per generation of an object: a notification published twice names the same generation.
-    const occurrence = { id: `${bucket}/${key}#${attributes.objectGeneration ?? object.generation ?? ''}`, ...(attributes.eventTime ?? object.timeCreated ? { time: (attributes.eventTime ?? object.timeCreated)! } : {}) };
-    envelope = await fitToLimit(uploadEvent(state.definition, data, occurrence), state.claimCheck);
-  } catch (error) {
-    return deadLetter(state, deadLetterTopic, message, body.subscription, `${(error as Error).name}: ${(error as Error).message}`);
-  }
+  const data = { bucket, key, size: Number(object.size ?? 0), contentType: object.contentType ?? 'application/octet-stream' };
+  const time = attributes.eventTime ?? object.timeCreated;
+  // One finalize per generation of an object: a notification published twice names the same generation.
+  const occurrence = { id: `${bucket}/${key}#${attributes.objectGeneration ?? object.generation ?? ''}`, ...(time ? { time } : {}) };
+  const made = await eventOf(state, () => uploadEvent(state.definition, data, occurrence));
+  if ('deadLetter' in made) return deadLetter(state, deadLetterTopic, message, body.subscription, made.deadLetter);
+  if ('retry' in made) return { status: 500, outcome: 'retry', reason: made.retry };
+  const { envelope } = made;
   try {
     await state.publisher.publish([envelope]);
   } catch (error) {
@@ -316,13 +338,12 @@ async function change(state: State, config: Extract<GcpIngressConfig, { kind: 'c
     const value = newImage?.[name] ?? oldImage?.[name] ?? (i === 0 ? id : undefined);
     if (value !== undefined) keys[name] = value;
   });
-  let envelope: Envelope;
-  try {
-    const change = { table: config.table, op, keys, ...(newImage ? { newImage } : {}), ...(oldImage ? { oldImage } : {}) } as const;
-    envelope = await fitToLimit(changeEvent(state.definition, change, { id: event.id, ...(event.time ? { time: event.time } : {}) }, config.keyNames), state.claimCheck);
-  } catch (error) {
-    return changeFailed(state, config, event, `${(error as Error).name}: ${(error as Error).message}`);
-  }
+  const row = { table: config.table, op, keys, ...(newImage ? { newImage } : {}), ...(oldImage ? { oldImage } : {}) } as const;
+  const occurrence = { id: event.id, ...(event.time ? { time: event.time } : {}) };
+  const made = await eventOf(state, () => changeEvent(state.definition, row, occurrence, config.keyNames));
+  if ('deadLetter' in made) return changeFailed(state, config, event, made.deadLetter);
+  if ('retry' in made) return { status: 500, outcome: 'retry', reason: made.retry };
+  const { envelope } = made;
   try {
     await state.publisher.publish([envelope]);
   } catch (error) {

@@ -12,13 +12,13 @@ import type { DeadLetterSender } from '../../../../providers/gcp/runtime/dead-le
 import { encodeDocumentEventData, firestoreFields, type DocumentEventData } from '../../../../providers/gcp/runtime/document-event';
 import type { GcpRequest } from '../../../../providers/gcp/runtime/entry';
 import { SCHEDULE_TIME_HEADER, createIngressHandler } from '../../../../providers/gcp/runtime/ingress';
-import { RecordingPublisher, signatureHeaders, silentLogger } from '../../../../runtime';
+import { InMemoryClaimCheckStore, RecordingPublisher, signatureHeaders, silentLogger, type ClaimCheckStore } from '../../../../runtime';
 import type { Publisher } from '../../../../runtime/publisher';
 import { DOCUMENT_EVENT_SIMPLE, storageNotification } from './google-samples';
 
 const SECRET = 's3cret';
 
-function harness(name: string, options: { publisher?: Publisher; now?: () => number } = {}) {
+function harness(name: string, options: { publisher?: Publisher; now?: () => number; claimCheck?: ClaimCheckStore } = {}) {
   const target = invokeTarget(shop, name) as Exclude<InvokeTarget, { kind: 'function' }>;
   const publisher = new RecordingPublisher();
   const deadLetters: Array<{ topic: string; data?: string; reason: string; source?: string }> = [];
@@ -26,6 +26,7 @@ function harness(name: string, options: { publisher?: Publisher; now?: () => num
   const handle = createIngressHandler(shop, {
     kind: target.kind, config: invokeIngressConfig(shop, target), env: { PAYMENTS_WEBHOOK_SECRET: SECRET },
     publisher: options.publisher ?? publisher, deadLetter, logger: silentLogger, ...(options.now ? { now: options.now } : {}),
+    ...(options.claimCheck ? { claimCheck: options.claimCheck } : {}),
   });
   return { handle, publisher, deadLetters };
 }
@@ -128,6 +129,17 @@ describe('providers/gcp/runtime/ingress', () => {
       expect(a).to.deep.include({ status: 204, outcome: 'dead-letter' });
       expect(a.reason).to.match(/^SchemaValidationError/);
       expect(h.deadLetters).to.deep.equal([{ topic: subscription.deadLetterTopic, data: bad.message.data, reason: a.reason, source: subscription.subscription }]);
+    });
+
+    it('retries an oversize upload event when the claim check cannot be written now, and stores it when it can', async () => {
+      const key = `uploads/${'k'.repeat(300 * 1024)}.png`;
+      const down = harness('upload:media', { claimCheck: { put: async () => { throw new Error('503 Service Unavailable'); }, get: async () => '' } });
+      expect(await down.handle(pushed(storageNotification('media', key)))).to.deep.equal({ status: 500, outcome: 'retry', reason: 'Error: 503 Service Unavailable' });
+      expect(down.deadLetters).to.deep.equal([]);
+      const claimCheck = new InMemoryClaimCheckStore();
+      const up = harness('upload:media', { claimCheck });
+      expect(await up.handle(pushed(storageNotification('media', key)))).to.deep.equal({ status: 204, outcome: 'ok' });
+      expect(up.publisher.events[0]!.dataref).to.be.a('string');
     });
 
     it('answers 500 when the publish fails, so Pub/Sub pushes the notification again', async () => {
