@@ -12,6 +12,8 @@ root="$(cd "$here/../.." && pwd)"
 out="$root/.ci/cache/pstest"
 bin="$out/pstest"
 
+# Go's own installer puts it in /usr/local/go, on PATH only for login shells that source a profile.
+command -v go >/dev/null || [ ! -x /usr/local/go/bin/go ] || PATH="/usr/local/go/bin:$PATH"
 command -v go >/dev/null || { echo "pstest setup: go is not installed (need Go $(sed -n 's/^go //p' "$here/go.mod")+)" >&2; exit 1; }
 
 sources="$(cd "$here" && sha256sum main.go go.mod go.sum | sha256sum | cut -d' ' -f1)"
@@ -25,7 +27,8 @@ if ! built; then
   if ! built; then
     started=$SECONDS
     # -mod=readonly: build exactly what go.sum pins; a missing or changed checksum fails instead of updating it.
-    (cd "$here" && GOFLAGS=-mod=readonly go build -trimpath -o "$bin.partial" .)
+    # GOTOOLCHAIN=local: an older Go fails with the version go.mod needs instead of fetching a toolchain.
+    (cd "$here" && GOTOOLCHAIN=local go build -mod=readonly -buildvcs=false -trimpath -o "$bin.partial" .)
     # Smoke check, once per build: it starts on a free port and says where.
     exec 8< <(exec "$bin.partial" -addr 127.0.0.1:0)
     smoke=$!

@@ -64,10 +64,13 @@ export const PUBSUB_MAX_BACKOFF_SECONDS = 600;
 export const GCP_DIRECT_ATTEMPTS = PUBSUB_MIN_DELIVERY_ATTEMPTS;
 
 /**
- * The backoff every GCP channel is deployed with, as the subscription's retry policy: Pub/Sub's own
- * defaults (10 s, doubling per attempt up to 600 s, the most the policy takes). Pub/Sub applies it to a
- * nacked push, so the plan states what the subscription does rather than what the function waits.
- * @see https://cloud.google.com/pubsub/docs/handling-failures#exponential_backoff
+ * The backoff every GCP channel is deployed with, as its subscription's retry policy (`pubsubRetryPolicy`):
+ * Pub/Sub's own defaults, an exponential delay from 10 s up to 600 s, the most a policy takes. Pub/Sub, not
+ * the function, waits between deliveries (after a nack or an ack deadline passed), best effort and without
+ * the runtime's jitter; the plan states what the subscription does. 10 s rather than the runtime's 1 s:
+ * with the dead-letter minimum of 5 attempts, a direct channel then rides out minutes of a failing
+ * dependency before it dead-letters (about 2.5 min if the delay doubles: 10 + 20 + 40 + 80 s), not seconds.
+ * @see https://cloud.google.com/pubsub/docs/reference/rest/v1/projects.subscriptions#RetryPolicy
  */
 export const GCP_BACKOFF: Backoff = { baseMs: 10_000, capMs: PUBSUB_MAX_BACKOFF_SECONDS * 1_000 };
 
@@ -115,6 +118,18 @@ export function compilePubSubFilter(input: FilterInput): CompiledFilter<PubSubFi
   const shed = clauses.filter((c) => !native.includes(c));
   if (shed.length) diagnostics.push(shedDiagnostic('the Pub/Sub subscription filter', `${PUBSUB_FILTER_MAX_BYTES} bytes`, shed));
   return { native: { filter: render(native) }, residual: [...normal.residual, ...unwritable, ...shed], diagnostics };
+}
+
+/**
+ * The subscription filter of a channel planned with `GCP_DELIVERY` (the plan types `native` as unknown).
+ * @throws TypeError when the channel's filter is not a Pub/Sub filter (it was planned for another target)
+ */
+export function pubsubFilterOf(channel: { readonly subscription?: string; readonly filter: CompiledFilter }): string {
+  const native = channel.filter.native as Partial<PubSubFilter> | null | undefined;
+  if (typeof native?.filter !== 'string') {
+    throw new TypeError(`${channel.subscription ? `subscription ${channel.subscription}: ` : ''}not a Pub/Sub filter (plan the topology with GCP_DELIVERY): ${JSON.stringify(native)}`);
+  }
+  return native.filter;
 }
 
 /** The compilers GCP puts between a publisher and a subscription: every hop is a Pub/Sub subscription. */

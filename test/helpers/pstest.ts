@@ -31,14 +31,16 @@ export interface Pstest {
 
 /**
  * Starts a pstest server and resolves once it serves.
+ * @param options.binary another build of main.go (the tests of this helper) @default PSTEST_BINARY
  * @throws Error naming the setup command when the binary is not built, or with its output when it does not start
  */
-export async function startPstest(): Promise<Pstest> {
-  if (!existsSync(PSTEST_BINARY)) {
-    throw new Error(`pstest is not built (${path.relative(ROOT, PSTEST_BINARY)} is missing): run \`${PSTEST_SETUP_COMMAND}\``);
+export async function startPstest(options: { binary?: string } = {}): Promise<Pstest> {
+  const binary = options.binary ?? PSTEST_BINARY;
+  if (!existsSync(binary)) {
+    throw new Error(`pstest is not built (${path.relative(ROOT, binary)} is missing): run \`${PSTEST_SETUP_COMMAND}\``);
   }
   // Port 0: the server binds a free port itself and prints it, so no other process can take it in between.
-  const child = spawn(PSTEST_BINARY, ['-addr', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(binary, ['-addr', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'pipe'] });
   live.add(child);
   let stderr = '';
   child.stderr!.on('data', (chunk) => { stderr = (stderr + String(chunk)).slice(-4_000); });
@@ -106,4 +108,14 @@ process.once('exit', () => {
  */
 export function pstestClientOptions(host: string, projectId = 'herald-test'): { projectId: string; apiEndpoint: string; emulatorMode: true; universeDomain: string } {
   return { projectId, apiEndpoint: host, emulatorMode: true, universeDomain: 'googleapis.com' };
+}
+
+/**
+ * The environment under which a process's `new PubSub()` reaches a pstest server, for code that takes no
+ * client options (a child process, a runtime built from its environment): the emulator host and project,
+ * and no probe of the GCE metadata server (`METADATA_SERVER_DETECTION=none`), which the auth library would
+ * otherwise try before the first call.
+ */
+export function pstestEnv(host: string, projectId = 'herald-test'): { PUBSUB_EMULATOR_HOST: string; PUBSUB_PROJECT_ID: string; METADATA_SERVER_DETECTION: 'none' } {
+  return { PUBSUB_EMULATOR_HOST: host, PUBSUB_PROJECT_ID: projectId, METADATA_SERVER_DETECTION: 'none' };
 }

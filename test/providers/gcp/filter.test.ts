@@ -5,12 +5,14 @@
  */
 import { expect } from 'chai';
 import { deliveryPlan, topology } from '../../../contracts';
+import { AWS_DELIVERY } from '../../../providers/aws/filter';
 import { OrderPlaced, PaymentFailed } from '../../../app/events';
 import {
   GCP_BACKOFF, GCP_DELIVERY, GCP_DIRECT_ATTEMPTS, PUBSUB_FILTER_MAX_BYTES, PUBSUB_MAX_BACKOFF_SECONDS, PUBSUB_MAX_DELIVERY_ATTEMPTS,
-  PUBSUB_MIN_DELIVERY_ATTEMPTS, compilePubSubFilter, pubsubRetryPolicy,
+  PUBSUB_MIN_DELIVERY_ATTEMPTS, compilePubSubFilter, pubsubFilterOf, pubsubRetryPolicy,
 } from '../../../providers/gcp/filter';
 import { FILTERS, SUBSCRIBED } from '../aws/filter-cases';
+import { serviceRuleViolations } from './filter-rules';
 
 const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
 
@@ -99,6 +101,25 @@ describe('providers/gcp/filter', () => {
     });
   });
 
+  describe('compilePubSubFilter: what the service refuses and pstest accepts', () => {
+    it('the rule check itself tells a good filter from bad ones', () => {
+      expect(serviceRuleViolations('(attributes.ce-type = "A" OR attributes.ce-type = "B") AND NOT attributes:ce-x')).to.deep.equal([]);
+      expect(serviceRuleViolations('attributes.ce-type = "A" OR attributes.ce-type = "B" AND attributes:ce-x')).to.have.length(1);
+      expect(serviceRuleViolations('attributes.ce-subject = "\\u00e9"')).to.deep.equal(['escape \\u at 25']);
+      expect(serviceRuleViolations('attributes."ce-type" = "A"')).to.have.length(1);
+      expect(serviceRuleViolations('attributes.ce-type = "A')).to.deep.equal(['unterminated string at 21']);
+    });
+
+    it('writes no filter of the shared table, nor of hard values, that breaks them', () => {
+      const hard = [{ subject: { in: ['a"b\\c', 'AND', 'x) OR (y'] }, source: { prefix: ['"', '\\'] } }, { tier: { notIn: ['OR', '('] }, region: { exists: true } }] as const;
+      const inputs = [...FILTERS.map((f) => ({ types: f.types ?? SUBSCRIBED, where: f.where })), ...hard.map((where) => ({ types: ['A.v1', 'B.v1'], where }))];
+      for (const input of inputs) {
+        const { native } = compilePubSubFilter(input);
+        expect(serviceRuleViolations(native.filter), native.filter).to.deep.equal([]);
+      }
+    });
+  });
+
   describe(`compilePubSubFilter: the ${PUBSUB_FILTER_MAX_BYTES}-byte budget`, () => {
     it('keeps every filter of the shared table within the budget, moving only what does not fit', () => {
       for (const f of FILTERS) {
@@ -170,6 +191,16 @@ describe('providers/gcp/filter', () => {
       expect(direct!.filter.native).to.deep.equal({ filter: 'attributes.ce-type = "PaymentFailed.v1" AND attributes.ce-source = "shop.payments"' });
       expect(viaQueue!.maxAttempts).to.equal(7);
       for (const c of [direct!, viaQueue!]) expect(c.backoff).to.deep.equal(GCP_BACKOFF);
+    });
+
+    it('gives the deploy side a channel\'s filter string, and refuses a channel planned for another target', () => {
+      const t = topology('g');
+      t.fn('charge', { handler: 'functions/charge-payment.ts' }).subscribe(t.bus('shop'), { events: [PaymentFailed], where: { subject: { prefix: 'eu/' } } });
+      const built = t.build();
+      const [gcp] = deliveryPlan(built, GCP_DELIVERY).channels;
+      expect(pubsubFilterOf(gcp!)).to.equal('attributes.ce-type = "PaymentFailed.v1" AND hasPrefix(attributes.ce-subject, "eu/")');
+      const [aws] = deliveryPlan(built, AWS_DELIVERY).channels;
+      expect(() => pubsubFilterOf(aws!)).to.throw(TypeError, /subscription charge-shop: not a Pub\/Sub filter \(plan the topology with GCP_DELIVERY\)/);
     });
 
     it('plans the backoff the subscriptions are deployed with: a retry policy within 0–600 s', () => {
