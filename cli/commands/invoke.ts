@@ -22,7 +22,8 @@ lines instead.
   aws: the Lambda entry its bundle runs; the event is what Lambda hands it (an SQS batch, a Kinesis
        batch, an EventBridge event, an API Gateway HTTP API request, …); the answer is Lambda's.
   gcp: the handler its bundle registers with the Functions Framework; the event is the HTTP request the
-       function receives, {"headers": {…}, "body": <a Pub/Sub push body, a webhook's JSON, a CloudEvent>};
+       function receives, {"method"?, "headers": {…}, "body": <a Pub/Sub push body, a webhook's JSON, a
+       CloudEvent>};
        the answer is {"status": <HTTP status>, "outcome": "ok" | "retry" | "dead-letter" | "filtered" |
        "duplicate" | "refused", "reason"?} (refused: a webhook request turned away, nothing published).
 

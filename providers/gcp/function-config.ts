@@ -154,7 +154,7 @@ export function functionEnvironment(config: GcpConfig, extra: Readonly<Record<st
   };
 }
 
-/** A config's function as `herald invoke` names it: the function's name, or `<kind>:<name>` for an ingress. */
+/** A config's function for logs: its name, or `<kind>:<name>` for an ingress (an upload's bucket and a change's collection by their physical names). */
 export function functionLabel(config: GcpConfig): string {
   switch (config.kind) {
     case 'function': return config.name;

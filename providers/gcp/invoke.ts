@@ -59,7 +59,7 @@ export function invokeIngressConfig(t: Topology, target: Exclude<InvokeTarget, {
 
 /** The request in an event file, or why it is not one. */
 export function requestOf(event: unknown): GcpRequest | string {
-  const e = event as { headers?: unknown; body?: unknown } | null;
+  const e = event as { method?: unknown; headers?: unknown; body?: unknown } | null;
   if (typeof e !== 'object' || e === null || Array.isArray(e) || !('body' in e)) {
     return 'the event file is the HTTP request the function receives: {"headers": {...}, "body": ...} (see --sample)';
   }
@@ -68,7 +68,7 @@ export function requestOf(event: unknown): GcpRequest | string {
   const headers = Object.fromEntries(Object.entries((e.headers ?? {}) as Record<string, unknown>).map(([k, v]) => [k.toLowerCase(), String(v)]));
   // The bytes the function would receive: a string body as it is, anything else as its JSON.
   const rawBody = Buffer.from(typeof e.body === 'string' ? e.body : JSON.stringify(e.body));
-  return { headers, body: e.body, rawBody };
+  return { ...(typeof e.method === 'string' ? { method: e.method } : {}), headers, body: e.body, rawBody };
 }
 
 export const gcpInvoker: CloudInvoker = {

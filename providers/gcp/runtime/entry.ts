@@ -10,18 +10,19 @@
  * - dead-letter (bad input, NonRetryableError, attempts spent, a stream event older than `maxEventAge`):
  *   the message is published to its subscription's dead-letter topic with the reason, then acknowledged
  *   (204); if that publish fails, 500, so Pub/Sub delivers it again (and dead-letters it itself once
- *   `maxDeliveryAttempts` is reached);
+ *   `maxDeliveryAttempts` is reached), the event forgotten by the idempotency store so that delivery is
+ *   not taken for a duplicate;
  * - a body that is not a push: 400 (Pub/Sub retries it like any failure; nothing else sends one here).
  */
-import { DEFAULT_BACKOFF, type HandlerDefinition, type Logger, type RuntimeChannel } from '../../../contracts';
+import { DEFAULT_BACKOFF, type Envelope, type HandlerDefinition, type Logger, type RuntimeChannel } from '../../../contracts';
 import { ChannelPipelines } from '../../../runtime/channels';
 import type { ClaimCheckStore } from '../../../runtime/claim-check';
 import type { IdempotencyStore } from '../../../runtime/idempotency';
-import { createLogger } from '../../../runtime/logger';
 import { Pipeline, type Outcome } from '../../../runtime/pipeline';
 import type { Publisher } from '../../../runtime/publisher';
 import { EventRegistry } from '../../../runtime/registry';
 import { GcsClaimCheckStore } from './claim-check';
+import { cloudLogger } from './logger';
 import { readGcpConfig, type GcpFunctionConfig } from './config';
 import { deadLetterSender, type DeadLetterSender } from './dead-letter';
 import { FirestoreIdempotencyStore } from './idempotency';
@@ -38,6 +39,8 @@ export interface GcpAnswer {
 
 /** A request as the Functions Framework hands it over (Express's `req`, the parts read here). */
 export interface GcpRequest {
+  /** The HTTP method, when known (a webhook accepts only its own). */
+  readonly method?: string;
   /** Names lower-case. */
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
   /** The parsed body (JSON for a push). */
@@ -96,7 +99,7 @@ export function createPushHandler(definition: HandlerDefinition, deps: PushHandl
   const init = (): State => {
     const config = deps.config ?? readGcpConfig(deps.env);
     if (config.kind !== 'function') throw new Error(`HERALD_GCP_CONFIG is for a ${config.kind} ingress, not a function`);
-    const logger = deps.logger ?? createLogger({ fields: { function: config.name } });
+    const logger = deps.logger ?? cloudLogger({ fields: { function: config.name } });
     const clients = deps.clients ?? {};
     const pubsub = clients.pubsub ?? (() => newPubSub(config.project));
     const idempotency = deps.idempotency ?? (config.idempotency
@@ -140,8 +143,8 @@ export function createPushHandler(definition: HandlerDefinition, deps: PushHandl
       return deadLetter(state, delivery, (delivery.unreadable ?? tooOld)!, undefined);
     }
     const { record } = delivery;
-    const outcome = await state.pipelines.forDelivery(record.channel, record.payload).process(record.payload, { attempt: record.attempt });
-    return answer(state, delivery, outcome);
+    const pipeline = state.pipelines.forDelivery(record.channel, record.payload);
+    return answer(state, delivery, await pipeline.process(record.payload, { attempt: record.attempt }), pipeline);
   };
 }
 
@@ -153,7 +156,7 @@ function staleReason(config: GcpFunctionConfig, delivery: PushDelivery, now: num
   return age > maxAge ? `EventTooOldError: published ${Math.round(age / 1000)} s ago, past the stream's maxEventAge of ${Math.round(maxAge / 1000)} s` : undefined;
 }
 
-async function answer(state: State, delivery: PushDelivery, outcome: Outcome): Promise<GcpAnswer> {
+async function answer(state: State, delivery: PushDelivery, outcome: Outcome, pipeline: Pipeline): Promise<GcpAnswer> {
   const fields = { messageId: delivery.messageId, subscription: delivery.subscription, eventId: outcome.envelope?.id, type: outcome.envelope?.type };
   switch (outcome.kind) {
     case 'ok': case 'filtered': case 'duplicate':
@@ -164,8 +167,21 @@ async function answer(state: State, delivery: PushDelivery, outcome: Outcome): P
     case 'retry':
       state.logger.warn('delivery failed; Pub/Sub redelivers it after the backoff', { ...fields, attempt: outcome.attempt ?? delivery.record.attempt, reason: outcome.reason });
       return { status: 500, outcome: 'retry', reason: outcome.reason };
-    case 'dead-letter':
-      return deadLetter(state, delivery, outcome.reason, outcome.envelope?.id);
+    case 'dead-letter': {
+      const answered = await deadLetter(state, delivery, outcome.reason, outcome.envelope?.id);
+      // The store already records the event as given up on, so its redelivery would be acknowledged as a
+      // duplicate and never reach the dead-letter topic: forget it, and the redelivery gives up again.
+      if (answered.status >= 500 && outcome.envelope) await forget(state, pipeline, outcome.envelope);
+      return answered;
+    }
+  }
+}
+
+async function forget(state: State, pipeline: Pipeline, envelope: Envelope): Promise<void> {
+  try {
+    await pipeline.forget(envelope);
+  } catch (error) {
+    state.logger.error('could not forget the event after its dead letter failed; its redelivery may be taken for a duplicate', { eventId: envelope.id, error: (error as Error).message });
   }
 }
 

@@ -1,9 +1,10 @@
 /**
  * Herald's own ingress functions on GCP, one bundle per kind, each turning something that happened outside
  * into the declared event and publishing it to the bus's or topic's Pub/Sub topic:
- * - webhook (`http()`, public): verify the signature over the raw body (secret from the environment
- *   variable `verify.secretEnv` names) → the JSON body as the event's data → publish → 202 `{"id"}`;
- *   401/400/413 with `{"error"}` otherwise, publishing nothing; 503 when the publish fails (the sender retries);
+ * - webhook (`http()`, public): its declared method only (405 otherwise) → verify the signature over the
+ *   raw body (secret from the environment variable `verify.secretEnv` names) → the JSON body as the event's
+ *   data → publish → 202 `{"id"}`; 401/400/413 with `{"error"}` otherwise, publishing nothing; 503 when the
+ *   publish fails (the sender retries);
  * - schedule (`http()`, called by its Cloud Scheduler job with an OIDC token): the schedule's data with
  *   `{{scheduledTime}}` from `X-CloudScheduler-ScheduleTime` → publish → 200; 503 when the publish fails,
  *   so the job's retry config runs it again (the id, `<schedule>@<time>`, is the same: consumers dedupe);
@@ -24,10 +25,10 @@ import {
 import type { ClaimCheckStore } from '../../../runtime/claim-check';
 import { fitToLimit } from '../../../runtime/envelopes';
 import { changeEvent, scheduledEvent, scheduledTimeOf, uploadEvent } from '../../../runtime/ingress-events';
-import { createLogger } from '../../../runtime/logger';
 import type { Publisher } from '../../../runtime/publisher';
 import { webhookEvent } from '../../../runtime/webhook';
 import { GcsClaimCheckStore } from './claim-check';
+import { cloudLogger } from './logger';
 import { readGcpConfig, type GcpIngressConfig, type GcpIngressKind } from './config';
 import { deadLetterSender, type DeadLetterSender } from './dead-letter';
 import { decodeDocumentEventData, documentPath, plainFields, type DocumentEventData, type FirestoreDocument } from './document-event';
@@ -95,7 +96,7 @@ export function createIngressHandler(topology: Topology, deps: IngressDeps = {})
       config, definition, topology, env, ...(claimCheck ? { claimCheck } : {}),
       publisher: deps.publisher ?? publisherFor(config.publishTo, config.project, pubsub),
       deadLetter: deps.deadLetter ?? deadLetterSender(pubsub),
-      logger: deps.logger ?? createLogger({ fields: { ingress: config.kind, emits: config.emits } }),
+      logger: deps.logger ?? cloudLogger({ fields: { ingress: config.kind, emits: config.emits } }),
       now: deps.now ?? Date.now,
     };
   };
@@ -126,6 +127,12 @@ function rawBodyOf(request: GcpRequest): Buffer {
 }
 
 async function webhook(state: State, config: Extract<GcpIngressConfig, { kind: 'webhook' }>, request: GcpRequest): Promise<IngressAnswer> {
+  // A function URL takes every method; the webhook is declared for one (the others publish nothing).
+  const method = state.topology.webhooks.find((w) => w.name === config.name)?.method ?? 'POST';
+  if (request.method !== undefined && request.method.toUpperCase() !== method) {
+    const error = `${request.method.toUpperCase()} is not allowed; send ${method}`;
+    return { status: 405, outcome: 'refused', reason: error, body: { error } };
+  }
   const headers: Record<string, string> = {};
   for (const name of Object.keys(request.headers)) {
     const value = header(request, name);

@@ -25,7 +25,7 @@ export function httpFunction(handle: Answering): FunctionsFramework.HttpFunction
   return async (req, res) => {
     let answer: IngressAnswer;
     try {
-      answer = await handle({ headers: req.headers, body: req.body, ...(req.rawBody ? { rawBody: req.rawBody } : {}) });
+      answer = await handle({ method: req.method, headers: req.headers, body: req.body, ...(req.rawBody ? { rawBody: req.rawBody } : {}) });
     } catch (error) {
       // A config that cannot be read, a topology without the schedule: nothing a retry fixes, but say so loudly.
       console.error(JSON.stringify({ level: 'error', message: 'function failed', error: (error as Error).message }));
