@@ -17,7 +17,7 @@ import * as pulumi from '@pulumi/pulumi';
 import * as cloudfunctionsv2 from '@pulumi/gcp/cloudfunctionsv2';
 import type * as serviceaccount from '@pulumi/gcp/serviceaccount';
 import * as storage from '@pulumi/gcp/storage';
-import { toSeconds, type Channel, type FunctionSpec } from '../../contracts';
+import { DEFAULTS, toSeconds, type Channel, type FunctionSpec } from '../../contracts';
 import { codeArchive } from '../archive';
 import { deadLetterAlert } from './alarm';
 import { GCP_ENTRY_POINT, GCP_NODE_RUNTIME, type Bundle } from './bundle';
@@ -188,7 +188,7 @@ export class GcpFunction extends pulumi.ComponentResource implements FunctionPar
     super('herald:gcp:Function', name, {}, opts);
     const { spec, build } = args;
     if (args.channels.some((c) => c.source.kind === 'direct')) {
-      this.deadLetters = deadLetterTopic(name, { retentionSeconds: 14 * 86_400, agentMember: args.agentMember, labels: args.labels }, this);
+      this.deadLetters = deadLetterTopic(name, { retentionSeconds: toSeconds(DEFAULTS.queue.deadLetterRetention), agentMember: args.agentMember, labels: args.labels }, this);
       deadLetterAlert(name, `${build.prefix} ${name} (direct subscriptions)`, this.deadLetters.subscription.name, args.labels, this);
     }
     const channelDeadLetters: Record<string, pulumi.Input<string>> = {};
