@@ -40,9 +40,6 @@ export const REQUIRED_APIS = [
   'storage.googleapis.com', // buckets
 ] as const;
 
-/** The config keys a GCP stack reads (the provider's own). */
-export const GCP_CONFIG_KEYS = { project: 'gcp:project', region: 'gcp:region' } as const;
-
 /** The stack's project and region. @throws TopologyError naming each missing key and the command that sets it. */
 export function readGcpLocation(config: { get(key: string): string | undefined } = new pulumi.Config('gcp')): { project: string; region: string } {
   const project = config.get('project');
