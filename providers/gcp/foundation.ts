@@ -37,6 +37,7 @@ export const REQUIRED_APIS = [
   'secretmanager.googleapis.com', // webhook signing secrets
   'monitoring.googleapis.com', // alert policies
   'iam.googleapis.com', // service accounts
+  'cloudresourcemanager.googleapis.com', // the project's IAM bindings (roles that exist only at project level)
   'storage.googleapis.com', // buckets
 ] as const;
 
