@@ -170,6 +170,7 @@ export class GcpProvider implements CloudProvider<GcpRealized> {
           idempotency: { database, collection: IDEMPOTENCY_STORE.collection },
           claimCheckBucket,
         }), spec.environment, ctx.stack)),
+      pushSubscriptions: channels.map((c) => pushSubscriptionNameOf(f.prefix, c)),
       labels: labels(ctx, spec.name, 'fn'),
     }, opts(ctx));
   }
