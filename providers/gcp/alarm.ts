@@ -40,6 +40,8 @@ export interface MetricCondition {
   readonly threshold: number;
   readonly periodSeconds: number;
   readonly description: string;
+  /** For a ratio: the metric divided by, aggregated the same way. */
+  readonly denominator?: pulumi.Input<string>;
 }
 
 const quoted = (names: readonly pulumi.Input<string>[]) => pulumi.all([...names]).apply((n) => n.map((x) => JSON.stringify(x)).join(', '));
@@ -80,6 +82,10 @@ export function alertPolicy(name: string, displayName: string, m: MetricConditio
         thresholdValue: m.threshold,
         duration: '0s',
         aggregations: [{ alignmentPeriod: period, perSeriesAligner: m.aligner, crossSeriesReducer: m.reducer }],
+        ...(m.denominator ? {
+          denominatorFilter: m.denominator,
+          denominatorAggregations: [{ alignmentPeriod: period, perSeriesAligner: m.aligner, crossSeriesReducer: m.reducer }],
+        } : {}),
         trigger: { count: 1 },
         // An idle subscription reports no points: that is not an incident.
         evaluationMissingData: 'EVALUATION_MISSING_DATA_INACTIVE',
@@ -95,6 +101,22 @@ export function alertPolicy(name: string, displayName: string, m: MetricConditio
 /** The dead-letter policy of a dead-letter topic Herald created inside a kind. */
 export function deadLetterAlert(name: string, displayName: string, deadLetterSubscription: pulumi.Input<string>, labels: Labels, parent: pulumi.Resource): monitoring.AlertPolicy {
   return alertPolicy(`${name}-dead-letters`, `${displayName}: dead letters`, deadLettersCondition(deadLetterSubscription), labels, parent);
+}
+
+/**
+ * The share of pushes a function does not acknowledge (it failed, timed out or nacked: Pub/Sub retries each
+ * with backoff) above which its push error policy opens: every function pushed to gets one.
+ */
+export const PUSH_ERROR_RATE = 0.05;
+
+/** Pushes to some subscriptions answered with anything but an ack, as a share of all pushes. */
+export function pushErrorRateCondition(subscriptions: readonly pulumi.Input<string>[], rate = PUSH_ERROR_RATE, periodSeconds = 300): MetricCondition {
+  return {
+    filter: subscriptionFilter('push_request_count', subscriptions, ' AND metric.labels.response_class != "ack"'),
+    denominator: subscriptionFilter('push_request_count', subscriptions),
+    aligner: 'ALIGN_DELTA', reducer: 'REDUCE_SUM', threshold: rate, periodSeconds,
+    description: `More than ${rate * 100}% of pushes were not acknowledged: the function is failing`,
+  };
 }
 
 /** What an alarm spec can point at, realized: the subscriptions that read it, by short name. */

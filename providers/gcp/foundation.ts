@@ -37,11 +37,9 @@ export const REQUIRED_APIS = [
   'secretmanager.googleapis.com', // webhook signing secrets
   'monitoring.googleapis.com', // alert policies
   'iam.googleapis.com', // service accounts
+  'cloudresourcemanager.googleapis.com', // the project's IAM bindings (roles that exist only at project level)
   'storage.googleapis.com', // buckets
 ] as const;
-
-/** The config keys a GCP stack reads (the provider's own). */
-export const GCP_CONFIG_KEYS = { project: 'gcp:project', region: 'gcp:region' } as const;
 
 /** The stack's project and region. @throws TopologyError naming each missing key and the command that sets it. */
 export function readGcpLocation(config: { get(key: string): string | undefined } = new pulumi.Config('gcp')): { project: string; region: string } {

@@ -17,9 +17,9 @@ import * as pulumi from '@pulumi/pulumi';
 import * as cloudfunctionsv2 from '@pulumi/gcp/cloudfunctionsv2';
 import type * as serviceaccount from '@pulumi/gcp/serviceaccount';
 import * as storage from '@pulumi/gcp/storage';
-import { toSeconds, type Channel, type FunctionSpec } from '../../contracts';
+import { DEFAULTS, toSeconds, type Channel, type FunctionSpec } from '../../contracts';
 import { codeArchive } from '../archive';
-import { deadLetterAlert } from './alarm';
+import { alertPolicy, deadLetterAlert, pushErrorRateCondition } from './alarm';
 import { GCP_ENTRY_POINT, GCP_NODE_RUNTIME, type Bundle } from './bundle';
 import type { GcpFoundation } from './foundation';
 import { bucketMember, firestoreDatabaseCondition, invokerMember, projectMember, ROLES, serviceAccountFor, serviceAccountRole, topicMember } from './iam';
@@ -167,6 +167,8 @@ export interface GcpFunctionArgs {
   readonly agentMember: pulumi.Input<string>;
   /** The config's environment, given the dead-letter topic of its direct channels (when it has any). */
   readonly environment: (directDeadLetterTopic: pulumi.Output<string> | undefined) => pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /** The short names of its channels' push subscriptions (named from their filters, created after it). */
+  readonly pushSubscriptions: readonly string[];
   readonly labels: Labels;
 }
 
@@ -188,7 +190,7 @@ export class GcpFunction extends pulumi.ComponentResource implements FunctionPar
     super('herald:gcp:Function', name, {}, opts);
     const { spec, build } = args;
     if (args.channels.some((c) => c.source.kind === 'direct')) {
-      this.deadLetters = deadLetterTopic(name, { retentionSeconds: 14 * 86_400, agentMember: args.agentMember, labels: args.labels }, this);
+      this.deadLetters = deadLetterTopic(name, { retentionSeconds: toSeconds(DEFAULTS.queue.deadLetterRetention), agentMember: args.agentMember, labels: args.labels }, this);
       deadLetterAlert(name, `${build.prefix} ${name} (direct subscriptions)`, this.deadLetters.subscription.name, args.labels, this);
     }
     const channelDeadLetters: Record<string, pulumi.Input<string>> = {};
@@ -218,6 +220,7 @@ export class GcpFunction extends pulumi.ComponentResource implements FunctionPar
     storeGrants(name, member, args.stores, this, { idempotency: args.channels.length > 0 });
     if (args.channels.length) {
       this.pushAccount = invokerAccount(name, { prefix: build.prefix, readable: `${name}-push`, display: `Herald ${build.prefix} pushes to ${name}` }, this.function, this, args.agentMember);
+      alertPolicy(`${name}-push-errors`, `${build.prefix} ${name}: push error rate`, pushErrorRateCondition(args.pushSubscriptions), args.labels, this);
     }
     this.url = serviceUrl(this.function);
     this.outputs = { name: this.function.name, url: this.url, serviceAccount: this.account.email };

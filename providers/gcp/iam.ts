@@ -49,11 +49,6 @@ export function assertNarrow(role: string): string {
   return role;
 }
 
-/** The IAM member form of a service account's email. */
-export function serviceAccountMember(email: pulumi.Input<string>): pulumi.Output<string> {
-  return pulumi.interpolate`serviceAccount:${email}`;
-}
-
 /** A service account of its own, with a display name saying what it is for. */
 export function serviceAccountFor(name: string, accountId: string, displayName: string, parent: pulumi.Resource): serviceaccount.Account {
   return new serviceaccount.Account(name, {

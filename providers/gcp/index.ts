@@ -8,7 +8,7 @@
  */
 import * as pulumi from '@pulumi/pulumi';
 import {
-  type AlarmSpec, type BucketSpec, type BusSpec, type Capabilities, type Channel, type CloudProvider, type FoundationSpec,
+  DEFAULTS, toSeconds, type AlarmSpec, type BucketSpec, type BusSpec, type Capabilities, type Channel, type CloudProvider, type FoundationSpec,
   type FunctionSpec, type QueueSpec, type RealizeContext, type RealizedKinds, type Ref, type ScheduleSpec, type StoresSpec,
   type StreamSpec, type SubscriptionSpec, type TableSpec, type Topology, type TopicSpec, type TopologyIssue, type WebhookSpec,
 } from '../../contracts';
@@ -170,6 +170,7 @@ export class GcpProvider implements CloudProvider<GcpRealized> {
           idempotency: { database, collection: IDEMPOTENCY_STORE.collection },
           claimCheckBucket,
         }), spec.environment, ctx.stack)),
+      pushSubscriptions: channels.map((c) => pushSubscriptionNameOf(f.prefix, c)),
       labels: labels(ctx, spec.name, 'fn'),
     }, opts(ctx));
   }
@@ -179,8 +180,9 @@ export class GcpProvider implements CloudProvider<GcpRealized> {
     const channel = ctx.plan.channel(spec.name);
     const fn = ctx.get('fn', spec.function);
     const source = channel.source;
+    // A declared queue's or stream's retention; a topic subscriber's own queue keeps the queue default; a direct one Pub/Sub's.
     const retention = source.kind === 'stream' ? ctx.get('stream', source.stream).retention
-      : source.kind === 'queue' && !source.own ? ctx.get('queue', source.queue).retention
+      : source.kind === 'queue' ? (source.own ? subscriptionRetention(toSeconds(DEFAULTS.queue.retention)) : ctx.get('queue', source.queue).retention)
         : subscriptionRetention(SUBSCRIPTION_RETENTION_SECONDS.default);
     return new GcpSubscription(spec.name, {
       channel, prefix: f.prefix,

@@ -5,7 +5,7 @@
  * included. Portable limits stay in contracts/limits.ts. No Pulumi here.
  */
 import {
-  AttemptsOutOfRangeError, InvalidOptionError, TimeoutMismatchError, deliveryPlan, isDuration, minLeaseSeconds, toSeconds,
+  AttemptsOutOfRangeError, InvalidNameError, InvalidOptionError, TimeoutMismatchError, deliveryPlan, isDuration, minLeaseSeconds, toSeconds,
   type Channel, type DeliveryTarget, type Topology, type TopologyIssue,
 } from '../../contracts';
 import { PUBSUB_MAX_DELIVERY_ATTEMPTS, PUBSUB_MIN_DELIVERY_ATTEMPTS } from './filter';
@@ -39,6 +39,14 @@ export const FUNCTION_MEMORY_MB = { min: 128, max: 32_768 } as const;
  */
 export const MAX_INSTANCE_COUNT = 1_000;
 
+/**
+ * Names Google reserves: Pub/Sub topic and subscription names may not start with `goog`, and bucket names
+ * may not start with `goog` nor contain `google` (or a close misspelling).
+ * @see https://cloud.google.com/pubsub/docs/pubsub-basics#resource_names
+ * @see https://cloud.google.com/storage/docs/buckets#naming
+ */
+export const RESERVED_NAMES = { pubsubPrefix: /^goog/i, bucket: /^goog|g[o0][o0]gle/i } as const;
+
 /** The ack deadline a channel's push subscription gets: its lease (the function's timeout) plus the margin, in 10–600 s. */
 export function ackDeadlineSeconds(channel: Pick<Channel, 'timeoutMs' | 'batch'>): number {
   return Math.min(ACK_DEADLINE_SECONDS.max, Math.max(ACK_DEADLINE_SECONDS.min, minLeaseSeconds(channel) + ACK_DEADLINE_MARGIN_SECONDS));
@@ -64,6 +72,16 @@ export function validateForGcp(t: Topology, target: DeliveryTarget): TopologyIss
       issues.push(new InvalidOptionError(field, `${value} is outside Pub/Sub's 10 min–31 d subscription retention`));
     }
   };
+  // Push subscription names start with the topology's name; topics, dead-letter topics and buckets with their own.
+  if (RESERVED_NAMES.pubsubPrefix.test(t.name)) issues.push(new InvalidNameError('name', `"${t.name}" starts with "goog", which Pub/Sub reserves for its subscription names`));
+  for (const [list, plural] of [[t.buses, 'buses'], [t.topics, 'topics'], [t.queues, 'queues'], [t.streams, 'streams'], [t.functions, 'functions']] as const) {
+    for (const r of list) {
+      if (RESERVED_NAMES.pubsubPrefix.test(r.name)) issues.push(new InvalidNameError(`${plural}[${r.name}].name`, `"${r.name}" starts with "goog", which Pub/Sub reserves for topic names`));
+    }
+  }
+  for (const b of t.buckets) {
+    if (RESERVED_NAMES.bucket.test(b.name)) issues.push(new InvalidNameError(`buckets[${b.name}].name`, `"${b.name}" starts with "goog" or contains "google", which Cloud Storage refuses in bucket names`));
+  }
   for (const fn of t.functions) {
     const f = `functions[${fn.name}]`;
     if (fn.memory < FUNCTION_MEMORY_MB.min || fn.memory > FUNCTION_MEMORY_MB.max) {

@@ -20,18 +20,13 @@ import * as pubsub from '@pulumi/gcp/pubsub';
 import type { Backoff, Channel } from '../../contracts';
 import { ROLES, subscriptionMember } from './iam';
 import type { Labels } from './labels';
-import { pubsubRetryPolicy } from './filter';
+import { pubsubFilterOf, pubsubRetryPolicy } from './filter';
 import { ackDeadlineSeconds } from './limits';
 import { pushSubscriptionName } from './names';
 
-/** A channel's Pub/Sub filter string (empty: every message). The compiled form comes from GCP_DELIVERY (filter.ts). */
-export function pubsubFilter(channel: Pick<Channel, 'filter'>): string {
-  return (channel.filter.native as { filter?: string } | undefined)?.filter ?? '';
-}
-
 /** A channel's push subscription name: its subscription's, plus the hash of its filter. */
 export function pushSubscriptionNameOf(prefix: string, channel: Pick<Channel, 'subscription' | 'filter'>): string {
-  return pushSubscriptionName(prefix, channel.subscription, pubsubFilter(channel));
+  return pushSubscriptionName(prefix, channel.subscription, pubsubFilterOf(channel));
 }
 
 /** Where a push subscription delivers. */
@@ -107,7 +102,7 @@ export class GcpSubscription extends pulumi.ComponentResource {
       const log = d.severity === 'warning' ? pulumi.log.warn : pulumi.log.info;
       log(`subscription ${channel.subscription}: ${d.message}`, this);
     }
-    const filter = pubsubFilter(channel);
+    const filter = pubsubFilterOf(channel);
     if (filter) {
       pulumi.log.info(`subscription ${channel.subscription}: Pub/Sub cannot change a filter, so a changed filter deploys a new subscription (its name ends with the filter's hash) and the old one's backlog is not carried over`, this);
     }

@@ -43,6 +43,17 @@ describe('gcp alarm', () => {
     });
   });
 
+  it('gives every function pushed to a push error rate policy: pushes not acknowledged over all pushes, above 5%', async () => {
+    await realizeOnGcp(app());
+    const sub = findResource('gcp:pubsub/subscription:Subscription', 'charge-shop').inputs.name;
+    const base = `resource.type = "pubsub_subscription" AND resource.labels.subscription_id = one_of("${sub}") AND metric.type = "pubsub.googleapis.com/subscription/push_request_count"`;
+    const aggregation = [{ alignmentPeriod: '300s', perSeriesAligner: 'ALIGN_DELTA', crossSeriesReducer: 'REDUCE_SUM' }];
+    expect(threshold('charge-push-errors')).to.deep.include({
+      filter: `${base} AND metric.labels.response_class != "ack"`, denominatorFilter: base,
+      aggregations: aggregation, denominatorAggregations: aggregation, thresholdValue: 0.05, comparison: 'COMPARISON_GT',
+    });
+  });
+
   it('notifies the channels herald:gcpNotificationChannels names, and none when it is unset', async () => {
     const channels = ['projects/herald-dev/notificationChannels/123', 'projects/herald-dev/notificationChannels/456'];
     await realizeOnGcp(app(), { 'herald:gcpNotificationChannels': JSON.stringify(channels) });

@@ -32,6 +32,7 @@ describe('gcp function', () => {
       'gcp:projects/iAMMember:IAMMember': 1, // idempotency, narrowed to the stack's database
       'gcp:cloudrunv2/serviceIamMember:ServiceIamMember': 1, // the push account invokes this function
       'gcp:serviceaccount/iAMMember:IAMMember': 1, // the Pub/Sub agent mints the push account's tokens
+      'gcp:monitoring/alertPolicy:AlertPolicy': 1, // its push error rate
     });
   });
 

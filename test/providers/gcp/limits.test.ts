@@ -44,4 +44,14 @@ describe('gcp limits', () => {
     ]);
     expect(issues[0]!.message).to.match(/64 MB is outside Cloud Functions' 128–32768 MB/);
   });
+
+  it('refuses names Google reserves: goog… topics and subscriptions, goog… or …google… buckets', () => {
+    const t = topology('goog-shop');
+    t.fn('f', { handler: 'functions/audit-orders.ts' }).subscribe(t.bus('googbus'), { events: [OrderPlaced] });
+    t.bucket('my-google-files');
+    t.bucket('media');
+    expect(validateForGcp(t.build(), GCP_DELIVERY).map((i) => [i.name, i.field])).to.deep.equal([
+      ['InvalidNameError', 'name'], ['InvalidNameError', 'buses[googbus].name'], ['InvalidNameError', 'buckets[my-google-files].name'],
+    ]);
+  });
 });

@@ -19,6 +19,7 @@ describe('gcp topic', () => {
     const id = findResource('gcp:pubsub/topic:Topic', 'notes').id;
     const mail = findResource('gcp:pubsub/subscription:Subscription', 'mail-notes').inputs;
     const ship = findResource('gcp:pubsub/subscription:Subscription', 'ship-notes').inputs;
+    expect(mail.messageRetentionDuration).to.equal(`${4 * 86_400}s`); // a subscriber's own queue keeps the queue default
     expect(mail).to.deep.include({ topic: id, filter: 'attributes.ce-type = "OrderConfirmed.v1" AND hasPrefix(attributes.ce-subject, "eu/")' });
     expect(ship).to.deep.include({ topic: id, filter: 'attributes.ce-type = "OrderConfirmed.v1"' });
     expect(mail.deadLetterPolicy.deadLetterTopic).to.equal(findResource('gcp:pubsub/topic:Topic', 'notes-mail-notes-dlq').id);
