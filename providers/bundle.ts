@@ -84,9 +84,11 @@ export function bundleHandler(target: BundleTarget, root: string, fn: FunctionSp
 
 /**
  * The bundle of a Herald ingress function (webhook, upload or change trigger) of an application for `target`.
+ * @param kind one of the target's ingress kinds (`IngressKind`, plus `schedule` on a target whose scheduler
+ *   calls a function, as Cloud Scheduler does on GCP), handed to the target's ingress factory
  * @throws Error when esbuild cannot build it.
  */
-export function bundleIngress(target: BundleTarget, kind: IngressKind, app: AppModule): Bundle {
+export function bundleIngress(target: BundleTarget, kind: IngressKind | 'schedule', app: AppModule): Bundle {
   const source = entrySource(target.entries.ingress, app, [{ kind }]);
   return cached(target, source, app.root, `${kind} ingress`);
 }

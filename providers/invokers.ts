@@ -41,4 +41,5 @@ export interface CloudInvoker {
 /** Every built invoker, by cloud. */
 export const INVOKERS = {
   aws: async () => (await import('./aws/invoke.js')).awsInvoker,
+  gcp: async () => (await import('./gcp/invoke.js')).gcpInvoker,
 } satisfies Partial<Record<CloudName, () => Promise<CloudInvoker>>>;

@@ -12,26 +12,34 @@ import { INVOKERS, type CloudInvoker, type InvokeApp } from '../../providers/inv
 import { processIo, type Io } from '../io';
 import type { Command } from '../main';
 
-const USAGE = `usage: herald invoke --cloud aws --function <name> --event <file.json | -> [--app <module>[#export]]
-       herald invoke --cloud aws --function <name> --sample <kind> [--app <module>[#export]]
+const USAGE = `usage: herald invoke --cloud <aws|gcp> --function <name> --event <file.json | -> [--app <module>[#export]]
+       herald invoke --cloud <aws|gcp> --function <name> --sample <kind> [--app <module>[#export]]
 
-Runs one function through its cloud's runtime entry (on AWS, the Lambda entry its bundle runs) with the
-native event in <file.json>, or on stdin with --event - (an SQS batch, a Kinesis batch, an EventBridge
-event, an API Gateway HTTP API request, …). Prints the entry's answer as JSON on stdout. Nothing is
-sent: the events it publishes and every SDK call it makes (a retry's visibility change, a dead letter)
-are printed to stderr as JSON lines instead.
+Runs one function through its cloud's runtime entry with the native event in <file.json>, or on stdin
+with --event -, and prints its answer as JSON on stdout. Nothing is sent: the events it publishes and
+every client call it makes (a retry's visibility change, a dead letter) are printed to stderr as JSON
+lines instead.
+  aws: the Lambda entry its bundle runs; the event is what Lambda hands it (an SQS batch, a Kinesis
+       batch, an EventBridge event, an API Gateway HTTP API request, …); the answer is Lambda's.
+  gcp: the handler its bundle registers with the Functions Framework; the event is the HTTP request the
+       function receives, {"method"?, "headers": {…}, "body": <a Pub/Sub push body, a webhook's JSON, a
+       CloudEvent>};
+       the answer is {"status": <HTTP status>, "outcome": "ok" | "retry" | "dead-letter" | "filtered" |
+       "duplicate" | "refused", "reason"?} (refused: a webhook request turned away, nothing published).
 
   --function <name>      a function of the app, or an ingress function:
-                         webhook:<webhook name>, upload:<bucket name>, change:<table name>
+                         webhook:<webhook name>, upload:<bucket name>, change:<table name>,
+                         and on gcp schedule:<schedule name> (Cloud Scheduler calls a function)
   --event <file.json|->  the native event, from a file or from stdin
   --sample <kind>        print a native sample event for the function's trigger instead, carrying a valid
-                         example of the event it reads: sqs, kinesis, eventbridge, http (a webhook),
-                         upload or change, as its trigger takes; pipe it into --event -
+                         example of the event it reads; pipe it into --event -. Kinds, as the trigger takes:
+                         aws: sqs, kinesis, eventbridge, http (a webhook), upload, change
+                         gcp: push, http (a webhook), upload, change, schedule
   --app <module#export>  the topology (default: app/topology.ts#shop)
 
-Exit codes: 0 handled (the answer may still report failed records) or sample printed, 1 the handler
-threw (stdout has the cloud's error answer), 2 bad usage, a cloud not built, an unknown function or
-sample kind, or an unreadable or non-JSON event.`;
+Exit codes: 0 handled (the answer may still report failed records, or a status that makes the platform
+redeliver) or sample printed, 1 the handler threw (stdout has the cloud's error answer), 2 bad usage, a
+cloud not built, an unknown function or sample kind, or an unreadable or non-JSON event.`;
 
 /** Runs `herald invoke`; see USAGE for the exit codes. */
 export async function runInvoke(argv: string[], io: Io = processIo, stdin: () => Promise<string> = readStdin): Promise<number> {
