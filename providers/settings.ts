@@ -7,15 +7,17 @@
  */
 import * as pulumi from '@pulumi/pulumi';
 import { CLOUD_NAMES, type Topology } from '../contracts';
+import { NOTIFICATION_CHANNELS_KEY } from './gcp/alarm';
 import { KAFKA_CONFIG_KEYS, KAFKA_DEFAULTS } from './kafka/config';
 
 export interface StackSetting {
   /** The key without the `herald:` namespace (Pulumi allows one `:` per key). */
   readonly key: string;
-  readonly type: 'string' | 'integer' | 'boolean';
+  /** `array` is a list of strings (`items: {type: string}` in Pulumi.yaml). */
+  readonly type: 'string' | 'integer' | 'boolean' | 'array';
   readonly description: string;
   /** Absent: the CLI requires the stack to set it. `''` for an optional setting with no value. */
-  readonly default?: string | number | boolean;
+  readonly default?: string | number | boolean | readonly string[];
   /** The CLI requires it encrypted (`pulumi config set --secret`). */
   readonly secret?: boolean;
 }
@@ -35,6 +37,7 @@ export const STACK_SETTINGS: readonly StackSetting[] = [
   { key: K.saslPassword, type: 'string', description: 'kafka: SASL password; set it with --secret.', default: '' },
   { key: K.tls, type: 'boolean', description: 'kafka: connect to the brokers over TLS.', default: false },
   { key: K.caCert, type: 'string', description: 'kafka: PEM of the CA that signed the brokers’ certificates, when not publicly trusted; set it with --secret.', default: '' },
+  { key: NOTIFICATION_CHANNELS_KEY, type: 'array', description: 'gcp: the Cloud Monitoring notification channels (projects/<p>/notificationChannels/<id>) every alert policy notifies.', default: [] },
 ];
 
 /** Each webhook's signing secret, named by the variable its `hmacSha256(...)` reads: required, and encrypted. */

@@ -14,7 +14,7 @@ describe('stack settings', () => {
     const doc = yaml.load(readFileSync(path.join(ROOT, 'Pulumi.yaml'), 'utf8')) as { config: Record<string, Record<string, unknown>> };
     const declared = Object.fromEntries(Object.entries(doc.config).filter(([k]) => k.startsWith('herald:')));
     const expected = Object.fromEntries(stackSettings(shop).map((s) => [`herald:${s.key}`, {
-      type: s.type, description: s.description, ...(s.default !== undefined ? { default: s.default } : {}), ...(s.secret ? { secret: true } : {}),
+      type: s.type, ...(s.type === 'array' ? { items: { type: 'string' } } : {}), description: s.description, ...(s.default !== undefined ? { default: s.default } : {}), ...(s.secret ? { secret: true } : {}),
     }]));
     expect(declared).to.deep.equal(expected);
   });
