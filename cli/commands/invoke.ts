@@ -12,32 +12,39 @@ import { INVOKERS, type CloudInvoker, type InvokeApp } from '../../providers/inv
 import { processIo, type Io } from '../io';
 import type { Command } from '../main';
 
-const USAGE = `usage: herald invoke --cloud <aws|gcp> --function <name> --event <file.json | -> [--app <module>[#export]]
-       herald invoke --cloud <aws|gcp> --function <name> --sample <kind> [--app <module>[#export]]
+const USAGE = `usage: herald invoke --cloud <aws|azure|gcp> --function <name> --event <file.json | -> [--app <module>[#export]]
+       herald invoke --cloud <aws|azure|gcp> --function <name> --sample <kind> [--app <module>[#export]]
 
 Runs one function through its cloud's runtime entry with the native event in <file.json>, or on stdin
 with --event -, and prints its answer as JSON on stdout. Nothing is sent: the events it publishes and
-every client call it makes (a retry's visibility change, a dead letter) are printed to stderr as JSON
-lines instead.
-  aws: the Lambda entry its bundle runs; the event is what Lambda hands it (an SQS batch, a Kinesis
-       batch, an EventBridge event, an API Gateway HTTP API request, …); the answer is Lambda's.
-  gcp: the handler its bundle registers with the Functions Framework; the event is the HTTP request the
-       function receives, {"method"?, "headers": {…}, "body": <a Pub/Sub push body, a webhook's JSON, a
-       CloudEvent>};
-       the answer is {"status": <HTTP status>, "outcome": "ok" | "retry" | "dead-letter" | "filtered" |
-       "duplicate" | "refused", "reason"?} (refused: a webhook request turned away, nothing published).
+every client call it makes (a retry's visibility change or scheduled resend, a dead letter) are printed
+to stderr as JSON lines instead.
 
   --function <name>      a function of the app, or an ingress function:
                          webhook:<webhook name>, upload:<bucket name>, change:<table name>,
-                         and on gcp schedule:<schedule name> (Cloud Scheduler calls a function)
+                         and on azure and gcp schedule:<schedule name>
   --event <file.json|->  the native event, from a file or from stdin
   --sample <kind>        print a native sample event for the function's trigger instead, carrying a valid
-                         example of the event it reads; pipe it into --event -. Kinds, as the trigger takes:
-                         aws: sqs, kinesis, eventbridge, http (a webhook), upload, change
-                         gcp: push, http (a webhook), upload, change, schedule
+                         example of the event it reads; pipe it into --event -
   --app <module#export>  the topology (default: app/topology.ts#shop)
 
-Exit codes: 0 handled (the answer may still report failed records, or a status that makes the platform
+aws: the Lambda entry its bundle runs; the event is what Lambda hands it (an SQS batch, a Kinesis batch,
+  an EventBridge event, an API Gateway HTTP API request, …); the answer is Lambda's.
+  Sample kinds: sqs, kinesis, eventbridge, http (a webhook), upload, change.
+azure: the functions its bundle registers with the Functions host; the event is what the host hands the
+  handler, {"input": …, "triggerMetadata": {…}}: a Service Bus message (input = its body, triggerMetadata
+  = messageId, deliveryCount, applicationProperties, …), an Event Hubs batch, the CloudEvent Event Grid
+  pushes, a change feed batch, a timer's schedule information; for a webhook, the request
+  {"method","url","headers","body"}. stdout is one JSON line per message, {"outcome": "ok"|"retry"|
+  "dead-letter"|"filtered"|"duplicate", "reason"?, "retryAfterMs"?, "attempt"?}, or for a webhook the
+  response {"status","body"}. Sample kinds: servicebus, eventhub, eventgrid, http, upload, change, timer.
+gcp: the handler its bundle registers with the Functions Framework; the event is the HTTP request the
+  function receives, {"method"?, "headers": {…}, "body": <a Pub/Sub push body, a webhook's JSON, a
+  CloudEvent>}; the answer is {"status": <HTTP status>, "outcome": "ok" | "retry" | "dead-letter" |
+  "filtered" | "duplicate" | "refused", "reason"?} (refused: a webhook request turned away, nothing
+  published). Sample kinds: push, http (a webhook), upload, change, schedule.
+
+Exit codes: 0 handled (the answer may still report failed records, or outcomes that make the platform
 redeliver) or sample printed, 1 the handler threw (stdout has the cloud's error answer), 2 bad usage, a
 cloud not built, an unknown function or sample kind, or an unreadable or non-JSON event.`;
 
@@ -79,6 +86,10 @@ export async function runInvoke(argv: string[], io: Io = processIo, stdin: () =>
   }
   const result = await invoker.invoke(app, values.function!, event, (line) => io.err(line));
   if (result.kind === 'refused') return fail(io, result.reason);
+  if (result.kind === 'answers') {
+    for (const answer of result.answers) io.out(JSON.stringify(answer));
+    return 0;
+  }
   io.out(JSON.stringify(result.kind === 'answered' ? result.answer : result.output));
   return result.kind === 'answered' ? 0 : 1;
 }
