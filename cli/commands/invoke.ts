@@ -45,8 +45,9 @@ gcp: the handler its bundle registers with the Functions Framework; the event is
   published). Sample kinds: push, http (a webhook), upload, change, schedule.
 
 Exit codes: 0 handled (the answer may still report failed records, or outcomes that make the platform
-redeliver) or sample printed, 1 the handler threw (stdout has the cloud's error answer), 2 bad usage, a
-cloud not built, an unknown function or sample kind, or an unreadable or non-JSON event.`;
+redeliver) or sample printed; 1 the handler threw (stdout has the cloud's error answer), or it could not
+run: a cloud not built yet, a function or sample kind the app does not have, an unreadable or non-JSON
+event; 2 the command line is wrong (an unknown or missing option, --cloud not a cloud).`;
 
 /** Runs `herald invoke`; see USAGE for the exit codes. */
 export async function runInvoke(argv: string[], io: Io = processIo, stdin: () => Promise<string> = readStdin): Promise<number> {
@@ -62,7 +63,7 @@ export async function runInvoke(argv: string[], io: Io = processIo, stdin: () =>
   for (const required of ['cloud', 'function'] as const) if (!values[required]) return usage(io, `--${required} is required`);
   if ((values.event === undefined) === (values.sample === undefined)) return usage(io, 'give one of --event and --sample');
   const cloud = values.cloud!;
-  if (!(CLOUD_NAMES as readonly string[]).includes(cloud)) return fail(io, `--cloud ${cloud} is not a cloud; clouds: ${CLOUD_NAMES.join(', ')}`);
+  if (!(CLOUD_NAMES as readonly string[]).includes(cloud)) return usage(io, `--cloud ${cloud} is not a cloud; clouds: ${CLOUD_NAMES.join(', ')}`, false);
   const load = (INVOKERS as Partial<Record<string, () => Promise<CloudInvoker>>>)[cloud];
   if (!load) return fail(io, `--cloud ${cloud} is not built yet; built: ${Object.keys(INVOKERS).join(', ')}`);
   const app = loadApp(values.app ?? path.join(__dirname, '../../app/topology.ts'));
@@ -117,12 +118,14 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function usage(io: Io, message: string): number {
-  io.err(`herald invoke: ${message}\n${USAGE}`);
+/** The command line is wrong (exit 2): an unknown option, a missing one, a value outside an option's fixed set. */
+function usage(io: Io, message: string, withUsage = true): number {
+  io.err(`herald invoke: ${message}${withUsage ? `\n${USAGE}` : ''}`);
   return 2;
 }
 
+/** Understood, but it could not be done (exit 1): a cloud not built, a name or sample the app does not have, an unreadable event. */
 function fail(io: Io, message: string): number {
   io.err(`herald invoke: ${message}`);
-  return 2;
+  return 1;
 }

@@ -150,17 +150,17 @@ describe('herald invoke --cloud aws', function () {
     });
   }
 
-  const usage: Array<[string, string[], string, RegExp]> = [
-    ['a cloud not built yet', ['--cloud', 'kafka', '--function', 'charge-payment', '--event', '-'], '', /--cloud kafka is not built yet; built: aws, azure/],
-    ['a name that is no cloud', ['--cloud', 'oracle', '--function', 'charge-payment', '--event', '-'], '', /--cloud oracle is not a cloud; clouds: aws, azure, gcp, kafka/],
-    ['a sample its trigger does not take', ['--cloud', 'aws', '--function', 'charge-payment', '--sample', 'kinesis'], '', /no kinesis sample for charge-payment; its trigger takes: sqs/],
-    ['both --event and --sample', ['--cloud', 'aws', '--function', 'charge-payment', '--event', '-', '--sample', 'sqs'], '', /give one of --event and --sample/],
-    ['stdin that is not JSON', ['--cloud', 'aws', '--function', 'charge-payment', '--event', '-'], '{oops', /stdin is not JSON/],
+  const usage: Array<[string, string[], string, RegExp, number]> = [
+    ['a cloud not built yet', ['--cloud', 'kafka', '--function', 'charge-payment', '--event', '-'], '', /--cloud kafka is not built yet; built: aws, azure, gcp/, 1],
+    ['a name that is no cloud', ['--cloud', 'oracle', '--function', 'charge-payment', '--event', '-'], '', /--cloud oracle is not a cloud; clouds: aws, azure, gcp, kafka/, 2],
+    ['a sample its trigger does not take', ['--cloud', 'aws', '--function', 'charge-payment', '--sample', 'kinesis'], '', /no kinesis sample for charge-payment; its trigger takes: sqs/, 1],
+    ['both --event and --sample', ['--cloud', 'aws', '--function', 'charge-payment', '--event', '-', '--sample', 'sqs'], '', /give one of --event and --sample/, 2],
+    ['stdin that is not JSON', ['--cloud', 'aws', '--function', 'charge-payment', '--event', '-'], '{oops', /stdin is not JSON/, 1],
   ];
-  for (const [what, args, input, message] of usage) {
-    it(`exits 2 on ${what}`, () => {
+  for (const [what, args, input, message, code] of usage) {
+    it(`exits ${code} on ${what}`, () => {
       const r = herald(['invoke', ...args], { input });
-      expect([r.code, r.stdout]).to.deep.equal([2, '']);
+      expect([r.code, r.stdout]).to.deep.equal([code, '']);
       expect(r.stderr).to.match(message);
     });
   }
@@ -174,9 +174,9 @@ describe('herald invoke --cloud aws', function () {
     }, /cannot read \/nonexistent\/e\.json: ENOENT/],
   ];
   for (const [what, run, message] of errors) {
-    it(`fails clearly on ${what}`, () => {
+    it(`fails clearly on ${what} (exit 1)`, () => {
       const r = run();
-      expect(r.code).to.equal(2);
+      expect(r.code).to.equal(1);
       expect(r.stdout).to.equal('');
       expect(r.stderr).to.match(message);
     });

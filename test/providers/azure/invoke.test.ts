@@ -137,13 +137,13 @@ describe('herald invoke --cloud azure (example app)', function () {
 
   it('refuses an unknown function, a sample kind its trigger does not take, and an event that is not {input, triggerMetadata}', async () => {
     const unknown = await herald(['--function', 'nope', '--event', '-'], {});
-    expect(unknown.code).to.equal(2);
+    expect(unknown.code).to.equal(1);
     expect(unknown.stderr.join('\n')).to.contain(`functions: ${invokeNames(shop).join(', ')}`);
     expect(invokeNames(shop)).to.include('schedule:nightly-report');
     const kind = await herald(['--function', 'charge-payment', '--sample', 'eventhub']);
-    expect([kind.code, kind.stderr.join('\n')]).to.deep.equal([2, 'herald invoke: no eventhub sample for charge-payment; its trigger takes: servicebus']);
+    expect([kind.code, kind.stderr.join('\n')]).to.deep.equal([1, 'herald invoke: no eventhub sample for charge-payment; its trigger takes: servicebus']);
     const shape = await herald(['--function', 'charge-payment', '--event', '-'], { messageId: 'x' });
-    expect(shape.code).to.equal(2);
+    expect(shape.code).to.equal(1);
     expect(shape.stderr.join('\n')).to.match(/\{"input": …, "triggerMetadata": \{…\}\}/);
   });
 

@@ -98,9 +98,9 @@ describe('herald invoke --cloud gcp', function () {
     ['a sample its trigger does not take', ['--function', 'charge-payment', '--sample', 'upload'], '', /no upload sample for charge-payment; its trigger takes: push/],
   ];
   for (const [what, args, input, message] of refusals) {
-    it(`exits 2 on ${what}`, async () => {
+    it(`exits 1 on ${what}`, async () => {
       const r = await herald(args, input);
-      expect([r.code, r.stdout]).to.deep.equal([2, '']);
+      expect([r.code, r.stdout]).to.deep.equal([1, '']);
       expect(r.stderr).to.match(message);
     });
   }
