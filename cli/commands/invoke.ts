@@ -5,12 +5,12 @@
  * trigger instead, which `--event -` reads back from stdin. This file only parses, reads and prints.
  */
 import { readFile } from 'node:fs/promises';
-import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { CLOUD_NAMES, type Topology } from '../../contracts';
+import { CLOUD_NAMES } from '../../contracts';
 import { INVOKERS, type CloudInvoker, type InvokeApp } from '../../providers/invokers';
 import { processIo, type Io } from '../io';
 import type { Command } from '../main';
+import { loadCliApp } from '../app-option';
 
 const USAGE = `usage: herald invoke --cloud aws --function <name> --event <file.json | -> [--app <module>[#export]]
        herald invoke --cloud aws --function <name> --sample <kind> [--app <module>[#export]]
@@ -27,7 +27,8 @@ are printed to stderr as JSON lines instead.
   --sample <kind>        print a native sample event for the function's trigger instead, carrying a valid
                          example of the event it reads: sqs, kinesis, eventbridge, http (a webhook),
                          upload or change, as its trigger takes; pipe it into --event -
-  --app <module#export>  the topology (default: app/topology.ts#shop)
+  --app <module#export>  the app (default: herald:app of Pulumi.yaml or Pulumi.dev.yaml, else
+                         app/topology.ts, its topology export found by type)
 
 Exit codes: 0 handled (the answer may still report failed records) or sample printed, 1 the handler
 threw (stdout has the cloud's error answer), 2 bad usage, a cloud not built, an unknown function or
@@ -50,8 +51,9 @@ export async function runInvoke(argv: string[], io: Io = processIo, stdin: () =>
   if (!(CLOUD_NAMES as readonly string[]).includes(cloud)) return fail(io, `--cloud ${cloud} is not a cloud; clouds: ${CLOUD_NAMES.join(', ')}`);
   const load = (INVOKERS as Partial<Record<string, () => Promise<CloudInvoker>>>)[cloud];
   if (!load) return fail(io, `--cloud ${cloud} is not built yet; built: ${Object.keys(INVOKERS).join(', ')}`);
-  const app = loadApp(values.app ?? path.join(__dirname, '../../app/topology.ts'));
-  if (typeof app === 'string') return fail(io, app);
+  const loaded = loadCliApp('invoke', io, { flag: values.app });
+  if (!loaded) return 2;
+  const app: InvokeApp = { topology: loaded.topology, root: loaded.app.root, env: process.env };
   const invoker = await load();
 
   if (values.sample !== undefined) {
@@ -80,17 +82,6 @@ export const command: Command = {
   usage: USAGE,
   run: (argv) => runInvoke(argv),
 };
-
-/** The app a `--app <module>[#export]` names, or why it cannot be used. */
-function loadApp(spec: string): InvokeApp | string {
-  const [modulePath, exportName = 'shop'] = spec.split('#') as [string, string?];
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const mod = require(path.resolve(modulePath)) as Record<string, unknown>;
-  const topology = mod[exportName] as Topology | undefined;
-  if (!topology?.functions) return `${modulePath} exports no topology named ${exportName}`;
-  const root = typeof mod.appRoot === 'string' ? mod.appRoot : path.dirname(path.resolve(modulePath, '..'));
-  return { topology, root, env: process.env };
-}
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
