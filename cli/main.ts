@@ -18,6 +18,7 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   plan: () => import('./commands/plan.js'),
   invoke: () => import('./commands/invoke.js'),
   worker: () => import('./commands/worker.js'),
+  init: () => import('./commands/init.js'),
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -5,6 +5,7 @@ import { runDev } from '../../cli/commands/dev';
 import { runDlq } from '../../cli/commands/dlq';
 import { runInvoke } from '../../cli/commands/invoke';
 import { runPlan } from '../../cli/commands/plan';
+import { runPublish } from '../../cli/commands/publish';
 import { runWorker } from '../../cli/commands/worker';
 import { memoryIo, type Io } from '../../cli/io';
 
@@ -17,6 +18,7 @@ const COMMANDS: [string, (argv: string[], io: Io) => Promise<number>, string[]][
   ['dlq', (argv, io) => runDlq(argv, io, {}), ['list', '--brokers', '127.0.0.1:1']],
   ['invoke', (argv, io) => runInvoke(argv, io, noStdin), ['--cloud', 'aws', '--function', 'mailer', '--sample', 'eventbridge']],
   ['plan', (argv, io) => runPlan(argv, io), ['--cloud', 'aws']],
+  ['publish', (argv, io) => runPublish(argv, io, {}), ['OrderConfirmed.v1', '{}', '--url', 'http://127.0.0.1:1']],
 ];
 
 const CASES: [string, RegExp][] = [
