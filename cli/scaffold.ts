@@ -60,6 +60,8 @@ export function scaffold(options: ScaffoldOptions): Record<string, string> {
       },
       dependencies: { herald, ...pick(SCAFFOLD_DEPENDENCIES) },
       devDependencies: pick(SCAFFOLD_DEV_DEPENDENCIES),
+      // The state database of herald dev builds a native module at install (as Herald's own package.json allows).
+      allowScripts: { 'better-sqlite3': true },
     }),
     'Pulumi.yaml': `name: ${name}
 # Named, so Pulumi runs this file whatever package.json says.
