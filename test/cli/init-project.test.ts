@@ -4,14 +4,17 @@
  * it, and `npm start` long enough to publish an event over HTTP and see its function handle it.
  *
  * The install is the cost: a cold one takes about 6 minutes here (most of it building better-sqlite3 from
- * source). So the project's node_modules is kept between runs under .ci/cache/herald-init (keyed by the
- * dependencies), moved into the new project before `npm install` and back after: a warm run reinstalls
- * only Herald from the new tarball (seconds). The move is a rename, so two runs never share one tree.
+ * source). So the project's node_modules is kept between runs in the system's temporary folder
+ * (herald-init-cache, keyed by the dependencies), moved into the new project before `npm install` and back
+ * after: a warm run reinstalls only Herald from the new tarball (seconds). The move is a rename, so two runs
+ * never share one tree. Not under .ci/cache: the repository's tsconfig includes .ci/**, and a tree of
+ * packages whose folder is not named node_modules would be type-checked whole.
  */
 import { expect } from 'chai';
 import { execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { runInit } from '../../cli/commands/init';
@@ -19,7 +22,7 @@ import { memoryIo } from '../../cli/io';
 import { pinnedVersions } from '../../cli/scaffold';
 
 const ROOT = path.resolve(__dirname, '../..');
-const CACHE = path.join(ROOT, '.ci/cache/herald-init');
+const CACHE = path.join(tmpdir(), 'herald-init-cache');
 const run = promisify(execFile);
 
 /** The environment of a user's shell: none of the npm or loader variables of the `npm test` running this. */
