@@ -19,7 +19,7 @@ export interface PlannedResource {
 export interface Plan {
   readonly project: string;
   readonly stack: string;
-  readonly cloud: string;
+  readonly cloud: 'aws' | 'azure' | 'gcp' | 'kafka';
   readonly location: Readonly<Record<string, string>>;
   readonly resources: PlannedResource[];
   readonly outputs: Record<string, unknown>;
