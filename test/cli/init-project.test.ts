@@ -46,6 +46,7 @@ describe('a project made by herald init, installed from this package', function 
   let modules: string;
   let tarball: string;
   let packed: string[];
+  let installed = false;
 
   before(async () => {
     mkdirSync(CACHE, { recursive: true });
@@ -63,10 +64,12 @@ describe('a project made by herald init, installed from this package', function 
       // No cached tree (first run, or another run holds it): a cold install.
     }
     await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund'], { cwd: project, env: userEnv(), timeout: 15 * 60_000, maxBuffer: 16 * 1024 * 1024 });
+    installed = true;
   });
 
   after(() => {
-    if (project && existsSync(path.join(project, 'node_modules')) && !existsSync(modules)) renameSync(path.join(project, 'node_modules'), modules);
+    // Only a complete install is kept: a cut-short one is not worth reusing.
+    if (installed && !existsSync(modules)) renameSync(path.join(project, 'node_modules'), modules);
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
