@@ -1,7 +1,8 @@
 /**
  * `herald init` end to end, as a new user runs it: this repository packed (`npm pack`, what the registry
- * would serve), a project made with `herald init` depending on that tarball, `npm install`, `npm test` in
- * it, and `npm start` long enough to publish an event over HTTP and see its function handle it.
+ * would serve), a project made with `herald init` depending on that tarball, `npm install`, `npm test` and
+ * the type-check in it, its index.ts under Pulumi's own host (as `pulumi up` loads it), and `npm start` long
+ * enough to publish an event over HTTP and see its function handle it.
  *
  * The install is the cost: a cold one takes about 6 minutes here (most of it building better-sqlite3 from
  * source). So the project's node_modules is kept between runs in the system's temporary folder
@@ -20,6 +21,7 @@ import { promisify } from 'node:util';
 import { runInit } from '../../cli/commands/init';
 import { memoryIo } from '../../cli/io';
 import { pinnedVersions } from '../../cli/scaffold';
+import { runLikePulumi } from '../helpers/pulumi-host';
 
 const ROOT = path.resolve(__dirname, '../..');
 const CACHE = path.join(tmpdir(), 'herald-init-cache');
@@ -88,6 +90,14 @@ describe('a project made by herald init, installed from this package', function 
 
   it('type-checks against the package’s types', async () => {
     await run('npm', ['run', 'typecheck'], { cwd: project, env: userEnv(), timeout: 5 * 60_000 });
+  });
+
+  it('loads under Pulumi’s own Node.js host as pulumi up loads it (ts-node, both modes), Herald’s sources in node_modules included', async () => {
+    for (const transpileOnly of [true, false]) {
+      const { resources } = await runLikePulumi({ projectDir: project, stack: 'dev', transpileOnly });
+      const names = resources.map((r) => `${r.type} ${r.name}`);
+      expect(names, `transpileOnly ${transpileOnly}`).to.include.members(['pulumi:pulumi:Stack new-app-dev', 'herald:aws:Function send-welcome', 'aws:lambda/function:Function send-welcome', 'herald:aws:Bus new-app']);
+    }
   });
 
   it('npm start serves the app: an event published over HTTP is handled by its function', async () => {
