@@ -34,6 +34,7 @@ async function main(): Promise<void> {
   const started = performance.now();
   const result = await plan({
     cloud: 'aws',
+    projectDir: root,
     program: async () => {
       const { providers, readCloud } = await import('../providers/index.js');
       const { realize } = await import('../providers/realize.js');

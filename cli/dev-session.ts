@@ -1,17 +1,18 @@
 /**
  * One `herald dev` session: a topology on the local runtime behind the dev HTTP server. The command
- * starts one with the example app; tests start one on a free port with an injected clock, backoff and
+ * starts one with the project's app; tests start one on a free port with an injected clock, backoff and
  * handlers, and talk to it over HTTP.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Topology } from '../contracts';
+import { cliApp } from '../providers/app-module';
 import {
   createLocalRuntime, startDevServer, type DevServer, type DevServerOptions, type LocalRuntime, type LocalRuntimeOptions, type StopReport,
 } from '../providers/local';
 
 export interface DevSessionOptions extends LocalRuntimeOptions {
-  /** @default the example app (app/topology.ts) */
+  /** @default the project's app (herald:app, as `herald dev` without --app loads it), with its root */
   readonly topology?: Topology;
   /** @default 4000; 0 picks a free port */
   readonly port?: number;
@@ -56,9 +57,9 @@ export interface DevSession {
 export async function startDevSession(options: DevSessionOptions = {}): Promise<DevSession> {
   let { topology, root } = options;
   if (!topology) {
-    const app = await import('../app/topology.js');
-    topology = app.shop;
-    root ??= app.appRoot;
+    const loaded = cliApp();
+    topology = loaded.topology;
+    root ??= loaded.app.root;
   }
   const started = await (options.start ?? startLocal)(topology, {
     ...options,

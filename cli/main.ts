@@ -19,6 +19,7 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   plan: () => import('./commands/plan.js'),
   invoke: () => import('./commands/invoke.js'),
   worker: () => import('./commands/worker.js'),
+  init: () => import('./commands/init.js'),
 };
 
 /**

@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import type { CloudName } from '../contracts';
+import { findProjectDir } from './app-module';
 import { builtCloud } from './index';
 import { mockCloudFor, mockTargets } from './mock-targets';
 import { installMocks, MockEngine, settle, withCheapStacks, type RecordedResource } from './mocks';
@@ -44,10 +45,25 @@ export interface PlanOptions {
   readonly cloud: string;
   /** @default {@link defaultStack} of the cloud */
   readonly stack?: string;
-  /** Where Pulumi.yaml, Pulumi.<stack>.yaml and index.ts are. @default the repository root */
+  /** Where Pulumi.yaml, Pulumi.<stack>.yaml and the program are. @default the nearest folder with a Pulumi.yaml from the cwd up */
   readonly projectDir?: string;
+  /** `herald:app` for this run (`--app`), over the stack's: `<module>[#<export>]`, the module absolute or relative to the project. */
+  readonly app?: string;
   /** The program to run instead of `<projectDir>/index.ts` (benchmarks); what it resolves to is the stack outputs. */
   readonly program?: () => unknown;
+}
+
+/** The project `herald plan` runs in: the nearest folder from `cwd` up with a Pulumi.yaml. @throws Error when there is none */
+export function planProjectDir(cwd = process.cwd()): string {
+  const dir = findProjectDir(cwd);
+  if (!dir) throw new Error(`no Pulumi.yaml in ${cwd} or above it: run herald plan in a Pulumi project (herald init makes one)`);
+  return dir;
+}
+
+/** The program `pulumi up` runs: Pulumi.yaml's `main`, else index.ts (what Pulumi's host finds through package.json). */
+function programFile(projectDir: string): string {
+  const main = (loadYaml(path.join(projectDir, 'Pulumi.yaml')) as { main?: unknown } | null)?.main;
+  return path.join(projectDir, typeof main === 'string' ? main : 'index.ts');
 }
 
 /** The stack planned without `--stack`: `dev` on AWS (the first cloud built), `dev-<cloud>` on every other. */
@@ -125,11 +141,11 @@ export function missingRequiredSettings(projectDir: string, config: Readonly<Rec
 /** Runs the program under mocks and returns what it would create. */
 export async function plan(options: PlanOptions): Promise<Plan> {
   const cloud = builtCloud(options.cloud);
-  const projectDir = options.projectDir ?? path.resolve(__dirname, '..');
+  const projectDir = options.projectDir ?? planProjectDir();
   const stack = options.stack ?? defaultStack(cloud);
   const project = String((loadYaml(path.join(projectDir, 'Pulumi.yaml')) as { name?: string } | null)?.name ?? 'project');
   const stackConfig = readStackConfig(projectDir, project, stack);
-  const config = { ...projectConfigDefaults(projectDir), ...stackConfig.config, 'herald:cloud': cloud };
+  const config = { ...projectConfigDefaults(projectDir), ...stackConfig.config, 'herald:cloud': cloud, ...(options.app ? { 'herald:app': options.app } : {}) };
   const { secretKeys } = stackConfig;
   const engine = new MockEngine(mockCloudFor(mockTargets[cloud], config, stack));
   await installMocks(engine, project, stack);
@@ -144,7 +160,7 @@ export async function plan(options: PlanOptions): Promise<Plan> {
   try {
     exports = await withCheapStacks(async () => {
       // As Pulumi runs a program: an exported function is called, and whatever it gives is awaited.
-      const loaded = options.program ?? require(path.join(projectDir, 'index.ts'));
+      const loaded = options.program ?? require(programFile(projectDir));
       const result = await (typeof loaded === 'function' ? loaded() : loaded);
       await settle();
       await engine.flush();

@@ -7,6 +7,7 @@
  */
 import * as pulumi from '@pulumi/pulumi';
 import { CLOUD_NAMES, type Topology } from '../contracts';
+import { APP_SETTING, DEFAULT_APP } from './app-module';
 import { NOTIFICATION_CHANNELS_KEY } from './gcp/alarm';
 import { KAFKA_CONFIG_KEYS, KAFKA_DEFAULTS } from './kafka/config';
 
@@ -26,6 +27,7 @@ const K = KAFKA_CONFIG_KEYS;
 
 /** Settings every topology has, whatever its webhooks. */
 export const STACK_SETTINGS: readonly StackSetting[] = [
+  { key: APP_SETTING, type: 'string', description: `The app: <module>[#<export>], the module relative to the project folder (default ${DEFAULT_APP}, its topology export found by type); --app overrides it for a herald command.`, default: DEFAULT_APP },
   { key: 'cloud', type: 'string', description: `Which cloud realizes the topology (${CLOUD_NAMES.join(', ')}).`, default: 'aws' },
   { key: K.brokers, type: 'string', description: 'kafka: the bootstrap brokers, host:port[,host:port…].', default: '' },
   { key: K.partitions, type: 'integer', description: 'kafka: partitions per topic.', default: KAFKA_DEFAULTS.partitions },

@@ -1,5 +1,5 @@
 /**
- * `herald dev` (what `npm start` runs): the example app on the embedded runtime, HTTP on
+ * `herald dev` (what `npm start` runs): the app (herald:app, or --app) on the embedded runtime, HTTP on
  * 127.0.0.1:${PORT:-4000}, its accepted events kept in a state database (the sqlite transport; `--memory`
  * for an ephemeral run). Prints the topology, the URLs and where state lives, then one line per delivery.
  * SIGINT/SIGTERM stop accepting, let in-flight work finish within the grace period, and report anything
@@ -17,18 +17,21 @@ import { IGNORED_SIGNAL, STOP_RULE, stopSignals } from '../stop-signals';
 import { KAFKA_OPTIONS_USAGE, KAFKA_RUNTIME_USAGE } from '../kafka-options';
 import type { kafkaRuntimeSettings } from '../kafka-runtime-options';
 import type { RuntimeStarter } from '../dev-session';
+import { APP_USAGE, loadCliApp } from '../app-option';
+import type { LoadedApp } from '../../providers/app-module';
 import { DEFAULT_STATE_FILE, describeLimits, durableStores, openState, type StateDb, type StopReport } from '../../providers/local';
 
-const USAGE = `usage: herald dev [--port n] [--backoff-base-ms n] [--grace-ms n] [--state file | --memory]
+const USAGE = `usage: herald dev [--app module[#export]] [--port n] [--backoff-base-ms n] [--grace-ms n] [--state file | --memory]
        herald dev --transport kafka --brokers host:port[,…] [--stack s] [--port n] …
 
-Runs the example app on this machine, HTTP on 127.0.0.1, the dev console at http://127.0.0.1:<port>/.
+Runs the app on this machine, HTTP on 127.0.0.1, the dev console at http://127.0.0.1:<port>/.
+${APP_USAGE}
   --port             default $PORT, else 4000 (0 picks a free port)
   --backoff-base-ms  retry backoff base: delays are random up to base × 2^(attempt-1)
                      (default $HERALD_BACKOFF_BASE_MS, else 1000)
   --grace-ms         how long shutdown waits for in-flight work (default $HERALD_GRACE_MS, else 10000)
   --state            the state database: every accepted event is kept there until each subscription
-                     settled it, across crashes and restarts (default ${DEFAULT_STATE_FILE} under the app root)
+                     settled it, across crashes and restarts (default ${DEFAULT_STATE_FILE} under the project folder)
   --memory           keep nothing: state lives in this process and dies with it
   --otlp <url>       export a span per delivery and per publish over OTLP/HTTP, e.g.
                      http://127.0.0.1:4318/v1/traces (default $HERALD_OTLP_URL; none without it)
@@ -51,13 +54,13 @@ function count(name: string, value: string | undefined, fallback: number): numbe
 
 /** Runs `herald dev` until SIGINT or SIGTERM; 0 when nothing was left undelivered. */
 export async function runDev(argv: string[], io: Io = processIo, env = process.env): Promise<number> {
-  let port: number, baseMs: number, graceMs: number, state: StateChoice, otlp: string | undefined;
+  let port: number, baseMs: number, graceMs: number, state: StateChoice, otlp: string | undefined, loaded: LoadedApp;
   try {
     const { values } = parseArgs({
       args: argv, strict: true,
       options: {
         port: { type: 'string' }, 'backoff-base-ms': { type: 'string' }, 'grace-ms': { type: 'string' }, transport: { type: 'string' }, brokers: { type: 'string' },
-        state: { type: 'string' }, memory: { type: 'boolean' }, stack: { type: 'string' }, partitions: { type: 'string' }, otlp: { type: 'string' },
+        state: { type: 'string' }, memory: { type: 'boolean' }, stack: { type: 'string' }, partitions: { type: 'string' }, otlp: { type: 'string' }, app: { type: 'string' },
       },
     });
     otlp = values.otlp ?? env.HERALD_OTLP_URL;
@@ -71,8 +74,12 @@ export async function runDev(argv: string[], io: Io = processIo, env = process.e
     graceMs = count('--grace-ms', values['grace-ms'] ?? env.HERALD_GRACE_MS, 10_000);
     if (values.memory && values.state !== undefined) throw new Error('--state and --memory exclude each other: keep state in a file, or nowhere');
     if (values.state === '') throw new Error('--state needs a file');
-    state = transport === 'kafka' ? { kafka: { ...(await import('../kafka-runtime-options.js')).kafkaRuntimeSettings(values, env, `herald-dev-${process.pid}`), brokers: values.brokers ?? env.HERALD_KAFKA_BROKERS ?? '' } }
-      : values.memory ? 'memory' : { file: path.resolve(values.state ?? path.join((await import('../../app/topology.js')).appRoot, DEFAULT_STATE_FILE)) };
+    const kafka = transport === 'kafka' ? (await import('../kafka-runtime-options.js')).kafkaRuntimeSettings(values, env, `herald-dev-${process.pid}`) : undefined;
+    const app = loadCliApp('dev', io, { flag: values.app, stack: kafka?.stack });
+    if (!app) return 2;
+    loaded = app;
+    state = kafka ? { kafka: { ...kafka, brokers: values.brokers ?? env.HERALD_KAFKA_BROKERS ?? '' } }
+      : values.memory ? 'memory' : { file: path.resolve(values.state ?? path.join(loaded.app.root, DEFAULT_STATE_FILE)) };
   } catch (error) {
     io.err(`herald dev: ${(error as Error).message}\n${USAGE}`);
     return 2;
@@ -90,7 +97,7 @@ export async function runDev(argv: string[], io: Io = processIo, env = process.e
     // Loaded only for Kafka: `npm start` does not pay for kafkajs.
     const { kafkaRuntime } = onKafka ? await import('../../providers/kafka/transport/runtime.js') : { kafkaRuntime: undefined };
     const start: RuntimeStarter | undefined = onKafka && kafkaRuntime && ((t, options) => kafkaRuntime(t, { ...options, ...onKafka, follow: true }));
-    session = await startDevSession({ port, backoff: { baseMs }, logger, env, ...durable, ...(start ? { start } : {}), onRejected: (r) => io.out(rejectedLine(r, paint)) });
+    session = await startDevSession({ topology: loaded.topology, root: loaded.app.root, port, backoff: { baseMs }, logger, env, ...durable, ...(start ? { start } : {}), onRejected: (r) => io.out(rejectedLine(r, paint)) });
   } catch (error) {
     db?.close();
     await traces?.shutdown();
@@ -188,7 +195,7 @@ async function reportStop(session: DevSession, report: StopReport, io: Io, paint
 }
 
 export const command: Command = {
-  summary: 'run the example app on this machine (HTTP on 127.0.0.1:$PORT, default 4000)',
+  summary: 'run the app on this machine (HTTP on 127.0.0.1:$PORT, default 4000)',
   usage: USAGE,
   async run(argv) {
     const code = await runDev(argv);

@@ -16,10 +16,11 @@ import type { Command } from '../main';
 import { DevClient, defaultUrl, type DeadLetterFilter } from '../client';
 import { table } from '../format';
 import { processIo, type Io } from '../io';
+import { loadCliApp } from '../app-option';
 
-const USAGE = `usage: herald dlq list [filters] [--json] [--url http://127.0.0.1:4000 | --brokers host:port[,…] [--stack dev]]
-       herald dlq redrive [filters] [--url http://127.0.0.1:4000 | --brokers host:port[,…] [--stack dev]]
-       herald dlq purge [filters] [--url http://127.0.0.1:4000 | --brokers host:port[,…] [--stack dev]]
+const USAGE = `usage: herald dlq list [filters] [--json] [--url http://127.0.0.1:4000 | --brokers host:port[,…] [--stack dev] [--app m#e]]
+       herald dlq redrive [filters] [--url http://127.0.0.1:4000 | --brokers host:port[,…] [--stack dev] [--app m#e]]
+       herald dlq purge [filters] [--url http://127.0.0.1:4000 | --brokers host:port[,…] [--stack dev] [--app m#e]]
 
 list     the dead letters: event id, type, function, attempts, reason
 redrive  sends each back to the subscription it was dead-lettered from (and no other), from attempt 1
@@ -28,6 +29,8 @@ purge    deletes them for good
 --url      the dev server to ask (default http://127.0.0.1:$PORT, PORT 4000)
 --brokers  go straight to a Kafka cluster instead: the app's dead-letter topics, no server needed
 --stack    with --brokers, the stack whose topics to read (default $HERALD_STACK, else dev)
+--app      with --brokers, the app whose topics to read (default: herald:app of Pulumi.yaml or
+           Pulumi.<stack>.yaml, else app/topology.ts, its topology export found by type)
            SASL and TLS come from the HERALD_KAFKA_* variables, as for herald worker
 
 filters (all given must match; none: every dead letter):
@@ -42,19 +45,15 @@ interface Letter {
   at?: string;
 }
 
-/** Loads the app whose dead letters `--brokers` reads: the example app, as `herald dev` loads it. */
-export type AppLoader = () => Promise<Topology>;
-const exampleApp: AppLoader = async () => (await import('../../app/topology.js')).shop;
-
 /** Runs `herald dlq`; 0 done, 1 rejected, no server or no topics, 2 usage. */
-export async function runDlq(argv: string[], io: Io = processIo, env = process.env, loadApp: AppLoader = exampleApp): Promise<number> {
+export async function runDlq(argv: string[], io: Io = processIo, env = process.env): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
       args: argv, allowPositionals: true, strict: true,
       options: {
         id: { type: 'string' }, function: { type: 'string' }, type: { type: 'string' }, url: { type: 'string' }, json: { type: 'boolean' },
-        brokers: { type: 'string' }, stack: { type: 'string' },
+        brokers: { type: 'string' }, stack: { type: 'string' }, app: { type: 'string' },
       },
     });
   } catch (error) {
@@ -77,8 +76,8 @@ export async function runDlq(argv: string[], io: Io = processIo, env = process.e
     io.err(`herald dlq: --url and --brokers exclude each other: ask the dev server, or the cluster\n${USAGE}`);
     return 2;
   }
-  if (stack !== undefined && brokers === undefined) {
-    io.err('herald dlq: --stack goes with --brokers');
+  if ((stack ?? parsed.values.app) !== undefined && brokers === undefined) {
+    io.err('herald dlq: --stack and --app go with --brokers (a dev server knows its app)');
     return 2;
   }
   if (brokers !== undefined) {
@@ -89,7 +88,10 @@ export async function runDlq(argv: string[], io: Io = processIo, env = process.e
       io.err(`herald dlq: ${(error as Error).message}`);
       return 2;
     }
-    return onKafka(action, filter, cluster, parsed.values.json === true, io, loadApp);
+    // The app names the dead-letter topics: the one herald dev and the workers run (herald:app of the stack), or --app.
+    const loaded = loadCliApp('dlq', io, { flag: parsed.values.app, stack: cluster.stack });
+    if (!loaded) return 2;
+    return onKafka(action, filter, cluster, parsed.values.json === true, io, loaded.topology);
   }
   const client = new DevClient(url ?? defaultUrl(env));
   try {
@@ -139,8 +141,7 @@ function kafkaCluster(brokers: string, stack: string | undefined, env: NodeJS.Pr
 }
 
 /** `--brokers`: the dead letters on the cluster, read, redriven or purged by the dead-letter view. */
-async function onKafka(action: 'list' | 'redrive' | 'purge', query: DeadLetterQuery, cluster: KafkaCluster, json: boolean, io: Io, loadApp: AppLoader): Promise<number> {
-  const app = await loadApp();
+async function onKafka(action: 'list' | 'redrive' | 'purge', query: DeadLetterQuery, cluster: KafkaCluster, json: boolean, io: Io, app: Topology): Promise<number> {
   const view = { kafka: cluster.kafka, names: kafkaNames(app.name, cluster.stack), plan: deliveryPlan(app, KAFKA_DELIVERY), registry: new EventRegistry(app.events) };
   try {
     const found = await readDeadLetters(view, query);

@@ -5,12 +5,12 @@
  * trigger instead, which `--event -` reads back from stdin. This file only parses, reads and prints.
  */
 import { readFile } from 'node:fs/promises';
-import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { CLOUD_NAMES, type Topology } from '../../contracts';
+import { CLOUD_NAMES } from '../../contracts';
 import { INVOKERS, type CloudInvoker, type InvokeApp } from '../../providers/invokers';
 import { processIo, type Io } from '../io';
 import type { Command } from '../main';
+import { loadCliApp } from '../app-option';
 
 const USAGE = `usage: herald invoke --cloud <aws|azure|gcp> --function <name> --event <file.json | -> [--app <module>[#export]]
        herald invoke --cloud <aws|azure|gcp> --function <name> --sample <kind> [--app <module>[#export]]
@@ -26,7 +26,8 @@ to stderr as JSON lines instead.
   --event <file.json|->  the native event, from a file or from stdin
   --sample <kind>        print a native sample event for the function's trigger instead, carrying a valid
                          example of the event it reads; pipe it into --event -
-  --app <module#export>  the topology (default: app/topology.ts#shop)
+  --app <module#export>  the app (default: herald:app of Pulumi.yaml or Pulumi.dev.yaml, else
+                         app/topology.ts, its topology export found by type)
 
 aws: the Lambda entry its bundle runs; the event is what Lambda hands it (an SQS batch, a Kinesis batch,
   an EventBridge event, an API Gateway HTTP API request, …); the answer is Lambda's.
@@ -66,8 +67,9 @@ export async function runInvoke(argv: string[], io: Io = processIo, stdin: () =>
   if (!(CLOUD_NAMES as readonly string[]).includes(cloud)) return usage(io, `--cloud ${cloud} is not a cloud; clouds: ${CLOUD_NAMES.join(', ')}`, false);
   const load = (INVOKERS as Partial<Record<string, () => Promise<CloudInvoker>>>)[cloud];
   if (!load) return fail(io, `--cloud ${cloud} is not built yet; built: ${Object.keys(INVOKERS).join(', ')}`);
-  const app = loadApp(values.app ?? path.join(__dirname, '../../app/topology.ts'));
-  if (typeof app === 'string') return fail(io, app);
+  const loaded = loadCliApp('invoke', io, { flag: values.app });
+  if (!loaded) return 2;
+  const app: InvokeApp = { topology: loaded.topology, root: loaded.app.root, env: process.env };
   const invoker = await load();
 
   if (values.sample !== undefined) {
@@ -100,17 +102,6 @@ export const command: Command = {
   usage: USAGE,
   run: (argv) => runInvoke(argv),
 };
-
-/** The app a `--app <module>[#export]` names, or why it cannot be used. */
-function loadApp(spec: string): InvokeApp | string {
-  const [modulePath, exportName = 'shop'] = spec.split('#') as [string, string?];
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const mod = require(path.resolve(modulePath)) as Record<string, unknown>;
-  const topology = mod[exportName] as Topology | undefined;
-  if (!topology?.functions) return `${modulePath} exports no topology named ${exportName}`;
-  const root = typeof mod.appRoot === 'string' ? mod.appRoot : path.dirname(path.resolve(modulePath, '..'));
-  return { topology, root, env: process.env };
-}
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];

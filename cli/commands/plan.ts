@@ -5,24 +5,28 @@
 import { parseArgs } from 'node:util';
 import type { Command } from '../main';
 import { processIo, type Io } from '../io';
+import { loadCliApp } from '../app-option';
+import type { CloudName } from '../../contracts';
 
-const USAGE = `usage: herald plan --cloud <aws|azure|gcp|kafka> [--stack <name>] [--json]
+const USAGE = `usage: herald plan --cloud <aws|azure|gcp|kafka> [--stack <name>] [--app <module>[#<export>]] [--json]
 
-Runs the Pulumi program (index.ts) under Pulumi's mock engine with Pulumi.<stack>.yaml's config and
+Runs the project's Pulumi program (Pulumi.yaml's main, index.ts) under Pulumi's mock engine with Pulumi.<stack>.yaml's config and
 herald:cloud set to --cloud, and prints where the stack goes (the region or location in its config) and
 every resource it would create: an indented tree by parent, then the stack outputs; or with --json an
 array of {urn, type, name, parent, inputs, outputs}. No Pulumi CLI, no credentials; ids, ARNs and URLs
 are made up deterministically by the cloud's mock target (on AWS: account 123456789012, aws:region;
 on Kafka: the brokers in herald:kafkaBrokers).
-  --stack   the stack whose config to use (default: dev for aws, dev-<cloud> for any other cloud)`;
+  --stack   the stack whose config to use (default: dev for aws, dev-<cloud> for any other cloud)
+  --app     the app, over the stack's herald:app (default: herald:app of Pulumi.yaml or the stack's
+            file, else app/topology.ts, its topology export found by type)`;
 
-/** Runs `herald plan`; 0 planned, 1 the program failed (a bad topology, a cloud not built, a stack file lacking its region), 2 usage. */
+/** Runs `herald plan`; 0 planned, 1 the program failed (a bad topology, a cloud not built, a stack file lacking its region), 2 usage or an app that cannot be loaded. */
 export async function runPlan(argv: string[], io: Io = processIo): Promise<number> {
   let values;
   try {
     ({ values } = parseArgs({
       args: argv, strict: true, allowPositionals: false,
-      options: { cloud: { type: 'string' }, stack: { type: 'string' }, json: { type: 'boolean' } },
+      options: { cloud: { type: 'string' }, stack: { type: 'string' }, json: { type: 'boolean' }, app: { type: 'string' } },
     }));
   } catch (error) {
     io.err(`herald plan: ${(error as Error).message}\n${USAGE}`);
@@ -33,10 +37,13 @@ export async function runPlan(argv: string[], io: Io = processIo): Promise<numbe
     return 2;
   }
   // Loaded here, so `herald --help` never pays for Pulumi.
-  const { plan, formatPlan } = await import('../../providers/plan.js');
+  const { plan, formatPlan, defaultStack } = await import('../../providers/plan.js');
+  // The app is checked first, as every command checks it (a usage error); the program then loads the same module and export.
+  const loaded = loadCliApp('plan', io, { flag: values.app, stack: values.stack ?? defaultStack(values.cloud as CloudName) });
+  if (!loaded) return 2;
   let result;
   try {
-    result = await plan({ cloud: values.cloud, ...(values.stack ? { stack: values.stack } : {}) });
+    result = await plan({ cloud: values.cloud, ...(values.stack ? { stack: values.stack } : {}), app: `${loaded.app.module}#${loaded.app.exportName}` });
   } catch (error) {
     io.err(`herald plan: ${(error as Error).message}`);
     return 1;

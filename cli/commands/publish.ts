@@ -3,16 +3,13 @@ import { parseArgs } from 'node:util';
 import type { Command } from '../main';
 import { DevClient, defaultUrl } from '../client';
 import { processIo, type Io } from '../io';
-import { allEvents } from '../../app/events';
 import { EventRegistry } from '../../runtime';
+import { loadCliApp } from '../app-option';
 
-/** The events of the app `herald dev` serves. */
-const definitions = new EventRegistry(allEvents);
-
-const USAGE = `usage: herald publish <Type.vN> '<json data>' [--source s] [--subject s] [--correlation-id c] [--url http://127.0.0.1:4000]
+const USAGE = `usage: herald publish <Type.vN> '<json data>' [--source s] [--subject s] [--correlation-id c] [--url http://127.0.0.1:4000] [--app module[#export]]
 
 Publishes one event to a running \`herald dev\` (npm start). id and time are filled in by the server; source
-is the event definition's (the example app's), unless --source gives another.
+is the event definition's (of the app: --app, else herald:app, else app/topology.ts), unless --source gives another.
   herald publish OrderPlaced.v2 '{"orderId":"o-1","amount":42,"currency":"EUR","customerEmail":"ada@example.com","items":[{"sku":"book","quantity":1,"unitPrice":42}],"channel":"web"}'`;
 
 const WIRE_TYPE = /^[A-Z][A-Za-z0-9]*\.v[1-9][0-9]*$/;
@@ -23,7 +20,7 @@ export async function runPublish(argv: string[], io: Io = processIo, env = proce
   try {
     parsed = parseArgs({
       args: argv, allowPositionals: true, strict: true,
-      options: { source: { type: 'string' }, subject: { type: 'string' }, 'correlation-id': { type: 'string' }, url: { type: 'string' } },
+      options: { source: { type: 'string' }, subject: { type: 'string' }, 'correlation-id': { type: 'string' }, url: { type: 'string' }, app: { type: 'string' } },
     });
   } catch (error) {
     io.err(`herald publish: ${(error as Error).message}\n${USAGE}`);
@@ -46,8 +43,14 @@ export async function runPublish(argv: string[], io: Io = processIo, env = proce
     return 2;
   }
   const { subject, 'correlation-id': correlationId, url = defaultUrl(env) } = parsed.values;
-  // The server requires a source (CloudEvents does); the definition names where its events come from.
-  const source = parsed.values.source ?? (definitions.has(type) ? definitions.get(type).source : undefined);
+  // The server requires a source (CloudEvents does); the app's definition names where its events come from.
+  let source = parsed.values.source;
+  if (source === undefined) {
+    const loaded = loadCliApp('publish', io, { flag: parsed.values.app });
+    if (!loaded) return 2;
+    const definitions = new EventRegistry(loaded.topology.events);
+    source = definitions.has(type) ? definitions.get(type).source : undefined;
+  }
   const client = new DevClient(url);
   try {
     const id = await client.publish({

@@ -1,5 +1,5 @@
 /**
- * `herald worker`: runs the example app's functions on a Kafka cluster, and nothing else (no HTTP, no
+ * `herald worker`: runs the app's functions on a Kafka cluster, and nothing else (no HTTP, no
  * schedules: `herald dev --transport kafka` runs those). Start as many as you like, on as many machines:
  * each subscription is one consumer group, so the workers share its partitions, and one that dies has
  * its partitions moved to the others within the session timeout. SIGTERM stops fetching, finishes what is
@@ -13,11 +13,13 @@ import { processIo, type Io } from '../io';
 import { KAFKA_OPTIONS_USAGE, KAFKA_RUNTIME_USAGE } from '../kafka-options';
 import { kafkaRuntimeSettings } from '../kafka-runtime-options';
 import { IGNORED_SIGNAL, STOP_RULE, stopSignals } from '../stop-signals';
+import { APP_USAGE, loadCliApp } from '../app-option';
 import { kafkaRuntime } from '../../providers/kafka/transport/runtime';
 
-const USAGE = `usage: herald worker --brokers host:port[,…] [--functions a,b] [--concurrency n] [--stack s] [--grace-ms n]
+const USAGE = `usage: herald worker --brokers host:port[,…] [--app module[#export]] [--functions a,b] [--concurrency n] [--stack s] [--grace-ms n]
 
-Runs the example app's functions on a Kafka cluster; start as many as you like, they share the work.
+Runs the app's functions on a Kafka cluster; start as many as you like, they share the work.
+${APP_USAGE}
 ${KAFKA_OPTIONS_USAGE}
 ${KAFKA_RUNTIME_USAGE}
   --functions        only these functions' subscriptions (default: every function)
@@ -26,7 +28,7 @@ ${KAFKA_RUNTIME_USAGE}
   --grace-ms         how long a stop waits for in-flight work (default $HERALD_GRACE_MS, else 10000)
   --quiet            no line per delivery`;
 
-/** Which app a worker runs: the example app, or (tests, the chaos run) one given with its handlers. */
+/** Which app a worker runs: the project's (herald:app or --app), or (tests, the chaos run) one given with its handlers. */
 export interface WorkerApp {
   readonly topology: Topology;
   readonly root?: string;
@@ -44,15 +46,17 @@ function whole(name: string, value: string | undefined, fallback: number, min: n
 /** Runs a worker until SIGINT or SIGTERM; 0 when it stopped with nothing left undone. */
 export async function runWorker(argv: string[], io: Io = processIo, env = process.env, app?: WorkerApp): Promise<number> {
   let settings: ReturnType<typeof kafkaRuntimeSettings>, functions: string[] | undefined, concurrency: number | undefined;
-  let baseMs: number, graceMs: number, quiet: boolean;
+  let baseMs: number, graceMs: number, quiet: boolean, appFlag: string | undefined;
   try {
     const { values } = parseArgs({
       args: argv, strict: true,
       options: {
         brokers: { type: 'string' }, stack: { type: 'string' }, partitions: { type: 'string' }, functions: { type: 'string' },
         concurrency: { type: 'string' }, 'backoff-base-ms': { type: 'string' }, 'grace-ms': { type: 'string' }, quiet: { type: 'boolean' },
+        app: { type: 'string' },
       },
     });
+    appFlag = values.app;
     settings = kafkaRuntimeSettings(values, env, `herald-worker-${process.pid}`);
     functions = values.functions?.split(',').map((f) => f.trim()).filter(Boolean);
     if (values.functions !== undefined && !functions?.length) throw new Error('--functions needs at least one function name');
@@ -64,10 +68,9 @@ export async function runWorker(argv: string[], io: Io = processIo, env = proces
     io.err(`herald worker: ${(error as Error).message}\n${USAGE}`);
     return 2;
   }
-  const { topology, root, handlers } = app ?? await (async () => {
-    const example = await import('../../app/topology.js');
-    return { topology: example.shop, root: example.appRoot, handlers: undefined };
-  })();
+  const loaded = app ?? loadCliApp('worker', io, { flag: appFlag, stack: settings.stack });
+  if (!loaded) return 2;
+  const { topology, root, handlers } = 'app' in loaded ? { topology: loaded.topology, root: loaded.app.root, handlers: undefined } : loaded;
   const unknown = functions?.filter((name) => !topology.functions.some((f) => f.name === name));
   if (unknown?.length) {
     io.err(`herald worker: --functions names ${unknown.join(', ')}, not in ${topology.name}; its functions are ${topology.functions.map((f) => f.name).join(', ')}`);

@@ -20,10 +20,10 @@ export async function until<T>(find: () => T | undefined | Promise<T | undefined
 
 export type DevProcess = Awaited<ReturnType<typeof startDev>>;
 
-/** `herald dev` as a child process, in `cwd`, with `args`; resolves once it listens and printed its banner. */
+/** `herald dev` of the example app as a child process, in `cwd`, with `args`; resolves once it listens and printed its banner. */
 export async function startDev(cwd: string, args: string[], env: Record<string, string>) {
   const loader = pathToFileURL(path.join(REPO, 'node_modules/tsx/dist/loader.mjs')).href;
-  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, ['--import', loader, path.join(REPO, 'cli/main.ts'), 'dev', ...args], {
+  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, ['--import', loader, path.join(REPO, 'cli/main.ts'), 'dev', '--app', path.join(REPO, 'app/topology.ts'), ...args], {
     cwd, env: { ...process.env, PORT: '0', NO_COLOR: '1', ...env },
   });
   const out = { stdout: '', stderr: '' };

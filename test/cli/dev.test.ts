@@ -289,7 +289,7 @@ describe('herald dev as a process (what npm start runs)', function () {
     const repo = path.resolve(__dirname, '../..');
     const cwd = mkdtempSync(path.join(tmpdir(), 'herald-dev-process-'));
     const state = path.join(cwd, 'state.db');
-    const child = spawn(process.execPath, ['--import', pathToFileURL(path.join(repo, 'node_modules/tsx/dist/loader.mjs')).href, path.join(repo, 'cli/main.ts'), 'dev', '--state', state], {
+    const child = spawn(process.execPath, ['--import', pathToFileURL(path.join(repo, 'node_modules/tsx/dist/loader.mjs')).href, path.join(repo, 'cli/main.ts'), 'dev', '--app', path.join(repo, 'app/topology.ts'), '--state', state], {
       cwd, env: { ...process.env, PORT: '0', HERALD_BACKOFF_BASE_MS: '30', HERALD_GRACE_MS: '10000', NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

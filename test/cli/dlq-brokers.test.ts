@@ -109,10 +109,11 @@ describe('herald dlq --brokers', function () {
     expect(performance.now() - started).to.be.below(20_000);
   });
 
-  it('refuses --brokers with --url, --stack without --brokers, a malformed broker list or stack, and bad SASL settings', async () => {
+  it('refuses --brokers with --url, --stack or --app without --brokers, a malformed broker list or stack, and bad SASL settings', async () => {
     const cases: Array<[string[], RegExp]> = [
       [['list', '--brokers', '127.0.0.1:9092', '--url', 'http://127.0.0.1:4000'], /--url and --brokers exclude each other/],
-      [['list', '--stack', 'dev'], /--stack goes with --brokers/],
+      [['list', '--stack', 'dev'], /--stack and --app go with --brokers/],
+      [['list', '--app', 'app/topology.ts'], /--stack and --app go with --brokers \(a dev server knows its app\)/],
       [['list', '--brokers', 'localhost'], /--brokers has "localhost"; each broker is host:port/],
       [['list', '--brokers', '127.0.0.1:9092', '--stack', 'a.b'], /--stack is "a\.b"/],
     ];

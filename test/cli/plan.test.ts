@@ -127,4 +127,13 @@ describe('herald plan', function () {
     expect(usage.code).to.equal(2);
     expect(usage.stderr).to.match(/--cloud is required/);
   });
+
+  it('plans the app --app names, relative to where it runs, over herald:app', () => {
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'cli/bin.js'), 'plan', '--cloud', 'aws', '--app', 'fixtures/apps/two-apps.ts#audit', '--json'], {
+      cwd: path.join(ROOT, 'test'), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024,
+    });
+    expect(r.status, r.stderr).to.equal(0);
+    const functions = (JSON.parse(r.stdout) as PlannedResource[]).filter((x) => x.type === 'herald:aws:Function').map((x) => x.name);
+    expect(functions).to.deep.equal(['auditor']);
+  });
 });

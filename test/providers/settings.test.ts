@@ -28,7 +28,7 @@ describe('stack settings', () => {
 
   it('names each unknown herald key with the known ones, and ignores other namespaces', () => {
     const problem = unknownSettings({ 'herald:cloud': 'kafka', 'herald:kafkaBroker': 'x:1', 'herald:zone': 'a', 'aws:region': 'eu-west-1' }, shop);
-    expect(problem).to.match(/^unknown stack settings herald:kafkaBroker, herald:zone; the herald settings are herald:cloud, herald:kafkaBrokers,/);
+    expect(problem).to.match(/^unknown stack settings herald:kafkaBroker, herald:zone; the herald settings are herald:app, herald:cloud, herald:kafkaBrokers,/);
     expect(problem).to.contain('herald:PAYMENTS_WEBHOOK_SECRET');
     expect(unknownSettings({ 'herald:cloud': 'aws', 'herald:PAYMENTS_WEBHOOK_SECRET': 's', 'gcp:project': 'p' }, shop)).to.equal(undefined);
   });
