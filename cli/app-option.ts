@@ -1,6 +1,7 @@
 /**
  * `--app`, shared by every command that loads an app (dev, worker, invoke, dlq --brokers): the usage
- * line and the loading, whose failures are usage errors (exit code 2) naming the module and what is wrong.
+ * line and the loading, whose failures (exit code 1: understood, but the module cannot be used) name the
+ * module and what is wrong.
  */
 import { AppModuleError, cliApp, DEFAULT_APP, type CliAppOptions, type LoadedApp } from '../providers/app-module';
 import type { Io } from './io';

@@ -76,7 +76,7 @@ export async function runDev(argv: string[], io: Io = processIo, env = process.e
     if (values.state === '') throw new Error('--state needs a file');
     const kafka = transport === 'kafka' ? (await import('../kafka-runtime-options.js')).kafkaRuntimeSettings(values, env, `herald-dev-${process.pid}`) : undefined;
     const app = loadCliApp('dev', io, { flag: values.app, stack: kafka?.stack });
-    if (!app) return 2;
+    if (!app) return 1;
     loaded = app;
     state = kafka ? { kafka: { ...kafka, brokers: values.brokers ?? env.HERALD_KAFKA_BROKERS ?? '' } }
       : values.memory ? 'memory' : { file: path.resolve(values.state ?? path.join(loaded.app.root, DEFAULT_STATE_FILE)) };

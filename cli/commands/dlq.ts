@@ -90,7 +90,7 @@ export async function runDlq(argv: string[], io: Io = processIo, env = process.e
     }
     // The app names the dead-letter topics: the one herald dev and the workers run (herald:app of the stack), or --app.
     const loaded = loadCliApp('dlq', io, { flag: parsed.values.app, stack: cluster.stack });
-    if (!loaded) return 2;
+    if (!loaded) return 1;
     return onKafka(action, filter, cluster, parsed.values.json === true, io, loaded.topology);
   }
   const client = new DevClient(url ?? defaultUrl(env));

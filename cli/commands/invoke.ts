@@ -68,7 +68,7 @@ export async function runInvoke(argv: string[], io: Io = processIo, stdin: () =>
   const load = (INVOKERS as Partial<Record<string, () => Promise<CloudInvoker>>>)[cloud];
   if (!load) return fail(io, `--cloud ${cloud} is not built yet; built: ${Object.keys(INVOKERS).join(', ')}`);
   const loaded = loadCliApp('invoke', io, { flag: values.app });
-  if (!loaded) return 2;
+  if (!loaded) return 1;
   const app: InvokeApp = { topology: loaded.topology, root: loaded.app.root, env: process.env };
   const invoker = await load();
 

@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import type { Command } from '../main';
 import { processIo, type Io } from '../io';
 import { loadCliApp } from '../app-option';
-import type { CloudName } from '../../contracts';
+import { CLOUD_NAMES, type CloudName } from '../../contracts';
 
 const USAGE = `usage: herald plan --cloud <aws|azure|gcp|kafka> [--stack <name>] [--app <module>[#<export>]] [--json]
 
@@ -20,7 +20,7 @@ on Kafka: the brokers in herald:kafkaBrokers).
   --app     the app, over the stack's herald:app (default: herald:app of Pulumi.yaml or the stack's
             file, else app/topology.ts, its topology export found by type)`;
 
-/** Runs `herald plan`; 0 planned, 1 the program failed (a bad topology, a cloud not built, a stack file lacking its region), 2 usage or an app that cannot be loaded. */
+/** Runs `herald plan`; 0 planned, 1 the program failed (a bad topology, a cloud not built, a stack file lacking its region, an app that cannot be loaded), 2 usage. */
 export async function runPlan(argv: string[], io: Io = processIo): Promise<number> {
   let values;
   try {
@@ -36,11 +36,15 @@ export async function runPlan(argv: string[], io: Io = processIo): Promise<numbe
     io.err(`herald plan: --cloud is required\n${USAGE}`);
     return 2;
   }
+  if (!(CLOUD_NAMES as readonly string[]).includes(values.cloud)) {
+    io.err(`herald plan: --cloud ${values.cloud} is not a cloud; clouds: ${CLOUD_NAMES.join(', ')}`);
+    return 2;
+  }
   // Loaded here, so `herald --help` never pays for Pulumi.
   const { plan, formatPlan, defaultStack } = await import('../../providers/plan.js');
-  // The app is checked first, as every command checks it (a usage error); the program then loads the same module and export.
+  // The app is checked first, as every command checks it; the program then loads the same module and export.
   const loaded = loadCliApp('plan', io, { flag: values.app, stack: values.stack ?? defaultStack(values.cloud as CloudName) });
-  if (!loaded) return 2;
+  if (!loaded) return 1;
   let result;
   try {
     result = await plan({ cloud: values.cloud, ...(values.stack ? { stack: values.stack } : {}), app: `${loaded.app.module}#${loaded.app.exportName}` });

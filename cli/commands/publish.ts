@@ -47,7 +47,7 @@ export async function runPublish(argv: string[], io: Io = processIo, env = proce
   let source = parsed.values.source;
   if (source === undefined) {
     const loaded = loadCliApp('publish', io, { flag: parsed.values.app });
-    if (!loaded) return 2;
+    if (!loaded) return 1;
     const definitions = new EventRegistry(loaded.topology.events);
     source = definitions.has(type) ? definitions.get(type).source : undefined;
   }

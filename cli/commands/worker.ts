@@ -69,7 +69,7 @@ export async function runWorker(argv: string[], io: Io = processIo, env = proces
     return 2;
   }
   const loaded = app ?? loadCliApp('worker', io, { flag: appFlag, stack: settings.stack });
-  if (!loaded) return 2;
+  if (!loaded) return 1;
   const { topology, root, handlers } = 'app' in loaded ? { topology: loaded.topology, root: loaded.app.root, handlers: undefined } : loaded;
   const unknown = functions?.filter((name) => !topology.functions.some((f) => f.name === name));
   if (unknown?.length) {

@@ -1,4 +1,4 @@
-/** `--app` on every command that loads an app: a module that cannot be used is a usage error (exit 2) naming it and what is wrong. */
+/** `--app` on every command that loads an app: a module that cannot be used is exit 1, naming it and what is wrong. */
 import { expect } from 'chai';
 import * as path from 'node:path';
 import { runDev } from '../../cli/commands/dev';
@@ -31,10 +31,10 @@ const CASES: [string, RegExp][] = [
 
 describe('--app, on every command that loads an app', () => {
   for (const [name, run, args] of COMMANDS) {
-    it(`herald ${name}: exit 2 and one line naming the module and what is wrong`, async () => {
+    it(`herald ${name}: exit 1 and one line naming the module and what is wrong`, async () => {
       for (const [app, message] of CASES) {
         const io = memoryIo();
-        expect(await run([...args, '--app', app], io), `${name} --app ${app}`).to.equal(2);
+        expect(await run([...args, '--app', app], io), `${name} --app ${app}`).to.equal(1);
         expect(io.stderr.join('\n')).to.match(new RegExp(`^herald ${name}: ${message.source}`));
         expect(io.stdout).to.deep.equal([]);
       }

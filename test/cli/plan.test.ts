@@ -118,8 +118,8 @@ describe('herald plan', function () {
       expect(r.stderr).to.match(new RegExp(`^herald plan: herald:cloud "${cloud}" is not built yet; built: aws, gcp, kafka`));
     }
     const unknown = herald('plan', '--cloud', 'oracle');
-    expect(unknown.code).to.equal(1);
-    expect(unknown.stderr).to.match(/herald plan: herald:cloud is "oracle"; valid values are aws, azure, gcp, kafka/);
+    expect(unknown.code).to.equal(2);
+    expect(unknown.stderr).to.match(/herald plan: --cloud oracle is not a cloud; clouds: aws, azure, gcp, kafka/);
     const stack = herald('plan', '--cloud', 'aws', '--stack', 'nope');
     expect(stack.code).to.equal(1);
     expect(stack.stderr).to.match(/no Pulumi\.nope\.yaml/);
