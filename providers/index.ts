@@ -1,14 +1,15 @@
 /**
  * The providers, by cloud name: a typed record, so `herald:cloud` picks one statically (no dynamic
- * require) and a provider missing a kind fails to compile. AWS and Kafka are built; Azure and GCP come later.
+ * require) and a provider missing a kind fails to compile. AWS, Azure and Kafka are built; GCP comes later.
  */
 import * as pulumi from '@pulumi/pulumi';
 import { CLOUD_NAMES, type CloudName, type CloudProvider } from '../contracts';
 import { aws } from './aws';
+import { azure } from './azure';
 import { kafka } from './kafka';
 
 /** Every built provider. */
-export const providers = { aws, kafka } satisfies Partial<Record<CloudName, CloudProvider>>;
+export const providers = { aws, azure, kafka } satisfies Partial<Record<CloudName, CloudProvider>>;
 
 /** The name of a cloud whose provider is built. */
 export type BuiltCloud = keyof typeof providers;

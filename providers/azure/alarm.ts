@@ -3,8 +3,9 @@
  * notifying the stack's action group. Queues alarm on Service Bus `DeadletteredMessages` > 0 and on
  * `ActiveMessages` over a threshold, filtered to the entity by the `EntityName` dimension: Service Bus
  * has no age-of-oldest-message metric, so `oldestMessageAge` becomes `depth` (the capabilities say so).
- * Event Grid topics alarm on `DeadLetteredCount`, streams on their failure queue's depth, functions on
- * Application Insights' failed requests for their app (`cloud/roleName`).
+ * Event Grid topics alarm on `DeadLetteredCount`, functions on Application Insights' failed requests for
+ * their app (`cloud/roleName`). Streams have none: Event Hubs has no consumer-lag metric, and what a
+ * reader gives up on is a blob (Storage metrics do not split by container).
  * @see https://learn.microsoft.com/azure/service-bus-messaging/monitor-service-bus-reference
  * @see https://learn.microsoft.com/azure/event-grid/monitor-event-grid-reference
  */
@@ -107,7 +108,6 @@ export function eventGridDeadLetterCondition(topicId: pulumi.Input<string>, syst
 /** What an alarm spec can point at, realized. */
 export type AlarmTarget =
   | { readonly kind: 'queue'; readonly namespaceId: pulumi.Input<string>; readonly entity: pulumi.Input<string> }
-  | { readonly kind: 'stream'; readonly namespaceId: pulumi.Input<string>; readonly failureQueue: pulumi.Input<string> }
   | { readonly kind: 'fn'; readonly appInsightsId: pulumi.Input<string>; readonly appName: pulumi.Input<string> };
 
 /**
@@ -121,11 +121,6 @@ export function conditionFor(spec: AlarmSpec, target: AlarmTarget): MetricCondit
     case 'queue':
       if (spec.metric === 'deadLetters') return deadLetteredCondition(target.namespaceId, target.entity, spec.threshold, period);
       if (spec.metric === 'depth') return activeMessagesCondition(target.namespaceId, target.entity, spec.threshold, period);
-      throw unsupported();
-    case 'stream':
-      if (spec.metric === 'deadLetters') {
-        return activeMessagesCondition(target.namespaceId, target.failureQueue, spec.threshold, period, 'Stream events were given up on: inspect the failure queue');
-      }
       throw unsupported();
     case 'fn':
       if (spec.metric === 'errors') {

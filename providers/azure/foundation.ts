@@ -1,10 +1,11 @@
 /**
  * What an Azure stack needs once, before any kind: the resource group (created, or an existing one named
- * in config), a Service Bus namespace where queues, topics or streams exist (Standard by default, Premium
+ * in config), a Service Bus namespace where queues or topics exist (Standard by default, Premium
  * from config; local SAS auth off, so every client uses Entra ID), an Event Hubs namespace where streams
  * exist, the storage account that holds function packages, the Functions hosts' state and Event Grid's
  * dead letters, a Log Analytics workspace with a workspace-based Application Insights every app reports
  * to (local auth off: apps authenticate with their identity), and the action group alerts notify.
+ * Event Grid and the function runtimes write dead letters to containers in the storage account.
  * The location is the stack's `azure-native:location`.
  * @see https://learn.microsoft.com/azure/service-bus-messaging/service-bus-premium-messaging
  */
@@ -110,8 +111,7 @@ export function readAzureSettings(): AzureSettings {
 
 /** Which namespaces a topology needs. */
 export function brokersNeeded(t: Topology): { serviceBus: boolean; eventHubs: boolean } {
-  // Stream readers dead-letter to a Service Bus queue, so streams need the namespace too.
-  return { serviceBus: t.queues.length + t.topics.length + t.streams.length > 0, eventHubs: t.streams.length > 0 };
+  return { serviceBus: t.queues.length + t.topics.length > 0, eventHubs: t.streams.length > 0 };
 }
 
 export interface AzureFoundationArgs {

@@ -8,6 +8,7 @@ import {
   InvalidOptionError, TimeoutMismatchError, deliveryPlan, isDuration, toSeconds,
   type Channel, type DeliveryTarget, type QueueSpec, type Topology, type TopologyIssue,
 } from '../../contracts';
+import { lockDuration, MAX_LOCK_SECONDS } from './host';
 
 /**
  * Service Bus: a lock lasts at most 5 minutes (the Functions host renews it up to
@@ -19,10 +20,8 @@ import {
  * @see https://learn.microsoft.com/azure/service-bus-messaging/duplicate-detection
  */
 export const SERVICE_BUS_LIMITS = {
-  maxLockSeconds: 300,
+  maxLockSeconds: MAX_LOCK_SECONDS,
   minLockSeconds: 5,
-  /** A lock never shorter than this: a short lock is renewed often, each renewal a round trip. */
-  defaultMinLockSeconds: 30,
   duplicateDetectionWindow: 'PT10M',
   maxSubscriptionsPerTopic: 2_000,
   deadLetterRetentionDays: 14,
@@ -92,15 +91,6 @@ export function isoToSeconds(iso: string): number {
   return (Number(m[1] ?? 0) * 86_400) + (Number(m[2] ?? 0) * 3_600) + (Number(m[3] ?? 0) * 60) + Number(m[4] ?? 0);
 }
 
-/**
- * The lock a queue's reader needs: its timeout, at least 30 s, at most Service Bus's 5 minutes (the host
- * renews a lock while the function runs, so a longer function is still covered).
- */
-export function lockSecondsFor(timeoutMs: number): number {
-  const { maxLockSeconds, defaultMinLockSeconds } = SERVICE_BUS_LIMITS;
-  return Math.min(maxLockSeconds, Math.max(defaultMinLockSeconds, Math.ceil(timeoutMs / 1000)));
-}
-
 /** The lock duration a user set through `overrides.azure.lockDuration`, if any. */
 export function lockOverride(spec: Pick<QueueSpec, 'overrides'>): string | undefined {
   const value = spec.overrides?.azure?.lockDuration;
@@ -112,15 +102,19 @@ export function readersOf(t: Topology, target: DeliveryTarget, queue: string): C
   return deliveryPlan(t, target).channels.filter((c) => c.source.kind === 'queue' && c.source.queue === queue);
 }
 
-/** The lock a declared queue needs: from the longest timeout of its readers (30 s when none reads it). */
-export function requiredLockSeconds(t: Topology, target: DeliveryTarget, spec: Pick<QueueSpec, 'name'>): number {
+/**
+ * The lock a declared queue needs (ISO 8601): its readers' longest timeout plus the time to settle, at
+ * most Service Bus's 5 minutes (the host renews the lock for the whole invocation, see host.ts), for
+ * 30 s functions when nothing reads it yet.
+ */
+export function requiredLock(t: Topology, target: DeliveryTarget, spec: Pick<QueueSpec, 'name'>): string {
   const readers = readersOf(t, target, spec.name);
-  return lockSecondsFor(readers.length ? Math.max(...readers.map((c) => c.timeoutMs)) : 30_000);
+  return lockDuration(readers.length ? readers.map((c) => c.timeoutMs) : [30_000]);
 }
 
-/** The lock duration a declared queue gets: the override, else the required one, as ISO 8601. */
+/** The lock duration a declared queue gets: the override, else the required one. */
 export function queueLockDuration(t: Topology, target: DeliveryTarget, spec: QueueSpec): string {
-  return lockOverride(spec) ?? isoSeconds(requiredLockSeconds(t, target, spec));
+  return lockOverride(spec) ?? requiredLock(t, target, spec);
 }
 
 /** Event Hubs partitions of a stream: `overrides.azure.partitionCount`, else 4. */
@@ -150,13 +144,13 @@ export function validateForAzure(t: Topology, target: DeliveryTarget): TopologyI
     const override = lockOverride(q);
     if (override === undefined) continue;
     const seconds = isoToSeconds(override);
-    const need = requiredLockSeconds(t, target, q);
+    const need = isoToSeconds(requiredLock(t, target, q));
     if (Number.isNaN(seconds)) {
       issues.push(new InvalidOptionError(`${f}.overrides.azure.lockDuration`, `"${override}" is not an ISO 8601 duration such as PT1M`));
     } else if (seconds > SERVICE_BUS_LIMITS.maxLockSeconds || seconds < SERVICE_BUS_LIMITS.minLockSeconds) {
       issues.push(new TimeoutMismatchError(`${f}.overrides.azure.lockDuration`, `${override} is outside Service Bus's PT5S–PT5M`));
     } else if (seconds < need) {
-      issues.push(new TimeoutMismatchError(`${f}.overrides.azure.lockDuration`, `${override} is under ${isoSeconds(need)}, the reading function's timeout (at most PT5M; the host renews the lock beyond it)`));
+      issues.push(new TimeoutMismatchError(`${f}.overrides.azure.lockDuration`, `${override} is under ${isoSeconds(need)}, the reading function's timeout plus settling (at most PT5M; the host renews the lock beyond it)`));
     }
   }
   for (const s of t.streams) {

@@ -13,7 +13,8 @@ import * as servicebus from '@pulumi/azure-native/servicebus';
 import { DEFAULTS, toSeconds, type Channel, type DeliveryPlan, type TopicSpec } from '../../contracts';
 import { activeMessagesCondition, deadLetteredCondition, metricAlert } from './alarm';
 import type { AzureFoundation } from './foundation';
-import { ALARM_SUBSTITUTE_DEPTH, isoSeconds, lockSecondsFor, SERVICE_BUS_LIMITS } from './limits';
+import { lockDuration } from './host';
+import { ALARM_SUBSTITUTE_DEPTH, isoSeconds, SERVICE_BUS_LIMITS } from './limits';
 import { physicalName } from './names';
 import { entitySettings } from './queue';
 import type { Tags } from './tags';
@@ -34,7 +35,7 @@ export function ownQueueChannels(plan: DeliveryPlan, topic: string): Channel[] {
 export function ownSubscriptionSettings(c: Channel) {
   return entitySettings({
     maxAttempts: c.maxAttempts,
-    lockDuration: isoSeconds(lockSecondsFor(c.timeoutMs)),
+    lockDuration: lockDuration([c.timeoutMs]),
     retentionSeconds: toSeconds(DEFAULTS.queue.retention),
     ordered: false,
   });
