@@ -57,8 +57,11 @@ export const EVENT_GRID_DIRECT_ATTEMPTS = 3;
 
 /** One Event Grid advanced filter, shaped as `@pulumi/azure-native/eventgrid` `EventSubscription` takes it. */
 export type AdvancedFilter =
-  | { readonly operatorType: 'StringIn' | 'StringNotIn' | 'StringBeginsWith'; readonly key: string; readonly values: string[] }
-  | { readonly operatorType: 'IsNotNull' | 'IsNullOrUndefined'; readonly key: string };
+  | { readonly operatorType: 'StringIn'; readonly key: string; readonly values: string[] }
+  | { readonly operatorType: 'StringNotIn'; readonly key: string; readonly values: string[] }
+  | { readonly operatorType: 'StringBeginsWith'; readonly key: string; readonly values: string[] }
+  | { readonly operatorType: 'IsNotNull'; readonly key: string }
+  | { readonly operatorType: 'IsNullOrUndefined'; readonly key: string };
 
 /** The `filter` of an Event Grid event subscription (no `includedEventTypes`: every type). */
 export interface EventGridFilter {
@@ -95,6 +98,8 @@ export function compileAdvancedFilters(input: FilterInput): CompiledFilter<Event
       message: `Event Grid compares strings ignoring case; the filter on ${inexact.map((c) => c.field).join(', ')} is checked again, exactly, in the function`,
     });
   }
+  // Whether includedEventTypes ignores case is not documented: the function checks the type exactly, so a
+  // type in another case is filtered out rather than dead-lettered as a type the function cannot read.
   const typeCheck: Clause[] = types ? [{ field: 'type', op: 'in', values: [...types] }] : [];
   const filter: EventGridFilter = { ...(types ? { includedEventTypes: [...types] } : {}), advancedFilters: native.flatMap(advancedFilters) };
   return { native: filter, residual: [...residual, ...typeCheck, ...clauses.filter((c) => !native.includes(c) || inexact.includes(c))], diagnostics };
@@ -103,24 +108,23 @@ export function compileAdvancedFilters(input: FilterInput): CompiledFilter<Event
 /** Compiles a topic subscription's filter to a Service Bus SQL rule over the promoted properties. */
 export function compileServiceBusRule(input: FilterInput): CompiledFilter<ServiceBusRule> {
   const { types, clauses, residual, diagnostics } = normalizeFilter(input);
-  const typeCondition = types ? sqlCondition({ field: 'type', op: 'in', values: types }) : undefined;
-  const build = (native: readonly Clause[], withTypes = true): string => {
-    const parts = [...(withTypes && typeCondition ? [typeCondition] : []), ...native.map(sqlCondition)];
+  // A type list too long for a rule on its own is left to the function: the rule then selects every type.
+  const typesFit = !types || sqlCondition({ field: 'type', op: 'in', values: types }).length <= SERVICE_BUS_SQL_MAX_CHARS;
+  const typeCondition = types && typesFit ? [sqlCondition({ field: 'type', op: 'in', values: types })] : [];
+  const build = (native: readonly Clause[]): string => {
+    const parts = [...typeCondition, ...native.map(sqlCondition)];
     return parts.length ? parts.join(' AND ') : '1=1';
   };
   // Shed the longest condition first: it buys the most characters.
-  const { native, shed, over } = shedToBudget(clauses, (n) => ({ chars: build(n).length }), { chars: SERVICE_BUS_SQL_MAX_CHARS },
+  const { native, shed } = shedToBudget(clauses, (n) => ({ chars: build(n).length }), { chars: SERVICE_BUS_SQL_MAX_CHARS },
     (c) => sqlCondition(c).length);
   if (shed.length) diagnostics.push(shedDiagnostic('the Service Bus SQL filter', `${SERVICE_BUS_SQL_MAX_CHARS} characters`, shed));
-  const extra: Clause[] = [];
-  let sqlExpression = build(native);
-  if (over.length && types) {
-    // The type list alone is too long for a rule: the rule selects everything and the function checks the type.
-    sqlExpression = build(native, false);
-    extra.push({ field: 'type', op: 'in', values: [...types] });
+  const typeCheck: Clause[] = [];
+  if (types && !typesFit) {
+    typeCheck.push({ field: 'type', op: 'in', values: [...types] });
     diagnostics.push({
       code: 'TOO_LONG', severity: 'warning',
-      message: `${types.length} event types alone are over Service Bus's ${SERVICE_BUS_SQL_MAX_CHARS}-character SQL filter; the subscription receives every type and the function drops the others (split the subscription to filter at the broker)`,
+      message: `${types.length} event types alone are over Service Bus's ${SERVICE_BUS_SQL_MAX_CHARS}-character SQL filter; the rule selects every type and the function drops the others (split the subscription to filter them at the broker)`,
     });
   }
   const inexact = native.filter((c) => c.op === 'prefix');
@@ -130,7 +134,7 @@ export function compileServiceBusRule(input: FilterInput): CompiledFilter<Servic
       message: `Service Bus does not document whether SQL LIKE ignores case; the filter on ${inexact.map((c) => c.field).join(', ')} is checked again, exactly, in the function`,
     });
   }
-  return { native: { sqlExpression }, residual: [...residual, ...extra, ...shed, ...inexact], diagnostics };
+  return { native: { sqlExpression: build(native) }, residual: [...residual, ...typeCheck, ...shed, ...inexact], diagnostics };
 }
 
 /** The compilers Azure puts between a publisher and a subscription, by hop. */
@@ -217,6 +221,8 @@ function sqlCondition(clause: Clause): string {
     case 'notIn':
       // A missing property makes NOT IN unknown, which already selects nothing; IS NOT NULL says so outright.
       return `${p} IS NOT NULL AND ${p} NOT IN (${list()})`;
+    // IS [NOT] NULL rather than EXISTS: IS NULL is true for a missing *or null* property, and the reference
+    // reads anything but a string as absent (EXISTS would count a null property as present).
     case 'exists':
       return `${p} IS NOT NULL`;
     case 'notExists':

@@ -61,6 +61,8 @@ export interface AzureIngressResources {
   /** The bus (Event Grid topic) or topic (Service Bus) it publishes to. */
   readonly publishTo: AzurePublishTarget;
   readonly claimCheck?: AzureBlobContainer;
+  /** Where a change trigger writes a document that cannot become its event (the foundation's dead-letter container). */
+  readonly deadLetter?: AzureBlobContainer;
 }
 
 /** An ingress function, with what only its kind needs. */
@@ -206,6 +208,7 @@ export function ingressConfig(ingress: AzureIngress, r: AzureIngressResources): 
         ...common, kind: 'change', table: t.name, emits: ingress.trigger.emits, connection: CONNECTIONS.cosmos,
         databaseName: ingress.cosmos.database, containerName: ingress.cosmos.container, leaseContainerName: ingress.cosmos.leaseContainer,
         keyNames: [t.partitionKey, ...(t.sortKey ? [t.sortKey] : [])],
+        ...(r.deadLetter ? { deadLetter: r.deadLetter } : {}),
       };
     }
     case 'schedule': {

@@ -54,7 +54,10 @@ export function handlerTimeoutMs(timeoutMs: number, source: Channel['source']['k
  * Seconds an invocation of the function may take: its timeout plus the settling margin; for a stream
  * reader, every attempt of a record and the backoff ceilings between them (capped by Flex's default).
  */
-export function invocationSeconds(spec: Pick<FunctionSpec, 'timeout'>, channels: readonly Pick<Channel, 'source' | 'maxAttempts' | 'backoff'>[] = []): number {
+export function invocationSeconds(
+  spec: Pick<FunctionSpec, 'timeout'>,
+  channels: readonly { readonly source: { readonly kind: string }; readonly maxAttempts: number; readonly backoff: Channel['backoff'] }[] = [],
+): number {
   const timeout = Math.ceil(toMillis(spec.timeout) / 1000);
   let seconds = timeout + SETTLE_SECONDS;
   for (const c of channels) {

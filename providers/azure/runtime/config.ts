@@ -137,6 +137,8 @@ export type AzureIngressConfig = AzureCommon & {
     readonly connection: string; readonly databaseName: string; readonly containerName: string; readonly leaseContainerName: string;
     /** The table's key attributes, partition key first: the order of the event's subject. */
     readonly keyNames: readonly string[];
+    /** Where a document that cannot become the event is written, with the reason (the change feed moves on). */
+    readonly deadLetter?: AzureBlobContainer;
   }
   | {
     readonly kind: 'schedule'; readonly name: string;

@@ -37,3 +37,29 @@ export function promotedProperties(envelope: Envelope): Record<string, string> {
   }
   return out;
 }
+
+/**
+ * Herald's own application properties on a Service Bus message it resends (runtime/settlement.ts). Lower
+ * case: the Functions Node.js library camel-cases the first letter of every trigger metadata key.
+ */
+export const RESEND_PROPERTIES = {
+  /** Attempts made on the event before this copy was sent (absent on a first delivery). */
+  attempts: 'herald_attempts',
+  /**
+   * On a copy resent to a topic: the one subscription it is for. Every subscription's rule admits a copy
+   * for it and refuses copies for the others (`subscriptionRuleSql`), so a retry reaches one subscriber.
+   */
+  subscription: 'herald_subscription',
+} as const;
+
+/**
+ * A topic subscription's SQL rule with Herald's resend routing around the compiled filter: a first
+ * delivery (no `herald_subscription`) passes when the filter does; a resent copy passes only at the
+ * subscription it names. Names are `[a-z0-9-]`, quoted all the same.
+ * @param filterSql the filter compiled for the subscription (`1=1` when it has none)
+ * @see https://learn.microsoft.com/azure/service-bus-messaging/service-bus-messaging-sql-filter
+ */
+export function subscriptionRuleSql(filterSql: string, subscription: string): string {
+  const name = `'${subscription.replace(/'/g, "''")}'`;
+  return `(${RESEND_PROPERTIES.subscription} IS NULL AND (${filterSql})) OR ${RESEND_PROPERTIES.subscription} = ${name}`;
+}
