@@ -65,7 +65,7 @@ export class AzureBucket extends pulumi.ComponentResource {
         tags: args.tags,
       }, { parent: this });
       const principalId = this.systemTopic.identity.apply((i) => i?.principalId ?? '');
-      this.deadLetters = deadLetterContainer(`${name}-uploads`, f, principalId, this);
+      this.deadLetters = deadLetterContainer(name, 'upload', f, principalId, this);
       this.ingress = createIngress(`${name}-upload`, {
         ...args.ingress,
         ingress: { kind: 'upload', spec, trigger: up, container: containerName(spec.name) },

@@ -24,9 +24,9 @@ export interface DeadLetterContainer {
   readonly grant: authorization.RoleAssignment;
 }
 
-/** A dead-letter container in the foundation's account that `principalId` may write. */
-export function deadLetterContainer(name: string, foundation: AzureFoundation, principalId: pulumi.Input<string>, parent: pulumi.Resource): DeadLetterContainer {
-  const container = privateContainer(`${name}-dead-letters`, { account: foundation.storage, resourceGroupName: foundation.resourceGroupName, containerName: `${name}-dead-letters` }, parent);
+/** A dead-letter container in the foundation's account that `principalId` may write; `kind` prefixes its name (`bus`, `upload`). */
+export function deadLetterContainer(name: string, kind: string, foundation: AzureFoundation, principalId: pulumi.Input<string>, parent: pulumi.Resource): DeadLetterContainer {
+  const container = privateContainer(`${name}-dead-letters`, { account: foundation.storage, resourceGroupName: foundation.resourceGroupName, containerName: `${kind}-${name}-dead-letters` }, parent);
   const grant = roleAssignment(`${name}-dead-letters-writer`, principalId, {
     role: 'storageBlobDataContributor', scope: container.id, purpose: `Event Grid writes ${name}'s dead letters`,
   }, parent);
@@ -61,7 +61,7 @@ export class AzureBus extends pulumi.ComponentResource {
       ...args.spec.overrides?.azure,
     }, { parent: this });
     this.principalId = this.topic.identity.apply((i) => i?.principalId ?? '');
-    this.deadLetters = deadLetterContainer(name, f, this.principalId, this);
+    this.deadLetters = deadLetterContainer(name, 'bus', f, this.principalId, this);
     this.outputs = { name: this.topic.name, id: this.topic.id, endpoint: this.topic.endpoint, deadLetterContainer: this.deadLetters.container.name };
     this.registerOutputs(this.outputs);
   }

@@ -17,6 +17,7 @@
  * @see https://learn.microsoft.com/azure/azure-functions/functions-reference#connecting-to-host-storage-with-an-identity
  * @see https://learn.microsoft.com/azure/azure-monitor/app/azure-ad-authentication
  */
+import { createHash } from 'node:crypto';
 import * as pulumi from '@pulumi/pulumi';
 import type * as authorization from '@pulumi/azure-native/authorization';
 import * as managedidentity from '@pulumi/azure-native/managedidentity';
@@ -68,11 +69,18 @@ export interface FlexSettings {
   readonly grants: readonly Grant[];
   /** For the logs: the Herald name (`charge-payment`, `webhook:payments`) and the stack. */
   readonly heraldName: string;
+  /** `fn` or the ingress kind: prefixes the app's containers, so a function and a webhook of one name never share one. */
+  readonly kind: string;
   readonly stack: string;
   readonly tags: Tags;
   readonly overrides?: Readonly<Record<string, unknown>>;
   /** What the app needs before it starts beyond its package and roles (a Cosmos DB data role, a lease container). */
   readonly dependsOn?: readonly pulumi.Resource[];
+}
+
+/** A short, stable hash of a grant's purpose: the distinguishing part of its assignment's Pulumi name. */
+export function purposeHash(purpose: string): string {
+  return createHash('sha256').update(purpose).digest('hex').slice(0, 6);
 }
 
 /** A user-assigned identity under `parent` (created first: roles and settings name it). */
@@ -86,7 +94,7 @@ export function appIdentity(name: string, foundation: AzureFoundation, tags: Tag
 export function createFlexApp(name: string, s: FlexSettings, parent: pulumi.Resource, identity = appIdentity(name, s.foundation, s.tags, parent)): FlexParts {
   const f = s.foundation;
   const rg = { resourceGroupName: f.resourceGroupName, location: f.location };
-  const deploymentContainer = privateContainer(`${name}-package`, { account: f.storage, resourceGroupName: f.resourceGroupName, containerName: `${name}-package` }, parent);
+  const deploymentContainer = privateContainer(`${name}-package`, { account: f.storage, resourceGroupName: f.resourceGroupName, containerName: `${s.kind}-${name}-package` }, parent);
   const pkg = new storage.Blob(`${name}-package`, {
     resourceGroupName: f.resourceGroupName,
     accountName: f.storage.name,
@@ -105,7 +113,8 @@ export function createFlexApp(name: string, s: FlexSettings, parent: pulumi.Reso
     { role: 'monitoringMetricsPublisher', scope: f.appInsights.id, purpose: `${s.heraldName}: telemetry` },
     ...s.grants,
   ];
-  const roles = grants.map((g, i) => roleAssignment(`${name}-role-${i}-${g.role}`, principalId, g, parent));
+  // Named by role and purpose (not position), so adding a grant never replaces the others.
+  const roles = grants.map((g) => roleAssignment(`${name}-${g.role}-${purposeHash(g.purpose)}`, principalId, g, parent));
   const settings = pulumi.output(s.settings(identity.clientId)).apply((herald) => herald as Record<string, string>);
   const appSettings = pulumi.all([settings, f.storage.name, identity.clientId, f.appInsights.connectionString]).apply(([herald, account, clientId, insights]) => {
     const all: Record<string, string> = {
@@ -217,7 +226,7 @@ export class AzureFunction extends pulumi.ComponentResource implements FlexParts
   constructor(name: string, args: AzureFunctionArgs, opts?: pulumi.ComponentResourceOptions) {
     super('herald:azure:Function', name, {}, opts);
     const { spec, foundation: f, stores } = args;
-    this.deadLetters = privateContainer(`${name}-dead-letters`, { account: f.storage, resourceGroupName: f.resourceGroupName, containerName: `${name}-dead-letters` }, this);
+    this.deadLetters = privateContainer(`${name}-dead-letters`, { account: f.storage, resourceGroupName: f.resourceGroupName, containerName: `fn-${name}-dead-letters` }, this);
     const grants: Grant[] = [
       ...args.sources.flatMap((s) => s.grants),
       ...(args.publish ? [args.publish.grant] : []),
@@ -254,7 +263,7 @@ export class AzureFunction extends pulumi.ComponentResource implements FlexParts
     const parts = createFlexApp(name, {
       foundation: f, bundle: args.bundle, memory: spec.memory,
       ...(spec.concurrency !== undefined ? { concurrency: spec.concurrency } : {}),
-      settings: resources, grants, heraldName: spec.name, stack: args.stack, tags: args.tags,
+      settings: resources, grants, heraldName: spec.name, kind: 'fn', stack: args.stack, tags: args.tags,
       ...(spec.overrides?.azure ? { overrides: spec.overrides.azure } : {}),
     }, this);
     ({ identity: this.identity, plan: this.plan, deploymentContainer: this.deploymentContainer, package: this.package, roles: this.roles, app: this.app } = parts);

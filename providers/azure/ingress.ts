@@ -63,6 +63,7 @@ export function createIngress(name: string, a: IngressArgs, parent: pulumi.Resou
       ...(a.grants ?? []),
     ],
     heraldName,
+    kind,
     stack: a.stack,
     tags: a.tags,
     ...(a.dependsOn ? { dependsOn: a.dependsOn } : {}),

@@ -28,7 +28,7 @@ export class AzureSchedule extends pulumi.ComponentResource {
   constructor(name: string, args: AzureScheduleArgs, opts?: pulumi.ComponentResourceOptions) {
     super('herald:azure:Schedule', name, {}, opts);
     const { spec } = args;
-    this.ingress = createIngress(name, { ...args.ingress, ingress: { kind: 'schedule', spec } }, this);
+    this.ingress = createIngress(`${name}-schedule`, { ...args.ingress, ingress: { kind: 'schedule', spec } }, this);
     this.app = this.ingress.app;
     this.outputs = { function: this.app.name, setting: scheduleSetting(spec.name), ncrontab: toNcrontab(spec.cron) };
     this.registerOutputs(this.outputs);

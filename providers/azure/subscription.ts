@@ -12,7 +12,7 @@
  *   and dead letters written to the bus's container with the topic's identity;
  * - topic: the subscriber's topic subscription (its own queue, or one auto-forwarding to the declared
  *   queue) gets its SQL rule as the `$Default` rule (`servicebus:DefaultRule`), which otherwise passes
- *   everything (1=1);
+ *   everything (1=1); the rule also routes the runtime's resent retries to their one subscription;
  * - stream: nothing here (the consumer group is the stream's).
  * Filters the broker cannot evaluate are reported with `pulumi.log.warn` and evaluated in the function.
  * @see https://learn.microsoft.com/azure/event-grid/handler-service-bus
@@ -33,6 +33,7 @@ import { roleAssignment } from './iam';
 import { EVENT_GRID_LIMITS } from './limits';
 import { eventSubscriptionName, physicalName } from './names';
 import { FUNCTION_NAMES } from './runtime/config';
+import { subscriptionRuleSql } from './runtime/wire';
 
 /** The Event Grid delivery attribute a queue or hub gets: the message id, the session id or the partition key. */
 export interface DeliveryAttribute {
@@ -173,7 +174,8 @@ export class AzureSubscription extends pulumi.ComponentResource {
         topicName: source.topicName,
         subscriptionName,
         filterType: 'SqlFilter',
-        sqlFilter: { sqlExpression: (channel.filter.native as ServiceBusRule).sqlExpression },
+        // The compiled filter, and Herald's resend routing around it: a retry resent to the topic reaches only its subscription.
+        sqlFilter: { sqlExpression: subscriptionRuleSql((channel.filter.native as ServiceBusRule).sqlExpression, channel.subscription) },
       }, { parent: this });
     }
     this.outputs = {

@@ -44,7 +44,7 @@ export class AzureWebhook extends pulumi.ComponentResource {
     super('herald:azure:Webhook', name, {}, opts);
     const { spec } = args;
     const secret = webhookSecret(spec, this);
-    this.ingress = createIngress(name, {
+    this.ingress = createIngress(`${name}-webhook`, {
       ...args.ingress,
       ingress: { kind: 'webhook', spec },
       ...(secret ? { environment: { [spec.verify.secretEnv]: secret } } : {}),
