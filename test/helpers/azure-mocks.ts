@@ -9,7 +9,7 @@ import * as pulumi from '@pulumi/pulumi';
 import type { Topology } from '../../contracts';
 import { azureMockCloud } from '../../providers/azure/mocks';
 import { settle, withCheapStacks, type MockCloud, type RecordedResource } from '../../providers/mocks';
-import { APP, capturingWarnings, engine, findResource, mocksReady, resourcesOf } from './pulumi-mocks';
+import { APP, capturingWarnings, engine, findResource, mocksReady, resourcesOf, unsecret } from './pulumi-mocks';
 
 /** The committed Pulumi.dev-azure.yaml's config. */
 export const DEV_AZURE = { 'azure-native:location': 'westeurope' } as const;
@@ -46,7 +46,8 @@ export async function realizeOnAzure(t: Topology, config: Record<string, string>
 
 /** A recorded resource's app settings as a map (a Function App's `siteConfig.appSettings`). */
 export function appSettings(app: RecordedResource): Record<string, string> {
-  const list = app.inputs.siteConfig?.appSettings as { name: string; value: string }[] | undefined;
+  // With a secret among them (a webhook's), the whole site config is recorded as a secret: unwrap it.
+  const list = unsecret(app.inputs.siteConfig)?.appSettings as { name: string; value: string }[] | undefined;
   if (!list) throw new Error(`${app.name} has no app settings`);
   return Object.fromEntries(list.map((s) => [s.name, s.value]));
 }
