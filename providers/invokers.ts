@@ -22,6 +22,8 @@ export type EffectPrinter = (jsonLine: string) => void;
 export type InvokeResult =
   /** The native answer (it may still report failed records). */
   | { readonly kind: 'answered'; readonly answer: unknown }
+  /** One answer per message, where the platform answers nothing but success or failure (Azure's outcome per message). */
+  | { readonly kind: 'answers'; readonly answers: readonly unknown[] }
   /** The entry threw: its native error form. */
   | { readonly kind: 'threw'; readonly output: unknown }
   /** Nothing ran: an unknown function, an event this trigger cannot take. */
@@ -41,4 +43,5 @@ export interface CloudInvoker {
 /** Every built invoker, by cloud. */
 export const INVOKERS = {
   aws: async () => (await import('./aws/invoke.js')).awsInvoker,
+  azure: async () => (await import('./azure/invoke.js')).azureInvoker,
 } satisfies Partial<Record<CloudName, () => Promise<CloudInvoker>>>;

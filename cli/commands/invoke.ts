@@ -12,26 +12,37 @@ import { INVOKERS, type CloudInvoker, type InvokeApp } from '../../providers/inv
 import { processIo, type Io } from '../io';
 import type { Command } from '../main';
 
-const USAGE = `usage: herald invoke --cloud aws --function <name> --event <file.json | -> [--app <module>[#export]]
-       herald invoke --cloud aws --function <name> --sample <kind> [--app <module>[#export]]
+const USAGE = `usage: herald invoke --cloud <aws|azure> --function <name> --event <file.json | -> [--app <module>[#export]]
+       herald invoke --cloud <aws|azure> --function <name> --sample <kind> [--app <module>[#export]]
 
-Runs one function through its cloud's runtime entry (on AWS, the Lambda entry its bundle runs) with the
-native event in <file.json>, or on stdin with --event - (an SQS batch, a Kinesis batch, an EventBridge
-event, an API Gateway HTTP API request, …). Prints the entry's answer as JSON on stdout. Nothing is
-sent: the events it publishes and every SDK call it makes (a retry's visibility change, a dead letter)
-are printed to stderr as JSON lines instead.
+Runs one function through its cloud's runtime entry (on AWS, the Lambda entry its bundle runs; on Azure,
+the functions its bundle registers with the Functions host) with the native event in <file.json>, or on
+stdin with --event -. Nothing is sent: the events it publishes and every SDK call it makes (a retry's
+visibility change or scheduled resend, a dead letter) are printed to stderr as JSON lines instead.
 
   --function <name>      a function of the app, or an ingress function:
-                         webhook:<webhook name>, upload:<bucket name>, change:<table name>
+                         webhook:<webhook name>, upload:<bucket name>, change:<table name>,
+                         and on Azure schedule:<schedule name>
   --event <file.json|->  the native event, from a file or from stdin
   --sample <kind>        print a native sample event for the function's trigger instead, carrying a valid
-                         example of the event it reads: sqs, kinesis, eventbridge, http (a webhook),
-                         upload or change, as its trigger takes; pipe it into --event -
+                         example of the event it reads; pipe it into --event -
   --app <module#export>  the topology (default: app/topology.ts#shop)
 
-Exit codes: 0 handled (the answer may still report failed records) or sample printed, 1 the handler
-threw (stdout has the cloud's error answer), 2 bad usage, a cloud not built, an unknown function or
-sample kind, or an unreadable or non-JSON event.`;
+AWS: the event is what Lambda hands the handler (an SQS batch, a Kinesis batch, an EventBridge event, an
+API Gateway HTTP API request, …); stdout is the entry's answer as JSON. Sample kinds: sqs, kinesis,
+eventbridge, http (a webhook), upload, change.
+
+Azure: the event is what the Functions host hands the handler, {"input": …, "triggerMetadata": {…}}: a
+Service Bus message (input = its body, triggerMetadata = messageId, deliveryCount, applicationProperties,
+…), an Event Hubs batch, the CloudEvent Event Grid pushes, a change feed batch, a timer's schedule
+information; for a webhook, the request {"method","url","headers","body"}. stdout is one JSON line per
+message, {"outcome": "ok"|"retry"|"dead-letter"|"filtered"|"duplicate", "reason"?, "retryAfterMs"?,
+"attempt"?}, or for a webhook the response {"status","body"}. Sample kinds: servicebus, eventhub,
+eventgrid, http, upload, change, timer.
+
+Exit codes: 0 handled (the answer may still report failed records, or outcomes other than ok) or sample
+printed, 1 the handler threw (stdout has the cloud's error answer), 2 bad usage, a cloud not built, an
+unknown function or sample kind, or an unreadable or non-JSON event.`;
 
 /** Runs `herald invoke`; see USAGE for the exit codes. */
 export async function runInvoke(argv: string[], io: Io = processIo, stdin: () => Promise<string> = readStdin): Promise<number> {
@@ -71,6 +82,10 @@ export async function runInvoke(argv: string[], io: Io = processIo, stdin: () =>
   }
   const result = await invoker.invoke(app, values.function!, event, (line) => io.err(line));
   if (result.kind === 'refused') return fail(io, result.reason);
+  if (result.kind === 'answers') {
+    for (const answer of result.answers) io.out(JSON.stringify(answer));
+    return 0;
+  }
   io.out(JSON.stringify(result.kind === 'answered' ? result.answer : result.output));
   return result.kind === 'answered' ? 0 : 1;
 }

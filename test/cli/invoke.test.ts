@@ -151,7 +151,7 @@ describe('herald invoke --cloud aws', function () {
   }
 
   const usage: Array<[string, string[], string, RegExp]> = [
-    ['a cloud not built yet', ['--cloud', 'azure', '--function', 'charge-payment', '--event', '-'], '', /--cloud azure is not built yet; built: aws/],
+    ['a cloud not built yet', ['--cloud', 'kafka', '--function', 'charge-payment', '--event', '-'], '', /--cloud kafka is not built yet; built: aws, azure/],
     ['a name that is no cloud', ['--cloud', 'oracle', '--function', 'charge-payment', '--event', '-'], '', /--cloud oracle is not a cloud; clouds: aws, azure, gcp, kafka/],
     ['a sample its trigger does not take', ['--cloud', 'aws', '--function', 'charge-payment', '--sample', 'kinesis'], '', /no kinesis sample for charge-payment; its trigger takes: sqs/],
     ['both --event and --sample', ['--cloud', 'aws', '--function', 'charge-payment', '--event', '-', '--sample', 'sqs'], '', /give one of --event and --sample/],

@@ -1,5 +1,6 @@
 /**
- * `ClaimCheckStore` on Blob Storage: oversize event data is stored as `claim-check/<event id>/<uuid>.json`
+ * `ClaimCheckStore` on Blob Storage: oversize event data is stored as `claim-check/<event id>/<uuid>.json` (characters a
+ * blob name would need escaped written as `_`)
  * in the configured container, and the event carries the blob's URL as its `dataref`. Only blobs of that
  * container are read back: a `dataref` naming anything else is refused, so an event cannot make a
  * function read some other blob with its identity.
@@ -13,7 +14,8 @@ export class BlobClaimCheckStore implements ClaimCheckStore {
   constructor(private readonly container: ContainerClient) {}
 
   async put(eventId: string, json: string): Promise<string> {
-    const blob = this.container.getBlockBlobClient(`claim-check/${encodeURIComponent(eventId)}/${randomUUID()}.json`);
+    // The id only groups an event's blobs for a reader; the UUID makes the name unique.
+    const blob = this.container.getBlockBlobClient(`claim-check/${eventId.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 200)}/${randomUUID()}.json`);
     await blob.upload(json, Buffer.byteLength(json), { blobHTTPHeaders: { blobContentType: 'application/json' } });
     return blob.url;
   }

@@ -37,7 +37,8 @@ import { publisherFor } from './publisher';
 import { register, type Registration } from './registration';
 import { clientFactories, type AzureClients } from './sdk';
 import { serviceBusResender, type Resender } from './settlement';
-import { serviceBus } from './servicebus';
+import { applicationPropertiesOf, serviceBus } from './servicebus';
+import { RESEND_PROPERTIES } from './wire';
 
 /** What a test or `herald invoke` may inject; everything else comes from the config. */
 export interface AzureFunctionDeps {
@@ -156,7 +157,17 @@ function registration(t: AzureTrigger, config: AzureFunctionConfig, runner: Outc
       const options = t.kind === 'serviceBusQueue'
         ? { connection: t.connection, queueName: t.queueName, isSessionsEnabled: t.sessions, cardinality: 'one', autoCompleteMessages: true }
         : { connection: t.connection, topicName: t.topicName, subscriptionName: t.subscriptionName, isSessionsEnabled: t.sessions, cardinality: 'one', autoCompleteMessages: true };
-      return triggerRegistration(t.kind, t.name, options, (d) => one(serviceBus.decode(d, t.sourceKey)));
+      const entity = config.serviceBus?.entities[t.sourceKey];
+      const subscription = entity && 'subscription' in entity ? entity.subscription : undefined;
+      return triggerRegistration(t.kind, t.name, options, (d) => {
+        // A retry copy resent to the topic for another subscriber: the rules route it there (wire.ts
+        // subscriptionRuleSql); should a rule let it through anyway, it is not this subscriber's to handle.
+        const target = applicationPropertiesOf(d.triggerMetadata)[RESEND_PROPERTIES.subscription];
+        if (subscription !== undefined && typeof target === 'string' && target !== subscription) {
+          return Promise.resolve({ lines: [{ outcome: 'filtered', reason: `a retry copy for subscription ${target}` }] });
+        }
+        return one(serviceBus.decode(d, t.sourceKey));
+      });
     }
     case 'eventGrid':
       return triggerRegistration('eventGrid', t.name, {}, (d) => one(eventGrid.decode(d)));
