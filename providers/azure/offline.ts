@@ -4,7 +4,6 @@
  * settings, the sample events and the recorded SDK calls all name the same resources. Nothing here
  * reaches Azure.
  */
-import * as path from 'node:path';
 import { type Channel, type FunctionSpec, type Ref, type Topology } from '../../contracts';
 import type { AzureFunctionResources, AzureIngressResources, AzurePublishTarget, AzureSourceResource, CosmosResources } from './function-config';
 import { SAMPLE_REGION } from './runtime/binding';
@@ -87,9 +86,4 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
 /** A file extension for a content type (`.bin` for one it does not know). */
 export function extensionOf(contentType: string): string {
   return Object.entries(CONTENT_TYPES).find(([, type]) => type === contentType.toLowerCase())?.[0] ?? '.bin';
-}
-
-/** The content type of a blob name, guessed from its extension. */
-export function contentTypeOf(name: string): string {
-  return CONTENT_TYPES[path.extname(name).toLowerCase()] ?? 'application/octet-stream';
 }

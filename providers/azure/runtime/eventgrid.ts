@@ -9,7 +9,6 @@
  * @see https://learn.microsoft.com/azure/event-grid/cloud-event-schema
  * @see https://learn.microsoft.com/azure/event-grid/event-schema-blob-storage
  */
-import type { Envelope } from '../../../contracts';
 import { payloadOf, SAMPLE_RESOURCE_GROUP, SAMPLE_SUBSCRIPTION, stringOf, textOf, type AzureBinding, type AzureDelivery } from './binding';
 
 export const eventGrid: AzureBinding = {
@@ -91,9 +90,4 @@ export function blobCreatedEvent(blob: { account: string; container: string; nam
     },
     triggerMetadata: {},
   };
-}
-
-/** Whether `value` is an envelope-shaped CloudEvent (tests). */
-export function isCloudEvent(value: unknown): value is Envelope {
-  return typeof value === 'object' && value !== null && (value as { specversion?: unknown }).specversion === '1.0';
 }

@@ -13,15 +13,6 @@ import type { EventGridPublisherClient } from '@azure/eventgrid';
 import type { ServiceBusClient } from '@azure/service-bus';
 import type { ContainerClient } from '@azure/storage-blob';
 
-/** A value or a (possibly asynchronous) factory of it: SDK clients are created on first use. */
-export type Lazy<T> = T | (() => T | Promise<T>);
-
-/** Resolves a lazy value once and keeps it. */
-export function memo<T>(lazy: Lazy<T>): () => Promise<T> {
-  let value: Promise<T> | undefined;
-  return () => (value ??= Promise.resolve(typeof lazy === 'function' ? (lazy as () => T | Promise<T>)() : lazy));
-}
-
 /** Clients a function's entry may use; each one not given is made by the default factory below. */
 export interface AzureClients {
   /** For a Service Bus namespace (`<ns>.servicebus.windows.net`). */
