@@ -30,6 +30,8 @@ export interface IngressArgs {
   readonly claimCheck: { readonly endpoint: pulumi.Output<string>; readonly container: pulumi.Output<string>; readonly id: pulumi.Output<string> };
   /** Beyond publishing and the claim check. */
   readonly grants?: readonly Grant[];
+  /** Where a change trigger writes a document that cannot become its event (its grant is in `grants`). */
+  readonly deadLetter?: { readonly endpoint: pulumi.Output<string>; readonly container: pulumi.Output<string> };
   /** A change trigger's Cosmos DB endpoint, known once the account exists (it replaces `ingress.cosmos.accountEndpoint`). */
   readonly cosmosEndpoint?: pulumi.Input<string>;
   /** Settings beyond Herald's (a webhook's secret). */
@@ -48,12 +50,16 @@ export function createIngress(name: string, a: IngressArgs, parent: pulumi.Resou
     foundation: a.foundation,
     bundle: bundleIngress(kind, a.app),
     memory: INGRESS_MEMORY_MB,
-    settings: (clientId) => pulumi.all([clientId, a.publish.target, a.claimCheck.endpoint, a.claimCheck.container, pulumi.output(a.environment ?? {}), a.cosmosEndpoint ?? ''])
-      .apply(([id, target, endpoint, container, environment, cosmosEndpoint]) => {
+    settings: (clientId) => pulumi.all([clientId, a.publish.target, a.claimCheck.endpoint, a.claimCheck.container, pulumi.output(a.environment ?? {}), a.cosmosEndpoint ?? '',
+      a.deadLetter?.endpoint ?? '', a.deadLetter?.container ?? ''])
+      .apply(([id, target, endpoint, container, environment, cosmosEndpoint, deadLetterEndpoint, deadLetterContainer]) => {
         const ingress: AzureIngress = a.ingress.kind === 'change' && cosmosEndpoint
           ? { ...a.ingress, cosmos: { ...a.ingress.cosmos, accountEndpoint: cosmosEndpoint } } : a.ingress;
         return {
-          ...ingressSettings(ingress, { identityClientId: id, publishTo: target as AzurePublishTarget, claimCheck: { endpoint, container } }),
+          ...ingressSettings(ingress, {
+            identityClientId: id, publishTo: target as AzurePublishTarget, claimCheck: { endpoint, container },
+            ...(deadLetterContainer ? { deadLetter: { endpoint: deadLetterEndpoint, container: deadLetterContainer } } : {}),
+          }),
           ...environment,
         };
       }),

@@ -2,9 +2,9 @@
 import { expect } from 'chai';
 import { topology, UnsupportedFeatureError } from '../../../contracts';
 import { CustomerChanged } from '../../../app/events';
-import { COSMOS_ROLES } from '../../../providers/azure/iam';
+import { COSMOS_ROLES, ROLES } from '../../../providers/azure/iam';
 import { AZURE_CONFIG_SETTING } from '../../../providers/azure/runtime/config';
-import { appSettings, findResource, realizeOnAzure } from '../../helpers/azure-mocks';
+import { appSettings, findResource, realizeOnAzure, rolesOf } from '../../helpers/azure-mocks';
 import { inventoryOf, json } from '../../helpers/pulumi-mocks';
 import { expectReject } from '../../helpers/reject';
 
@@ -52,6 +52,17 @@ describe('azure table', () => {
       HERALD_COSMOS__credential: 'managedidentity', HERALD_COSMOS__clientId: clientId,
     });
     expect(json(settings[AZURE_CONFIG_SETTING])).to.deep.include({ kind: 'change', table: 'customers', databaseName: 'herald', containerName: 'customers', leaseContainerName: 'customers-leases' });
+  });
+
+  it('writes documents that cannot become the event to a dead-letter container only the change app may write', async () => {
+    await realizeOnAzure(app());
+    const container = findResource('azure-native:storage:BlobContainer', 'customers-change-dead-letters');
+    const config = json(appSettings(findResource('azure-native:web:WebApp', 'customers-change'))[AZURE_CONFIG_SETTING]);
+    expect(config.deadLetter).to.deep.equal({
+      endpoint: `https://${findResource('azure-native:storage:StorageAccount', 'tb-storage').outputs.name}.blob.core.windows.net`, container: 'change-customers-dead-letters',
+    });
+    const principal = String(findResource('azure-native:managedidentity:UserAssignedIdentity', 'customers-change-identity').outputs.principalId);
+    expect(rolesOf(principal)).to.deep.include([ROLES.storageBlobDataContributor.id, container.id]);
   });
 
   it('reports the change feed as degraded and refuses a sort key', async () => {
