@@ -29,6 +29,7 @@ export const ROLES = {
   storageBlobDataContributor: { name: 'Storage Blob Data Contributor', id: 'ba92f5b4-2d11-453d-a403-e96b0029c9fe', doc: `${BUILT_IN}/storage#storage-blob-data-contributor` },
   storageBlobDataReader: { name: 'Storage Blob Data Reader', id: '2a2b9908-6ea1-4ae2-8e65-a410df84e7d1', doc: `${BUILT_IN}/storage#storage-blob-data-reader` },
   storageTableDataContributor: { name: 'Storage Table Data Contributor', id: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3', doc: `${BUILT_IN}/storage#storage-table-data-contributor` },
+  keyVaultSecretsUser: { name: 'Key Vault Secrets User', id: '4633458b-17de-408a-b874-0445c86b69e6', doc: `${BUILT_IN}/security#key-vault-secrets-user` },
   monitoringMetricsPublisher: { name: 'Monitoring Metrics Publisher', id: '3913510d-42f4-4e42-8a64-420c390055eb', doc: `${BUILT_IN}/monitor#monitoring-metrics-publisher` },
 } as const satisfies Record<string, BuiltInRole>;
 

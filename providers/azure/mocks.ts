@@ -103,6 +103,15 @@ const RULES: Readonly<Record<string, TypeRule>> = {
     nameInput: 'resourceName', autonamed: true, path: (_, n) => `Microsoft.ManagedIdentity/userAssignedIdentities/${n}`,
     state: (_, __, c) => ({ ...identity(c.urn), clientId: mockGuid(`${c.urn}#client`) }),
   },
+  'azure-native:keyvault:Vault': {
+    nameInput: 'vaultName', autonamed: true, path: (_, n) => `Microsoft.KeyVault/vaults/${n}`,
+    state: (i, n) => ({ properties: { ...i.properties, vaultUri: `https://${n}.vault.azure.net/` } }),
+  },
+  'azure-native:keyvault:Secret': {
+    nameInput: 'secretName', autonamed: true, path: (i, n) => `Microsoft.KeyVault/vaults/${i.vaultName}/secrets/${n}`,
+    // The value is write-only: ARM never returns it.
+    state: (i, n) => ({ properties: { secretUri: `https://${i.vaultName}.vault.azure.net/secrets/${n}`, contentType: i.properties?.contentType } }),
+  },
   'azure-native:web:AppServicePlan': { nameInput: 'name', autonamed: true, path: (_, n) => `Microsoft.Web/serverfarms/${n}` },
   'azure-native:web:WebApp': {
     nameInput: 'name', autonamed: true, path: (_, n) => `Microsoft.Web/sites/${n}`,
@@ -122,7 +131,12 @@ const RULES: Readonly<Record<string, TypeRule>> = {
 
 /** Azure in one location of one made-up subscription. */
 export function azureMockCloud(options: AzureMockOptions): MockCloud {
-  return { location: { location: options.location }, calls: {}, report: (resource) => report(resource, options.location) };
+  const calls = {
+    'azure-native:authorization:getClientConfig': () => ({
+      clientId: mockGuid('herald-plan#client'), objectId: mockGuid('herald-plan#object'), subscriptionId: MOCK_SUBSCRIPTION_ID, tenantId: MOCK_TENANT_ID,
+    }),
+  };
+  return { location: { location: options.location }, calls, report: (resource) => report(resource, options.location) };
 }
 
 /** Reads the location from the stack's `azure-native:location`. */

@@ -38,6 +38,8 @@ export const NAME_RULES = {
   functionApp: { minLength: 2, maxLength: 60, pattern: /^[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?$/, doc: `${RULES_DOC}#microsoftweb` },
   appServicePlan: { minLength: 1, maxLength: 60, pattern: /^[a-zA-Z0-9-]+$/, doc: `${RULES_DOC}#microsoftweb` },
   userAssignedIdentity: { minLength: 3, maxLength: 128, pattern: /^[a-zA-Z0-9][\w-]*$/, doc: `${RULES_DOC}#microsoftmanagedidentity` },
+  keyVault: { minLength: 3, maxLength: 24, pattern: /^[a-zA-Z](?:[a-zA-Z0-9]|-(?!-))*[a-zA-Z0-9]$/, doc: `${RULES_DOC}#microsoftkeyvault` },
+  keyVaultSecret: { minLength: 1, maxLength: 127, pattern: /^[a-zA-Z0-9-]+$/, doc: `${RULES_DOC}#microsoftkeyvault` },
   cosmosAccount: { minLength: 3, maxLength: 44, pattern: /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/, doc: `${RULES_DOC}#microsoftdocumentdb` },
   logAnalyticsWorkspace: { minLength: 4, maxLength: 63, pattern: /^[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?$/, doc: `${RULES_DOC}#microsoftoperationalinsights` },
   appInsights: { minLength: 1, maxLength: 255, pattern: /^[^%&\\?/]+$/, doc: `${RULES_DOC}#microsoftinsights` },
@@ -87,9 +89,10 @@ export function physicalName(rule: NamedResource, name: string): string {
  * digits of `base`, cut to leave room for a hash of the project, stack and `base`, so the same
  * declaration in two stacks never asks for the same name.
  */
-export function accountName(rule: 'storageAccount' | 'cosmosAccount', scope: string, base: string): string {
+export function accountName(rule: 'storageAccount' | 'cosmosAccount' | 'keyVault', scope: string, base: string): string {
   const { maxLength } = NAME_RULES[rule];
-  const readable = base.toLowerCase().replace(/[^a-z0-9]/g, '');
+  // A letter first (Key Vault requires one; the others accept it).
+  const readable = `${/^[a-z]/.test(base.toLowerCase()) ? '' : 'h'}${base.toLowerCase().replace(/[^a-z0-9]/g, '')}`;
   const hash = sha(`${scope}/${base}`, 10);
   return physicalName(rule, `${readable.slice(0, maxLength - hash.length)}${hash}`);
 }
