@@ -1,15 +1,16 @@
 /**
  * The providers, by cloud name: a typed record, so `herald:cloud` picks one statically (no dynamic
- * require) and a provider missing a kind fails to compile. AWS, GCP and Kafka are built; Azure comes later.
+ * require) and a provider missing a kind fails to compile. AWS, Azure, GCP and Kafka are all built.
  */
 import * as pulumi from '@pulumi/pulumi';
 import { CLOUD_NAMES, type CloudName, type CloudProvider } from '../contracts';
 import { aws } from './aws';
+import { azure } from './azure';
 import { gcp } from './gcp';
 import { kafka } from './kafka';
 
 /** Every built provider. */
-export const providers = { aws, gcp, kafka } satisfies Partial<Record<CloudName, CloudProvider>>;
+export const providers = { aws, azure, gcp, kafka } satisfies Partial<Record<CloudName, CloudProvider>>;
 
 /** The name of a cloud whose provider is built. */
 export type BuiltCloud = keyof typeof providers;

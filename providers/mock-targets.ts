@@ -4,13 +4,14 @@
  */
 import type { CloudName } from '../contracts';
 import { awsMockTarget } from './aws/mocks';
+import { azureMockTarget } from './azure/mocks';
 import { gcpMockTarget } from './gcp/mocks';
 import { kafkaMockTarget } from './kafka/mocks';
 import type { MockCloud, MockTarget } from './mocks';
 import type { BuiltCloud } from './index';
 
 /** Every cloud's mock target. */
-export const mockTargets = { aws: awsMockTarget, gcp: gcpMockTarget, kafka: kafkaMockTarget } satisfies Record<BuiltCloud, MockTarget> & Partial<Record<CloudName, MockTarget>>;
+export const mockTargets = { aws: awsMockTarget, azure: azureMockTarget, gcp: gcpMockTarget, kafka: kafkaMockTarget } satisfies Record<BuiltCloud, MockTarget> & Partial<Record<CloudName, MockTarget>>;
 
 /**
  * The mock cloud for a stack's config.

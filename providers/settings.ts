@@ -8,6 +8,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import { CLOUD_NAMES, type Topology } from '../contracts';
 import { APP_SETTING, DEFAULT_APP } from './app-module';
+import { AZURE_CONFIG_KEYS } from './azure/foundation';
 import { NOTIFICATION_CHANNELS_KEY } from './gcp/alarm';
 import { KAFKA_CONFIG_KEYS, KAFKA_DEFAULTS } from './kafka/config';
 
@@ -39,6 +40,11 @@ export const STACK_SETTINGS: readonly StackSetting[] = [
   { key: K.saslPassword, type: 'string', description: 'kafka: SASL password; set it with --secret.', default: '' },
   { key: K.tls, type: 'boolean', description: 'kafka: connect to the brokers over TLS.', default: false },
   { key: K.caCert, type: 'string', description: 'kafka: PEM of the CA that signed the brokers’ certificates, when not publicly trusted; set it with --secret.', default: '' },
+  { key: AZURE_CONFIG_KEYS.resourceGroup, type: 'string', description: 'azure: an existing resource group to deploy into; empty: Herald creates one.', default: '' },
+  { key: AZURE_CONFIG_KEYS.serviceBusSku, type: 'string', description: 'azure: the Service Bus tier, Standard or Premium.', default: 'Standard' },
+  { key: AZURE_CONFIG_KEYS.serviceBusCapacity, type: 'string', description: 'azure: Premium messaging units, 1, 2, 4, 8 or 16 (Premium only); empty: 1.', default: '' },
+  { key: AZURE_CONFIG_KEYS.actionGroupId, type: 'string', description: 'azure: the resource id of an existing action group every alert notifies.', default: '' },
+  { key: AZURE_CONFIG_KEYS.alertEmail, type: 'string', description: 'azure: an address Herald creates an action group for, when no action group id is given.', default: '' },
   { key: NOTIFICATION_CHANNELS_KEY, type: 'array', description: 'gcp: the Cloud Monitoring notification channels (projects/<p>/notificationChannels/<id>) every alert policy notifies.', default: [] },
 ];
 
@@ -73,10 +79,4 @@ export function checkStackSettings(t: Topology, config: Readonly<Record<string, 
   if (problem) throw new pulumi.RunError(problem);
 }
 
-/** A reader of plain `herald:*` values that takes the declared empty default as "not set". */
-export function settingReader(config: pulumi.Config = new pulumi.Config('herald')): (key: string) => string | undefined {
-  return (key) => {
-    const value = config.get(key);
-    return value === '' ? undefined : value;
-  };
-}
+export { settingReader } from './setting-reader';

@@ -9,7 +9,7 @@ import * as pulumi from '@pulumi/pulumi';
 import * as kafka from '@pulumi/kafka';
 import { TopologyError } from '../../contracts';
 import { KAFKA_CONFIG_KEYS, parseKafkaConfig, SASL_MECHANISMS, type KafkaSettings } from './config';
-import { settingReader } from '../settings';
+import { settingReader } from '../setting-reader';
 import { kafkaNames, type KafkaNames } from './topics';
 
 export interface KafkaFoundationArgs {

@@ -20,7 +20,7 @@ import { KAFKA_DELIVERY } from './delivery';
 import { KafkaFoundation } from './foundation';
 import { KafkaFunction } from './function';
 import { RUN_BY_PROCESS } from './ingress';
-import { settingReader } from '../settings';
+import { settingReader } from '../setting-reader';
 import { KafkaQueue } from './queue';
 import { kafkaSchedule } from './schedule';
 import { KafkaStores } from './stores';
