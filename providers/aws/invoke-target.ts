@@ -1,48 +1,5 @@
-/**
- * What a `herald invoke --function <name>` names on AWS: a user function by its name, or one of Herald's
- * ingress functions as `webhook:<webhook>`, `upload:<bucket>` or `change:<table>`.
- */
-import type { BucketSpec, ChangeTrigger, FunctionSpec, TableSpec, Topology, UploadTrigger, WebhookSpec } from '../../contracts';
+/** What `herald invoke --function <name>` names on AWS (providers/invoke-target.ts): a schedule is an EventBridge Scheduler target there, not a function. */
+import { invokeTargets, type InvokeTarget as Target } from '../invoke-target';
 
-export type InvokeTarget =
-  | { readonly kind: 'function'; readonly spec: FunctionSpec }
-  | { readonly kind: 'webhook'; readonly spec: WebhookSpec }
-  | { readonly kind: 'upload'; readonly spec: BucketSpec; readonly trigger: UploadTrigger }
-  | { readonly kind: 'change'; readonly spec: TableSpec; readonly trigger: ChangeTrigger };
-
-/** The target `name` names, or why there is none (listing every name there is). */
-export function invokeTarget(t: Topology, name: string): InvokeTarget | { readonly refused: string } {
-  const colon = name.indexOf(':');
-  const kind = colon < 0 ? 'function' : name.slice(0, colon);
-  const logical = name.slice(colon + 1);
-  const found = ((): InvokeTarget | undefined => {
-    switch (kind) {
-      case 'function': {
-        const spec = t.functions.find((f) => f.name === logical);
-        return spec && { kind, spec };
-      }
-      case 'webhook': {
-        const spec = t.webhooks.find((w) => w.name === logical);
-        return spec && { kind, spec };
-      }
-      case 'upload': {
-        const spec = t.buckets.find((b) => b.name === logical);
-        return spec?.onUpload && { kind, spec, trigger: spec.onUpload };
-      }
-      case 'change': {
-        const spec = t.tables.find((x) => x.name === logical);
-        return spec?.onChange && { kind, spec, trigger: spec.onChange };
-      }
-      default: return undefined;
-    }
-  })();
-  return found ?? { refused: `no function "${name}" in ${t.name}; functions: ${invokeNames(t).join(', ')}` };
-}
-
-/** Every name `herald invoke` takes for the topology. */
-export function invokeNames(t: Topology): string[] {
-  return [
-    ...t.functions.map((f) => f.name), ...t.webhooks.map((w) => `webhook:${w.name}`),
-    ...t.buckets.filter((b) => b.onUpload).map((b) => `upload:${b.name}`), ...t.tables.filter((x) => x.onChange).map((x) => `change:${x.name}`),
-  ];
-}
+export type InvokeTarget = Target<false>;
+export const { invokeTarget, invokeNames } = invokeTargets({ schedules: false });
