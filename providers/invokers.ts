@@ -46,3 +46,13 @@ export const INVOKERS = {
   azure: async () => (await import('./azure/invoke.js')).azureInvoker,
   gcp: async () => (await import('./gcp/invoke.js')).gcpInvoker,
 } satisfies Partial<Record<CloudName, () => Promise<CloudInvoker>>>;
+
+/**
+ * Why no sample of `kind` can be made for `name`, whose trigger takes `kinds` (none: nothing subscribes
+ * it); undefined when it can. The one wording every cloud's `--sample` refusal uses.
+ */
+export function sampleRefusal(name: string, kinds: readonly string[], kind: string): string | undefined {
+  if (!kinds.length) return `${name} has no trigger (nothing subscribes it), so there is no sample for it`;
+  if (!kinds.includes(kind)) return `no ${kind} sample for ${name}; its trigger takes: ${kinds.join(', ')}`;
+  return undefined;
+}

@@ -10,7 +10,7 @@ import { deliveryPlan, type Topology } from '../../contracts';
 import { loadHandler } from '../../runtime/functions';
 import { InMemoryIdempotencyStore } from '../../runtime/idempotency';
 import type { Publisher } from '../../runtime/publisher';
-import type { CloudInvoker, InvokeApp } from '../invokers';
+import { sampleRefusal, type CloudInvoker, type InvokeApp } from '../invokers';
 import { AWS_DELIVERY } from './filter';
 import { changeTriggerConfig, functionConfig, publishTarget, uploadTriggerConfig, webhookConfig } from './function-config';
 import { invokeTarget, type InvokeTarget } from './invoke-target';
@@ -20,7 +20,7 @@ import type { AwsFunctionConfig, AwsIngressConfig } from './runtime/config';
 import { createLambdaHandler, type LambdaHandler } from './runtime/entry';
 import { createIngressHandler } from './runtime/ingress';
 import type { AwsClients } from './runtime/sdk';
-import { SAMPLE_KINDS, sampleKinds, sampleOf, type SampleKind } from './samples';
+import { sampleKinds, sampleOf, type SampleKind } from './samples';
 
 /**
  * The config `herald invoke` runs a user function with: the deployed one's, offline names aside.
@@ -57,10 +57,8 @@ export const awsInvoker: CloudInvoker = {
     const target = invokeTarget(app.topology, name);
     if ('refused' in target) return { kind: 'refused', reason: target.refused };
     const kinds = sampleKinds(app.topology, target);
-    if (!kinds.length) return { kind: 'refused', reason: `${name} has no trigger (nothing subscribes it), so there is no sample for it` };
-    if (!(SAMPLE_KINDS as readonly string[]).includes(kind) || !kinds.includes(kind as SampleKind)) {
-      return { kind: 'refused', reason: `no ${kind} sample for ${name}; its trigger takes: ${kinds.join(', ')}` };
-    }
+    const refusal = sampleRefusal(name, kinds, kind);
+    if (refusal) return { kind: 'refused', reason: refusal };
     return { kind: 'sample', ...sampleOf(app.topology, target, kind as SampleKind, app.env) };
   },
 };

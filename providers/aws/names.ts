@@ -3,13 +3,9 @@
  * one function that fits a logical name into them. Herald lets Pulumi auto-name resources (a random
  * suffix, so replacements never collide); the Pulumi name it passes must leave room for that suffix.
  */
-import { createHash } from 'node:crypto';
+import { fitName, type NameRule } from '../names';
 
-export interface NameRule {
-  readonly maxLength: number;
-  readonly pattern: RegExp;
-  readonly doc: string;
-}
+export type { NameRule };
 
 /** Pulumi auto-naming appends `-` and 7 random characters. */
 export const AUTONAME_SUFFIX_LENGTH = 8;
@@ -43,12 +39,7 @@ export type NamedResource = keyof typeof NAME_RULES;
  * @throws RangeError when `base` has a character the resource's name rule forbids.
  */
 export function resourceName(rule: NamedResource, base: string, options: { fifo?: boolean } = {}): string {
-  const { maxLength, pattern, doc } = NAME_RULES[rule];
-  if (!pattern.test(base)) throw new RangeError(`"${base}" is not a valid ${rule} name (${pattern}); see ${doc}`);
-  const room = maxLength - AUTONAME_SUFFIX_LENGTH - (options.fifo ? FIFO_SUFFIX.length : 0);
-  if (base.length <= room) return base;
-  const hash = createHash('sha256').update(base).digest('hex').slice(0, 8);
-  return `${base.slice(0, room - hash.length - 1)}-${hash}`;
+  return fitName(rule, NAME_RULES[rule], base, AUTONAME_SUFFIX_LENGTH + (options.fifo ? FIFO_SUFFIX.length : 0));
 }
 
 /**

@@ -16,7 +16,7 @@ import { deliveryPlan, type Topology } from '../../contracts';
 import { loadHandler } from '../../runtime/functions';
 import { InMemoryIdempotencyStore } from '../../runtime/idempotency';
 import type { Publisher } from '../../runtime/publisher';
-import type { CloudInvoker, EffectPrinter, InvokeApp } from '../invokers';
+import { sampleRefusal, type CloudInvoker, type EffectPrinter, type InvokeApp } from '../invokers';
 import { AZURE_DELIVERY } from './filter';
 import { functionConfig, ingressConfig, type AzureIngress } from './function-config';
 import { invokeTarget, type InvokeTarget } from './invoke-target';
@@ -28,7 +28,7 @@ import { createAzureFunction } from './runtime/entry';
 import { createAzureIngress, type IngressAnswer } from './runtime/ingress';
 import type { OutcomeLine } from './runtime/outcomes';
 import type { Registration, TriggerKind } from './runtime/registration';
-import { SAMPLE_KINDS, sampleKinds, sampleOf, type SampleKind } from './samples';
+import { sampleKinds, sampleOf, type SampleKind } from './samples';
 
 /**
  * The config `herald invoke` runs a user function with: the deployed one's, offline names aside.
@@ -75,10 +75,8 @@ export const azureInvoker: CloudInvoker = {
     const target = invokeTarget(app.topology, name);
     if ('refused' in target) return { kind: 'refused', reason: target.refused };
     const kinds = sampleKinds(app.topology, target);
-    if (!kinds.length) return { kind: 'refused', reason: `${name} has no trigger (nothing subscribes it), so there is no sample for it` };
-    if (!(SAMPLE_KINDS as readonly string[]).includes(kind) || !kinds.includes(kind as SampleKind)) {
-      return { kind: 'refused', reason: `no ${kind} sample for ${name}; its trigger takes: ${kinds.join(', ')}` };
-    }
+    const refusal = sampleRefusal(name, kinds, kind);
+    if (refusal) return { kind: 'refused', reason: refusal };
     return { kind: 'sample', ...sampleOf(app.topology, target, kind as SampleKind, app.env) };
   },
 };

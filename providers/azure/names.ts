@@ -8,12 +8,11 @@
  * @see https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules
  */
 import { createHash } from 'node:crypto';
+import { fitName, type NameRule as Rule } from '../names';
 
-export interface NameRule {
+/** Azure's rules also have a least length. */
+export interface NameRule extends Rule {
   readonly minLength: number;
-  readonly maxLength: number;
-  readonly pattern: RegExp;
-  readonly doc: string;
 }
 
 const RULES_DOC = 'https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules';
@@ -66,12 +65,7 @@ export function nameProblem(rule: NamedResource, name: string): string | undefin
  * @throws RangeError when `base` has a character the rule forbids.
  */
 export function resourceName(rule: NamedResource, base: string): string {
-  const { maxLength, pattern, doc } = NAME_RULES[rule];
-  if (!pattern.test(base)) throw new RangeError(`"${base}" is not a valid ${rule} name (${pattern}); see ${doc}`);
-  const room = maxLength - AUTONAME_SUFFIX_LENGTH;
-  if (base.length <= room) return base;
-  const hash = sha(base, 8);
-  return `${base.slice(0, room - hash.length - 1).replace(/-+$/, '')}-${hash}`;
+  return fitName(rule, NAME_RULES[rule], base, AUTONAME_SUFFIX_LENGTH);
 }
 
 /**

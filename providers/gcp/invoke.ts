@@ -13,7 +13,7 @@ import { deliveryPlan, type Topology } from '../../contracts';
 import { loadHandler } from '../../runtime/functions';
 import { InMemoryIdempotencyStore } from '../../runtime/idempotency';
 import type { Publisher } from '../../runtime/publisher';
-import type { CloudInvoker, InvokeApp } from '../invokers';
+import { sampleRefusal, type CloudInvoker, type InvokeApp } from '../invokers';
 import { GCP_DELIVERY } from './filter';
 import { changeConfig, functionConfig, scheduleConfig, uploadConfig, webhookConfig } from './function-config';
 import { invokeTarget, type InvokeTarget } from './invoke-target';
@@ -25,7 +25,7 @@ import type { GcpFunctionConfig, GcpIngressConfig } from './runtime/config';
 import { createPushHandler, type GcpRequest } from './runtime/entry';
 import { createIngressHandler, type IngressAnswer } from './runtime/ingress';
 import type { GcpClients } from './runtime/sdk';
-import { SAMPLE_KINDS, sampleKinds, sampleOf } from './samples';
+import { sampleKinds, sampleOf } from './samples';
 
 /**
  * The config `herald invoke` runs a user function with: the deployed one's, offline names aside.
@@ -96,10 +96,8 @@ export const gcpInvoker: CloudInvoker = {
     const target = invokeTarget(app.topology, name);
     if ('refused' in target) return { kind: 'refused', reason: target.refused };
     const kinds = sampleKinds(app.topology, target);
-    if (!kinds.length) return { kind: 'refused', reason: `${name} has no trigger (nothing subscribes it), so there is no sample for it` };
-    if (!(SAMPLE_KINDS as readonly string[]).includes(kind) || !kinds.includes(kind as never)) {
-      return { kind: 'refused', reason: `no ${kind} sample for ${name}; its trigger takes: ${kinds.join(', ')}` };
-    }
+    const refusal = sampleRefusal(name, kinds, kind);
+    if (refusal) return { kind: 'refused', reason: refusal };
     return { kind: 'sample', ...sampleOf(app.topology, target, app.env) };
   },
 };

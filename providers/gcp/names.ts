@@ -7,12 +7,9 @@
  * Firestore database.
  */
 import { createHash } from 'node:crypto';
+import { fitName, type NameRule } from '../names';
 
-export interface NameRule {
-  readonly maxLength: number;
-  readonly pattern: RegExp;
-  readonly doc: string;
-}
+export type { NameRule };
 
 /** Pulumi auto-naming appends `-` and 7 random characters. */
 export const AUTONAME_SUFFIX_LENGTH = 8;
@@ -40,12 +37,7 @@ const sha = (text: string, length: number) => createHash('sha256').update(text).
  * @throws RangeError when `base` has a character the resource's name rule forbids.
  */
 export function resourceName(rule: NamedResource, base: string): string {
-  const { maxLength, pattern, doc } = NAME_RULES[rule];
-  if (!pattern.test(base)) throw new RangeError(`"${base}" is not a valid ${rule} name (${pattern}); see ${doc}`);
-  const room = maxLength - AUTONAME_SUFFIX_LENGTH;
-  if (base.length <= room) return base;
-  const hash = sha(base, 8);
-  return `${base.slice(0, room - hash.length - 1).replace(/-+$/, '')}-${hash}`;
+  return fitName(rule, NAME_RULES[rule], base, AUTONAME_SUFFIX_LENGTH);
 }
 
 /**
