@@ -7,6 +7,7 @@
  * event is in flight (not an attempt). Each is logged with its reason; none fails the
  * whole batch.
  */
+import type { Envelope } from '../contracts/envelope';
 import type { Logger } from '../contracts/handler';
 import type { RecordHandler } from './batch';
 import type { InboundRecord } from './binding';
@@ -21,6 +22,17 @@ export interface RecordRunner {
 
 /** Handles one record: undefined when handled (or dead-lettered), else why it failed (for the batch answer). */
 export function recordHandler({ pipelines, settlement, logger }: RecordRunner): RecordHandler {
+  // The pipeline marked the event given up on: a copy that comes back would be acknowledged as a duplicate.
+  // When it did not reach its dead-letter target, that mark is forgotten, so the record's return (or the
+  // source's own failure path, which needs it to keep failing) still ends in a dead letter: nothing is lost.
+  const forgetGivenUp = async (record: InboundRecord, envelope: Envelope | undefined) => {
+    if (!envelope) return;
+    try {
+      await pipelines.forDelivery(record.channel, record.payload).forget(envelope);
+    } catch (error) {
+      logger.error('could not forget the given-up event; its return may be taken for a duplicate', { itemId: record.itemId, eventId: envelope.id, error: (error as Error).message });
+    }
+  };
   return async (record: InboundRecord) => {
     const outcome = await pipelines.forDelivery(record.channel, record.payload).process(record.payload, { attempt: record.attempt });
     if (outcome.kind === 'ok' || outcome.kind === 'filtered' || outcome.kind === 'duplicate') return undefined;
@@ -44,10 +56,12 @@ export function recordHandler({ pipelines, settlement, logger }: RecordRunner): 
       target = await settlement.deadLetter(record, outcome.reason);
     } catch (error) {
       logger.error('could not dead-letter the record; reported failed', { ...fields, error: (error as Error).message });
+      await forgetGivenUp(record, outcome.envelope);
       return outcome.reason;
     }
     if (target === undefined) {
       logger.error('record failed for good; left to the source\'s failure path', fields);
+      await forgetGivenUp(record, outcome.envelope);
       return outcome.reason;
     }
     logger.warn('record dead-lettered', { ...fields, deadLetter: target });

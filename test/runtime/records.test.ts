@@ -5,6 +5,7 @@ import type { InboundRecord } from '../../runtime/binding';
 import { ChannelPipelines } from '../../runtime/channels';
 import { newEnvelope } from '../../runtime/envelopes';
 import { Pipeline } from '../../runtime/pipeline';
+import { InMemoryIdempotencyStore } from '../../runtime/idempotency';
 import { RecordingPublisher } from '../../runtime/publisher';
 import { recordHandler } from '../../runtime/records';
 import { EventRegistry } from '../../runtime/registry';
@@ -17,12 +18,13 @@ const handler = on(OrderPlaced, async (event) => {
   if (event.data.orderId === 'never') throw new NonRetryableError('never');
 });
 
-function setup(settlement: Partial<Settlement>) {
+function setup(settlement: Partial<Settlement>, idempotency?: InMemoryIdempotencyStore) {
   const lines: Array<[string, string, Record<string, unknown> | undefined]> = [];
   const at = (level: string) => (message: string, fields?: Record<string, unknown>) => void lines.push([level, message, fields]);
   const logger: Logger = { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
   const pipelines = new ChannelPipelines([channel], (c) => new Pipeline({
     functionName: 'f', handler, registry: new EventRegistry(allEvents), publisher: new RecordingPublisher(), maxAttempts: c.maxAttempts, backoff: c.backoff,
+    ...(idempotency ? { idempotency } : {}),
   }), channel);
   const handle = recordHandler({
     pipelines, logger,
@@ -72,5 +74,22 @@ describe('runtime/records', () => {
     const refused = setup({ deadLetter: async () => { throw new Error('AccessDenied'); } });
     expect(await refused.handle(record('never'))).to.match(/NonRetryableError/);
     expect(refused.lines.some(([level, m, f]) => level === 'error' && m.startsWith('could not dead-letter') && f?.error === 'AccessDenied')).to.equal(true);
+  });
+
+  it('loses nothing when the dead-letter target refuses: the record fails, and its return is dead-lettered, not taken for a duplicate', async () => {
+    let refuse = true;
+    const sent: string[] = [];
+    const { handle } = setup({
+      deadLetter: async (_r, reason) => {
+        if (refuse) throw new Error('AccessDenied');
+        sent.push(reason);
+        return 'dlq:q';
+      },
+    }, new InMemoryIdempotencyStore());
+    const poison = record('never');
+    expect(await handle(poison)).to.match(/NonRetryableError/);
+    refuse = false;
+    expect(await handle({ ...poison, attempt: 2 })).to.equal(undefined);
+    expect(sent.map((r) => r.split(':')[0])).to.deep.equal(['NonRetryableError']);
   });
 });
