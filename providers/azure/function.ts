@@ -46,7 +46,8 @@ export const FLEX_DEFAULTS = {
 export const PACKAGE_HASH_SETTING = 'HERALD_PACKAGE_SHA256';
 
 /** A blob or table service endpoint without its trailing slash, as the runtime config names it. */
-export const serviceEndpoint = (endpoint: pulumi.Input<string>) => pulumi.output(endpoint).apply((e) => e.replace(/\/+$/, ''));
+// `?? ''`: under bare mocks (outputs equal inputs) an endpoint the cloud reports is absent; nothing declared may depend on it.
+export const serviceEndpoint = (endpoint: pulumi.Input<string>) => pulumi.output(endpoint).apply((e) => (e ?? '').replace(/\/+$/, ''));
 
 /** The pieces of any Function App Herald deploys (user functions and ingress functions alike). */
 export interface FlexParts {

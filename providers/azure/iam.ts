@@ -45,14 +45,12 @@ export const COSMOS_ROLES = {
 } as const;
 
 /**
- * The subscription-scoped id of a built-in role, read from the scope's own id (every scope Herald uses
- * starts with `/subscriptions/<id>/`), so no provider call is needed to learn the subscription.
- * @throws Error when the scope is not a subscription-level resource id.
+ * The subscription-scoped id of a built-in role. The subscription comes from the provider's client config
+ * (`authorization.getClientConfig`), not from parsing a resource's id: a preview sees the ids of resources
+ * not yet created as unknown, and nothing Herald declares may depend on an output's value.
  */
-export function roleDefinitionId(scope: string, role: BuiltInRole): string {
-  const m = /^\/subscriptions\/([^/]+)\//i.exec(scope);
-  if (!m) throw new Error(`role ${role.name}: scope "${scope}" is not a resource id under a subscription`);
-  return `/subscriptions/${m[1]}/providers/Microsoft.Authorization/roleDefinitions/${role.id}`;
+export function roleDefinitionId(subscriptionId: string, role: BuiltInRole): string {
+  return `/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${role.id}`;
 }
 
 /** Scopes Herald refuses to grant at: a whole subscription or resource group. */
@@ -82,7 +80,7 @@ export function roleAssignment(name: string, principalId: pulumi.Input<string>, 
   return new authorization.RoleAssignment(name, {
     principalId,
     principalType: 'ServicePrincipal',
-    roleDefinitionId: scope.apply((s) => roleDefinitionId(s, role)),
+    roleDefinitionId: authorization.getClientConfigOutput({ parent }).subscriptionId.apply((id) => roleDefinitionId(id, role)),
     scope,
     description: `Herald: ${grant.purpose} (${role.name})`,
   }, { parent, ...opts });
