@@ -29,6 +29,9 @@ describe('the dev console in Chromium', function () {
     await page.click('#publish-reset');
     const example = JSON.parse(await page.inputValue('#publish-body'));
     await page.fill('#publish-body', JSON.stringify(edit(example), null, 2));
+    // The result of the previous publish may still be on the page (an id published twice shows the same
+    // text): clear it, so the link waited for is this publish's.
+    await page.evaluate(() => { (globalThis as any).document.querySelector('#publish-result').replaceChildren(); });
     await page.click('#publish-form button[type=submit]');
     const link = page.locator('#publish-result a');
     await link.waitFor(WAIT);
