@@ -12,9 +12,9 @@
  * Source ARNs are the ones `herald invoke` configures (offline.ts), so each record finds its channel.
  */
 import { createHash } from 'node:crypto';
-import { deliveryPlan, type Channel, type EventDefinition, type Topology } from '../../contracts';
+import { deliveryPlan, type Channel, type Topology } from '../../contracts';
 import { exampleData, exampleEvent } from '../../runtime/examples';
-import { signatureHeaders } from '../../runtime/signature';
+import { definitionOf, SAMPLE_SECRET, signedWebhookSample } from '../samples';
 import { AWS_DELIVERY } from './filter';
 import type { InvokeTarget } from './invoke-target';
 import { extensionOf, offlineSource } from './offline';
@@ -29,7 +29,7 @@ export const SAMPLE_KINDS = ['sqs', 'kinesis', 'eventbridge', 'http', 'upload', 
 export type SampleKind = (typeof SAMPLE_KINDS)[number];
 
 /** The secret a webhook sample is signed with when its variable is not set. */
-export const SAMPLE_SECRET = 'example-secret';
+export { SAMPLE_SECRET };
 
 const CHANNEL_KINDS = { queue: 'sqs', stream: 'kinesis', direct: 'eventbridge' } as const satisfies Record<Channel['source']['kind'], SampleKind>;
 
@@ -54,10 +54,8 @@ export function sampleOf(t: Topology, target: InvokeTarget, kind: SampleKind, en
   switch (target.kind) {
     case 'webhook': {
       const { spec } = target;
-      const body = JSON.stringify(exampleData(definitionOf(t, spec.emits)));
-      const secret = env[spec.verify.secretEnv];
-      const notes = secret ? [] : [`${spec.verify.secretEnv} is not set: the request is signed with "${SAMPLE_SECRET}"; invoke it with ${spec.verify.secretEnv}=${SAMPLE_SECRET}`];
-      return { event: http.encode({ method: spec.method, path: spec.path, headers: signatureHeaders(spec.verify.scheme, body, secret ?? SAMPLE_SECRET), body }), notes };
+      const { body, headers, notes } = signedWebhookSample(t, spec, env);
+      return { event: http.encode({ method: spec.method, path: spec.path, headers, body }), notes };
     }
     case 'upload': {
       const example = exampleData(definitionOf(t, target.trigger.emits)) as { contentType?: unknown; size?: unknown };
@@ -109,8 +107,3 @@ function channelsOf(t: Topology, fn: string): readonly Channel[] {
   return deliveryPlan(t, AWS_DELIVERY).channelsOf(fn);
 }
 
-function definitionOf(t: Topology, wireType: string): EventDefinition<any> {
-  const d = t.events.find((e) => e.wireType === wireType);
-  if (!d) throw new Error(`the topology ${t.name} declares no event ${wireType}`);
-  return d;
-}

@@ -13,9 +13,9 @@
  * - change: a change feed batch of one document of the table;
  * - timer: the timer's schedule information.
  */
-import { deliveryPlan, type Channel, type EventDefinition, type Topology } from '../../contracts';
+import { deliveryPlan, type Channel, type Topology } from '../../contracts';
 import { exampleData, exampleEvent } from '../../runtime/examples';
-import { signatureHeaders } from '../../runtime/signature';
+import { definitionOf, signedWebhookSample } from '../samples';
 import { AZURE_DELIVERY } from './filter';
 import type { InvokeTarget } from './invoke-target';
 import { extensionOf, offlineAccount, offlineContainer } from './offline';
@@ -28,8 +28,6 @@ import { serviceBus } from './runtime/servicebus';
 export const SAMPLE_KINDS = ['servicebus', 'eventhub', 'eventgrid', 'http', 'upload', 'change', 'timer'] as const;
 export type SampleKind = (typeof SAMPLE_KINDS)[number];
 
-/** The secret a webhook sample is signed with when its variable is not set. */
-export const SAMPLE_SECRET = 'example-secret';
 
 const CHANNEL_KINDS = { queue: 'servicebus', stream: 'eventhub', direct: 'eventgrid' } as const satisfies Record<Channel['source']['kind'], SampleKind>;
 
@@ -58,10 +56,8 @@ export function sampleOf(t: Topology, target: InvokeTarget, kind: SampleKind, en
   switch (target.kind) {
     case 'webhook': {
       const { spec } = target;
-      const body = JSON.stringify(exampleData(definitionOf(t, spec.emits)));
-      const secret = env[spec.verify.secretEnv];
-      const notes = secret ? [] : [`${spec.verify.secretEnv} is not set: the request is signed with "${SAMPLE_SECRET}"; invoke it with ${spec.verify.secretEnv}=${SAMPLE_SECRET}`];
-      return { event: http.encode({ method: spec.method, path: spec.path, headers: signatureHeaders(spec.verify.scheme, body, secret ?? SAMPLE_SECRET), body }), notes };
+      const { body, headers, notes } = signedWebhookSample(t, spec, env);
+      return { event: http.encode({ method: spec.method, path: spec.path, headers, body }), notes };
     }
     case 'upload': {
       const example = exampleData(definitionOf(t, target.trigger.emits)) as { contentType?: unknown; size?: unknown };
@@ -116,8 +112,3 @@ function channelsOf(t: Topology, fn: string): readonly Channel[] {
   return deliveryPlan(t, AZURE_DELIVERY).channelsOf(fn);
 }
 
-function definitionOf(t: Topology, wireType: string): EventDefinition<any> {
-  const d = t.events.find((e) => e.wireType === wireType);
-  if (!d) throw new Error(`the topology ${t.name} declares no event ${wireType}`);
-  return d;
-}

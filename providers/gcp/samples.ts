@@ -14,10 +14,10 @@
  * @see https://cloud.google.com/eventarc/docs/cloudevents#firestore
  */
 import { createHash } from 'node:crypto';
-import { deliveryPlan, type Channel, type EventDefinition, type Topology } from '../../contracts';
+import { deliveryPlan, type Channel, type Topology } from '../../contracts';
 import { exampleData, exampleEvent } from '../../runtime/examples';
 import { SAMPLE_SCHEDULED_TIME } from '../../runtime/ingress-events';
-import { signatureHeaders } from '../../runtime/signature';
+import { definitionOf, signedWebhookSample } from '../samples';
 import { GCP_DELIVERY } from './filter';
 import type { InvokeTarget } from './invoke-target';
 import { OFFLINE_PROJECT, offlineChannel, offlineUploadSubscription } from './offline';
@@ -28,8 +28,6 @@ import { encodePush } from './runtime/push';
 export const SAMPLE_KINDS = ['push', 'http', 'upload', 'change', 'schedule'] as const;
 export type SampleKind = (typeof SAMPLE_KINDS)[number];
 
-/** The secret a webhook sample is signed with when its variable is not set. */
-export const SAMPLE_SECRET = 'example-secret';
 
 /** An HTTP request as `herald invoke --cloud gcp` reads it. */
 export interface SampleRequest {
@@ -64,13 +62,9 @@ export function sampleOf(t: Topology, target: InvokeTarget, env: NodeJS.ProcessE
     case 'function':
       return { event: pushSample(t, deliveryPlan(t, GCP_DELIVERY).channelsOf(target.spec.name)[0]!), notes: [] };
     case 'webhook': {
-      const { spec } = target;
-      const data = exampleData(definitionOf(t, spec.emits));
-      const secret = env[spec.verify.secretEnv];
-      const notes = secret ? [] : [`${spec.verify.secretEnv} is not set: the request is signed with "${SAMPLE_SECRET}"; invoke it with ${spec.verify.secretEnv}=${SAMPLE_SECRET}`];
-      // The signature is over the body's bytes: `herald invoke` sends a JSON body as JSON.stringify writes it.
-      const headers = { 'content-type': 'application/json', ...signatureHeaders(spec.verify.scheme, JSON.stringify(data), secret ?? SAMPLE_SECRET) };
-      return { event: { headers, body: data }, notes };
+      // `herald invoke` sends a JSON body as JSON.stringify writes it: the bytes the signature is over.
+      const { data, headers, notes } = signedWebhookSample(t, target.spec, env);
+      return { event: { headers: { 'content-type': 'application/json', ...headers }, body: data }, notes };
     }
     case 'upload':
       return { event: uploadSample(t, target), notes: [] };
@@ -157,8 +151,3 @@ function changeSample(t: Topology, target: Extract<InvokeTarget, { kind: 'change
   };
 }
 
-function definitionOf(t: Topology, wireType: string): EventDefinition<any> {
-  const d = t.events.find((e) => e.wireType === wireType);
-  if (!d) throw new Error(`the topology ${t.name} declares no event ${wireType}`);
-  return d;
-}
