@@ -124,14 +124,22 @@ export function findProjectDir(from: string): string | undefined {
 export function configuredApp(projectDir: string, stack: string): string | undefined {
   const key = `herald:${APP_SETTING}`;
   const fromStack = readConfig(path.join(projectDir, `Pulumi.${stack}.yaml`))[key];
-  const declared = readConfig(path.join(projectDir, 'Pulumi.yaml'))[key];
-  const fromProject = declared && typeof declared === 'object' && !Array.isArray(declared)
-    ? (declared as { value?: unknown; default?: unknown }).value ?? (declared as { default?: unknown }).default
-    : declared;
-  const value = fromStack ?? fromProject;
+  const value = fromStack ?? declaredValue(readConfig(path.join(projectDir, 'Pulumi.yaml'))[key]);
   if (value === undefined || value === null || value === '') return undefined;
   if (typeof value !== 'string') throw new AppModuleError(`${key} must be a string <module>[#<export>], got ${JSON.stringify(value)}`);
   return value;
+}
+
+/**
+ * The value a `Pulumi.yaml` config entry gives a stack that sets none: a project-level `value`, else its
+ * declared `default`, else the short form's own value (`key: value`). The one rule plan and the CLI use.
+ */
+export function declaredValue(declared: unknown): unknown {
+  if (declared && typeof declared === 'object' && !Array.isArray(declared)) {
+    const d = declared as { value?: unknown; default?: unknown };
+    return d.value ?? d.default;
+  }
+  return declared;
 }
 
 function readConfig(file: string): Record<string, unknown> {

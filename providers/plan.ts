@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import type { CloudName } from '../contracts';
-import { findProjectDir } from './app-module';
+import { declaredValue, findProjectDir } from './app-module';
 import { builtCloud } from './index';
 import { mockCloudFor, mockTargets } from './mock-targets';
 import { installMocks, MockEngine, settle, withCheapStacks, type RecordedResource } from './mocks';
@@ -61,9 +61,20 @@ export function planProjectDir(cwd = process.cwd()): string {
 }
 
 /** The program `pulumi up` runs: Pulumi.yaml's `main`, else index.ts (what Pulumi's host finds through package.json). */
-function programFile(projectDir: string): string {
-  const main = (loadYaml(path.join(projectDir, 'Pulumi.yaml')) as { main?: unknown } | null)?.main;
-  return path.join(projectDir, typeof main === 'string' ? main : 'index.ts');
+function programFile(projectDir: string, project: ProjectFile = readProjectFile(projectDir)): string {
+  return path.join(projectDir, typeof project.main === 'string' ? project.main : 'index.ts');
+}
+
+/** What plan reads of `Pulumi.yaml`. */
+interface ProjectFile {
+  readonly name?: string;
+  readonly main?: unknown;
+  readonly config?: Record<string, unknown>;
+}
+
+/** `Pulumi.yaml`, parsed (once per plan: its helpers take it). @throws Error naming the file when it is missing or not YAML */
+function readProjectFile(projectDir: string): ProjectFile {
+  return (loadYaml(path.join(projectDir, 'Pulumi.yaml')) as ProjectFile | null) ?? {};
 }
 
 /** The stack planned without `--stack`: `dev` on AWS (the first cloud built), `dev-<cloud>` on every other. */
@@ -109,17 +120,16 @@ function loadYaml(file: string): unknown {
 }
 
 /**
- * The project's declared config defaults (`Pulumi.yaml` `config:`: `key: {default: …}` or the short form
- * `key: value`), as `namespace:key` → string: what the Pulumi CLI gives a stack that does not set a key.
+ * The project's declared config values (`Pulumi.yaml` `config:`: `key: {value: …}`, `key: {default: …}` or
+ * the short form `key: value`; see declaredValue), as `namespace:key` → string: what the Pulumi CLI gives a stack that does not set a key.
  * @throws Error naming the file when it is missing or not YAML.
  */
-export function projectConfigDefaults(projectDir: string): Record<string, string> {
-  const doc = loadYaml(path.join(projectDir, 'Pulumi.yaml')) as { name?: string; config?: Record<string, unknown> } | null;
-  const project = String(doc?.name ?? 'project');
+export function projectConfigDefaults(projectDir: string, doc: ProjectFile = readProjectFile(projectDir)): Record<string, string> {
+  const project = String(doc.name ?? 'project');
   const defaults: Record<string, string> = {};
-  for (const [raw, decl] of Object.entries(doc?.config ?? {})) {
+  for (const [raw, decl] of Object.entries(doc.config ?? {})) {
     const key = raw.includes(':') ? raw : `${project}:${raw}`;
-    const value = decl && typeof decl === 'object' ? (decl as { default?: unknown; value?: unknown }).default ?? (decl as { value?: unknown }).value : decl;
+    const value = declaredValue(decl);
     if (value !== undefined && value !== null) defaults[key] = typeof value === 'string' ? value : JSON.stringify(value);
   }
   return defaults;
@@ -129,10 +139,9 @@ export function projectConfigDefaults(projectDir: string): Record<string, string
  * The settings `Pulumi.yaml` declares with no default that the stack's config leaves unset: the Pulumi CLI
  * refuses such a stack ("missing configuration value"), so plan says so before anything else.
  */
-export function missingRequiredSettings(projectDir: string, config: Readonly<Record<string, string>>): string[] {
-  const doc = loadYaml(path.join(projectDir, 'Pulumi.yaml')) as { name?: string; config?: Record<string, unknown> } | null;
-  const project = String(doc?.name ?? 'project');
-  return Object.entries(doc?.config ?? {})
+export function missingRequiredSettings(projectDir: string, config: Readonly<Record<string, string>>, doc: ProjectFile = readProjectFile(projectDir)): string[] {
+  const project = String(doc.name ?? 'project');
+  return Object.entries(doc.config ?? {})
     .filter(([, decl]) => decl && typeof decl === 'object' && !('default' in decl) && !('value' in decl))
     .map(([raw]) => (raw.includes(':') ? raw : `${project}:${raw}`))
     .filter((key) => config[key] === undefined);
@@ -143,16 +152,17 @@ export async function plan(options: PlanOptions): Promise<Plan> {
   const cloud = builtCloud(options.cloud);
   const projectDir = options.projectDir ?? planProjectDir();
   const stack = options.stack ?? defaultStack(cloud);
-  const project = String((loadYaml(path.join(projectDir, 'Pulumi.yaml')) as { name?: string } | null)?.name ?? 'project');
+  const projectFile = readProjectFile(projectDir);
+  const project = String(projectFile.name ?? 'project');
   const stackConfig = readStackConfig(projectDir, project, stack);
-  const config = { ...projectConfigDefaults(projectDir), ...stackConfig.config, 'herald:cloud': cloud, ...(options.app ? { 'herald:app': options.app } : {}) };
+  const config = { ...projectConfigDefaults(projectDir, projectFile), ...stackConfig.config, 'herald:cloud': cloud, ...(options.app ? { 'herald:app': options.app } : {}) };
   const { secretKeys } = stackConfig;
   const engine = new MockEngine(mockCloudFor(mockTargets[cloud], config, stack));
   await installMocks(engine, project, stack);
   pulumi.runtime.setAllConfig(config, secretKeys);
 
   // Without an engine, pulumi.log writes to the console (info to stdout): keep stdout for the plan.
-  const diagnostics: string[] = missingRequiredSettings(projectDir, config).map((key) =>
+  const diagnostics: string[] = missingRequiredSettings(projectDir, config, projectFile).map((key) =>
     `warning: pulumi up will refuse stack ${stack} until it sets ${key} (Pulumi.yaml declares it with no default): pulumi config set --secret ${key} <value> --stack ${stack}`);
   const saved = { log: console.log, info: console.info, warn: console.warn, error: console.error };
   console.log = console.info = console.warn = console.error = (...args: unknown[]) => void diagnostics.push(args.map(String).join(' '));
@@ -160,7 +170,7 @@ export async function plan(options: PlanOptions): Promise<Plan> {
   try {
     exports = await withCheapStacks(async () => {
       // As Pulumi runs a program: an exported function is called, and whatever it gives is awaited.
-      const loaded = options.program ?? require(programFile(projectDir));
+      const loaded = options.program ?? require(programFile(projectDir, projectFile));
       const result = await (typeof loaded === 'function' ? loaded() : loaded);
       await settle();
       await engine.flush();
