@@ -12,7 +12,9 @@
 import * as pulumi from '@pulumi/pulumi';
 import * as eventgrid from '@pulumi/azure-native/eventgrid';
 import type * as storage from '@pulumi/azure-native/storage';
+import type * as monitor from '@pulumi/azure-native/monitor';
 import type { BucketSpec } from '../../contracts';
+import { eventGridDeadLetterCondition, metricAlert } from './alarm';
 import { deadLetterContainer, type DeadLetterContainer } from './bus';
 import type { AzureFoundation } from './foundation';
 import type { FlexParts } from './function';
@@ -43,6 +45,8 @@ export class AzureBucket extends pulumi.ComponentResource {
   readonly deadLetters?: DeadLetterContainer;
   readonly ingress?: FlexParts;
   readonly eventSubscription?: eventgrid.SystemTopicEventSubscription;
+  /** Fires on any upload event the system topic gave up on (`DeadLetteredCount`). */
+  readonly deadLetterAlert?: monitor.MetricAlert;
   readonly outputs: Readonly<Record<string, pulumi.Output<string>>>;
 
   constructor(name: string, args: AzureBucketArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -66,6 +70,7 @@ export class AzureBucket extends pulumi.ComponentResource {
       }, { parent: this });
       const principalId = this.systemTopic.identity.apply((i) => i?.principalId ?? '');
       this.deadLetters = deadLetterContainer(name, 'upload', f, principalId, this);
+      this.deadLetterAlert = metricAlert(`${name}-dead-letters`, eventGridDeadLetterCondition(this.systemTopic.id, true), f, args.tags, this);
       this.ingress = createIngress(`${name}-upload`, {
         ...args.ingress,
         ingress: { kind: 'upload', spec, trigger: up, container: containerName(spec.name) },

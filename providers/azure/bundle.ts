@@ -12,17 +12,12 @@
  * @see https://learn.microsoft.com/azure/azure-functions/functions-reference-node?pivots=nodejs-model-v4#folder-structure
  * @see https://learn.microsoft.com/azure/azure-functions/flex-consumption-how-to#deploy-your-code-project
  */
-import type { BuildOptions } from 'esbuild';
 import * as path from 'node:path';
 import type { AppModule, Channel, FunctionSpec } from '../../contracts';
 import * as core from '../bundle';
 import { hostJson, invocationSeconds } from './host';
 
 export type { Bundle } from '../bundle';
-export {
-  EVENT_GRID_ANSWER_SECONDS, EVENT_GRID_HANDLER_MS, MAX_LOCK_SECONDS, MIN_LOCK_SECONDS, SETTLE_SECONDS, handlerTimeoutMs, hostJson,
-  invocationSeconds, isoDuration, lockDuration, timeSpan,
-} from './host';
 
 /** Herald's ingress functions on Azure: AWS's three, and the schedule (a timer trigger; AWS's scheduler needs no function). */
 export type AzureIngressKind = core.IngressKind | 'schedule';
@@ -42,9 +37,6 @@ export const AZURE_BUNDLE_TARGET: core.BundleTarget = {
   },
   extraFiles: () => ({ 'package.json': PACKAGE_JSON }),
 };
-
-/** The esbuild options every Herald Azure bundle uses. */
-export const BUNDLE_OPTIONS: BuildOptions = core.buildOptions(AZURE_BUNDLE_TARGET);
 
 /** Seconds an ingress invocation may take: each publishes one event (a change trigger, a batch of them). */
 const INGRESS_INVOCATION_SECONDS = 60;

@@ -10,9 +10,11 @@
 import * as pulumi from '@pulumi/pulumi';
 import * as eventgrid from '@pulumi/azure-native/eventgrid';
 import type * as authorization from '@pulumi/azure-native/authorization';
+import type * as monitor from '@pulumi/azure-native/monitor';
 import type * as storage from '@pulumi/azure-native/storage';
 import type { BusSpec } from '../../contracts';
 import type { AzureFoundation } from './foundation';
+import { eventGridDeadLetterCondition, metricAlert } from './alarm';
 import { roleAssignment } from './iam';
 import { resourceName } from './names';
 import { privateContainer } from './stores';
@@ -43,6 +45,8 @@ export interface AzureBusArgs {
 export class AzureBus extends pulumi.ComponentResource {
   readonly topic: eventgrid.Topic;
   readonly deadLetters: DeadLetterContainer;
+  /** Fires on any event the topic gave up on (Event Grid's `DeadLetteredCount`): it is in the dead-letter container. */
+  readonly deadLetterAlert: monitor.MetricAlert;
   /** The topic's system-assigned identity (delivery and dead-lettering). */
   readonly principalId: pulumi.Output<string>;
   readonly outputs: Readonly<Record<string, pulumi.Output<string>>>;
@@ -62,6 +66,7 @@ export class AzureBus extends pulumi.ComponentResource {
     }, { parent: this });
     this.principalId = this.topic.identity.apply((i) => i?.principalId ?? '');
     this.deadLetters = deadLetterContainer(name, 'bus', f, this.principalId, this);
+    this.deadLetterAlert = metricAlert(`${name}-dead-letters`, eventGridDeadLetterCondition(this.topic.id, false), f, args.tags, this);
     this.outputs = { name: this.topic.name, id: this.topic.id, endpoint: this.topic.endpoint, deadLetterContainer: this.deadLetters.container.name };
     this.registerOutputs(this.outputs);
   }

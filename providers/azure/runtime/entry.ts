@@ -14,7 +14,7 @@
  * call their `run`, which answers each message's outcome.
  */
 import type { InvocationContext } from '@azure/functions';
-import { DEFAULTS, type HandlerDefinition, type Logger, type RuntimeChannel } from '../../../contracts';
+import { DEFAULT_BACKOFF, DEFAULTS, type HandlerDefinition, type Logger, type RuntimeChannel } from '../../../contracts';
 import type { InboundRecord } from '../../../runtime/binding';
 import { runBatch } from '../../../runtime/batch';
 import { ChannelPipelines } from '../../../runtime/channels';
@@ -110,7 +110,7 @@ export function createAzureFunction(definition: HandlerDefinition, deps: AzureFu
     config.channels,
     (c) => new Pipeline({ ...shared, timeoutMs: handlerTimeoutMs(config.timeoutMs, kindOf(c)), maxAttempts: c.maxAttempts, residual: c.residual, backoff: c.backoff }),
     // A function nothing subscribes, invoked by hand: a queue's default attempts.
-    { subscription: config.name, sourceKey: 'direct:', types: [], maxAttempts: DEFAULTS.queue.maxAttempts, residual: [], backoff: { baseMs: 1_000, capMs: 300_000 } },
+    { subscription: config.name, sourceKey: 'direct:', types: [], maxAttempts: DEFAULTS.queue.maxAttempts, residual: [], backoff: DEFAULT_BACKOFF },
   );
   const runner: OutcomeRunner = {
     pipelines, logger,

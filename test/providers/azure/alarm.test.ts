@@ -56,7 +56,8 @@ describe('azure alarm', () => {
       'warning: [runtime] stream audit: azure has no iteratorAge metric; default alarm audit-iterator-age is left out',
       'warning: [runtime] stream audit: azure has no deadLetters metric; default alarm audit-dead-letters is left out',
     ]);
-    expect(resourcesOf('azure-native:monitor:MetricAlert')).to.have.length(0);
+    // Only the bus's own Event Grid dead-letter alert: no stream alarm.
+    expect(resourcesOf('azure-native:monitor:MetricAlert').map((r) => r.name)).to.deep.equal(['orders-dead-letters']);
   });
 
   it('picks the smallest alert window that covers the period', () => {

@@ -4,7 +4,7 @@ import { topology } from '../../../contracts';
 import { OrderPlaced } from '../../../app/events';
 import { ROLES } from '../../../providers/azure/iam';
 import { findResource, realizeOnAzure, rolesOf } from '../../helpers/azure-mocks';
-import { inventoryOf } from '../../helpers/pulumi-mocks';
+import { inventoryOf, resourcesOf } from '../../helpers/pulumi-mocks';
 
 function app() {
   const t = topology('b').event(OrderPlaced);
@@ -13,11 +13,15 @@ function app() {
 }
 
 describe('azure bus', () => {
-  it('creates exactly the topic, its dead-letter container and the right to write it', async () => {
+  it('creates exactly the topic, its dead-letter container, the right to write it and an alert on its dead letters', async () => {
     await realizeOnAzure(app());
     expect(inventoryOf(findResource('herald:azure:Bus', 'orders'))).to.deep.equal({
       'azure-native:eventgrid:Topic': 1, 'azure-native:storage:BlobContainer': 1, 'azure-native:authorization:RoleAssignment': 1,
+      'azure-native:monitor:MetricAlert': 1,
     });
+    const alert = resourcesOf('azure-native:monitor:MetricAlert').find((r) => r.parent === findResource('herald:azure:Bus', 'orders').urn)!;
+    expect(JSON.stringify(alert.inputs.criteria)).to.contain('DeadLetteredCount');
+    expect(alert.inputs.scopes).to.deep.equal([findResource('azure-native:eventgrid:Topic', 'orders').id]);
   });
 
   it('takes CloudEvents 1.0, authenticates publishers with Entra ID only and has a system-assigned identity', async () => {
