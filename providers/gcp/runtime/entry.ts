@@ -28,7 +28,7 @@ import { deadLetterSender, type DeadLetterSender } from './dead-letter';
 import { FirestoreIdempotencyStore } from './idempotency';
 import { publisherFor } from './publisher';
 import { decodePush, pushBodyOf, type PushDelivery } from './push';
-import { newPubSub, type GcpClients } from './sdk';
+import { memo, newPubSub, type GcpClients } from './sdk';
 
 /** What `herald invoke` reports and a function answers: the HTTP status, and what became of the delivery. */
 export interface GcpAnswer {
@@ -101,7 +101,8 @@ export function createPushHandler(definition: HandlerDefinition, deps: PushHandl
     if (config.kind !== 'function') throw new Error(`HERALD_GCP_CONFIG is for a ${config.kind} ingress, not a function`);
     const logger = deps.logger ?? cloudLogger({ fields: { function: config.name } });
     const clients = deps.clients ?? {};
-    const pubsub = clients.pubsub ?? (() => newPubSub(config.project));
+    // One client (one gRPC channel) for publishing and dead-lettering alike.
+    const pubsub = memo(clients.pubsub ?? (() => newPubSub(config.project)));
     const idempotency = deps.idempotency ?? (config.idempotency
       ? new FirestoreIdempotencyStore({
         ...config.idempotency, project: config.project,

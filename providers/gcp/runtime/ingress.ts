@@ -36,7 +36,7 @@ import { decodeDocumentEventData, documentPath, plainFields, type DocumentEventD
 import type { GcpAnswer, GcpRequest } from './entry';
 import { publisherFor } from './publisher';
 import { pushBodyOf, type PushMessage } from './push';
-import { newPubSub, type GcpClients } from './sdk';
+import { memo, newPubSub, type GcpClients } from './sdk';
 
 /** An ingress function's answer: a push's or a CloudEvent's outcome, or an HTTP caller's refusal, with the body sent. */
 export interface IngressAnswer extends Omit<GcpAnswer, 'outcome'> {
@@ -91,7 +91,8 @@ export function createIngressHandler(topology: Topology, deps: IngressDeps = {})
     }
     const definition = topology.events.find((e) => e.wireType === config.emits);
     if (!definition) throw new Error(`the topology ${topology.name} declares no event ${config.emits}`);
-    const pubsub = deps.clients?.pubsub ?? (() => newPubSub(config.project));
+    // One client (one gRPC channel) for publishing and dead-lettering alike.
+    const pubsub = memo(deps.clients?.pubsub ?? (() => newPubSub(config.project)));
     const claimCheck = deps.claimCheck ?? (config.claimCheckBucket ? new GcsClaimCheckStore(config.claimCheckBucket, config.project, deps.clients?.storage) : undefined);
     return {
       config, definition, topology, env, ...(claimCheck ? { claimCheck } : {}),
