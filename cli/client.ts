@@ -18,10 +18,10 @@ export class ServerUnavailableError extends HeraldError {
   }
 }
 
-/** The server refused the request; `message` is its `error`. */
+/** The server refused the request; `reason` is its `error`. */
 export class RejectedError extends HeraldError {
-  constructor(readonly status: number, message: string) {
-    super(`rejected (${status}): ${message}`);
+  constructor(readonly status: number, readonly reason: string) {
+    super(`rejected (${status}): ${reason}`);
   }
 }
 

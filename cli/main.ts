@@ -28,7 +28,7 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
  * that threw, work left unsettled at a stop); 2 the command line is wrong (an unknown command or option, a
  * missing argument, a value outside an option's fixed set).
  */
-export const EXIT_CODES = 'exit codes: 0 done · 1 understood but could not be done · 2 the command line is wrong';
+const EXIT_CODES = 'exit codes: 0 done · 1 understood but could not be done · 2 the command line is wrong';
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;

@@ -27,7 +27,7 @@ export interface StackSetting {
 const K = KAFKA_CONFIG_KEYS;
 
 /** Settings every topology has, whatever its webhooks. */
-export const STACK_SETTINGS: readonly StackSetting[] = [
+const STACK_SETTINGS: readonly StackSetting[] = [
   { key: APP_SETTING, type: 'string', description: `The app: <module>[#<export>], the module relative to the project folder (default ${DEFAULT_APP}, its topology export found by type); --app overrides it for a herald command.`, default: DEFAULT_APP },
   { key: 'cloud', type: 'string', description: `Which cloud realizes the topology (${CLOUD_NAMES.join(', ')}).`, default: 'aws' },
   { key: K.brokers, type: 'string', description: 'kafka: the bootstrap brokers, host:port[,host:port…].', default: '' },
@@ -49,7 +49,7 @@ export const STACK_SETTINGS: readonly StackSetting[] = [
 ];
 
 /** Each webhook's signing secret, named by the variable its `hmacSha256(...)` reads: required, and encrypted. */
-export function webhookSecretSettings(t: Topology): StackSetting[] {
+function webhookSecretSettings(t: Topology): StackSetting[] {
   const names = [...new Set(t.webhooks.map((w) => w.verify.secretEnv))];
   return names.map((key) => ({ key, type: 'string', description: `The signing secret of webhook ${t.webhooks.filter((w) => w.verify.secretEnv === key).map((w) => w.name).join(', ')}.`, secret: true }));
 }

@@ -39,9 +39,15 @@ const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
  * @see https://www.w3.org/TR/trace-context/#traceparent-header
  */
 export function childTraceparent(parent: string | undefined): string {
-  const m = parent ? TRACEPARENT.exec(parent) : null;
+  const p = parseTraceparent(parent);
   const span = randomHex(8);
-  return m ? `00-${m[1]}-${span}-${m[3]}` : `00-${randomHex(16)}-${span}-01`;
+  return p ? `00-${p.traceId}-${span}-${p.flags}` : `00-${randomHex(16)}-${span}-01`;
+}
+
+/** The parts of a version-00 traceparent, or undefined when it is not one. */
+export function parseTraceparent(value: unknown): { traceId: string; spanId: string; flags: string } | undefined {
+  const m = typeof value === 'string' ? TRACEPARENT.exec(value) : null;
+  return m ? { traceId: m[1]!, spanId: m[2]!, flags: m[3]! } : undefined;
 }
 
 /** Whether a string is a valid version-00 traceparent. */

@@ -12,6 +12,7 @@ import type { Logger } from '../contracts/handler';
 import type { RecordHandler } from './batch';
 import type { InboundRecord } from './binding';
 import type { ChannelPipelines } from './channels';
+import type { Pipeline } from './pipeline';
 import type { Settlement } from './settlement';
 
 export interface RecordRunner {
@@ -25,16 +26,17 @@ export function recordHandler({ pipelines, settlement, logger }: RecordRunner): 
   // The pipeline marked the event given up on: a copy that comes back would be acknowledged as a duplicate.
   // When it did not reach its dead-letter target, that mark is forgotten, so the record's return (or the
   // source's own failure path, which needs it to keep failing) still ends in a dead letter: nothing is lost.
-  const forgetGivenUp = async (record: InboundRecord, envelope: Envelope | undefined) => {
+  const forgetGivenUp = async (pipeline: Pipeline, record: InboundRecord, envelope: Envelope | undefined) => {
     if (!envelope) return;
     try {
-      await pipelines.forDelivery(record.channel, record.payload).forget(envelope);
+      await pipeline.forget(envelope);
     } catch (error) {
       logger.error('could not forget the given-up event; its return may be taken for a duplicate', { itemId: record.itemId, eventId: envelope.id, error: (error as Error).message });
     }
   };
   return async (record: InboundRecord) => {
-    const outcome = await pipelines.forDelivery(record.channel, record.payload).process(record.payload, { attempt: record.attempt });
+    const pipeline = pipelines.forDelivery(record.channel, record.payload);
+    const outcome = await pipeline.process(record.payload, { attempt: record.attempt });
     if (outcome.kind === 'ok' || outcome.kind === 'filtered' || outcome.kind === 'duplicate') return undefined;
     const fields = { itemId: record.itemId, eventId: outcome.envelope?.id, type: outcome.envelope?.type, reason: outcome.reason };
     if (outcome.kind === 'retry' || outcome.kind === 'deferred') {
@@ -56,12 +58,12 @@ export function recordHandler({ pipelines, settlement, logger }: RecordRunner): 
       target = await settlement.deadLetter(record, outcome.reason);
     } catch (error) {
       logger.error('could not dead-letter the record; reported failed', { ...fields, error: (error as Error).message });
-      await forgetGivenUp(record, outcome.envelope);
+      await forgetGivenUp(pipeline, record, outcome.envelope);
       return outcome.reason;
     }
     if (target === undefined) {
       logger.error('record failed for good; left to the source\'s failure path', fields);
-      await forgetGivenUp(record, outcome.envelope);
+      await forgetGivenUp(pipeline, record, outcome.envelope);
       return outcome.reason;
     }
     logger.warn('record dead-lettered', { ...fields, deadLetter: target });

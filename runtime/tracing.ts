@@ -12,24 +12,29 @@ import {
   ProxyTracerProvider, ROOT_CONTEXT, SpanKind, SpanStatusCode, context, trace, type Attributes, type Context, type Span, type Tracer,
 } from '@opentelemetry/api';
 import type { Envelope } from '../contracts/envelope';
+import { parseTraceparent } from './ids';
 
 /** The provider the API answers with while no SDK is registered (the one every unset proxy delegates to). */
 const NO_SDK = new ProxyTracerProvider().getDelegate();
 
-const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
+let cached: { delegate: unknown; tracer: Tracer | undefined } | undefined;
 
-/** The tracer to use, or undefined when no SDK is registered (then Herald creates no span at all). */
+/**
+ * The tracer to use, or undefined when no SDK is registered (then Herald creates no span at all). Looked
+ * up per delivery, since an SDK may be registered after start-up; the tracer is kept until the provider changes.
+ */
 export function activeTracer(): Tracer | undefined {
   const provider = trace.getTracerProvider();
   const delegate = provider instanceof ProxyTracerProvider ? provider.getDelegate() : provider;
-  return delegate === NO_SDK ? undefined : provider.getTracer('herald');
+  if (cached?.delegate !== delegate) cached = { delegate, tracer: delegate === NO_SDK ? undefined : provider.getTracer('herald') };
+  return cached.tracer;
 }
 
 /** The context of the span that published `envelope`, from its traceparent; the root context without one. */
 export function publisherContext(envelope: Pick<Envelope, 'traceparent'>): Context {
-  const m = typeof envelope.traceparent === 'string' ? TRACEPARENT.exec(envelope.traceparent) : null;
-  if (!m) return ROOT_CONTEXT;
-  return trace.setSpanContext(ROOT_CONTEXT, { traceId: m[1]!, spanId: m[2]!, traceFlags: parseInt(m[3]!, 16), isRemote: true });
+  const p = parseTraceparent(envelope.traceparent);
+  if (!p) return ROOT_CONTEXT;
+  return trace.setSpanContext(ROOT_CONTEXT, { traceId: p.traceId, spanId: p.spanId, traceFlags: parseInt(p.flags, 16), isRemote: true });
 }
 
 /** The traceparent of a span: what an event published under it carries. */
@@ -39,7 +44,7 @@ export function traceparentOf(span: Span): string {
 }
 
 /** The attributes every Herald span about one event carries. */
-export function eventAttributes(envelope: Envelope, functionName: string): Attributes {
+function eventAttributes(envelope: Envelope, functionName: string): Attributes {
   return {
     'cloudevents.event_id': envelope.id,
     'cloudevents.event_source': envelope.source,
@@ -51,7 +56,7 @@ export function eventAttributes(envelope: Envelope, functionName: string): Attri
 }
 
 /** What a delivery ended as, for its span. */
-export interface SpanOutcome {
+interface SpanOutcome {
   readonly kind: string;
   readonly attempt?: number;
   readonly reason?: string;
@@ -70,6 +75,10 @@ export function inDeliverySpan<O extends SpanOutcome>(tracer: Tracer, envelope: 
     if (outcome.kind === 'retry' || outcome.kind === 'dead-letter') span.setStatus({ code: SpanStatusCode.ERROR, message: outcome.reason ?? outcome.kind });
     span.end();
     return outcome;
+  }, (error: unknown) => {
+    span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+    span.end();
+    throw error;
   });
 }
 

@@ -31,7 +31,7 @@ export async function runFire(argv: string[], io: Io = processIo, env = process.
     io.out(`trace: curl -s ${client.url}/traces/${encodeURIComponent(id)}`);
     return 0;
   } catch (error) {
-    io.err(`herald fire: ${error instanceof RejectedError ? error.message.replace(/^rejected \(404\): /, '') : (error as Error).message}`);
+    io.err(`herald fire: ${error instanceof RejectedError && error.status === 404 ? error.reason : (error as Error).message}`);
     return 1;
   }
 }

@@ -80,7 +80,7 @@ export interface ConsoleModelInput {
 }
 
 /** `contenttype prefix "image/"`: one clause, as the graph labels it. */
-export function clauseText(c: Clause): string {
+function clauseText(c: Clause): string {
   return c.values.length ? `${c.field} ${c.op} ${c.values.map((v) => JSON.stringify(v)).join(' | ')}` : `${c.field} ${c.op}`;
 }
 

@@ -16,6 +16,7 @@ import { HttpError, decodePathPart, mediaType, readBody, refuseCrossSite, sendJs
 import { bodyLimit, readEvents } from './ingest';
 import { ReplayGuard } from './replays';
 import { RuntimeStoppedError, type LocalRuntime } from './runtime';
+import { UnknownScheduleError } from './schedule';
 import { MAX_ROW_BYTES, parseRow, rowPath } from './tables';
 import { TransportClosedError } from './transport';
 import { MAX_WEBHOOK_BYTES, acceptWebhook, type WebhookRequest } from './webhooks';
@@ -87,11 +88,12 @@ export async function startDevServer(runtime: LocalRuntime, options: DevServerOp
     if (fire) {
       return only(req, 'POST', async () => {
         refuseCrossSite(req, 'only the console or a tool may fire a schedule');
-        const name = decodePathPart(fire[1]!, pathname);
-        if (!runtime.topology.schedules.some((s) => s.name === name)) {
-          throw new HttpError(404, `no schedule "${name}"; schedules: ${runtime.topology.schedules.map((s) => s.name).join(', ') || 'none'}`);
+        let event;
+        try {
+          event = await runtime.fire(decodePathPart(fire[1]!, pathname));
+        } catch (error) {
+          throw error instanceof UnknownScheduleError ? new HttpError(404, error.message) : error;
         }
-        const event = await runtime.fire(name);
         sendJson(res, 202, { id: event.id, type: event.type });
       });
     }
