@@ -9,16 +9,26 @@ import type { Io } from './io';
 export const APP_USAGE = `  --app              the app: <module>[#<export>] (default: herald:app of Pulumi.yaml or
                      Pulumi.<stack>.yaml, else ${DEFAULT_APP}, its topology export found by type)`;
 
+/** What a command was told about its app: `--app`, the stack, where it runs. */
+export interface AppOptionValues {
+  readonly flag?: string | undefined;
+  readonly stack?: string | undefined;
+  readonly cwd?: string;
+}
+
+/** The values as cliApp takes them (unset ones left out). */
+export function cliAppOptions({ flag, stack, cwd }: AppOptionValues): CliAppOptions {
+  return { ...(flag !== undefined ? { flag } : {}), ...(stack !== undefined ? { stack } : {}), ...(cwd !== undefined ? { cwd } : {}) };
+}
+
 /**
  * The app of a command (see providers/app-module.ts cliApp), or undefined after printing why it cannot
  * be loaded as `herald <command>: …`.
  * @throws what is not an AppModuleError (a bug, not the user's module)
  */
-export function loadCliApp(command: string, io: Io, options: { readonly flag?: string | undefined; readonly stack?: string | undefined; readonly cwd?: string }): LoadedApp | undefined {
-  const { flag, stack, cwd } = options;
-  const cli: CliAppOptions = { ...(flag !== undefined ? { flag } : {}), ...(stack !== undefined ? { stack } : {}), ...(cwd !== undefined ? { cwd } : {}) };
+export function loadCliApp(command: string, io: Io, options: AppOptionValues): LoadedApp | undefined {
   try {
-    return cliApp(cli);
+    return cliApp(cliAppOptions(options));
   } catch (error) {
     if (!(error instanceof AppModuleError)) throw error;
     io.err(`herald ${command}: ${error.message}`);

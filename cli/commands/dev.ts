@@ -17,15 +17,20 @@ import { IGNORED_SIGNAL, STOP_RULE, stopSignals } from '../stop-signals';
 import { KAFKA_OPTIONS_USAGE, KAFKA_RUNTIME_USAGE } from '../kafka-options';
 import type { kafkaRuntimeSettings } from '../kafka-runtime-options';
 import type { RuntimeStarter } from '../dev-session';
-import { APP_USAGE, loadCliApp } from '../app-option';
-import type { LoadedApp } from '../../providers/app-module';
+import { APP_USAGE, cliAppOptions, loadCliApp, type AppOptionValues } from '../app-option';
+import { startHotReload } from '../hot-reload';
+import { cliApp, type LoadedApp } from '../../providers/app-module';
 import { DEFAULT_STATE_FILE, describeLimits, durableStores, openState, type StateDb, type StopReport } from '../../providers/local';
 
-const USAGE = `usage: herald dev [--app module[#export]] [--port n] [--backoff-base-ms n] [--grace-ms n] [--state file | --memory]
+const USAGE = `usage: herald dev [--app module[#export]] [--port n] [--backoff-base-ms n] [--grace-ms n] [--state file | --memory] [--no-reload]
        herald dev --transport kafka --brokers host:port[,…] [--stack s] [--port n] …
 
 Runs the app on this machine, HTTP on 127.0.0.1, the dev console at http://127.0.0.1:<port>/.
+Reloads the app when one of its files changes: a handler change swaps the handlers in place (queues,
+retries, dead letters, traces and dedupe kept); a topology change re-plans, prints what changed and
+restarts the runtime on the same state; a change that fails to load prints why and changes nothing.
 ${APP_USAGE}
+  --no-reload        do not watch the app's files
   --port             default $PORT, else 4000 (0 picks a free port)
   --backoff-base-ms  retry backoff base: delays are random up to base × 2^(attempt-1)
                      (default $HERALD_BACKOFF_BASE_MS, else 1000)
@@ -55,12 +60,14 @@ function count(name: string, value: string | undefined, fallback: number): numbe
 /** Runs `herald dev` until SIGINT or SIGTERM; 0 when nothing was left undelivered. */
 export async function runDev(argv: string[], io: Io = processIo, env = process.env): Promise<number> {
   let port: number, baseMs: number, graceMs: number, state: StateChoice, otlp: string | undefined, loaded: LoadedApp;
+  let appOptions: AppOptionValues, reload: boolean;
   try {
     const { values } = parseArgs({
       args: argv, strict: true,
       options: {
         port: { type: 'string' }, 'backoff-base-ms': { type: 'string' }, 'grace-ms': { type: 'string' }, transport: { type: 'string' }, brokers: { type: 'string' },
         state: { type: 'string' }, memory: { type: 'boolean' }, stack: { type: 'string' }, partitions: { type: 'string' }, otlp: { type: 'string' }, app: { type: 'string' },
+        'no-reload': { type: 'boolean' },
       },
     });
     otlp = values.otlp ?? env.HERALD_OTLP_URL;
@@ -75,7 +82,9 @@ export async function runDev(argv: string[], io: Io = processIo, env = process.e
     if (values.memory && values.state !== undefined) throw new Error('--state and --memory exclude each other: keep state in a file, or nowhere');
     if (values.state === '') throw new Error('--state needs a file');
     const kafka = transport === 'kafka' ? (await import('../kafka-runtime-options.js')).kafkaRuntimeSettings(values, env, `herald-dev-${process.pid}`) : undefined;
-    const app = loadCliApp('dev', io, { flag: values.app, stack: kafka?.stack });
+    appOptions = { flag: values.app, stack: kafka?.stack };
+    reload = !values['no-reload'];
+    const app = loadCliApp('dev', io, appOptions);
     if (!app) return 1;
     loaded = app;
     state = kafka ? { kafka: { ...kafka, brokers: values.brokers ?? env.HERALD_KAFKA_BROKERS ?? '' } }
@@ -105,16 +114,25 @@ export async function runDev(argv: string[], io: Io = processIo, env = process.e
     io.err(`herald dev: ${busy ? `port ${port} is in use; stop the other server or set PORT=…` : (error as Error).message}`);
     return 1;
   }
+  // Announced before the banner: whoever reads the URL from the banner finds .herald/dev.json written.
+  const unannounce = await announceDevServer(session.url).catch(() => () => {});
   printBanner(session, io, paint, env, baseMs, graceMs, state);
   if (otlp !== undefined) io.out(`spans of every delivery and publish exported over OTLP/HTTP to ${paint.bold(otlp)}\n`);
   session.runtime.onDelivery((r) => io.out(deliveryLine(r, paint)));
-  const unannounce = await announceDevServer(session.url).catch(() => () => {});
+  const hot = reload ? startHotReload({
+    session, projectDir: loaded.app.root, paint, out: io.out,
+    load: () => cliApp(cliAppOptions(appOptions)).topology,
+    keepLeft: (left) => saveJson(left, path.join(process.cwd(), '.herald'), 'undelivered'),
+  }) : undefined;
+  if (hot) io.out(paint.dim(`watching the app's files: a change reloads it (--no-reload to turn off)\n`));
   const { signal, hurry, release } = stopSignals(() => io.out(IGNORED_SIGNAL));
   try {
     io.out(`\n${await signal}: not accepting new events; finishing ${session.runtime.pending} owed (up to ${graceMs} ms; ${STOP_RULE})`);
+    hot?.close();
     const report = await session.stop(graceMs, hurry);
     return await reportStop(session, report, io, paint, state);
   } finally {
+    hot?.close();
     unannounce();
     db?.close();
     await traces?.shutdown();

@@ -51,7 +51,6 @@ export function consoleRoutes(options: ConsoleRoutesOptions): ConsoleRoutes {
   const { runtime, env } = options;
   const feed = new DeliveryFeed(options.feed);
   const unsubscribe = runtime.onDelivery(feed.record);
-  const webhooks = new Map(runtime.topology.webhooks.map((w) => [w.name, w]));
 
   const get = (req: IncomingMessage, run: () => void | Promise<void>) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, `${req.url} takes GET, not ${req.method}`);
@@ -92,8 +91,10 @@ export function consoleRoutes(options: ConsoleRoutesOptions): ConsoleRoutes {
         if (req.method !== 'POST') throw new HttpError(405, `${pathname} takes POST, not ${req.method}`);
         refuseCrossSite(req, 'only the console itself may send test webhooks');
         const name = decodePathPart(hook[1]!, pathname);
-        const spec = webhooks.get(name);
-        if (!spec) throw new HttpError(404, `no webhook "${name}"; webhooks: ${[...webhooks.keys()].join(', ') || 'none'}`);
+        // Looked up at each request: a hot reload may change the topology behind the runtime.
+        const { webhooks } = runtime.topology;
+        const spec = webhooks.find((w) => w.name === name);
+        if (!spec) throw new HttpError(404, `no webhook "${name}"; webhooks: ${webhooks.map((w) => w.name).join(', ') || 'none'}`);
         const given = await readBody(req, MAX_WEBHOOK_BYTES);
         sendJson(res, 202, await testWebhook(spec, given, env, runtime, options.webhook));
         return true;

@@ -53,9 +53,12 @@ export class LocalFunction {
     this.gate = new Gate(concurrency ?? Infinity);
   }
 
-  /** The consumer for one subscription's pipeline. */
-  consumer(subscription: string, pipeline: Pipeline): Consumer {
-    const deliver = (envelope: Envelope, attempt: number) => this.run(subscription, pipeline, envelope, attempt);
+  /**
+   * The consumer for one subscription's pipeline. `pipeline` is read at each delivery: a hot reload
+   * replaces it (LocalRuntime.swapCode) while the transport keeps this consumer.
+   */
+  consumer(subscription: string, pipeline: () => Pipeline): Consumer {
+    const deliver = (envelope: Envelope, attempt: number) => this.run(subscription, pipeline(), envelope, attempt);
     return this.publishTo
       ? { function: this.name, subscription, gate: this.gate, publishTo: this.publishTo, deliver }
       : { function: this.name, subscription, gate: this.gate, deliver };

@@ -24,6 +24,7 @@ import { TraceStore } from './traces';
 import type { ChannelName, CloseReport, TransportFactory } from './transport';
 import { LocalBuckets } from './uploads';
 import { LOCAL_LIMITS } from './limits';
+import { describeChanges, topologyDiff } from './topology-diff';
 
 export interface LocalRuntimeOptions {
   /** The folder function handler paths are relative to. @default process.cwd() */
@@ -67,6 +68,7 @@ export class RuntimeStoppedError extends HeraldError {
 }
 
 export interface LocalRuntime {
+  /** What the runtime runs: the topology it was made with, or the one its code was last swapped to. */
   readonly topology: Topology;
   readonly registry: EventRegistry;
   readonly traces: TraceStore;
@@ -100,6 +102,16 @@ export interface LocalRuntime {
    * @rejects UnknownScheduleError for a name the topology does not declare; RuntimeStoppedError after `stop` began
    */
   fire(schedule: string): Promise<Envelope>;
+  /**
+   * Runs new code on the same declarations (herald dev's hot reload, after the app's modules were loaded
+   * afresh): `next` must declare exactly what this runtime runs (see topology-diff.ts), only its code may
+   * differ (handlers, upcasters, extensions). Every consumed subscription gets a new pipeline with
+   * `next`'s events and its function's handler, loaded anew from its module (or taken from `handlers`),
+   * which takes the next delivery; deliveries in flight finish on the old code. Queues, retries, dead
+   * letters, traces and claims are untouched. All or nothing: when a handler fails to load, nothing changes.
+   * @throws HeraldError naming what `next` declares differently; whatever loading a handler throws
+   */
+  swapCode(next: Topology, handlers?: Readonly<Record<string, HandlerDefinition>>): void;
   /** Calls `listener` after every delivery and every filtered-out event. Returns the unsubscriber. */
   onDelivery(listener: DeliveryListener): () => void;
   /** Resolves when nothing is owed. */
@@ -119,9 +131,9 @@ export function createLocalRuntime(t: Topology, options: LocalRuntimeOptions = {
   assertValidTopology(t);
   const root = options.root ?? process.cwd();
   const logger = options.logger ?? createLogger();
-  const registry = new EventRegistry(t.events);
-  const traces = options.traces ?? new TraceStore();
-  const deadLetters = options.deadLetters ?? new DeadLetterStore();
+  // Both change when the code is swapped (swapCode): everything below reads them when it runs.
+  let topology = t;
+  const { traces, deadLetters, idempotency } = keptStores(options);
   const listeners = new Set<DeliveryListener>();
   const report = (record: DeliveryRecord) => {
     traces.record(record);
@@ -138,7 +150,7 @@ export function createLocalRuntime(t: Topology, options: LocalRuntimeOptions = {
   const transport = (options.transport ?? memoryTransport())({ topology: t, filtered, interrupted, deadLettered: (letter) => deadLetters.add(letter) });
 
   const shared = {
-    idempotency: options.idempotency ?? new InMemoryIdempotencyStore({ maxEntries: LOCAL_LIMITS.idempotency.maxEntriesPerFunction }),
+    idempotency,
     idempotencyTtlSeconds: LOCAL_LIMITS.idempotency.ttlSeconds,
     claimCheck: new InMemoryClaimCheckStore(),
     logger,
@@ -153,23 +165,30 @@ export function createLocalRuntime(t: Topology, options: LocalRuntimeOptions = {
   const consumed = options.functions ? new Set(options.functions) : undefined;
   const unknown = options.functions?.filter((name) => !functions.has(name));
   if (unknown?.length) throw new HeraldError(`no function ${unknown.map((n) => `"${n}"`).join(', ')} in topology ${t.name}`);
-  const handlers = new Map<string, HandlerDefinition>();
-  const handlerOf = (name: string) => {
-    let h = handlers.get(name) ?? options.handlers?.[name];
-    if (!h) h = loadHandler(root, t.functions.find((f) => f.name === name)!);
-    handlers.set(name, h);
-    return h;
-  };
-  const pipelines = new Map<string, Pipeline>();
   const delivery = options.delivery ?? LOCAL_DELIVERY;
   const channels = deliveryPlan(t, delivery).channels.filter((c) => !consumed || consumed.has(c.function));
-  const consuming = channels.map((channel) => {
-    const publishTo = t.functions.find((f) => f.name === channel.function)!.publishes?.to;
-    const publisher = outbox && publishTo ? outbox(publishTo) : accepted;
-    const pipeline = pipelineFor(t, channel, { ...shared, handler: handlerOf(channel.function), publisher });
-    pipelines.set(channel.subscription, pipeline);
-    return transport.consume(channel, functions.get(channel.function)!.consumer(channel.subscription, pipeline));
-  });
+  /** Each consumed subscription's pipeline, for `next`'s code: its function's handler loaded once per function. */
+  const pipelinesFor = (next: Topology, given = options.handlers) => {
+    const nextRegistry = new EventRegistry(next.events);
+    const handlers = new Map<string, HandlerDefinition>();
+    const handlerOf = (name: string) => {
+      let h = handlers.get(name) ?? given?.[name];
+      if (!h) h = loadHandler(root, next.functions.find((f) => f.name === name)!);
+      handlers.set(name, h);
+      return h;
+    };
+    const built = new Map<string, Pipeline>();
+    for (const channel of channels) {
+      const publishTo = next.functions.find((f) => f.name === channel.function)!.publishes?.to;
+      const publisher = outbox && publishTo ? outbox(publishTo) : accepted;
+      built.set(channel.subscription, pipelineFor(next, channel, { ...shared, registry: nextRegistry, handler: handlerOf(channel.function), publisher }));
+    }
+    return { registry: nextRegistry, pipelines: built };
+  };
+  let { registry, pipelines } = pipelinesFor(t);
+  const consuming = channels.map((channel) => transport.consume(
+    channel, functions.get(channel.function)!.consumer(channel.subscription, () => pipelines.get(channel.subscription)!),
+  ));
   const ready = Promise.all(consuming).then(() => {});
   ready.catch(() => {}); // whoever awaits `ready` sees the failure; it is not an unhandled rejection meanwhile
 
@@ -195,7 +214,9 @@ export function createLocalRuntime(t: Topology, options: LocalRuntimeOptions = {
   const defaultTarget: Ref<'bus' | 'topic'> | undefined = t.buses[0] ?? t.topics[0];
   let stopping: Promise<StopReport> | undefined;
   return {
-    topology: t, registry, traces, deadLetters, buckets, tables, scheduler, delivery, ready,
+    traces, deadLetters, buckets, tables, scheduler, delivery, ready,
+    get topology() { return topology; },
+    get registry() { return registry; },
     get accepting() { return accepting; },
     get pending() { return transport.pending; },
     publish(envelopes, to = defaultTarget) {
@@ -223,6 +244,15 @@ export function createLocalRuntime(t: Topology, options: LocalRuntimeOptions = {
       }
       return letters.length;
     },
+    swapCode(next, handlers) {
+      const changed = topologyDiff(topology, next, delivery);
+      if (changed.length) throw new HeraldError(`topology ${next.name} declares something else (${describeChanges(changed).join('; ')}); restart the runtime to run it`);
+      // Built whole before anything is replaced: a handler that fails to load leaves the old code running.
+      const swapped = pipelinesFor(next, handlers);
+      topology = next;
+      registry = swapped.registry;
+      pipelines = swapped.pipelines;
+    },
     onDelivery(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -236,6 +266,18 @@ export function createLocalRuntime(t: Topology, options: LocalRuntimeOptions = {
       })();
       return stopping;
     },
+  };
+}
+
+/**
+ * The stores a runtime keeps its state in: the given ones, else new in-memory ones within LOCAL_LIMITS. A
+ * caller that restarts runtimes (herald dev's reload) makes them once here and hands them to each.
+ */
+export function keptStores(options: Pick<LocalRuntimeOptions, 'traces' | 'deadLetters' | 'idempotency'>) {
+  return {
+    traces: options.traces ?? new TraceStore(),
+    deadLetters: options.deadLetters ?? new DeadLetterStore(),
+    idempotency: options.idempotency ?? new InMemoryIdempotencyStore({ maxEntries: LOCAL_LIMITS.idempotency.maxEntriesPerFunction }),
   };
 }
 

@@ -53,7 +53,6 @@ export interface DevServer {
 export async function startDevServer(runtime: LocalRuntime, options: DevServerOptions = {}): Promise<DevServer> {
   const env = options.env ?? process.env;
   let closing = false;
-  const webhooks = new Map(runtime.topology.webhooks.map((w) => [w.path, w]));
   const replays = new ReplayGuard();
   const postWebhook = (webhook: WebhookSpec, request: WebhookRequest) => acceptWebhook(webhook, request, {
     env, definition: (w) => runtime.registry.get(w), replays, publish: (e) => runtime.publish([e], webhook.to),
@@ -113,7 +112,8 @@ export async function startDevServer(runtime: LocalRuntime, options: DevServerOp
         sendJson(res, 200, { purged: runtime.deadLetters.purge(dlqQuery(url)) });
       });
     }
-    const webhook = webhooks.get(pathname);
+    // Looked up at each request: a hot reload may change the topology behind the runtime.
+    const webhook = runtime.topology.webhooks.find((w) => w.path === pathname);
     if (webhook) {
       const accepted = await postWebhook(webhook, { method: req.method ?? '', headers: req.headers, body: await readBody(req, MAX_WEBHOOK_BYTES) });
       return sendJson(res, 202, { ids: [accepted.id], ...(accepted.duplicate ? { duplicate: true } : {}) });

@@ -4,7 +4,13 @@ import { EventRegistry, Pipeline, silentLogger } from '../../../runtime';
 import { Gate, LocalFunction, type DeliveryRecord } from '../../../providers/local';
 import { Tick, Tock, tick } from './fixtures';
 
-function pipeline(handle: Parameters<typeof on<typeof Tick>>[1], allowedPublishes: string[] = []) {
+/** A pipeline as a consumer takes it: read at each delivery. */
+function pipeline(handle: Parameters<typeof on<typeof Tick>>[1], allowedPublishes: string[] = []): () => Pipeline {
+  const made = pipelineOf(handle, allowedPublishes);
+  return () => made;
+}
+
+function pipelineOf(handle: Parameters<typeof on<typeof Tick>>[1], allowedPublishes: string[] = []) {
   return new Pipeline({
     functionName: 'f', handler: on(Tick, handle), registry: new EventRegistry([Tick, Tock]),
     publisher: { publish: async () => {} }, maxAttempts: 3, timeoutMs: 1000, allowedPublishes, logger: silentLogger,
@@ -52,5 +58,15 @@ describe('local function', () => {
     expect(consumer.gate).to.equal(fn.gate);
     expect(fn.gate.limit).to.equal(1);
     expect(new LocalFunction('g', undefined, () => {}).consumer('g-b', pipeline(async () => {})).publishTo).to.equal(undefined);
+  });
+
+  it('runs each delivery on the pipeline current when it starts (a hot reload swaps it under the transport)', async () => {
+    const ran: string[] = [];
+    let current = pipelineOf(async (e) => { ran.push(`old ${e.data.n}`); });
+    const consumer = new LocalFunction('f', undefined, () => {}).consumer('f-b', () => current);
+    await consumer.deliver(tick(1), 1);
+    current = pipelineOf(async (e) => { ran.push(`new ${e.data.n}`); });
+    await consumer.deliver(tick(2), 1);
+    expect(ran).to.deep.equal(['old 1', 'new 2']);
   });
 });
