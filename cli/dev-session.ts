@@ -139,6 +139,7 @@ export async function startDevSession(options: DevSessionOptions = {}): Promise<
         // Loaded (and so cached) before the old runtime stops: the new one takes the same modules.
         loadHandlers(next, runtime.delivery, runtimeOptions);
         const left = await runtime.hold(restart(next));
+        server.topologyChanged();
         return { changes, restarted: true, left };
       });
       reloading = done.catch(() => {});

@@ -62,6 +62,11 @@ export class DeliveryFeed {
     this.broadcast(sseFrame('delivery', entry.seq, entry));
   };
 
+  /** Tells every open feed something that is not a delivery (`topology`: a reload changed it), not kept for catching up. */
+  notice(event: string, data: unknown): void {
+    this.broadcast(sseFrame(event, undefined, data));
+  }
+
   /**
    * Answers `GET` with an open event stream: what the browser missed (after its `Last-Event-ID`, or
    * `since`: the number a console reconnecting by itself last saw), or the recent backlog, then every

@@ -43,6 +43,8 @@ export interface ConsoleRoutesOptions {
 export interface ConsoleRoutes {
   /** Answers a console request; false (nothing answered) for a path that is not the console's. */
   handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean>;
+  /** Tells the open consoles that the runtime's topology changed (a hot reload restarted it): they draw it again. */
+  topologyChanged(): void;
   /** Ends the open feeds and stops listening to the runtime. */
   close(): void;
 }
@@ -100,6 +102,9 @@ export function consoleRoutes(options: ConsoleRoutesOptions): ConsoleRoutes {
         return true;
       }
       throw new HttpError(404, `no console route ${pathname}`);
+    },
+    topologyChanged() {
+      feed.notice('topology', { name: runtime.topology.name });
     },
     close() {
       unsubscribe();

@@ -45,6 +45,8 @@ export interface DevServer {
   /** `http://127.0.0.1:<port>` */
   readonly url: string;
   readonly port: number;
+  /** Tells the open dev consoles that the topology changed (a hot reload restarted the runtime). */
+  topologyChanged(): void;
   /** Refuses new requests (503) and closes the listener once open requests are answered. */
   close(): Promise<void>;
 }
@@ -167,6 +169,7 @@ export async function startDevServer(runtime: LocalRuntime, options: DevServerOp
   return {
     url: `http://${address}:${port}`,
     port,
+    topologyChanged: () => devConsole.topologyChanged(),
     close() {
       closing = true;
       devConsole.close();

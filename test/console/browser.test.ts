@@ -174,4 +174,20 @@ describe('the dev console in Chromium', function () {
       await bare.session.stop(1000);
     }
   });
+
+  it('draws the topology again when herald dev reloads a changed one', async () => {
+    const shop = dev.session.runtime.topology;
+    const without = { ...shop, functions: shop.functions.filter((f) => f.name !== 'notify-warehouse'), subscriptions: shop.subscriptions.filter((x) => x.function !== 'notify-warehouse') };
+    await page.goto(`${dev.url}/#/topology`);
+    const warehouse = page.locator('#graph text', { hasText: 'notify-warehouse' });
+    await warehouse.first().waitFor(WAIT);
+    const report = await dev.session.reload(without);
+    expect(report.restarted).to.equal(true);
+    // The open page is told over its live feed and redraws without notify-warehouse.
+    await warehouse.first().waitFor({ state: 'detached', ...WAIT });
+    await page.locator('#toast', { hasText: 'the topology changed' }).waitFor(WAIT);
+    await shot('topology-reloaded');
+    await dev.session.reload(shop);
+    await warehouse.first().waitFor(WAIT);
+  });
 });

@@ -185,6 +185,10 @@ function connectFeed() {
     addFeedRow(entry);
     for (const listener of feedListeners) listener(entry);
   });
+  // herald dev reloaded a changed topology: draw the new one (the open view stays).
+  feed.addEventListener('topology', () => {
+    loadModel().then(() => toast('the topology changed: redrawn'), (error) => toast(`could not load the changed topology: ${error.message}`, true));
+  });
   feed.addEventListener('gap', (message) => {
     const { missed } = JSON.parse(message.data);
     prependRow(h('tr', { class: 'gap' }, h('td', { colspan: 8, text: `${missed} deliveries were missed while the feed was away` })));
