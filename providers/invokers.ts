@@ -47,11 +47,29 @@ export const INVOKERS = {
   gcp: async () => (await import('./gcp/invoke.js')).gcpInvoker,
 } satisfies Partial<Record<CloudName, () => Promise<CloudInvoker>>>;
 
+/** A cloud's samples: the kinds a target's trigger takes, and one of them made. */
+export interface SampleMaker<T, K extends string> {
+  kinds(t: Topology, target: T): readonly K[];
+  make(t: Topology, target: T, kind: K, env: NodeJS.ProcessEnv): { readonly event: unknown; readonly notes: readonly string[] };
+}
+
+/**
+ * `CloudInvoker.sample` on every cloud: `name`'s target (as the cloud's invokeTarget resolved it, or why
+ * not), then a sample of `kind` when its trigger takes that kind, else the one refusal wording.
+ */
+export function sampleFor<T, K extends string>(app: InvokeApp, name: string, kind: string, target: T | { readonly refused: string }, maker: SampleMaker<T, K>): SampleResult {
+  if (target && typeof target === 'object' && 'refused' in target) return { kind: 'refused', reason: target.refused };
+  const kinds = maker.kinds(app.topology, target as T);
+  const refusal = sampleRefusal(name, kinds, kind);
+  if (refusal) return { kind: 'refused', reason: refusal };
+  return { kind: 'sample', ...maker.make(app.topology, target as T, kind as K, app.env) };
+}
+
 /**
  * Why no sample of `kind` can be made for `name`, whose trigger takes `kinds` (none: nothing subscribes
- * it); undefined when it can. The one wording every cloud's `--sample` refusal uses.
+ * it); undefined when it can.
  */
-export function sampleRefusal(name: string, kinds: readonly string[], kind: string): string | undefined {
+function sampleRefusal(name: string, kinds: readonly string[], kind: string): string | undefined {
   if (!kinds.length) return `${name} has no trigger (nothing subscribes it), so there is no sample for it`;
   if (!kinds.includes(kind)) return `no ${kind} sample for ${name}; its trigger takes: ${kinds.join(', ')}`;
   return undefined;

@@ -10,7 +10,7 @@ import { deliveryPlan, type Topology } from '../../contracts';
 import { loadHandler } from '../../runtime/functions';
 import { InMemoryIdempotencyStore } from '../../runtime/idempotency';
 import type { Publisher } from '../../runtime/publisher';
-import { sampleRefusal, type CloudInvoker, type InvokeApp } from '../invokers';
+import { sampleFor, type CloudInvoker, type InvokeApp } from '../invokers';
 import { AWS_DELIVERY } from './filter';
 import { changeTriggerConfig, functionConfig, publishTarget, uploadTriggerConfig, webhookConfig } from './function-config';
 import { invokeTarget, type InvokeTarget } from './invoke-target';
@@ -20,7 +20,7 @@ import type { AwsFunctionConfig, AwsIngressConfig } from './runtime/config';
 import { createLambdaHandler, type LambdaHandler } from './runtime/entry';
 import { createIngressHandler } from './runtime/ingress';
 import type { AwsClients } from './runtime/sdk';
-import { sampleKinds, sampleOf, type SampleKind } from './samples';
+import { sampleKinds, sampleOf } from './samples';
 
 /**
  * The config `herald invoke` runs a user function with: the deployed one's, offline names aside.
@@ -53,14 +53,7 @@ export const awsInvoker: CloudInvoker = {
     }
   },
 
-  sample(app, name, kind) {
-    const target = invokeTarget(app.topology, name);
-    if ('refused' in target) return { kind: 'refused', reason: target.refused };
-    const kinds = sampleKinds(app.topology, target);
-    const refusal = sampleRefusal(name, kinds, kind);
-    if (refusal) return { kind: 'refused', reason: refusal };
-    return { kind: 'sample', ...sampleOf(app.topology, target, kind as SampleKind, app.env) };
-  },
+  sample: (app, name, kind) => sampleFor(app, name, kind, invokeTarget(app.topology, name), { kinds: sampleKinds, make: sampleOf }),
 };
 
 /** The Lambda handler of the target, wired to the fakes. */

@@ -16,7 +16,7 @@ import { deliveryPlan, type Topology } from '../../contracts';
 import { loadHandler } from '../../runtime/functions';
 import { InMemoryIdempotencyStore } from '../../runtime/idempotency';
 import type { Publisher } from '../../runtime/publisher';
-import { sampleRefusal, type CloudInvoker, type EffectPrinter, type InvokeApp } from '../invokers';
+import { sampleFor, type CloudInvoker, type EffectPrinter, type InvokeApp } from '../invokers';
 import { AZURE_DELIVERY } from './filter';
 import { functionConfig, ingressConfig, type AzureIngress } from './function-config';
 import { invokeTarget, type InvokeTarget } from './invoke-target';
@@ -28,7 +28,7 @@ import { createAzureFunction } from './runtime/entry';
 import { createAzureIngress, type IngressAnswer } from './runtime/ingress';
 import type { OutcomeLine } from './runtime/outcomes';
 import type { Registration, TriggerKind } from './runtime/registration';
-import { sampleKinds, sampleOf, type SampleKind } from './samples';
+import { sampleKinds, sampleOf } from './samples';
 
 /**
  * The config `herald invoke` runs a user function with: the deployed one's, offline names aside.
@@ -71,14 +71,7 @@ export const azureInvoker: CloudInvoker = {
     }
   },
 
-  sample(app, name, kind) {
-    const target = invokeTarget(app.topology, name);
-    if ('refused' in target) return { kind: 'refused', reason: target.refused };
-    const kinds = sampleKinds(app.topology, target);
-    const refusal = sampleRefusal(name, kinds, kind);
-    if (refusal) return { kind: 'refused', reason: refusal };
-    return { kind: 'sample', ...sampleOf(app.topology, target, kind as SampleKind, app.env) };
-  },
+  sample: (app, name, kind) => sampleFor(app, name, kind, invokeTarget(app.topology, name), { kinds: sampleKinds, make: sampleOf }),
 };
 
 /** The target's registrations, wired to the fakes. */

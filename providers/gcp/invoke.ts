@@ -13,7 +13,7 @@ import { deliveryPlan, type Topology } from '../../contracts';
 import { loadHandler } from '../../runtime/functions';
 import { InMemoryIdempotencyStore } from '../../runtime/idempotency';
 import type { Publisher } from '../../runtime/publisher';
-import { sampleRefusal, type CloudInvoker, type InvokeApp } from '../invokers';
+import { sampleFor, type CloudInvoker, type InvokeApp } from '../invokers';
 import { GCP_DELIVERY } from './filter';
 import { changeConfig, functionConfig, scheduleConfig, uploadConfig, webhookConfig } from './function-config';
 import { invokeTarget, type InvokeTarget } from './invoke-target';
@@ -92,14 +92,7 @@ export const gcpInvoker: CloudInvoker = {
     }
   },
 
-  sample(app, name, kind) {
-    const target = invokeTarget(app.topology, name);
-    if ('refused' in target) return { kind: 'refused', reason: target.refused };
-    const kinds = sampleKinds(app.topology, target);
-    const refusal = sampleRefusal(name, kinds, kind);
-    if (refusal) return { kind: 'refused', reason: refusal };
-    return { kind: 'sample', ...sampleOf(app.topology, target, app.env) };
-  },
+  sample: (app, name, kind) => sampleFor(app, name, kind, invokeTarget(app.topology, name), { kinds: sampleKinds, make: (t, target, _kind, env) => sampleOf(t, target, env) }),
 };
 
 /** The handler of the target, wired to the fakes. */
