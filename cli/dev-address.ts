@@ -1,7 +1,7 @@
 /**
  * Where a running `herald dev` listens, announced in `.herald/dev.json` under the folder it was started
- * in, so `herald publish` and `herald dlq` find it without `--url` (`PORT=4300 npm start`, then
- * `herald dlq list`). The file names the server's pid: a file left by a process that died is ignored.
+ * in, so `herald publish`, `herald fire` and `herald dlq`, run there or in a folder below, find it without
+ * `--url` (`PORT=4300 npm start`, then `herald dlq list`). The file names the server's pid: a file left by a process that died is ignored.
  */
 import { readFileSync, rmSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -26,10 +26,17 @@ export async function announceDevServer(url: string, dir = process.cwd(), pid = 
   };
 }
 
-/** The URL a live `herald dev` announced in `dir`, or undefined (no file, unreadable, or its process is gone). */
+/**
+ * The URL a live `herald dev` announced in `dir` or the nearest folder above it that holds an announcement
+ * (a command run from a subfolder of the project finds the server started at its root), or undefined (none,
+ * unreadable, or its process is gone).
+ */
 export function announcedDevServer(dir = process.cwd()): string | undefined {
-  const found = read(path.join(dir, DEV_ADDRESS_FILE));
-  return found && alive(found.pid) ? found.url : undefined;
+  for (let at = path.resolve(dir); ; at = path.dirname(at)) {
+    const found = read(path.join(at, DEV_ADDRESS_FILE));
+    if (found) return alive(found.pid) ? found.url : undefined;
+    if (path.dirname(at) === at) return undefined;
+  }
 }
 
 function read(file: string): Announcement | undefined {

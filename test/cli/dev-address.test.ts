@@ -21,6 +21,16 @@ describe('where a running herald dev listens (.herald/dev.json)', () => {
     expect(existsSync(path.join(d, DEV_ADDRESS_FILE))).to.equal(false);
   });
 
+  it('is found from a folder below the one herald dev runs in, the nearest announcement first', async () => {
+    const d = dir();
+    const below = path.join(d, 'functions', 'deep');
+    mkdirSync(below, { recursive: true });
+    await announceDevServer('http://127.0.0.1:4300', d);
+    expect(defaultUrl({}, below)).to.equal('http://127.0.0.1:4300');
+    await announceDevServer('http://127.0.0.1:4600', path.join(d, 'functions'));
+    expect(announcedDevServer(below)).to.equal('http://127.0.0.1:4600');
+  });
+
   it('PORT wins over the announcement; with neither, port 4000', async () => {
     const d = dir();
     await announceDevServer('http://127.0.0.1:4300', d);
