@@ -27,13 +27,26 @@ export function appModules(projectDir: string): string[] {
  */
 export async function loadAfresh<T>(projectDir: string, load: () => Promise<T>): Promise<T> {
   const previous = new Map(appModules(projectDir).map((file) => [file, require.cache[file]!] as const));
-  for (const file of previous.keys()) delete require.cache[file];
+  forget(previous.keys());
   try {
     return await load();
   } catch (error) {
-    for (const file of appModules(projectDir)) delete require.cache[file];
+    forget(appModules(projectDir));
     for (const [file, module] of previous) require.cache[file] = module;
     throw error;
+  }
+}
+
+/**
+ * Takes modules out of the cache, and out of the `children` of the modules that loaded them: Herald's own
+ * modules (the app loader, the handler loader) stay loaded for the whole session, and would otherwise keep
+ * every reloaded version of the app alive.
+ */
+function forget(files: Iterable<string>): void {
+  const gone = new Set(files);
+  for (const file of gone) delete require.cache[file];
+  for (const module of Object.values(require.cache)) {
+    if (module?.children.some((child) => gone.has(child.id))) module.children = module.children.filter((child) => !gone.has(child.id));
   }
 }
 
