@@ -11,6 +11,7 @@ export * from './idempotency';
 export * from './ingress-events';
 export * from './ids';
 export * from './json-text';
+export * from './lazy';
 export * from './logger';
 export * from './order-key';
 export * from './pipeline';

@@ -1,4 +1,4 @@
-import type { Envelope } from '../contracts';
+import { HeraldError, type Envelope } from '../contracts';
 
 /**
  * Sends envelopes to the transport a function publishes to (a local bus, EventBridge, Event Grid, Pub/Sub,
@@ -22,5 +22,13 @@ export class RecordingPublisher implements Publisher {
 
   async publish(events: readonly Envelope[]): Promise<void> {
     this.events.push(...events);
+  }
+}
+
+/** Some events of a publish were not accepted (after the retries a cloud's client makes); `failures` names each with its error. */
+export class PublishError extends HeraldError {
+  constructor(readonly target: string, readonly failures: readonly { readonly id: string; readonly code?: string; readonly message: string }[], options?: ErrorOptions) {
+    const each = failures.slice(0, 10).map((f) => `${f.id} (${f.code ? `${f.code}: ` : ''}${f.message})`);
+    super(`${failures.length} event(s) not published to ${target}: ${each.join('; ')}${failures.length > 10 ? '; …' : ''}`, options);
   }
 }

@@ -6,7 +6,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { randomUUID } from 'node:crypto';
 import type { ClaimCheckStore } from '../../../runtime/claim-check';
-import { memo, type Lazy } from './send';
+import { memo, type Lazy } from '../../../runtime/lazy';
 import { sdk } from './sdk';
 
 export class S3ClaimCheckStore implements ClaimCheckStore {

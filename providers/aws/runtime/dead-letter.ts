@@ -6,7 +6,7 @@
  */
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { InboundRecord } from './binding';
-import { memo, type Lazy } from './send';
+import { memo, type Lazy } from '../../../runtime/lazy';
 import { sdk } from './sdk';
 
 /**

@@ -14,7 +14,7 @@
  */
 import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { idempotencyKeyString, type Claim, type IdempotencyKey, type IdempotencyStore } from '../../../runtime/idempotency';
-import { memo, type Lazy } from './send';
+import { memo, type Lazy } from '../../../runtime/lazy';
 import { sdk } from './sdk';
 
 export interface DynamoDbIdempotencyOptions {

@@ -28,7 +28,7 @@ import type { HttpAnswer } from '../../../runtime/http';
 import { http } from './http';
 import { publisherFor } from './publisher';
 import { s3 } from './s3';
-import { memo, type Lazy } from './send';
+import { memo, type Lazy } from '../../../runtime/lazy';
 import { sdk, type AwsClients } from './sdk';
 
 export interface IngressDeps {

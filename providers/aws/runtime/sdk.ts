@@ -9,7 +9,7 @@ import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import type { Lazy } from './send';
+import type { Lazy } from '../../../runtime/lazy';
 
 /**
  * Clients a function's entry may use, injectable (tests, `herald invoke`'s recording fakes); each one not

@@ -3,16 +3,7 @@
  * the entries the service reports as failed (each batch API answers 200 with per-entry errors), with
  * exponential backoff and full jitter, and one error naming every entry that still failed.
  */
-import { HeraldError } from '../../../contracts';
-
-/** A value or a (possibly asynchronous) factory of it: SDK clients are created on first use. */
-export type Lazy<T> = T | (() => T | Promise<T>);
-
-/** Resolves a lazy value once and keeps it. */
-export function memo<T>(lazy: Lazy<T>): () => Promise<T> {
-  let value: Promise<T> | undefined;
-  return () => (value ??= Promise.resolve(typeof lazy === 'function' ? (lazy as () => T | Promise<T>)() : lazy));
-}
+import { PublishError } from '../../../runtime/publisher';
 
 /** One entry the service refused, and whether sending it again can help. */
 export interface EntryFailure {
@@ -33,13 +24,6 @@ export interface RetryOptions {
   readonly sleep?: (ms: number) => Promise<void>;
   /** @default Math.random */
   readonly random?: () => number;
-}
-
-/** Some entries of a publish still failed after the retries; `failures` names each with its error. */
-export class PublishError extends HeraldError {
-  constructor(readonly target: string, readonly failures: readonly { readonly id: string; readonly code: string; readonly message: string }[], options?: ErrorOptions) {
-    super(`${failures.length} event(s) not published to ${target}: ${failures.slice(0, 10).map((f) => `${f.id} (${f.code}: ${f.message})`).join('; ')}${failures.length > 10 ? '; …' : ''}`, options);
-  }
 }
 
 /** Splits items into chunks of at most `maxCount` items and `maxBytes` bytes (an item over the limit goes alone). */

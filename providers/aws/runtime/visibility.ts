@@ -7,7 +7,7 @@
  */
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { MAX_VISIBILITY_TIMEOUT_SECONDS as MAX_VISIBILITY_SECONDS } from '../limits';
-import { memo, type Lazy } from './send';
+import { memo, type Lazy } from '../../../runtime/lazy';
 import { sdk } from './sdk';
 
 export { MAX_VISIBILITY_SECONDS };

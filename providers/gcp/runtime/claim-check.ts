@@ -7,7 +7,8 @@
 import type { Storage } from '@google-cloud/storage';
 import { randomUUID } from 'node:crypto';
 import type { ClaimCheckStore } from '../../../runtime/claim-check';
-import { memo, sdk, type Lazy } from './sdk';
+import { memo, type Lazy } from '../../../runtime/lazy';
+import { sdk } from './sdk';
 
 export class GcsClaimCheckStore implements ClaimCheckStore {
   private readonly client: () => Promise<Storage>;

@@ -7,7 +7,7 @@
  * @see https://cloud.google.com/pubsub/docs/handling-failures
  */
 import type { PubSub } from '@google-cloud/pubsub';
-import { memo, type Lazy } from './sdk';
+import { memo, type Lazy } from '../../../runtime/lazy';
 import type { PushMessage } from './push';
 
 /** Attribute names on a dead letter Herald publishes. */

@@ -28,7 +28,8 @@ import { deadLetterSender, type DeadLetterSender } from './dead-letter';
 import { FirestoreIdempotencyStore } from './idempotency';
 import { publisherFor } from './publisher';
 import { decodePush, pushBodyOf, type PushDelivery } from './push';
-import { memo, newPubSub, type GcpClients } from './sdk';
+import { memo } from '../../../runtime/lazy';
+import { newPubSub, type GcpClients } from './sdk';
 
 /** What `herald invoke` reports and a function answers: the HTTP status, and what became of the delivery. */
 export interface GcpAnswer {

@@ -17,7 +17,8 @@
 import type { DocumentData, Firestore, Timestamp } from '@google-cloud/firestore';
 import { createHash } from 'node:crypto';
 import { idempotencyKeyString, type Claim, type IdempotencyKey, type IdempotencyStore } from '../../../runtime/idempotency';
-import { memo, sdk, type Lazy } from './sdk';
+import { memo, type Lazy } from '../../../runtime/lazy';
+import { sdk } from './sdk';
 
 /** The gRPC status of a `create()` on an existing document. */
 const ALREADY_EXISTS = 6;

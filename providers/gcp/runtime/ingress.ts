@@ -36,7 +36,8 @@ import { decodeDocumentEventData, documentPath, plainFields, type DocumentEventD
 import type { GcpAnswer, GcpRequest } from './entry';
 import { publisherFor } from './publisher';
 import { pushBodyOf, type PushMessage } from './push';
-import { memo, newPubSub, type GcpClients } from './sdk';
+import { memo } from '../../../runtime/lazy';
+import { newPubSub, type GcpClients } from './sdk';
 
 /** An ingress function's answer: a push's or a CloudEvent's outcome, or an HTTP caller's refusal, with the body sent. */
 export interface IngressAnswer extends Omit<GcpAnswer, 'outcome'> {

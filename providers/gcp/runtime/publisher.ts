@@ -12,11 +12,13 @@
  * @see https://cloud.google.com/pubsub/docs/ordering
  */
 import type { PubSub, Topic } from '@google-cloud/pubsub';
-import { HeraldError, type Envelope } from '../../../contracts';
+import type { Envelope } from '../../../contracts';
+import { PublishError } from '../../../runtime/publisher';
 import { orderKeyOf } from '../../../runtime/order-key';
 import { noPublishTarget, type Publisher } from '../../../runtime/publisher';
 import type { GcpPublishTarget } from './config';
-import { memo, newPubSub, type Lazy } from './sdk';
+import { memo, type Lazy } from '../../../runtime/lazy';
+import { newPubSub } from './sdk';
 import { messageOf } from './wire';
 
 /**
@@ -25,13 +27,6 @@ import { messageOf } from './wire';
  * @see https://cloud.google.com/pubsub/docs/batch-messaging
  */
 export const PUBLISH_BATCHING = { maxMessages: 100, maxMilliseconds: 10 } as const;
-
-/** Some events of a publish were not accepted by Pub/Sub; `failures` names each with its error. */
-export class PublishError extends HeraldError {
-  constructor(readonly target: string, readonly failures: readonly { readonly id: string; readonly message: string }[], options?: ErrorOptions) {
-    super(`${failures.length} event(s) not published to ${target}: ${failures.slice(0, 10).map((f) => `${f.id} (${f.message})`).join('; ')}${failures.length > 10 ? '; …' : ''}`, options);
-  }
-}
 
 /** Publishes to one Pub/Sub topic. */
 export class PubSubPublisher implements Publisher {

@@ -8,15 +8,7 @@
 import type { Firestore } from '@google-cloud/firestore';
 import type { PubSub } from '@google-cloud/pubsub';
 import type { Storage } from '@google-cloud/storage';
-
-/** A value or a (possibly asynchronous) factory of it: clients are created on first use. */
-export type Lazy<T> = T | (() => T | Promise<T>);
-
-/** Resolves a lazy value once and keeps it. */
-export function memo<T>(lazy: Lazy<T>): () => Promise<T> {
-  let value: Promise<T> | undefined;
-  return () => (value ??= Promise.resolve(typeof lazy === 'function' ? (lazy as () => T | Promise<T>)() : lazy));
-}
+import type { Lazy } from '../../../runtime/lazy';
 
 /**
  * Clients a function's entry may use, injectable (tests, `herald invoke`'s recording fakes); each one not

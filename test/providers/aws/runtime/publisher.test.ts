@@ -8,7 +8,8 @@ import type { Envelope } from '../../../../contracts';
 import {
   EventBridgePublisher, KinesisPublisher, SnsPublisher, SqsPublisher, publisherFor,
 } from '../../../../providers/aws/runtime/publisher';
-import { PublishError, chunk } from '../../../../providers/aws/runtime/send';
+import { chunk } from '../../../../providers/aws/runtime/send';
+import { PublishError } from '../../../../runtime/publisher';
 import { envelope } from '../../../fixtures/aws';
 
 const noWait = { sleep: async () => undefined, random: () => 0 };
