@@ -19,6 +19,7 @@
  */
 import { backoffCeiling } from '../../runtime/backoff';
 import { toMillis, type Channel, type FunctionSpec } from '../../contracts';
+import { isoSeconds } from './iso-duration';
 
 /** Seconds the entry keeps after a handler's deadline to settle its delivery (a scheduled resend, a dead-letter blob). */
 export const SETTLE_SECONDS = 10;
@@ -72,15 +73,7 @@ export function invocationSeconds(
 /** The `lockDuration` (ISO 8601) of a Service Bus queue or subscription read by functions with these timeouts. */
 export function lockDuration(timeoutsMs: readonly number[]): string {
   const longest = Math.max(0, ...timeoutsMs.map((ms) => Math.ceil(ms / 1000) + SETTLE_SECONDS));
-  return isoDuration(Math.min(MAX_LOCK_SECONDS, Math.max(MIN_LOCK_SECONDS, longest)));
-}
-
-/** `PT1M30S` for 90. */
-export function isoDuration(seconds: number): string {
-  const h = Math.floor(seconds / 3600);
-  const m = Math.floor((seconds % 3600) / 60);
-  const s = seconds % 60;
-  return `PT${h ? `${h}H` : ''}${m ? `${m}M` : ''}${s || (!h && !m) ? `${s}S` : ''}`;
+  return isoSeconds(Math.min(MAX_LOCK_SECONDS, Math.max(MIN_LOCK_SECONDS, longest)));
 }
 
 /** `hh:mm:ss`, the form host.json takes. */

@@ -9,6 +9,7 @@ import {
   type Channel, type DeliveryTarget, type QueueSpec, type Topology, type TopologyIssue,
 } from '../../contracts';
 import { lockDuration, MAX_LOCK_SECONDS } from './host';
+import { isoSeconds, isoToSeconds } from './iso-duration';
 
 /**
  * Service Bus: a lock lasts at most 5 minutes (the Functions host renews it up to
@@ -71,24 +72,6 @@ export function flexMemoryMb(memory: number): number | undefined {
 export function flexMaximumInstances(concurrency: number | undefined): number {
   if (concurrency === undefined) return FLEX_LIMITS.defaultMaximumInstances;
   return Math.min(FLEX_LIMITS.maxMaximumInstances, Math.max(FLEX_LIMITS.minMaximumInstances, concurrency));
-}
-
-/** ISO 8601 duration of whole seconds (`PT1M30S`), the form Service Bus takes. */
-export function isoSeconds(seconds: number): string {
-  const s = Math.round(seconds);
-  const days = Math.floor(s / 86_400);
-  const h = Math.floor((s % 86_400) / 3_600);
-  const m = Math.floor((s % 3_600) / 60);
-  const sec = s % 60;
-  const time = `${h ? `${h}H` : ''}${m ? `${m}M` : ''}${sec ? `${sec}S` : ''}`;
-  return `P${days ? `${days}D` : ''}${time ? `T${time}` : days ? '' : 'T0S'}`;
-}
-
-/** Seconds of an ISO 8601 duration Herald writes (`P1DT2H3M4S`); NaN for anything else. */
-export function isoToSeconds(iso: string): number {
-  const m = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/.exec(iso);
-  if (!m || iso === 'P' || iso.endsWith('T')) return Number.NaN;
-  return (Number(m[1] ?? 0) * 86_400) + (Number(m[2] ?? 0) * 3_600) + (Number(m[3] ?? 0) * 60) + Number(m[4] ?? 0);
 }
 
 /** The lock duration a user set through `overrides.azure.lockDuration`, if any. */

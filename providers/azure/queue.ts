@@ -12,7 +12,8 @@ import * as pulumi from '@pulumi/pulumi';
 import * as servicebus from '@pulumi/azure-native/servicebus';
 import { toSeconds, type DeliveryTarget, type QueueSpec, type Topology } from '../../contracts';
 import type { AzureFoundation } from './foundation';
-import { isoSeconds, queueLockDuration, SERVICE_BUS_LIMITS } from './limits';
+import { isoSeconds } from './iso-duration';
+import { queueLockDuration, SERVICE_BUS_LIMITS } from './limits';
 import { physicalName } from './names';
 
 /** What every Service Bus entity a function reads (a queue or a topic subscription) is given. */

@@ -14,7 +14,8 @@ import { DEFAULTS, toSeconds, type Channel, type DeliveryPlan, type TopicSpec } 
 import { activeMessagesCondition, deadLetteredCondition, metricAlert } from './alarm';
 import type { AzureFoundation } from './foundation';
 import { lockDuration } from './host';
-import { ALARM_SUBSTITUTE_DEPTH, isoSeconds, SERVICE_BUS_LIMITS } from './limits';
+import { isoSeconds } from './iso-duration';
+import { ALARM_SUBSTITUTE_DEPTH, SERVICE_BUS_LIMITS } from './limits';
 import { physicalName } from './names';
 import { entitySettings } from './queue';
 import type { Tags } from './tags';

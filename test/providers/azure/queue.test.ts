@@ -2,7 +2,7 @@
 import { expect } from 'chai';
 import { topology, TopologyError } from '../../../contracts';
 import { OrderPlaced } from '../../../app/events';
-import { isoSeconds, isoToSeconds } from '../../../providers/azure/limits';
+import { isoSeconds, isoToSeconds } from '../../../providers/azure/iso-duration';
 import { findResource, realizeOnAzure } from '../../helpers/azure-mocks';
 import { inventoryOf } from '../../helpers/pulumi-mocks';
 import { expectReject } from '../../helpers/reject';
