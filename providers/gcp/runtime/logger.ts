@@ -7,29 +7,13 @@
  * @see https://cloud.google.com/run/docs/logging#writing_structured_logs
  * @see https://cloud.google.com/logging/docs/structured-logging#special-payload-fields
  */
-import type { Logger } from '../../../contracts';
-import type { Level } from '../../../runtime/logger';
+import { createLogger, type Level, type LoggerOptions } from '../../../runtime/logger';
 
-const RANK: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 export const SEVERITY: Readonly<Record<Level, string>> = { debug: 'DEBUG', info: 'INFO', warn: 'WARNING', error: 'ERROR' };
 
-export interface CloudLoggerOptions {
-  /** @default process.env.HERALD_LOG_LEVEL ?? 'info' */
-  readonly level?: Level;
-  /** @default a line on stderr */
-  readonly sink?: (line: string) => void;
-  /** Fields on every line. */
-  readonly fields?: Record<string, unknown>;
-}
+export type CloudLoggerOptions = Omit<LoggerOptions, 'shape'>;
 
-/** A logger writing Cloud Logging's structured JSON lines. */
-export function cloudLogger(options: CloudLoggerOptions = {}): Logger {
-  const min = RANK[options.level ?? ((process.env.HERALD_LOG_LEVEL as Level | undefined) ?? 'info')] ?? RANK.info;
-  const sink = options.sink ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const base = options.fields ?? {};
-  const write = (level: Level) => (message: string, fields?: Record<string, unknown>) => {
-    if (RANK[level] < min) return;
-    sink(JSON.stringify({ ...base, ...fields, severity: SEVERITY[level], message, time: new Date().toISOString() }));
-  };
-  return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
+/** A logger writing Cloud Logging's structured JSON lines (Herald's logger, in Logging's line shape). */
+export function cloudLogger(options: CloudLoggerOptions = {}) {
+  return createLogger({ ...options, shape: (level, message, fields) => ({ ...fields, severity: SEVERITY[level], message, time: new Date().toISOString() }) });
 }
