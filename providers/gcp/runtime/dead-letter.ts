@@ -7,6 +7,7 @@
  * @see https://cloud.google.com/pubsub/docs/handling-failures
  */
 import type { PubSub } from '@google-cloud/pubsub';
+import type { Logger } from '../../../contracts';
 import { memo, type Lazy } from '../../../runtime/lazy';
 import type { PushMessage } from './push';
 
@@ -43,4 +44,36 @@ export function deadLetterSender(client: Lazy<PubSub>): DeadLetterSender {
       },
     });
   };
+}
+
+/** How a push is answered once its message was, or could not be, dead-lettered. */
+export interface DeadLetterAnswer {
+  readonly status: 204 | 500;
+  readonly outcome: 'dead-letter' | 'retry';
+  readonly reason: string;
+}
+
+/**
+ * Dead-letters a pushed message (`what`: a delivery, or an ingress's input) and answers Pub/Sub: 204 (the
+ * push acknowledged) once the dead letter is published; 500 (pushed again) when no dead-letter topic is
+ * configured here, which leaves it to the subscription's own dead-letter policy, or when publishing it
+ * failed. Either way nothing is lost. The one rule for the function entry and the ingresses.
+ */
+export async function deadLetterOrRedeliver(
+  send: DeadLetterSender, logger: Logger, topic: string | undefined, message: PushMessage,
+  why: Parameters<DeadLetterSender>[2], what: 'delivery' | 'input', fields: Record<string, unknown>,
+): Promise<DeadLetterAnswer> {
+  const { reason } = why;
+  if (!topic) {
+    logger.error(`${what} failed for good, and there is no dead-letter topic here; left to Pub/Sub`, fields);
+    return { status: 500, outcome: 'retry', reason };
+  }
+  try {
+    await send(topic, message, why);
+  } catch (error) {
+    logger.error(`could not dead-letter the ${what}; Pub/Sub delivers it again`, { ...fields, error: (error as Error).message });
+    return { status: 500, outcome: 'retry', reason };
+  }
+  logger.warn(`${what} dead-lettered`, { ...fields, deadLetter: topic });
+  return { status: 204, outcome: 'dead-letter', reason };
 }

@@ -24,7 +24,7 @@ import { EventRegistry } from '../../../runtime/registry';
 import { GcsClaimCheckStore } from './claim-check';
 import { cloudLogger } from './logger';
 import { readGcpConfig, type GcpFunctionConfig } from './config';
-import { deadLetterSender, type DeadLetterSender } from './dead-letter';
+import { deadLetterOrRedeliver, deadLetterSender, type DeadLetterSender } from './dead-letter';
 import { FirestoreIdempotencyStore } from './idempotency';
 import { publisherFor } from './publisher';
 import { decodePush, pushBodyOf, type PushDelivery } from './push';
@@ -188,20 +188,8 @@ async function forget(state: State, pipeline: Pipeline, envelope: Envelope): Pro
 }
 
 /** Publishes the message to its subscription's dead-letter topic, then acknowledges it. */
-async function deadLetter(state: State, delivery: PushDelivery, reason: string, eventId: string | undefined): Promise<GcpAnswer> {
-  const fields = { messageId: delivery.messageId, subscription: delivery.subscription, eventId, reason };
+function deadLetter(state: State, delivery: PushDelivery, reason: string, eventId: string | undefined): Promise<GcpAnswer> {
   const topic = state.config.subscriptions[delivery.subscription]?.deadLetterTopic;
-  if (!topic) {
-    // A subscription the config does not know (pushed by hand): Pub/Sub's own dead-letter policy takes it.
-    state.logger.error('delivery failed for good, and its subscription has no dead-letter topic here; left to Pub/Sub', fields);
-    return { status: 500, outcome: 'retry', reason };
-  }
-  try {
-    await state.deadLetter(topic, delivery.message, { reason, functionName: state.config.name, source: delivery.subscription });
-  } catch (error) {
-    state.logger.error('could not dead-letter the delivery; Pub/Sub delivers it again', { ...fields, error: (error as Error).message });
-    return { status: 500, outcome: 'retry', reason };
-  }
-  state.logger.warn('delivery dead-lettered', { ...fields, deadLetter: topic });
-  return { status: 204, outcome: 'dead-letter', reason };
+  const fields = { messageId: delivery.messageId, subscription: delivery.subscription, eventId, reason };
+  return deadLetterOrRedeliver(state.deadLetter, state.logger, topic, delivery.message, { reason, functionName: state.config.name, source: delivery.subscription }, 'delivery', fields);
 }

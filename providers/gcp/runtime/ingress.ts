@@ -31,7 +31,7 @@ import { webhookEvent } from '../../../runtime/webhook';
 import { GcsClaimCheckStore } from './claim-check';
 import { cloudLogger } from './logger';
 import { readGcpConfig, type GcpIngressConfig, type GcpIngressKind } from './config';
-import { deadLetterSender, type DeadLetterSender } from './dead-letter';
+import { deadLetterOrRedeliver, deadLetterSender, type DeadLetterSender } from './dead-letter';
 import { decodeDocumentEventData, documentPath, plainFields, type DocumentEventData, type FirestoreDocument } from './document-event';
 import type { GcpAnswer, GcpRequest } from './entry';
 import { publisherFor } from './publisher';
@@ -367,17 +367,6 @@ async function changeFailed(state: State, config: Extract<GcpIngressConfig, { ki
   return deadLetter(state, config.deadLetterTopic, message, `change:${config.table}`, reason);
 }
 
-async function deadLetter(state: State, topic: string | undefined, message: PushMessage, source: string, reason: string): Promise<IngressAnswer> {
-  if (!topic) {
-    state.logger.error('input cannot become an event, and there is no dead-letter topic here; left to Pub/Sub', { source, reason });
-    return { status: 500, outcome: 'retry', reason };
-  }
-  try {
-    await state.deadLetter(topic, message, { reason, functionName: `${state.config.kind} ingress`, source });
-  } catch (error) {
-    state.logger.error('could not dead-letter the input; it is delivered again', { source, reason, error: (error as Error).message });
-    return { status: 500, outcome: 'retry', reason };
-  }
-  state.logger.warn('input dead-lettered', { source, reason, deadLetter: topic });
-  return { status: 204, outcome: 'dead-letter', reason };
+function deadLetter(state: State, topic: string | undefined, message: PushMessage, source: string, reason: string): Promise<IngressAnswer> {
+  return deadLetterOrRedeliver(state.deadLetter, state.logger, topic, message, { reason, functionName: `${state.config.kind} ingress`, source }, 'input', { source, reason });
 }
