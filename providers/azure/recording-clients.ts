@@ -9,7 +9,7 @@ import type { AzureClients } from './runtime/sdk';
 
 /** What a fake client records of one call. */
 export interface RecordedCall {
-  readonly sdk: 'serviceBus' | 'eventGrid' | 'eventHub' | 'table' | 'blob';
+  readonly sdk: 'serviceBus' | 'eventGrid' | 'table' | 'blob';
   readonly call: string;
   /** The namespace and entity, endpoint, table or container it was made for. */
   readonly target: string;
@@ -38,11 +38,6 @@ export function recordingClients(print: (call: RecordedCall) => void): Required<
   const eventGrid = (endpoint: string) => ({
     async send(events: unknown) {
       print({ sdk: 'eventGrid', call: 'send', target: endpoint, input: events });
-    },
-  });
-  const eventHub = (namespace: string, hub: string) => ({
-    async sendBatch(events: unknown, options: unknown) {
-      print({ sdk: 'eventHub', call: 'sendBatch', target: `${namespace}/${hub}`, input: { events, options } });
     },
   });
   const table = (endpoint: string, name: string) => {
@@ -77,7 +72,7 @@ export function recordingClients(print: (call: RecordedCall) => void): Required<
     };
   };
   return {
-    serviceBus: serviceBus as never, eventGrid: eventGrid as never, eventHub: eventHub as never,
+    serviceBus: serviceBus as never, eventGrid: eventGrid as never,
     table: table as never, container: container as never,
   };
 }

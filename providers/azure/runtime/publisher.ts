@@ -13,7 +13,6 @@
  * @see https://learn.microsoft.com/azure/service-bus-messaging/service-bus-quotas
  * @see https://learn.microsoft.com/azure/event-hubs/event-hubs-quotas
  */
-import type { EventHubProducerClient } from '@azure/event-hubs';
 import type { CloudEvent, EventGridPublisherClient } from '@azure/eventgrid';
 import type { ServiceBusClient, ServiceBusMessage, ServiceBusSender } from '@azure/service-bus';
 import { CLOUDEVENTS_JSON, CORE_ATTRIBUTES, type Envelope } from '../../../contracts';
@@ -115,31 +114,6 @@ export class ServiceBusPublisher implements Publisher {
     for (const m of messages) groups.set(m.sessionId ?? '', [...(groups.get(m.sessionId ?? '') ?? []), m]);
     for (const group of groups.values()) {
       for (const part of chunkBySize(group, SERVICE_BUS_MAX_BATCH_BYTES, messageSize, 100)) await this.sender.sendMessages(part);
-    }
-  }
-}
-
-export interface EventHubPublisherOptions {
-  /** The partition key: an attribute or `data.<path>` (runtime/order-key.ts). @default 'subject' */
-  readonly key?: string;
-}
-
-/** Event Hubs to one hub, one batch per partition key. */
-export class EventHubPublisher implements Publisher {
-  constructor(private readonly client: () => EventHubProducerClient, private readonly options: EventHubPublisherOptions = {}) {}
-
-  async publish(events: readonly Envelope[]): Promise<void> {
-    if (!events.length) return;
-    const producer = this.client();
-    const byKey = new Map<string, Envelope[]>();
-    for (const e of events) {
-      const key = orderKeyOf(e, this.options.key ?? 'subject');
-      byKey.set(key, [...(byKey.get(key) ?? []), e]);
-    }
-    for (const [partitionKey, list] of byKey) {
-      for (const part of chunkBySize(list, 900 * 1024, (e) => bytes(JSON.stringify(e)) + 256)) {
-        await producer.sendBatch(part.map((e) => ({ body: Buffer.from(JSON.stringify(e)), contentType: CLOUDEVENTS_JSON, messageId: e.id })), { partitionKey });
-      }
     }
   }
 }

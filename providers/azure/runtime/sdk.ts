@@ -8,7 +8,6 @@
  */
 import type { TokenCredential } from '@azure/core-auth';
 import type { TableClient } from '@azure/data-tables';
-import type { EventHubProducerClient } from '@azure/event-hubs';
 import type { EventGridPublisherClient } from '@azure/eventgrid';
 import type { ServiceBusClient } from '@azure/service-bus';
 import type { ContainerClient } from '@azure/storage-blob';
@@ -19,8 +18,6 @@ export interface AzureClients {
   readonly serviceBus?: (namespace: string) => ServiceBusClient;
   /** For an Event Grid topic endpoint (CloudEvents input schema). */
   readonly eventGrid?: (endpoint: string) => EventGridPublisherClient<'CloudEvent'>;
-  /** For an Event Hub in a namespace. */
-  readonly eventHub?: (namespace: string, hub: string) => EventHubProducerClient;
   /** For a table at a Table service endpoint. */
   readonly table?: (endpoint: string, table: string) => TableClient;
   /** For a blob container at a Blob service endpoint. */
@@ -32,7 +29,6 @@ export const sdk = {
   identity: (): typeof import('@azure/identity') => require('@azure/identity'),
   serviceBus: (): typeof import('@azure/service-bus') => require('@azure/service-bus'),
   eventGrid: (): typeof import('@azure/eventgrid') => require('@azure/eventgrid'),
-  eventHubs: (): typeof import('@azure/event-hubs') => require('@azure/event-hubs'),
   tables: (): typeof import('@azure/data-tables') => require('@azure/data-tables'),
   blobs: (): typeof import('@azure/storage-blob') => require('@azure/storage-blob'),
 };
@@ -64,7 +60,6 @@ export function clientFactories(clientId: string, injected: AzureClients = {}): 
   return {
     serviceBus: once(injected.serviceBus ?? ((ns: string) => new (sdk.serviceBus().ServiceBusClient)(ns, credentialFor(clientId)))),
     eventGrid: once(injected.eventGrid ?? ((endpoint: string) => new (sdk.eventGrid().EventGridPublisherClient)(endpoint, 'CloudEvent', credentialFor(clientId)))),
-    eventHub: once(injected.eventHub ?? ((ns: string, hub: string) => new (sdk.eventHubs().EventHubProducerClient)(ns, hub, credentialFor(clientId)))),
     table: once(injected.table ?? ((endpoint: string, table: string) => new (sdk.tables().TableClient)(endpoint, table, credentialFor(clientId)))),
     container: once(injected.container ?? ((endpoint: string, container: string) => new (sdk.blobs().ContainerClient)(`${endpoint.replace(/\/+$/, '')}/${container}`, credentialFor(clientId)))),
   };

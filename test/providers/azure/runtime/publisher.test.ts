@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { recordingClients, type RecordedCall } from '../../../../providers/azure/recording-clients';
 import {
-  EventGridPublisher, EventHubPublisher, ServiceBusPublisher, chunkBySize, publisherFor, toCloudEvent, toServiceBusMessage,
+  EventGridPublisher, ServiceBusPublisher, chunkBySize, publisherFor, toCloudEvent, toServiceBusMessage,
 } from '../../../../providers/azure/runtime/publisher';
 import { serviceBusPropertyName } from '../../../../providers/azure/runtime/wire';
 import { envelope } from './fixtures';
@@ -56,12 +56,6 @@ describe('providers/azure/runtime/publisher', () => {
       [['a', 'a'], ['a', 'a2']], [['b', 'b']],
     ]);
     expect(toServiceBusMessage(event('x'.repeat(200))).messageId).to.have.length(128);
-  });
-
-  it('sends Event Hubs batches per partition key', async () => {
-    const { calls, clients: c } = clients();
-    await new EventHubPublisher(() => c.eventHub('ns', 'order-audit'), { key: 'data.orderId' }).publish([event('a'), event('b'), event('a2', { data: { orderId: 'a' } })]);
-    expect(calls.map((x) => [(x.input as { options: { partitionKey: string } }).options.partitionKey, (x.input as { events: unknown[] }).events.length])).to.deep.equal([['a', 2], ['b', 1]]);
   });
 
   it('rejects the whole publish when the service refuses it', async () => {
