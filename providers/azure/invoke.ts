@@ -24,7 +24,7 @@ import { offlineContainer, offlineCosmos, offlineIngressResources, offlineResour
 import { recordedLine, recordingClients } from './recording-clients';
 import type { AzureDelivery } from './runtime/binding';
 import type { AzureFunctionConfig } from './runtime/config';
-import { createAzureFunction } from './runtime/entry';
+import { IDEMPOTENCY_SWEEP, createAzureFunction } from './runtime/entry';
 import { createAzureIngress, type IngressAnswer } from './runtime/ingress';
 import type { OutcomeLine } from './runtime/outcomes';
 import type { Registration, TriggerKind } from './runtime/registration';
@@ -103,7 +103,9 @@ function registrationsOf(app: InvokeApp, target: InvokeTarget, print: EffectPrin
 }
 
 /** Which trigger an event is for, by its shape: a Service Bus message, an Event Hubs batch, a pushed CloudEvent. */
-function pick(registrations: readonly Registration[], event: unknown): Registration | string {
+function pick(all: readonly Registration[], event: unknown): Registration | string {
+  // The claims sweep's timer takes no event.
+  const registrations = all.filter((r) => r.name !== IDEMPOTENCY_SWEEP.name);
   if (registrations.length === 1) return registrations[0]!;
   const metadata = (event as AzureDelivery | null)?.triggerMetadata ?? {};
   const input = (event as AzureDelivery | null)?.input;

@@ -91,10 +91,6 @@ export function createAzureFunction(definition: HandlerDefinition, deps: AzureFu
   const idempotency = deps.idempotency ?? (config.idempotency
     ? new TableIdempotencyStore({ client: clients.table(config.idempotency.endpoint, config.idempotency.table), inProgressSeconds: seconds, ...(deps.now ? { now: deps.now } : {}) })
     : undefined);
-  if (idempotency instanceof TableIdempotencyStore && !deps.idempotency) {
-    // Table Storage keeps records until deleted: each instance sweeps the expired ones once, in the background.
-    idempotency.sweep(config.name).catch((error: unknown) => logger.warn('idempotency sweep failed', { error: (error as Error).message }));
-  }
   const claimCheck = deps.claimCheck ?? (config.claimCheck ? new BlobClaimCheckStore(clients.container(config.claimCheck.endpoint, config.claimCheck.container)) : undefined);
   const shared = {
     functionName: config.name,
@@ -119,7 +115,28 @@ export function createAzureFunction(definition: HandlerDefinition, deps: AzureFu
   };
   const now = deps.now ?? Date.now;
   const registrations = config.triggers.map((t) => registration(t, config, runner, { ...deps, now, seconds }));
+  // Table Storage keeps records until deleted: the app sweeps its expired claims on a timer, not each
+  // instance at its start (which would scan the table once per scale-out, and delay the first invocation).
+  if (idempotency instanceof TableIdempotencyStore) registrations.push(sweepRegistration(idempotency, config.name, seconds, logger, now));
   return { config, registrations };
+}
+
+/**
+ * The timer that deletes a function's expired claims (NCRONTAB, UTC): hourly, at a minute no other timer of
+ * Herald's uses. A run stops at its app's invocation limit, less the settling margin; what it leaves, the next takes.
+ */
+export const IDEMPOTENCY_SWEEP = { name: 'idempotency-sweep', schedule: '0 41 * * * *' } as const;
+
+function sweepRegistration(store: TableIdempotencyStore, scope: string, seconds: number, logger: Logger, now: () => number): Registration {
+  const run = async () => {
+    const deleted = await store.sweep(scope, { stopAt: now() + (seconds - SETTLE_SECONDS) * 1000 });
+    logger.info('expired claims swept', { deleted });
+    return { deleted };
+  };
+  return {
+    kind: 'timer', name: IDEMPOTENCY_SWEEP.name, options: { schedule: IDEMPOTENCY_SWEEP.schedule, runOnStartup: false, useMonitor: true },
+    run, handler: run,
+  };
 }
 
 /** What `index.js` runs: the registrations of `definition`, registered with the Functions host. */

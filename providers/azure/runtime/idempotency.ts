@@ -8,8 +8,8 @@
  * that is released, held by a holder whose hold has lapsed (an instance that died mid-handler never
  * settles its claim) or past `expiresAt`, a replace on the ETag just read (refused with 412 when another
  * delivery wrote it first, and then read again). Copies of one event thus share its attempt count. Table
- * Storage has no time to live: expired entities are treated as absent and removed by `sweep`, which the
- * entry runs in the background once per instance. Holders live in other instances, so this store cannot
+ * Storage has no time to live: expired entities are treated as absent and removed by `sweep`, which each
+ * function app runs on a timer of its own (entry.ts IDEMPOTENCY_SWEEP). Holders live in other instances, so this store cannot
  * say when a claim settles: a copy that meets one comes back later.
  * @see https://learn.microsoft.com/rest/api/storageservices/insert-entity
  * @see https://learn.microsoft.com/rest/api/storageservices/update-entity2 (If-Match)
@@ -115,15 +115,16 @@ export class TableIdempotencyStore implements IdempotencyStore {
   }
 
   /**
-   * Deletes up to `limit` records of `scope` past their time to live (Table Storage keeps entities until
-   * they are deleted). Entities another delivery changed meanwhile are left alone.
+   * Deletes the records of `scope` past their time to live (Table Storage keeps entities until they are
+   * deleted), until none is left, `limit` were deleted or the clock reaches `stopAt`. Entities another
+   * delivery changed meanwhile are left alone.
    * @returns how many were deleted
    */
-  async sweep(scope: string, limit = 1000): Promise<number> {
+  async sweep(scope: string, { limit = Infinity, stopAt = Infinity }: { readonly limit?: number; readonly stopAt?: number } = {}): Promise<number> {
     const filter = `PartitionKey eq '${scope.replace(/'/g, "''")}' and expiresAt lt ${this.now()}.0`;
     let deleted = 0;
     for await (const entity of this.client.listEntities<ClaimEntity>({ queryOptions: { filter, select: ['PartitionKey', 'RowKey'] } })) {
-      if (deleted >= limit) break;
+      if (deleted >= limit || this.now() >= stopAt) break;
       try {
         await this.client.deleteEntity(entity.partitionKey!, entity.rowKey!, { etag: entity.etag });
         deleted++;

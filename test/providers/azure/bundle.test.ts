@@ -98,7 +98,11 @@ describe('providers/azure/bundle', function () {
     const thumb = fn('make-thumbnail');
     const thumbChannels = plan.channelsOf('make-thumbnail');
     const direct = loadInWorker(bundleHandler(appRoot, thumb, thumbChannels), functionSettings(thumb, thumbChannels, offlineResources(shop, thumb, thumbChannels)));
-    expect(direct.registered.slice(1).map((m: any) => [m.name, Object.values(m.bindings as Record<string, { type: string }>)[0]!.type])).to.deep.equal([['events', 'eventGridTrigger']]);
+    // Beside its trigger, the app's hourly sweep of its expired claims (Table Storage has no time to live).
+    expect(direct.registered.slice(1).map((m: any) => [m.name, Object.values(m.bindings as Record<string, { type: string }>)[0]!.type])).to.deep.equal([
+      ['events', 'eventGridTrigger'], ['idempotency-sweep', 'timerTrigger'],
+    ]);
+    expect(Object.values(direct.registered[2].bindings as Record<string, Record<string, unknown>>)[0]).to.include({ schedule: '0 41 * * * *', runOnStartup: false });
   });
 
   it('builds each ingress kind, which registers its trigger from its settings', () => {

@@ -3,7 +3,10 @@
  * ETag replaces decide every claim, so copies share one attempt count and one outcome.
  */
 import { expect } from 'chai';
+import { handler as chargePayment } from '../../../../functions/charge-payment';
+import { createAzureFunction, IDEMPOTENCY_SWEEP } from '../../../../providers/azure/runtime/entry';
 import { TableIdempotencyStore } from '../../../../providers/azure/runtime/idempotency';
+import { recordingClients } from '../../../../providers/azure/recording-clients';
 import { startAzurite, type Azurite } from '../../../helpers/azurite';
 
 describe('providers/azure/runtime/idempotency (Table Storage, on Azurite)', function () {
@@ -69,6 +72,25 @@ describe('providers/azure/runtime/idempotency (Table Storage, on Azurite)', func
     expect(await s.sweep('charge-payment')).to.equal(1);
     expect(await s.begin(key('old'), 60)).to.deep.equal({ state: 'claimed', attempt: 1 });
     expect(await s.begin(key('young'), 3600)).to.have.property('state', 'in-progress');
+  });
+
+  it("is swept by the function app's hourly timer, not at each instance's start", async () => {
+    const s = await store(600);
+    await s.begin(key('old'), 60);
+    await s.complete(key('old'), 60);
+    now += 61_000;
+    const built = createAzureFunction(chargePayment, {
+      config: {
+        kind: 'function', name: 'charge-payment', timeoutMs: 10_000, identityClientId: 'client-1', allowedPublishes: [], channels: [], triggers: [],
+        deadLetter: { endpoint: 'https://shopherald.blob.core.windows.net', container: 'dead-letters' },
+      },
+      idempotency: s, clients: recordingClients(() => {}), logger: { debug() {}, info() {}, warn() {}, error() {} }, now: () => now,
+    });
+    const timer = built.registrations.find((r) => r.name === IDEMPOTENCY_SWEEP.name)!;
+    expect(timer).to.deep.include({ kind: 'timer', options: { schedule: '0 41 * * * *', runOnStartup: false, useMonitor: true } });
+    // The expired claim was still there for the timer: building the app swept nothing.
+    expect(await timer.run({ input: {} })).to.deep.equal({ deleted: 1 });
+    expect(await s.begin(key('old'), 60)).to.deep.equal({ state: 'claimed', attempt: 1 });
   });
 
   it('grants exactly one of many concurrent claims', async () => {
