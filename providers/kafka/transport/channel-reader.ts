@@ -42,6 +42,12 @@ export interface ReaderDeps {
   forward(consumer: Consumer, events: readonly Envelope[]): Promise<void>;
   /** Resolves once this process knows every claim written before now (the idempotency store), if it keeps any. */
   caughtUp?(): Promise<void>;
+  /**
+   * Resolves once every claim this process settled so far is acknowledged (the idempotency store, if it keeps
+   * any): a delivery's offset is resolved only after it. Rejects when some could not be written (they are
+   * sent again: asking again waits for them).
+   */
+  journaled?(): Promise<void>;
   /** Journals a give-up once its dead letter is acknowledged (the idempotency store), if it keeps any. */
   buried?(key: IdempotencyKey): Promise<void>;
   /** Consumer settings (timeouts) over the defaults. */
@@ -50,22 +56,24 @@ export interface ReaderDeps {
   readonly partitionsAtOnce: number;
 }
 
-/** One record of a batch, as read. */
-interface Item {
-  readonly offset: string;
-  readonly message: KafkaMessage;
-  /** Not this subscription's (another's queue record or retry): settled without a word. */
-  readonly skip: boolean;
-  readonly envelope?: Envelope;
-  /** Why it could not be read. */
-  readonly unreadable?: string;
-  readonly attempt: number;
-  readonly notBefore: number;
-  /** The attempts made before this record, as its retry headers carry them. */
-  readonly history: readonly AttemptEntry[] | undefined;
-  /** Whether the channel's filter still has to be applied here (records routed at publish were filtered there). */
-  readonly filter: boolean;
-  done: boolean;
+/** One record of a batch, as read (a class: one shape, made once per record). */
+class Item {
+  done = false;
+  constructor(
+    readonly offset: string,
+    readonly message: KafkaMessage,
+    /** Not this subscription's (another's queue record or retry): settled without a word. */
+    readonly skip: boolean,
+    /** Whether the channel's filter still has to be applied here (records routed at publish were filtered there). */
+    readonly filter: boolean,
+    readonly attempt: number,
+    readonly notBefore: number,
+    /** The attempts made before this record, as its retry headers carry them. */
+    readonly history: readonly AttemptEntry[] | undefined,
+    readonly envelope: Envelope | undefined,
+    /** Why it could not be read. */
+    readonly unreadable: string | undefined,
+  ) {}
 }
 
 /** An ordered partition's records under way, across batches. */
@@ -109,6 +117,9 @@ class Abandoned extends Error {}
 /** How long an ordered partition whose records are all under way waits before it fetches again. */
 const FETCH_AGAIN_MS = 20;
 
+/** How long a reader waits before it asks again for claims the brokers did not acknowledge. */
+const JOURNAL_RETRY_MS = 100;
+
 /** How often a long batch tells the group coordinator it is alive. */
 const HEARTBEAT_MS = 1_000;
 
@@ -118,6 +129,8 @@ export class ChannelReader {
   private readonly retryTopic: string;
   private readonly deadLetterTopic: string;
   private readonly ordered: boolean;
+  /** Whether its source's records still need the channel's filter (a queue's were routed, and filtered, at publish). */
+  private readonly filters: boolean;
   private readonly leaseMs: number | undefined;
   private stopping = false;
   /** The rejecters of what waits (a delivery, a gate, a backoff), called with Abandoned when the reader stops. */
@@ -134,6 +147,7 @@ export class ChannelReader {
     this.retryTopic = names.retry(channel);
     this.deadLetterTopic = names.deadLetter(channel);
     this.ordered = channel.orderKey !== undefined;
+    this.filters = channel.source.kind === 'direct' || channel.from.kind === 'stream';
     this.leaseMs = channel.source.kind === 'queue' ? leaseMs(channel) : undefined;
     this.consumer = deps.kafka.consumer({
       groupId: names.group(channel),
@@ -190,17 +204,34 @@ export class ChannelReader {
     // A redrive forgets the event's claim, then sends it here: know the forgetting before delivering it.
     if (fromRetry && this.deps.caughtUp) await this.deps.caughtUp();
     const items = batch.messages.map((m) => this.read(m, fromRetry));
-    let next = 0;
-    const advance = () => {
-      while (next < items.length && items[next]!.done) resolveOffset(items[next++]!.offset);
-    };
     const generation = this.generation;
     const gone = () => this.stopping || generation !== this.generation || !isRunning() || isStale();
+    // Offsets are resolved in order, each once its record is settled and the claims settled so far are
+    // acknowledged: one wait for the claims at a time, covering every record settled before it began.
+    let next = 0;
+    let settled = 0;
+    let waiting = false;
+    const resolveUpTo = (end: number) => {
+      while (next < end) resolveOffset(items[next++]!.offset);
+    };
+    const advance = () => {
+      while (settled < items.length && items[settled]!.done) settled++;
+      if (waiting || settled === next) return;
+      const end = settled;
+      waiting = true;
+      void this.journaled(gone).then((ok) => {
+        waiting = false;
+        if (!ok) return;
+        resolveUpTo(end);
+        advance();
+      });
+    };
     const beat = setInterval(() => void heartbeat().catch(() => {}), HEARTBEAT_MS);
     try {
-      await Promise.all(items.map(async (item) => {
-        if (await this.run(item, gone)) advance();
-      }));
+      await Promise.all(items.map((item) => this.run(item, gone).then((done) => { if (done) advance(); })));
+      // Every record settled by now: their claims are journaled; resolve once those are acknowledged.
+      while (settled < items.length && items[settled]!.done) settled++;
+      if (settled > next && (await this.journaled(gone))) resolveUpTo(settled);
     } finally {
       clearInterval(beat);
     }
@@ -230,7 +261,7 @@ export class ChannelReader {
       const chain = before.then(async (goOn) => {
         if (!goOn) return false;
         const done = await this.run(item, gone, (waiting) => partition.park(key, waiting));
-        if (done) {
+        if (done && (await this.journaled(gone))) {
           while (partition.items[0]?.done && !gone()) {
             const settled = partition.items.shift()!;
             partition.seen.delete(settled.offset);
@@ -260,6 +291,27 @@ export class ChannelReader {
     if (!this.stopping) await commitOffsetsIfNecessary();
   }
 
+  /**
+   * Resolves to true once every claim settled so far is acknowledged (at once without a claims store), false
+   * when the reader stopped or lost the partition first. Not abandoned at a stop: the claims of what was
+   * settled are written, then its offsets committed as the consumer leaves the group. A failed write is sent
+   * again with the next bundle, so this waits for that one.
+   */
+  private async journaled(gone: () => boolean): Promise<boolean> {
+    const journaled = this.deps.journaled;
+    if (!journaled) return true;
+    for (;;) {
+      try {
+        await journaled();
+        return true;
+      } catch (error) {
+        if (gone()) return false;
+        this.deps.logger.warn('claims not acknowledged yet; waiting for them to be sent again', { subscription: this.channel.subscription, error: (error as Error).message });
+        await new Promise((resolve) => setTimeout(resolve, JOURNAL_RETRY_MS));
+      }
+    }
+  }
+
   /** Processes one record; true once it is settled, false when the reader stopped or lost the partition first. */
   private async run(item: Item, gone: () => boolean, park?: (waiting: boolean) => void): Promise<boolean> {
     try {
@@ -274,16 +326,21 @@ export class ChannelReader {
 
   private read(message: KafkaMessage, fromRetry: boolean): Item {
     const h = readDeliveryHeaders(message.headers ?? {});
-    const base = { offset: message.offset, message, done: false, attempt: h.attempt ?? 1, notBefore: h.notBefore ?? 0, history: h.history };
+    const attempt = h.attempt ?? 1;
+    const notBefore = h.notBefore ?? 0;
     // Retry and redrive records are addressed to one subscription, and so are queue records routed at publish.
-    if (h.subscription !== undefined && h.subscription !== this.channel.subscription) return { ...base, skip: true, filter: false };
-    const filter = !fromRetry && (this.channel.source.kind === 'direct' || this.channel.from.kind === 'stream');
+    if (h.subscription !== undefined && h.subscription !== this.channel.subscription) {
+      return new Item(message.offset, message, true, false, attempt, notBefore, h.history, undefined, undefined);
+    }
+    const filter = !fromRetry && this.filters;
+    let envelope: Envelope;
     try {
-      return { ...base, skip: false, filter, envelope: decodeRecord(message, this.deps.registry) };
+      envelope = decodeRecord(message, this.deps.registry);
     } catch (error) {
       if (!(error instanceof BindingError)) throw error;
-      return { ...base, skip: false, filter, unreadable: error.message };
+      return new Item(message.offset, message, false, filter, attempt, notBefore, h.history, undefined, error.message);
     }
+    return new Item(message.offset, message, false, filter, attempt, notBefore, h.history, envelope, undefined);
   }
 
   /** Delivers one record until it is settled here; throws Abandoned when the reader stops first. */
@@ -302,27 +359,30 @@ export class ChannelReader {
     let attempt = item.attempt;
     let history = item.history;
     const failed = (outcome: string, reason: string) => { history = appendHistory(history, { attempt, at: new Date().toISOString(), outcome, reason }); };
-    if (item.notBefore > Date.now()) {
-      deps.ledger.track(channel, envelope, 'retrying', attempt);
-      await this.sleep(item.notBefore - Date.now(), gone);
-    }
+    const { ledger } = deps;
+    let owed = ledger.track(channel, envelope, item.notBefore > Date.now() ? 'retrying' : 'queued', attempt);
+    if (item.notBefore > Date.now()) await this.sleep(item.notBefore - Date.now(), gone);
     for (;;) {
-      deps.ledger.track(channel, envelope, 'queued', attempt);
-      await this.enter(gone);
-      deps.ledger.track(channel, envelope, 'in-flight', attempt);
+      owed = ledger.update(owed, 'queued', attempt);
+      if (!this.target.gate.tryEnter()) await this.enter(gone);
+      else if (gone()) {
+        this.target.gate.leave();
+        throw new Abandoned();
+      }
+      owed = ledger.update(owed, 'in-flight', attempt);
       const outcome = await this.deliver(envelope, attempt, gone);
       switch (outcome.kind) {
         case 'ok':
           if (outcome.published.length && target.publishTo) await deps.forward(target, outcome.published);
-          deps.ledger.settle(channel, envelope.id);
+          ledger.settleEntry(owed);
           return;
         case 'filtered':
         case 'duplicate':
-          deps.ledger.settle(channel, envelope.id);
+          ledger.settleEntry(owed);
           return;
         case 'deferred':
           // Another delivery of this event holds it: back after the delay, the attempt not counted.
-          deps.ledger.track(channel, envelope, 'retrying', attempt);
+          owed = ledger.update(owed, 'retrying', attempt);
           park(true);
           await this.sleep(outcome.delayMs, gone);
           park(false);
@@ -334,7 +394,7 @@ export class ChannelReader {
           }
           failed('retry', outcome.reason);
           attempt++;
-          deps.ledger.track(channel, envelope, 'retrying', attempt);
+          owed = ledger.update(owed, 'retrying', attempt);
           if (this.ordered) {
             // In place: the key waits; later events of it stay behind this one.
             park(true);
