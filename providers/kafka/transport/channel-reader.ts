@@ -25,7 +25,7 @@ import { BindingError, decodeRecord, encodeRecord } from './binding';
 import { appendHistory, readDeliveryHeaders, writeDeadLetterHeaders, writeRetryHeaders, type AttemptEntry } from './delivery-headers';
 import { enterGate } from './gate-entry';
 import { runKeptRunning } from './keep-running';
-import type { Ledger } from './ledger';
+import type { Ledger, Owed } from './ledger';
 import type { RecordSender } from './record-sender';
 import { accepts, receives, recordKey } from './routing';
 
@@ -117,6 +117,13 @@ class Abandoned extends Error {}
 /** How long an ordered partition whose records are all under way waits before it fetches again. */
 const FETCH_AGAIN_MS = 20;
 
+/** `run`'s answers when it settles or gives up at once. */
+const SETTLED: Promise<boolean> = Promise.resolve(true);
+const NOT_SETTLED: Promise<boolean> = Promise.resolve(false);
+
+/** Records of one batch under way at once (each partition's batch has its own window). */
+const WINDOW = 128;
+
 /** How long a reader waits before it asks again for claims the brokers did not acknowledge. */
 const JOURNAL_RETRY_MS = 100;
 
@@ -203,19 +210,21 @@ export class ChannelReader {
     const fromRetry = batch.topic === this.retryTopic;
     // A redrive forgets the event's claim, then sends it here: know the forgetting before delivering it.
     if (fromRetry && this.deps.caughtUp) await this.deps.caughtUp();
-    const items = batch.messages.map((m) => this.read(m, fromRetry));
+    const { messages } = batch;
     const generation = this.generation;
     const gone = () => this.stopping || generation !== this.generation || !isRunning() || isStale();
+    /** Which records are settled, by index in the batch (the records themselves are let go once settled). */
+    const done = new Uint8Array(messages.length);
     // Offsets are resolved in order, each once its record is settled and the claims settled so far are
     // acknowledged: one wait for the claims at a time, covering every record settled before it began.
     let next = 0;
     let settled = 0;
     let waiting = false;
     const resolveUpTo = (end: number) => {
-      while (next < end) resolveOffset(items[next++]!.offset);
+      while (next < end) resolveOffset(messages[next++]!.offset);
     };
     const advance = () => {
-      while (settled < items.length && items[settled]!.done) settled++;
+      while (settled < messages.length && done[settled]) settled++;
       if (waiting || settled === next) return;
       const end = settled;
       waiting = true;
@@ -228,14 +237,60 @@ export class ChannelReader {
     };
     const beat = setInterval(() => void heartbeat().catch(() => {}), HEARTBEAT_MS);
     try {
-      await Promise.all(items.map((item) => this.run(item, gone).then((done) => { if (done) advance(); })));
+      // A retry waits out its backoff in its slot, so a retry topic's records all go at once (they are few);
+      // a source topic's go through a window, read as they enter it.
+      await this.deliverAll(messages, fromRetry, fromRetry ? messages.length : WINDOW, gone, (i) => {
+        done[i] = 1;
+        advance();
+      });
       // Every record settled by now: their claims are journaled; resolve once those are acknowledged.
-      while (settled < items.length && items[settled]!.done) settled++;
+      while (settled < messages.length && done[settled]) settled++;
       if (settled > next && (await this.journaled(gone))) resolveUpTo(settled);
     } finally {
       clearInterval(beat);
     }
     if (!this.stopping) await commitOffsetsIfNecessary();
+  }
+
+  /**
+   * Reads and delivers `messages`, at most `window` under way at once, calling `settled(i)` as record i
+   * is settled; resolves once every one is settled or given up (the reader stopped, the partition moved:
+   * those not begun are not begun). Bounded, a 1 MB fetch (thousands of records) is not thousands of
+   * envelopes, contexts and promises alive together, which the garbage collector would copy and promote.
+   */
+  private deliverAll(messages: readonly KafkaMessage[], fromRetry: boolean, window: number, gone: () => boolean, settled: (i: number) => void): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      let begun = 0;
+      let running = 0;
+      let failed = false;
+      const pump = () => {
+        while (!failed && running < window && begun < messages.length && !gone()) {
+          const i = begun++;
+          running++;
+          let item: Item;
+          try {
+            item = this.read(messages[i]!, fromRetry);
+          } catch (error) {
+            failed = true;
+            reject(error);
+            return;
+          }
+          this.run(item, gone).then(
+            (ok) => {
+              running--;
+              if (ok) settled(i);
+              pump();
+            },
+            (error: unknown) => {
+              failed = true;
+              reject(error);
+            },
+          );
+        }
+        if (running === 0 && !failed) resolve();
+      };
+      pump();
+    });
   }
 
   /**
@@ -313,15 +368,28 @@ export class ChannelReader {
   }
 
   /** Processes one record; true once it is settled, false when the reader stopped or lost the partition first. */
-  private async run(item: Item, gone: () => boolean, park?: (waiting: boolean) => void): Promise<boolean> {
+  private run(item: Item, gone: () => boolean, park?: (waiting: boolean) => void): Promise<boolean> {
+    let processing: Promise<void> | undefined;
     try {
-      await this.process(item, gone, park);
-      item.done = true;
-      return true;
+      processing = this.process(item, gone, park);
     } catch (error) {
-      if (error instanceof Abandoned) return false;
-      throw error;
+      if (error instanceof Abandoned) return NOT_SETTLED;
+      return Promise.reject(error);
     }
+    if (processing === undefined) {
+      item.done = true;
+      return SETTLED;
+    }
+    return processing.then(
+      () => {
+        item.done = true;
+        return true;
+      },
+      (error: unknown) => {
+        if (error instanceof Abandoned) return false;
+        throw error;
+      },
+    );
   }
 
   private read(message: KafkaMessage, fromRetry: boolean): Item {
@@ -343,34 +411,74 @@ export class ChannelReader {
     return new Item(message.offset, message, false, filter, attempt, notBefore, h.history, envelope, undefined);
   }
 
-  /** Delivers one record until it is settled here; throws Abandoned when the reader stops first. */
-  private async process(item: Item, gone: () => boolean, park: (waiting: boolean) => void = () => {}): Promise<void> {
-    if (item.skip) return;
+  /**
+   * Delivers one record until it is settled here; throws or rejects with Abandoned when the reader stops
+   * first. The common case (due now, a free slot in the gate, settled by its first answer) runs without an
+   * async frame: one per record was the reader's largest allocation. Everything else goes on in `settle`.
+   */
+  private process(item: Item, gone: () => boolean, park?: (waiting: boolean) => void): Promise<void> | undefined {
+    if (item.skip) return undefined;
     if (item.unreadable !== undefined) return this.buryUnreadable(item);
     const envelope = item.envelope!;
     const { channel, target, deps } = this;
     if (item.filter) {
-      if (!receives(channel, envelope)) return;
+      if (!receives(channel, envelope)) return undefined;
       if (!accepts(channel, envelope)) {
         deps.context.filtered(channel, envelope);
-        return;
+        return undefined;
       }
     }
+    if (item.notBefore > Date.now() || !target.gate.tryEnter()) return this.settle(item, envelope, undefined, undefined, gone, park);
+    if (gone()) {
+      target.gate.leave();
+      throw new Abandoned();
+    }
+    const owed = deps.ledger.track(channel, envelope, 'in-flight', item.attempt);
+    return this.deliver(envelope, item.attempt, gone).then((outcome) => {
+      const { kind } = outcome;
+      if ((kind === 'ok' && !(outcome.published.length && target.publishTo)) || kind === 'filtered' || kind === 'duplicate') {
+        deps.ledger.settleEntry(owed);
+        return undefined;
+      }
+      return this.settle(item, envelope, owed, outcome, gone, park);
+    });
+  }
+
+  /**
+   * Delivers `envelope` until it is settled here, from its first delivery or from the answer `first` to the
+   * delivery `owed` tracks; throws Abandoned when the reader stops first.
+   */
+  private async settle(
+    item: Item, envelope: Envelope, owedSoFar: Owed | undefined, first: Outcome | undefined, gone: () => boolean, park: (waiting: boolean) => void = () => {},
+  ): Promise<void> {
+    const { channel, target, deps } = this;
+    const { ledger } = deps;
     let attempt = item.attempt;
     let history = item.history;
     const failed = (outcome: string, reason: string) => { history = appendHistory(history, { attempt, at: new Date().toISOString(), outcome, reason }); };
-    const { ledger } = deps;
-    let owed = ledger.track(channel, envelope, item.notBefore > Date.now() ? 'retrying' : 'queued', attempt);
-    if (item.notBefore > Date.now()) await this.sleep(item.notBefore - Date.now(), gone);
+    let owed: Owed;
+    if (owedSoFar) {
+      owed = owedSoFar;
+    } else {
+      owed = ledger.track(channel, envelope, item.notBefore > Date.now() ? 'retrying' : 'queued', attempt);
+      if (item.notBefore > Date.now()) await this.sleep(item.notBefore - Date.now(), gone);
+    }
+    let answered = first;
     for (;;) {
-      owed = ledger.update(owed, 'queued', attempt);
-      if (!this.target.gate.tryEnter()) await this.enter(gone);
-      else if (gone()) {
-        this.target.gate.leave();
-        throw new Abandoned();
+      let outcome: Outcome;
+      if (answered) {
+        outcome = answered;
+        answered = undefined;
+      } else {
+        owed = ledger.update(owed, 'queued', attempt);
+        if (!target.gate.tryEnter()) await this.enter(gone);
+        else if (gone()) {
+          target.gate.leave();
+          throw new Abandoned();
+        }
+        owed = ledger.update(owed, 'in-flight', attempt);
+        outcome = await this.deliver(envelope, attempt, gone);
       }
-      owed = ledger.update(owed, 'in-flight', attempt);
-      const outcome = await this.deliver(envelope, attempt, gone);
       switch (outcome.kind) {
         case 'ok':
           if (outcome.published.length && target.publishTo) await deps.forward(target, outcome.published);
@@ -418,8 +526,21 @@ export class ChannelReader {
   private deliver(envelope: Envelope, attempt: number, gone: () => boolean): Promise<Outcome> {
     const { target, deps } = this;
     const answered = target.deliver(envelope, attempt);
+    if (this.leaseMs === undefined) {
+      if (this.stopping) {
+        answered.then(() => target.gate.leave(), () => target.gate.leave());
+        return Promise.reject(new Abandoned());
+      }
+      // `cancellable` with the gate's slot freed in the same reaction: one promise fewer per delivery.
+      return new Promise<Outcome>((resolve, reject) => {
+        this.waiting.add(reject);
+        answered.then(
+          (outcome) => { target.gate.leave(); this.waiting.delete(reject); resolve(outcome); },
+          (error: unknown) => { target.gate.leave(); this.waiting.delete(reject); reject(error); },
+        );
+      });
+    }
     answered.then(() => target.gate.leave());
-    if (this.leaseMs === undefined) return this.cancellable(answered);
     const lease = this.leaseMs;
     let timer: NodeJS.Timeout | undefined;
     const expired = new Promise<Outcome>((resolve) => {
