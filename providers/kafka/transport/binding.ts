@@ -16,8 +16,11 @@
  * Hot path: one object per record and plain loops; no CloudEvents SDK object.
  * @see https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/bindings/kafka-protocol-binding.md
  */
-import { CLOUDEVENTS_JSON, HeraldError, SchemaValidationError, type Envelope } from '../../../contracts';
-import { JsonTextError, parseData, parseJsonBytes, type EventRegistry } from '../../../runtime';
+// Hot path: from the defining modules, not the barrels (their re-exports are getters on every access).
+import { CLOUDEVENTS_JSON, type Envelope } from '../../../contracts/envelope';
+import { HeraldError, SchemaValidationError } from '../../../contracts/errors';
+import { JsonTextError, parseJsonBytes } from '../../../runtime/json-text';
+import { parseData, type EventRegistry } from '../../../runtime/registry';
 import { checkEvent, type CheckedEvent } from '../../local/ingest-event';
 import { Refusal } from '../../local/problems';
 
