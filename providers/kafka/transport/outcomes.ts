@@ -25,14 +25,22 @@ export interface LetterRef {
 
 /**
  * What the outcomes topic says; `w` is the process that wrote it. Deliveries and dead letters travel in
- * bundles (record-bundle.ts: a JSON array per record, keyed by the writer); a removal is a record of its own,
- * keyed `dlq` (or `dlq:<location>` when `herald dlq --brokers` wrote it), which dead-letter-view.ts reads.
+ * bundles (record-bundle.ts: a JSON array per record, keyed by the writer), as `BundledOutcome`s; a removal
+ * is a record of its own, keyed `dlq` (or `dlq:<location>` when `herald dlq --brokers` wrote it), which
+ * dead-letter-view.ts reads.
  */
 export type OutcomeRecord =
   | { readonly kind: 'delivery'; readonly w: string; readonly record: DeliveryRecord }
   | { readonly kind: 'dead-letter'; readonly w: string; readonly letter: DeadLetter }
   /** Dead letters redriven or purged (`herald dlq`, `/dlq/redrive`): no longer listed. */
   | { readonly kind: 'dlq-removed'; readonly w: string; readonly letters: readonly LetterRef[]; readonly by: 'redrive' | 'purge'; readonly at: string };
+
+/**
+ * An item of a bundle: a delivery record as it is (the most of them: one per delivery), or a dead letter. The
+ * bundle's key names the writer, so no item repeats it (nor a kind for deliveries): a fifth of a delivery's
+ * bytes, which kafkajs encodes and checksums. Bundles of `OutcomeRecord`s (written before) are read too.
+ */
+type BundledOutcome = DeliveryRecord | { readonly kind: 'dead-letter'; readonly letter: DeadLetter };
 
 export interface OutcomesOptions {
   readonly kafka: Kafka;
@@ -52,16 +60,16 @@ export class Outcomes {
     this.bundle = new RecordBundle(options.sender, options.names.outcomes, this.writer);
   }
 
-  private readonly bundle: RecordBundle<OutcomeRecord>;
+  private readonly bundle: RecordBundle<BundledOutcome>;
 
   /** Records one delivery (a runtime's `onDelivery` listener). */
   readonly delivered = (record: DeliveryRecord): void => {
-    this.bundled({ kind: 'delivery', w: this.writer, record });
+    this.bundled(record, 'delivery');
   };
 
   /** The dead-letter store's journal: its letters and removals go to the topic too. */
   readonly journal: DeadLetterJournal = {
-    added: (letter) => this.bundled({ kind: 'dead-letter', w: this.writer, letter }),
+    added: (letter) => this.bundled({ kind: 'dead-letter', letter }, 'dead-letter'),
     removed: (letters) => {
       if (this.applying || !letters.length) return;
       this.removed(letters.map(({ subscription, id }) => ({ subscription, id })), 'redrive');
@@ -94,7 +102,7 @@ export class Outcomes {
       eachBatch: async ({ batch }: EachBatchPayload) => {
         for (const message of batch.messages) {
           const key = message.key?.toString();
-          if (key !== this.writer) this.apply(message.value, traces, deadLetters);
+          if (key !== this.writer) this.apply(message.value, traces, deadLetters, key);
         }
         read.set(batch.partition, BigInt(batch.lastOffset()) + 1n);
         wake();
@@ -114,18 +122,24 @@ export class Outcomes {
     await admin.disconnect();
   }
 
-  private apply(value: Buffer | null, traces: TraceStore, deadLetters: DeadLetterStore): void {
+  private apply(value: Buffer | null, traces: TraceStore, deadLetters: DeadLetterStore, key: string | undefined): void {
     if (!value) return;
-    let parsed: OutcomeRecord | OutcomeRecord[];
+    let parsed: OutcomeRecord | Array<BundledOutcome | OutcomeRecord>;
     try {
-      parsed = JSON.parse(value.toString()) as OutcomeRecord | OutcomeRecord[];
+      parsed = JSON.parse(value.toString()) as OutcomeRecord | Array<BundledOutcome | OutcomeRecord>;
     } catch {
       return;
     }
-    if (Array.isArray(parsed)) {
-      for (const outcome of parsed) this.applyOne(outcome, traces, deadLetters);
-    } else {
+    if (!Array.isArray(parsed)) {
       this.applyOne(parsed, traces, deadLetters);
+      return;
+    }
+    // A bundle: its key is its writer.
+    const w = key ?? '';
+    for (const item of parsed) {
+      if (!('kind' in item)) this.applyOne({ kind: 'delivery', w, record: item }, traces, deadLetters);
+      else if (!('w' in item)) this.applyOne({ kind: 'dead-letter', w, letter: item.letter }, traces, deadLetters);
+      else this.applyOne(item, traces, deadLetters);
     }
   }
 
@@ -148,8 +162,8 @@ export class Outcomes {
     }
   }
 
-  private bundled(record: OutcomeRecord): void {
-    this.logged(this.bundle.add(record), record.kind);
+  private bundled(item: BundledOutcome, kind: OutcomeRecord['kind']): void {
+    this.logged(this.bundle.add(item), kind);
   }
 
   private write(key: string, record: OutcomeRecord): Promise<void> {
