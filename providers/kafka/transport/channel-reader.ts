@@ -220,8 +220,12 @@ export class ChannelReader {
     let next = 0;
     let settled = 0;
     let waiting = false;
+    // The last offset of the range is enough: kafkajs keeps the latest resolved offset of a partition (each
+    // call parses it into a Long and checks for a seek).
     const resolveUpTo = (end: number) => {
-      while (next < end) resolveOffset(messages[next++]!.offset);
+      if (end <= next) return;
+      next = end;
+      resolveOffset(messages[end - 1]!.offset);
     };
     const advance = () => {
       while (settled < messages.length && done[settled]) settled++;
