@@ -123,24 +123,7 @@ export class Outcomes {
   }
 
   private apply(value: Buffer | null, traces: TraceStore, deadLetters: DeadLetterStore, key: string | undefined): void {
-    if (!value) return;
-    let parsed: OutcomeRecord | Array<BundledOutcome | OutcomeRecord>;
-    try {
-      parsed = JSON.parse(value.toString()) as OutcomeRecord | Array<BundledOutcome | OutcomeRecord>;
-    } catch {
-      return;
-    }
-    if (!Array.isArray(parsed)) {
-      this.applyOne(parsed, traces, deadLetters);
-      return;
-    }
-    // A bundle: its key is its writer.
-    const w = key ?? '';
-    for (const item of parsed) {
-      if (!('kind' in item)) this.applyOne({ kind: 'delivery', w, record: item }, traces, deadLetters);
-      else if (!('w' in item)) this.applyOne({ kind: 'dead-letter', w, letter: item.letter }, traces, deadLetters);
-      else this.applyOne(item, traces, deadLetters);
-    }
+    for (const outcome of readOutcomes(key, value)) this.applyOne(outcome, traces, deadLetters);
   }
 
   private applyOne(outcome: OutcomeRecord, traces: TraceStore, deadLetters: DeadLetterStore): void {
@@ -174,4 +157,26 @@ export class Outcomes {
     sent.catch((error: unknown) => this.options.logger.error('could not write to the outcomes topic', { kind, error: (error as Error).message }));
     return sent;
   }
+}
+
+/**
+ * What one outcomes-topic record says, whatever its form: a removal (or any single `OutcomeRecord`), a bundle
+ * of `BundledOutcome`s (its key is its writer), or a bundle of `OutcomeRecord`s written before; nothing for
+ * an empty or unreadable value.
+ */
+export function readOutcomes(key: string | undefined, value: Buffer | null): OutcomeRecord[] {
+  if (!value) return [];
+  let parsed: OutcomeRecord | Array<BundledOutcome | OutcomeRecord>;
+  try {
+    parsed = JSON.parse(value.toString()) as OutcomeRecord | Array<BundledOutcome | OutcomeRecord>;
+  } catch {
+    return [];
+  }
+  if (!Array.isArray(parsed)) return [parsed];
+  const w = key ?? '';
+  return parsed.map((item): OutcomeRecord => {
+    if (!('kind' in item)) return { kind: 'delivery', w, record: item };
+    if (!('w' in item)) return { kind: 'dead-letter', w, letter: item.letter };
+    return item;
+  });
 }
