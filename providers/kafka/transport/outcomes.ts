@@ -146,8 +146,15 @@ export class Outcomes {
   }
 
   private bundled(item: BundledOutcome, kind: OutcomeRecord['kind']): void {
-    this.logged(this.bundle.add(item), kind);
+    const sent = this.bundle.add(item);
+    // One failure logged per bundle, not a handler per item (a delivery each).
+    if (sent === this.loggedBundle) return;
+    this.loggedBundle = sent;
+    this.logged(sent, kind);
   }
+
+  /** The bundle whose failure is logged already. */
+  private loggedBundle: Promise<void> | undefined;
 
   private write(key: string, record: OutcomeRecord): Promise<void> {
     return this.logged(this.options.sender.send(this.options.names.outcomes, [{ key, value: JSON.stringify(record) }]), record.kind);
