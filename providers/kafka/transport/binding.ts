@@ -16,8 +16,11 @@
  * Hot path: one object per record and plain loops; no CloudEvents SDK object.
  * @see https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/bindings/kafka-protocol-binding.md
  */
-import { CLOUDEVENTS_JSON, HeraldError, SchemaValidationError, type Envelope } from '../../../contracts';
-import { JsonTextError, parseData, parseJsonBytes, type EventRegistry } from '../../../runtime';
+// Hot path: from the defining modules, not the barrels (their re-exports are getters on every access).
+import { CLOUDEVENTS_JSON, type Envelope } from '../../../contracts/envelope';
+import { HeraldError, SchemaValidationError } from '../../../contracts/errors';
+import { JsonTextError, parseJsonBytes } from '../../../runtime/json-text';
+import { parseData, type EventRegistry } from '../../../runtime/registry';
 import { checkEvent, type CheckedEvent } from '../../local/ingest-event';
 import { Refusal } from '../../local/problems';
 
@@ -102,16 +105,20 @@ export function decodeRecord(record: KafkaRecordIn, registry: EventRegistry): En
   return envelopeOf(checked, data, registry, dataref as string | undefined, claimed, record.timestamp);
 }
 
-/** The attributes of a binary-mode record, in an object with no prototype (`ce___proto__` is just a bad name). */
+/**
+ * The attributes of a binary-mode record. A plain object (with no prototype it would be a dictionary, several
+ * times larger, for every record): `ce___proto__` is defined as an own property, just a bad name.
+ */
 function binaryAttributes(headers: NonNullable<KafkaRecordIn['headers']>, contentType: string | undefined): Record<string, unknown> {
-  const raw = Object.create(null) as Record<string, unknown>;
-  const names = Object.keys(headers);
-  for (let i = 0; i < names.length; i++) {
-    const name = names[i]!;
+  const raw: Record<string, unknown> = {};
+  for (const name in headers) {
     if (name.length <= CE_PREFIX.length || !name.startsWith(CE_PREFIX)) continue;
     // A header listed with no value (kafkajs's type allows it) is an absent attribute.
     const value = headerText(headers, name);
-    if (value !== undefined) raw[name.slice(CE_PREFIX.length)] = value;
+    if (value === undefined) continue;
+    const attribute = name.slice(CE_PREFIX.length);
+    if (attribute === '__proto__') Object.defineProperty(raw, attribute, { value, enumerable: true, writable: true, configurable: true });
+    else raw[attribute] = value;
   }
   if (raw.specversion === undefined) {
     throw new BindingError(`not a CloudEvent: no ce_specversion header (binary mode) and content-type ${contentType === undefined ? 'absent' : JSON.stringify(contentType)}, not ${CLOUDEVENTS_JSON} (structured mode)`);

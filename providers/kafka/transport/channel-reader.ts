@@ -25,7 +25,7 @@ import { BindingError, decodeRecord, encodeRecord } from './binding';
 import { appendHistory, readDeliveryHeaders, writeDeadLetterHeaders, writeRetryHeaders, type AttemptEntry } from './delivery-headers';
 import { enterGate } from './gate-entry';
 import { runKeptRunning } from './keep-running';
-import type { Ledger } from './ledger';
+import type { Ledger, Owed } from './ledger';
 import type { RecordSender } from './record-sender';
 import { accepts, receives, recordKey } from './routing';
 
@@ -42,6 +42,12 @@ export interface ReaderDeps {
   forward(consumer: Consumer, events: readonly Envelope[]): Promise<void>;
   /** Resolves once this process knows every claim written before now (the idempotency store), if it keeps any. */
   caughtUp?(): Promise<void>;
+  /**
+   * Resolves once every claim this process settled so far is acknowledged (the idempotency store, if it keeps
+   * any): a delivery's offset is resolved only after it. Rejects when some could not be written (they are
+   * sent again: asking again waits for them).
+   */
+  journaled?(): Promise<void>;
   /** Journals a give-up once its dead letter is acknowledged (the idempotency store), if it keeps any. */
   buried?(key: IdempotencyKey): Promise<void>;
   /** Consumer settings (timeouts) over the defaults. */
@@ -50,22 +56,24 @@ export interface ReaderDeps {
   readonly partitionsAtOnce: number;
 }
 
-/** One record of a batch, as read. */
-interface Item {
-  readonly offset: string;
-  readonly message: KafkaMessage;
-  /** Not this subscription's (another's queue record or retry): settled without a word. */
-  readonly skip: boolean;
-  readonly envelope?: Envelope;
-  /** Why it could not be read. */
-  readonly unreadable?: string;
-  readonly attempt: number;
-  readonly notBefore: number;
-  /** The attempts made before this record, as its retry headers carry them. */
-  readonly history: readonly AttemptEntry[] | undefined;
-  /** Whether the channel's filter still has to be applied here (records routed at publish were filtered there). */
-  readonly filter: boolean;
-  done: boolean;
+/** One record of a batch, as read (a class: one shape, made once per record). */
+class Item {
+  done = false;
+  constructor(
+    readonly offset: string,
+    readonly message: KafkaMessage,
+    /** Not this subscription's (another's queue record or retry): settled without a word. */
+    readonly skip: boolean,
+    /** Whether the channel's filter still has to be applied here (records routed at publish were filtered there). */
+    readonly filter: boolean,
+    readonly attempt: number,
+    readonly notBefore: number,
+    /** The attempts made before this record, as its retry headers carry them. */
+    readonly history: readonly AttemptEntry[] | undefined,
+    readonly envelope: Envelope | undefined,
+    /** Why it could not be read. */
+    readonly unreadable: string | undefined,
+  ) {}
 }
 
 /** An ordered partition's records under way, across batches. */
@@ -109,6 +117,16 @@ class Abandoned extends Error {}
 /** How long an ordered partition whose records are all under way waits before it fetches again. */
 const FETCH_AGAIN_MS = 20;
 
+/** `run`'s answers when it settles or gives up at once. */
+const SETTLED: Promise<boolean> = Promise.resolve(true);
+const NOT_SETTLED: Promise<boolean> = Promise.resolve(false);
+
+/** Records of one batch under way at once (each partition's batch has its own window). */
+const WINDOW = 128;
+
+/** How long a reader waits before it asks again for claims the brokers did not acknowledge. */
+const JOURNAL_RETRY_MS = 100;
+
 /** How often a long batch tells the group coordinator it is alive. */
 const HEARTBEAT_MS = 1_000;
 
@@ -118,6 +136,8 @@ export class ChannelReader {
   private readonly retryTopic: string;
   private readonly deadLetterTopic: string;
   private readonly ordered: boolean;
+  /** Whether its source's records still need the channel's filter (a queue's were routed, and filtered, at publish). */
+  private readonly filters: boolean;
   private readonly leaseMs: number | undefined;
   private stopping = false;
   /** The rejecters of what waits (a delivery, a gate, a backoff), called with Abandoned when the reader stops. */
@@ -134,6 +154,7 @@ export class ChannelReader {
     this.retryTopic = names.retry(channel);
     this.deadLetterTopic = names.deadLetter(channel);
     this.ordered = channel.orderKey !== undefined;
+    this.filters = channel.source.kind === 'direct' || channel.from.kind === 'stream';
     this.leaseMs = channel.source.kind === 'queue' ? leaseMs(channel) : undefined;
     this.consumer = deps.kafka.consumer({
       groupId: names.group(channel),
@@ -189,22 +210,91 @@ export class ChannelReader {
     const fromRetry = batch.topic === this.retryTopic;
     // A redrive forgets the event's claim, then sends it here: know the forgetting before delivering it.
     if (fromRetry && this.deps.caughtUp) await this.deps.caughtUp();
-    const items = batch.messages.map((m) => this.read(m, fromRetry));
-    let next = 0;
-    const advance = () => {
-      while (next < items.length && items[next]!.done) resolveOffset(items[next++]!.offset);
-    };
+    const { messages } = batch;
     const generation = this.generation;
     const gone = () => this.stopping || generation !== this.generation || !isRunning() || isStale();
+    /** Which records are settled, by index in the batch (the records themselves are let go once settled). */
+    const done = new Uint8Array(messages.length);
+    // Offsets are resolved in order, each once its record is settled and the claims settled so far are
+    // acknowledged: one wait for the claims at a time, covering every record settled before it began.
+    let next = 0;
+    let settled = 0;
+    let waiting = false;
+    // The last offset of the range is enough: kafkajs keeps the latest resolved offset of a partition (each
+    // call parses it into a Long and checks for a seek).
+    const resolveUpTo = (end: number) => {
+      if (end <= next) return;
+      next = end;
+      resolveOffset(messages[end - 1]!.offset);
+    };
+    const advance = () => {
+      while (settled < messages.length && done[settled]) settled++;
+      if (waiting || settled === next) return;
+      const end = settled;
+      waiting = true;
+      void this.journaled(gone).then((ok) => {
+        waiting = false;
+        if (!ok) return;
+        resolveUpTo(end);
+        advance();
+      });
+    };
     const beat = setInterval(() => void heartbeat().catch(() => {}), HEARTBEAT_MS);
     try {
-      await Promise.all(items.map(async (item) => {
-        if (await this.run(item, gone)) advance();
-      }));
+      // A retry waits out its backoff in its slot, so a retry topic's records all go at once (they are few);
+      // a source topic's go through a window, read as they enter it.
+      await this.deliverAll(messages, fromRetry, fromRetry ? messages.length : WINDOW, gone, (i) => {
+        done[i] = 1;
+        advance();
+      });
+      // Every record settled by now: their claims are journaled; resolve once those are acknowledged.
+      while (settled < messages.length && done[settled]) settled++;
+      if (settled > next && (await this.journaled(gone))) resolveUpTo(settled);
     } finally {
       clearInterval(beat);
     }
     if (!this.stopping) await commitOffsetsIfNecessary();
+  }
+
+  /**
+   * Reads and delivers `messages`, at most `window` under way at once, calling `settled(i)` as record i
+   * is settled; resolves once every one is settled or given up (the reader stopped, the partition moved:
+   * those not begun are not begun). Bounded, a 1 MB fetch (thousands of records) is not thousands of
+   * envelopes, contexts and promises alive together, which the garbage collector would copy and promote.
+   */
+  private deliverAll(messages: readonly KafkaMessage[], fromRetry: boolean, window: number, gone: () => boolean, settled: (i: number) => void): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      let begun = 0;
+      let running = 0;
+      let failed = false;
+      const pump = () => {
+        while (!failed && running < window && begun < messages.length && !gone()) {
+          const i = begun++;
+          running++;
+          let item: Item;
+          try {
+            item = this.read(messages[i]!, fromRetry);
+          } catch (error) {
+            failed = true;
+            reject(error);
+            return;
+          }
+          this.run(item, gone).then(
+            (ok) => {
+              running--;
+              if (ok) settled(i);
+              pump();
+            },
+            (error: unknown) => {
+              failed = true;
+              reject(error);
+            },
+          );
+        }
+        if (running === 0 && !failed) resolve();
+      };
+      pump();
+    });
   }
 
   /**
@@ -230,7 +320,7 @@ export class ChannelReader {
       const chain = before.then(async (goOn) => {
         if (!goOn) return false;
         const done = await this.run(item, gone, (waiting) => partition.park(key, waiting));
-        if (done) {
+        if (done && (await this.journaled(gone))) {
           while (partition.items[0]?.done && !gone()) {
             const settled = partition.items.shift()!;
             partition.seen.delete(settled.offset);
@@ -260,69 +350,151 @@ export class ChannelReader {
     if (!this.stopping) await commitOffsetsIfNecessary();
   }
 
-  /** Processes one record; true once it is settled, false when the reader stopped or lost the partition first. */
-  private async run(item: Item, gone: () => boolean, park?: (waiting: boolean) => void): Promise<boolean> {
-    try {
-      await this.process(item, gone, park);
-      item.done = true;
-      return true;
-    } catch (error) {
-      if (error instanceof Abandoned) return false;
-      throw error;
+  /**
+   * Resolves to true once every claim settled so far is acknowledged (at once without a claims store), false
+   * when the reader stopped or lost the partition first. Not abandoned at a stop: the claims of what was
+   * settled are written, then its offsets committed as the consumer leaves the group. A failed write is sent
+   * again with the next bundle, so this waits for that one.
+   */
+  private async journaled(gone: () => boolean): Promise<boolean> {
+    const journaled = this.deps.journaled;
+    if (!journaled) return true;
+    for (;;) {
+      try {
+        await journaled();
+        return true;
+      } catch (error) {
+        if (gone()) return false;
+        this.deps.logger.warn('claims not acknowledged yet; waiting for them to be sent again', { subscription: this.channel.subscription, error: (error as Error).message });
+        await new Promise((resolve) => setTimeout(resolve, JOURNAL_RETRY_MS));
+      }
     }
+  }
+
+  /** Processes one record; true once it is settled, false when the reader stopped or lost the partition first. */
+  private run(item: Item, gone: () => boolean, park?: (waiting: boolean) => void): Promise<boolean> {
+    let processing: Promise<void> | undefined;
+    try {
+      processing = this.process(item, gone, park);
+    } catch (error) {
+      if (error instanceof Abandoned) return NOT_SETTLED;
+      return Promise.reject(error);
+    }
+    if (processing === undefined) {
+      item.done = true;
+      return SETTLED;
+    }
+    return processing.then(
+      () => {
+        item.done = true;
+        return true;
+      },
+      (error: unknown) => {
+        if (error instanceof Abandoned) return false;
+        throw error;
+      },
+    );
   }
 
   private read(message: KafkaMessage, fromRetry: boolean): Item {
     const h = readDeliveryHeaders(message.headers ?? {});
-    const base = { offset: message.offset, message, done: false, attempt: h.attempt ?? 1, notBefore: h.notBefore ?? 0, history: h.history };
+    const attempt = h.attempt ?? 1;
+    const notBefore = h.notBefore ?? 0;
     // Retry and redrive records are addressed to one subscription, and so are queue records routed at publish.
-    if (h.subscription !== undefined && h.subscription !== this.channel.subscription) return { ...base, skip: true, filter: false };
-    const filter = !fromRetry && (this.channel.source.kind === 'direct' || this.channel.from.kind === 'stream');
+    if (h.subscription !== undefined && h.subscription !== this.channel.subscription) {
+      return new Item(message.offset, message, true, false, attempt, notBefore, h.history, undefined, undefined);
+    }
+    const filter = !fromRetry && this.filters;
+    let envelope: Envelope;
     try {
-      return { ...base, skip: false, filter, envelope: decodeRecord(message, this.deps.registry) };
+      envelope = decodeRecord(message, this.deps.registry);
     } catch (error) {
       if (!(error instanceof BindingError)) throw error;
-      return { ...base, skip: false, filter, unreadable: error.message };
+      return new Item(message.offset, message, false, filter, attempt, notBefore, h.history, undefined, error.message);
     }
+    return new Item(message.offset, message, false, filter, attempt, notBefore, h.history, envelope, undefined);
   }
 
-  /** Delivers one record until it is settled here; throws Abandoned when the reader stops first. */
-  private async process(item: Item, gone: () => boolean, park: (waiting: boolean) => void = () => {}): Promise<void> {
-    if (item.skip) return;
+  /**
+   * Delivers one record until it is settled here; throws or rejects with Abandoned when the reader stops
+   * first. The common case (due now, a free slot in the gate, settled by its first answer) runs without an
+   * async frame: one per record was the reader's largest allocation. Everything else goes on in `settle`.
+   */
+  private process(item: Item, gone: () => boolean, park?: (waiting: boolean) => void): Promise<void> | undefined {
+    if (item.skip) return undefined;
     if (item.unreadable !== undefined) return this.buryUnreadable(item);
     const envelope = item.envelope!;
     const { channel, target, deps } = this;
     if (item.filter) {
-      if (!receives(channel, envelope)) return;
+      if (!receives(channel, envelope)) return undefined;
       if (!accepts(channel, envelope)) {
         deps.context.filtered(channel, envelope);
-        return;
+        return undefined;
       }
     }
+    if (item.notBefore > Date.now() || !target.gate.tryEnter()) return this.settle(item, envelope, undefined, undefined, gone, park);
+    if (gone()) {
+      target.gate.leave();
+      throw new Abandoned();
+    }
+    const owed = deps.ledger.track(channel, envelope, 'in-flight', item.attempt);
+    return this.deliver(envelope, item.attempt, gone).then((outcome) => {
+      const { kind } = outcome;
+      if ((kind === 'ok' && !(outcome.published.length && target.publishTo)) || kind === 'filtered' || kind === 'duplicate') {
+        deps.ledger.settleEntry(owed);
+        return undefined;
+      }
+      return this.settle(item, envelope, owed, outcome, gone, park);
+    });
+  }
+
+  /**
+   * Delivers `envelope` until it is settled here, from its first delivery or from the answer `first` to the
+   * delivery `owed` tracks; throws Abandoned when the reader stops first.
+   */
+  private async settle(
+    item: Item, envelope: Envelope, owedSoFar: Owed | undefined, first: Outcome | undefined, gone: () => boolean, park: (waiting: boolean) => void = () => {},
+  ): Promise<void> {
+    const { channel, target, deps } = this;
+    const { ledger } = deps;
     let attempt = item.attempt;
     let history = item.history;
     const failed = (outcome: string, reason: string) => { history = appendHistory(history, { attempt, at: new Date().toISOString(), outcome, reason }); };
-    if (item.notBefore > Date.now()) {
-      deps.ledger.track(channel, envelope, 'retrying', attempt);
-      await this.sleep(item.notBefore - Date.now(), gone);
+    let owed: Owed;
+    if (owedSoFar) {
+      owed = owedSoFar;
+    } else {
+      owed = ledger.track(channel, envelope, item.notBefore > Date.now() ? 'retrying' : 'queued', attempt);
+      if (item.notBefore > Date.now()) await this.sleep(item.notBefore - Date.now(), gone);
     }
+    let answered = first;
     for (;;) {
-      deps.ledger.track(channel, envelope, 'queued', attempt);
-      await this.enter(gone);
-      deps.ledger.track(channel, envelope, 'in-flight', attempt);
-      const outcome = await this.deliver(envelope, attempt, gone);
+      let outcome: Outcome;
+      if (answered) {
+        outcome = answered;
+        answered = undefined;
+      } else {
+        owed = ledger.update(owed, 'queued', attempt);
+        if (!target.gate.tryEnter()) await this.enter(gone);
+        else if (gone()) {
+          target.gate.leave();
+          throw new Abandoned();
+        }
+        owed = ledger.update(owed, 'in-flight', attempt);
+        outcome = await this.deliver(envelope, attempt, gone);
+      }
       switch (outcome.kind) {
         case 'ok':
           if (outcome.published.length && target.publishTo) await deps.forward(target, outcome.published);
-          deps.ledger.settle(channel, envelope.id);
+          ledger.settleEntry(owed);
           return;
         case 'filtered':
         case 'duplicate':
-          deps.ledger.settle(channel, envelope.id);
+          ledger.settleEntry(owed);
           return;
         case 'deferred':
           // Another delivery of this event holds it: back after the delay, the attempt not counted.
-          deps.ledger.track(channel, envelope, 'retrying', attempt);
+          owed = ledger.update(owed, 'retrying', attempt);
           park(true);
           await this.sleep(outcome.delayMs, gone);
           park(false);
@@ -334,7 +506,7 @@ export class ChannelReader {
           }
           failed('retry', outcome.reason);
           attempt++;
-          deps.ledger.track(channel, envelope, 'retrying', attempt);
+          owed = ledger.update(owed, 'retrying', attempt);
           if (this.ordered) {
             // In place: the key waits; later events of it stay behind this one.
             park(true);
@@ -358,8 +530,21 @@ export class ChannelReader {
   private deliver(envelope: Envelope, attempt: number, gone: () => boolean): Promise<Outcome> {
     const { target, deps } = this;
     const answered = target.deliver(envelope, attempt);
+    if (this.leaseMs === undefined) {
+      if (this.stopping) {
+        answered.then(() => target.gate.leave(), () => target.gate.leave());
+        return Promise.reject(new Abandoned());
+      }
+      // `cancellable` with the gate's slot freed in the same reaction: one promise fewer per delivery.
+      return new Promise<Outcome>((resolve, reject) => {
+        this.waiting.add(reject);
+        answered.then(
+          (outcome) => { target.gate.leave(); this.waiting.delete(reject); resolve(outcome); },
+          (error: unknown) => { target.gate.leave(); this.waiting.delete(reject); reject(error); },
+        );
+      });
+    }
     answered.then(() => target.gate.leave());
-    if (this.leaseMs === undefined) return this.cancellable(answered);
     const lease = this.leaseMs;
     let timer: NodeJS.Timeout | undefined;
     const expired = new Promise<Outcome>((resolve) => {

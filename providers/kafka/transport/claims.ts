@@ -5,9 +5,10 @@
  * function and event; every process reads the whole topic, in a consumer group of its own, and loads what
  * the others wrote. Why a topic and not Redis: a team running Kafka already runs it (nothing more to
  * operate or secure, the same ACLs and retention), and the ordering it needs comes from the group protocol:
- * - `complete` resolves only once the brokers acknowledged the record (acks=all), and the reader commits
- *   the delivery's offset only after that, so a record whose offset was not committed may be redelivered,
- *   but its claim is already in the topic;
+ * - `complete` journals the claim and returns at once (the handler's success is not held up by a round
+ *   trip per event); the reader resolves a delivery's offset only once `flushed` says every claim journaled
+ *   so far is acknowledged (acks=all), so a record whose offset was committed has its claim in the topic
+ *   (a record whose offset was not committed may be redelivered, and its claim may be there already);
  * - a reader that is given partitions (a rebalance, a worker that died) first reads the claims topic up
  *   to its end as of then (`caughtUp`), so it knows every claim the partition's last owner wrote before
  *   it let go (kafkajs finishes a batch before it rejoins; a killed process writes nothing more);
@@ -77,7 +78,8 @@ export class KafkaClaims implements IdempotencyStore {
 
   constructor(private readonly options: KafkaClaimsOptions) {
     this.topic = options.names.claims;
-    this.bundle = new RecordBundle(options.sender, this.topic, this.writer);
+    // A bundle the brokers refused goes again with the next: a claim held here as completed must reach the topic.
+    this.bundle = new RecordBundle(options.sender, this.topic, this.writer, { resend: true });
     this.own = Buffer.from(this.writer);
     this.group = `${options.names.claimsReaders}${this.writer}`;
     const journal: IdempotencyJournal = {
@@ -135,9 +137,17 @@ export class KafkaClaims implements IdempotencyStore {
     return this.memory.begin(key, ttlSeconds);
   }
 
-  complete(key: IdempotencyKey, ttlSeconds: number): Promise<void> {
+  /** Completed here at once (copies in this process answer `duplicate`); acknowledged by the time `flushed` resolves. */
+  complete(key: IdempotencyKey, ttlSeconds: number): void {
     this.memory.complete(key, ttlSeconds);
-    return this.written;
+  }
+
+  /**
+   * Resolves once every claim journaled so far (handled, given up, forgotten) is acknowledged; rejects when
+   * a bundle of them failed, which is sent again with the next one (asking again waits for it).
+   */
+  flushed(): Promise<void> {
+    return this.bundle.flushed();
   }
 
   release(key: IdempotencyKey, ttlSeconds: number): void {

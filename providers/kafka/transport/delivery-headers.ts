@@ -125,7 +125,7 @@ export function appendHistory(history: readonly AttemptEntry[] | undefined, entr
 
 /** Herald's delivery headers of a consumed record (kafkajs hands Buffers); absent or malformed → undefined. */
 export function readDeliveryHeaders(headers: KafkaRecordIn['headers']): DeliveryHeaders {
-  if (!headers) return {};
+  if (!headers || !hasDeliveryHeader(headers)) return NONE;
   const text = (name: string) => headerText(headers[name]);
   const result: { -readonly [K in keyof DeliveryHeaders]: DeliveryHeaders[K] } = {};
   const subscription = text(DELIVERY_HEADERS.subscription);
@@ -147,6 +147,15 @@ export function readDeliveryHeaders(headers: KafkaRecordIn['headers']): Delivery
   const history = parseHistory(text(DELIVERY_HEADERS.history));
   if (history !== undefined) result.history = history;
   return result;
+}
+
+/** A record with none of them (every event as first published): nothing to read, nothing made. */
+const NONE: DeliveryHeaders = Object.freeze({});
+const NAMES: readonly string[] = Object.values(DELIVERY_HEADERS);
+
+function hasDeliveryHeader(headers: NonNullable<KafkaRecordIn['headers']>): boolean {
+  for (let i = 0; i < NAMES.length; i++) if (headers[NAMES[i]!] !== undefined) return true;
+  return false;
 }
 
 /** A header's text: the last value of a repeated header (the newest a writer appended). */

@@ -52,6 +52,8 @@ export interface KafkaTransportOptions {
   readonly caughtUp?: () => Promise<void>;
   /** Journals a give-up once its dead letter is acknowledged (the claims store's `buried`). */
   readonly buried?: (key: IdempotencyKey) => Promise<void>;
+  /** Resolves once every claim settled so far is acknowledged (the claims store's `flushed`): offsets wait for it. */
+  readonly journaled?: () => Promise<void>;
   readonly consumerConfig?: Partial<ConsumerConfig>;
   /** Whether to create the missing topics at start (`kafkaRuntime` already did, for its claims). @default true */
   readonly createTopics?: boolean;
@@ -115,6 +117,7 @@ class KafkaTransport implements Transport {
       logger: options.logger ?? createLogger(), forward: (c, events) => this.send(c.publishTo!, events),
       ...(options.caughtUp ? { caughtUp: options.caughtUp } : {}),
       ...(options.buried ? { buried: options.buried } : {}),
+      ...(options.journaled ? { journaled: options.journaled } : {}),
       ...(options.consumerConfig ? { consumerConfig: options.consumerConfig } : {}),
       // Its source's and its retry topic's partitions, all at once.
       partitionsAtOnce: 2 * partitions,

@@ -12,13 +12,16 @@ import { WorkTracker } from '../../local/work';
 
 type State = Undelivered['state'];
 
-interface Owed {
+/** One event owed to one channel; a reader keeps it for its `update`s (one Map lookup per delivery, not one per step). */
+export interface Owed {
   readonly channel: Channel;
   readonly event: Envelope;
   state: State;
   attempt: number;
   /** Copies owed (one event id published twice is owed twice). */
   copies: number;
+  /** Settled and no longer owed. */
+  gone?: boolean;
 }
 
 const keyOf = (channel: Pick<Channel, 'subscription'>, id: string) => `${channel.subscription}\u0000${id}`;
@@ -44,16 +47,27 @@ export class Ledger {
     this.settle(channel, event.id);
   }
 
-  /** Where a delivery of `event` stands; owes it when it was not (published by another process). */
-  track(channel: Channel, event: Envelope, state: State, attempt: number): void {
-    const entry = this.owed.get(keyOf(channel, event.id));
+  /** Where a delivery of `event` stands; owes it when it was not (published by another process). Returns its entry, for `update`. */
+  track(channel: Channel, event: Envelope, state: State, attempt: number): Owed {
+    const key = keyOf(channel, event.id);
+    const entry = this.owed.get(key);
     if (entry) {
       entry.state = state;
       entry.attempt = attempt;
-      return;
+      return entry;
     }
-    this.owed.set(keyOf(channel, event.id), { channel, event, state, attempt, copies: 1 });
+    const owed: Owed = { channel, event, state, attempt, copies: 1 };
+    this.owed.set(key, owed);
     this.work.add();
+    return owed;
+  }
+
+  /** `track` for the entry it returned; owed again when another copy settled it meanwhile. Returns the entry now. */
+  update(entry: Owed, state: State, attempt: number): Owed {
+    if (entry.gone) return this.track(entry.channel, entry.event, state, attempt);
+    entry.state = state;
+    entry.attempt = attempt;
+    return entry;
   }
 
   /** One copy of `id` settled for `channel` (nothing when it was not owed here). */
@@ -61,7 +75,20 @@ export class Ledger {
     const key = keyOf(channel, id);
     const entry = this.owed.get(key);
     if (!entry) return;
-    if (--entry.copies === 0) this.owed.delete(key);
+    if (--entry.copies === 0) {
+      this.owed.delete(key);
+      entry.gone = true;
+    }
+    this.work.done();
+  }
+
+  /** `settle` for an entry `track` returned. */
+  settleEntry(entry: Owed): void {
+    if (entry.gone) return this.settle(entry.channel, entry.event.id);
+    if (--entry.copies === 0) {
+      this.owed.delete(keyOf(entry.channel, entry.event.id));
+      entry.gone = true;
+    }
     this.work.done();
   }
 

@@ -25,14 +25,22 @@ export interface LetterRef {
 
 /**
  * What the outcomes topic says; `w` is the process that wrote it. Deliveries and dead letters travel in
- * bundles (record-bundle.ts: a JSON array per record, keyed by the writer); a removal is a record of its own,
- * keyed `dlq` (or `dlq:<location>` when `herald dlq --brokers` wrote it), which dead-letter-view.ts reads.
+ * bundles (record-bundle.ts: a JSON array per record, keyed by the writer), as `BundledOutcome`s; a removal
+ * is a record of its own, keyed `dlq` (or `dlq:<location>` when `herald dlq --brokers` wrote it), which
+ * dead-letter-view.ts reads.
  */
 export type OutcomeRecord =
   | { readonly kind: 'delivery'; readonly w: string; readonly record: DeliveryRecord }
   | { readonly kind: 'dead-letter'; readonly w: string; readonly letter: DeadLetter }
   /** Dead letters redriven or purged (`herald dlq`, `/dlq/redrive`): no longer listed. */
   | { readonly kind: 'dlq-removed'; readonly w: string; readonly letters: readonly LetterRef[]; readonly by: 'redrive' | 'purge'; readonly at: string };
+
+/**
+ * An item of a bundle: a delivery record as it is (the most of them: one per delivery), or a dead letter. The
+ * bundle's key names the writer, so no item repeats it (nor a kind for deliveries): a fifth of a delivery's
+ * bytes, which kafkajs encodes and checksums. Bundles of `OutcomeRecord`s (written before) are read too.
+ */
+type BundledOutcome = DeliveryRecord | { readonly kind: 'dead-letter'; readonly letter: DeadLetter };
 
 export interface OutcomesOptions {
   readonly kafka: Kafka;
@@ -52,16 +60,16 @@ export class Outcomes {
     this.bundle = new RecordBundle(options.sender, options.names.outcomes, this.writer);
   }
 
-  private readonly bundle: RecordBundle<OutcomeRecord>;
+  private readonly bundle: RecordBundle<BundledOutcome>;
 
   /** Records one delivery (a runtime's `onDelivery` listener). */
   readonly delivered = (record: DeliveryRecord): void => {
-    this.bundled({ kind: 'delivery', w: this.writer, record });
+    this.bundled(record, 'delivery');
   };
 
   /** The dead-letter store's journal: its letters and removals go to the topic too. */
   readonly journal: DeadLetterJournal = {
-    added: (letter) => this.bundled({ kind: 'dead-letter', w: this.writer, letter }),
+    added: (letter) => this.bundled({ kind: 'dead-letter', letter }, 'dead-letter'),
     removed: (letters) => {
       if (this.applying || !letters.length) return;
       this.removed(letters.map(({ subscription, id }) => ({ subscription, id })), 'redrive');
@@ -94,7 +102,7 @@ export class Outcomes {
       eachBatch: async ({ batch }: EachBatchPayload) => {
         for (const message of batch.messages) {
           const key = message.key?.toString();
-          if (key !== this.writer) this.apply(message.value, traces, deadLetters);
+          if (key !== this.writer) this.apply(message.value, traces, deadLetters, key);
         }
         read.set(batch.partition, BigInt(batch.lastOffset()) + 1n);
         wake();
@@ -114,19 +122,8 @@ export class Outcomes {
     await admin.disconnect();
   }
 
-  private apply(value: Buffer | null, traces: TraceStore, deadLetters: DeadLetterStore): void {
-    if (!value) return;
-    let parsed: OutcomeRecord | OutcomeRecord[];
-    try {
-      parsed = JSON.parse(value.toString()) as OutcomeRecord | OutcomeRecord[];
-    } catch {
-      return;
-    }
-    if (Array.isArray(parsed)) {
-      for (const outcome of parsed) this.applyOne(outcome, traces, deadLetters);
-    } else {
-      this.applyOne(parsed, traces, deadLetters);
-    }
+  private apply(value: Buffer | null, traces: TraceStore, deadLetters: DeadLetterStore, key: string | undefined): void {
+    for (const outcome of readOutcomes(key, value)) this.applyOne(outcome, traces, deadLetters);
   }
 
   private applyOne(outcome: OutcomeRecord, traces: TraceStore, deadLetters: DeadLetterStore): void {
@@ -148,9 +145,16 @@ export class Outcomes {
     }
   }
 
-  private bundled(record: OutcomeRecord): void {
-    this.logged(this.bundle.add(record), record.kind);
+  private bundled(item: BundledOutcome, kind: OutcomeRecord['kind']): void {
+    const sent = this.bundle.add(item);
+    // One failure logged per bundle, not a handler per item (a delivery each).
+    if (sent === this.loggedBundle) return;
+    this.loggedBundle = sent;
+    this.logged(sent, kind);
   }
+
+  /** The bundle whose failure is logged already. */
+  private loggedBundle: Promise<void> | undefined;
 
   private write(key: string, record: OutcomeRecord): Promise<void> {
     return this.logged(this.options.sender.send(this.options.names.outcomes, [{ key, value: JSON.stringify(record) }]), record.kind);
@@ -160,4 +164,26 @@ export class Outcomes {
     sent.catch((error: unknown) => this.options.logger.error('could not write to the outcomes topic', { kind, error: (error as Error).message }));
     return sent;
   }
+}
+
+/**
+ * What one outcomes-topic record says, whatever its form: a removal (or any single `OutcomeRecord`), a bundle
+ * of `BundledOutcome`s (its key is its writer), or a bundle of `OutcomeRecord`s written before; nothing for
+ * an empty or unreadable value.
+ */
+export function readOutcomes(key: string | undefined, value: Buffer | null): OutcomeRecord[] {
+  if (!value) return [];
+  let parsed: OutcomeRecord | Array<BundledOutcome | OutcomeRecord>;
+  try {
+    parsed = JSON.parse(value.toString()) as OutcomeRecord | Array<BundledOutcome | OutcomeRecord>;
+  } catch {
+    return [];
+  }
+  if (!Array.isArray(parsed)) return [parsed];
+  const w = key ?? '';
+  return parsed.map((item): OutcomeRecord => {
+    if (!('kind' in item)) return { kind: 'delivery', w, record: item };
+    if (!('w' in item)) return { kind: 'dead-letter', w, letter: item.letter };
+    return item;
+  });
 }

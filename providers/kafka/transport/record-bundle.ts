@@ -11,25 +11,72 @@ import type { RecordSender } from './record-sender';
 /** Items per record at most: a bundle stays well under the broker's 1 MB limit (record-sender.ts splits requests). */
 export const MAX_BUNDLE = 200;
 
+const DONE: Promise<void> = Promise.resolve();
+
+export interface RecordBundleOptions {
+  /**
+   * Whether the items of a bundle the brokers did not acknowledge go into the next bundle (so `flushed`,
+   * asked again, covers them): what must reach the topic in the end (claims). @default false (dropped)
+   */
+  readonly resend?: boolean;
+}
+
 export class RecordBundle<T> {
   private items: T[] | undefined;
-  private sent: Promise<void> = Promise.resolve();
+  private sent: Promise<void> = DONE;
+  /** Bundles made and not yet acknowledged or failed. */
+  private readonly unacked = new Set<Promise<void>>();
+  /** `flushed`'s answer while `unacked` does not change. */
+  private all: Promise<void> | undefined;
 
-  constructor(private readonly sender: RecordSender, private readonly topic: string, private readonly key: string) {}
+  constructor(private readonly sender: RecordSender, private readonly topic: string, private readonly key: string, private readonly options: RecordBundleOptions = {}) {}
 
   /** Adds `item` to this turn's bundle; resolves once the brokers acknowledged it. */
   add(item: T): Promise<void> {
-    if (!this.items || this.items.length >= MAX_BUNDLE) {
-      const items: T[] = [];
-      this.items = items;
-      this.sent = new Promise<void>((resolve, reject) => {
-        setImmediate(() => {
-          if (this.items === items) this.items = undefined;
-          this.sender.send(this.topic, [{ key: this.key, value: JSON.stringify(items) }]).then(resolve, reject);
-        });
-      });
-    }
-    this.items.push(item);
+    if (!this.items || this.items.length >= MAX_BUNDLE) this.open();
+    this.items!.push(item);
     return this.sent;
+  }
+
+  /**
+   * Resolves once every item added so far is acknowledged; rejects when one of their bundles failed (with
+   * `resend`, asking again waits for the bundle its items went into).
+   */
+  flushed(): Promise<void> {
+    if (!this.unacked.size) return DONE;
+    if (!this.all) {
+      const all = this.unacked.size === 1 ? this.unacked.values().next().value! : Promise.all(this.unacked).then(() => {});
+      this.all = all;
+    }
+    return this.all;
+  }
+
+  private open(): void {
+    const items: T[] = [];
+    this.items = items;
+    let sent!: Promise<void>;
+    const settled = () => {
+      this.unacked.delete(sent);
+      this.all = undefined;
+    };
+    sent = new Promise<void>((resolve, reject) => {
+      setImmediate(() => {
+        if (this.items === items) this.items = undefined;
+        this.sender.send(this.topic, [{ key: this.key, value: JSON.stringify(items) }]).then(
+          () => { settled(); resolve(); },
+          (error: unknown) => {
+            settled();
+            // Before the rejection is seen: whoever asks `flushed` again then waits for the resent items.
+            if (this.options.resend) for (const item of items) this.add(item);
+            reject(error);
+          },
+        );
+      });
+    });
+    // Whoever waits for it sees a failure; no one waiting is no unhandled rejection.
+    sent.catch(() => {});
+    this.sent = sent;
+    this.unacked.add(sent);
+    this.all = undefined;
   }
 }

@@ -12,7 +12,10 @@
  * The record key is the channel's order key (a queue's `orderBy`, a stream's `key`), else the event id, so
  * a key's events share a partition and keep their order.
  */
-import { attributeOf, matchesClauses, type Channel, type Envelope, type Ref, type Topology } from '../../../contracts';
+import type { Channel, Ref, Topology } from '../../../contracts';
+// Hot path (`accepts`, per record): from the defining modules, not the barrel (its re-exports are getters).
+import { attributeOf, type Envelope } from '../../../contracts/envelope';
+import { matchesClauses } from '../../../contracts/filter';
 import { orderKeyReader } from '../../../runtime/order-key';
 import type { KafkaNames } from '../topics';
 

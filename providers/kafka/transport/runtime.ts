@@ -18,6 +18,9 @@ import { ensureTopics, kafkaTransport, type TopicSettings } from './kafka-transp
 import { Outcomes } from './outcomes';
 import { RecordSender } from './record-sender';
 
+/** What a worker's own trace store keeps (its records go to the outcomes topic all the same). */
+const WORKER_TRACES = { maxTraces: 1_000, maxBytes: 1024 * 1024 } as const;
+
 export interface KafkaRuntimeOptions extends Omit<LocalRuntimeOptions, 'transport' | 'idempotency' | 'traces' | 'deadLetters' | 'delivery'> {
   readonly kafka: Kafka;
   /** The stack whose topics and groups it uses (`<app>.<stack>.…`, topics.ts). */
@@ -59,12 +62,15 @@ export async function kafkaRuntime(t: Topology, options: KafkaRuntimeOptions): P
   };
   try {
     await claims.start();
-    const traces = new TraceStore();
+    // A worker serves no /traces (the dev server shows every worker's deliveries from the outcomes topic): its
+    // own store only backs `runtime.traces`, kept small. At the dev server's bounds (32 MB) a busy worker held
+    // tens of thousands of records the garbage collector kept marking and moving.
+    const traces = new TraceStore(follow ? {} : WORKER_TRACES);
     const deadLetters = new DeadLetterStore({}, outcomes.journal);
     if (follow) await outcomes.follow(traces, deadLetters);
     const runtime = createLocalRuntime(t, {
       ...local, logger, delivery: KAFKA_DELIVERY, idempotency: claims, traces, deadLetters,
-      transport: kafkaTransport({ kafka, names, logger, createTopics: false, caughtUp: () => claims.caughtUp(), buried: (key) => claims.buried(key), ...(topics ? { topics } : {}) }),
+      transport: kafkaTransport({ kafka, names, logger, createTopics: false, caughtUp: () => claims.caughtUp(), buried: (key) => claims.buried(key), journaled: () => claims.flushed(), ...(topics ? { topics } : {}) }),
     });
     runtime.onDelivery(outcomes.delivered);
     await runtime.ready;

@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Consumer, IHeaders, Kafka } from 'kafkajs';
-import type { OutcomeRecord } from '../../../../providers/kafka/transport/outcomes';
+import { readOutcomes } from '../../../../providers/kafka/transport/outcomes';
 import { readDeliveryHeaders } from '../../../../providers/kafka/transport/delivery-headers';
 
 /** One dead-letter record as read. */
@@ -54,7 +54,7 @@ export class Observer {
       autoCommit: false,
       eachBatch: async ({ batch }) => {
         for (const message of batch.messages) {
-          if (batch.topic === this.outcomesTopic) this.outcome(message.value);
+          if (batch.topic === this.outcomesTopic) this.outcome(message.key, message.value);
           else if (batch.topic === this.claimsTopic) this.claim(message.value);
           else this.letter(message.headers ?? {});
         }
@@ -112,10 +112,8 @@ export class Observer {
   }
 
   /** An outcomes record: one outcome, or a bundle of them (outcomes.ts). */
-  private outcome(value: Buffer | null): void {
-    if (!value) return;
-    const parsed = JSON.parse(value.toString()) as OutcomeRecord | OutcomeRecord[];
-    for (const outcome of Array.isArray(parsed) ? parsed : [parsed]) {
+  private outcome(key: Buffer | null, value: Buffer | null): void {
+    for (const outcome of readOutcomes(key?.toString(), value)) {
       if (outcome.kind !== 'delivery') continue;
       const counts = outcome.record.outcome === 'duplicate' ? this.duplicates : outcome.record.outcome === 'deferred' ? this.deferred : undefined;
       const fn = outcome.record.function;
