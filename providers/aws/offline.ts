@@ -3,7 +3,6 @@
  * from the logical names in a placeholder account and region, so a function's config, the sample events
  * and the recorded SDK calls all name the same resources. Nothing here reaches AWS.
  */
-import * as path from 'node:path';
 import type { Channel, FunctionSpec, Ref, Topology } from '../../contracts';
 import type { FunctionResources, PublishResource } from './function-config';
 import { SAMPLE_ACCOUNT as ACCOUNT, SAMPLE_REGION as REGION } from './runtime/binding';
@@ -42,20 +41,4 @@ export function offlineResources(t: Topology, spec: FunctionSpec, channels: read
     idempotencyTable: `${t.name}-idempotency`,
     claimCheckBucket: `${t.name}-claim-check`,
   };
-}
-
-/** Content types by file extension: what a stored object's HeadObject would say, offline. */
-const CONTENT_TYPES: Readonly<Record<string, string>> = {
-  '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.gif': 'image/gif', '.webp': 'image/webp',
-  '.json': 'application/json', '.txt': 'text/plain', '.csv': 'text/csv', '.pdf': 'application/pdf',
-};
-
-/** The content type of an object key, guessed from its extension. */
-export function contentTypeOf(key: string): string {
-  return CONTENT_TYPES[path.extname(key).toLowerCase()] ?? 'application/octet-stream';
-}
-
-/** A file extension for a content type (`.bin` for one it does not know). */
-export function extensionOf(contentType: string): string {
-  return Object.entries(CONTENT_TYPES).find(([, type]) => type === contentType.toLowerCase())?.[0] ?? '.bin';
 }

@@ -4,7 +4,7 @@
  * nothing is sent, whatever credentials or endpoint the shell has. Commands are named by their class
  * (`ChangeMessageVisibilityCommand` → `ChangeMessageVisibility`), so the fakes need no SDK import.
  */
-import { contentTypeOf } from './offline';
+import { contentTypeOf } from '../samples';
 import type { AwsClients } from './runtime/sdk';
 
 /** What a fake client records of one call. */

@@ -14,10 +14,10 @@
 import { createHash } from 'node:crypto';
 import { deliveryPlan, type Channel, type Topology } from '../../contracts';
 import { exampleData, exampleEvent } from '../../runtime/examples';
-import { definitionOf, SAMPLE_SECRET, signedWebhookSample } from '../samples';
+import { definitionOf, SAMPLE_SECRET, signedWebhookSample, uploadedObject } from '../samples';
 import { AWS_DELIVERY } from './filter';
 import type { InvokeTarget } from './invoke-target';
-import { extensionOf, offlineSource } from './offline';
+import { offlineSource } from './offline';
 import { dynamodb, type RowChange } from './runtime/dynamodb';
 import { eventbridge } from './runtime/eventbridge';
 import { http } from './runtime/http';
@@ -58,10 +58,8 @@ export function sampleOf(t: Topology, target: InvokeTarget, kind: SampleKind, en
       return { event: http.encode({ method: spec.method, path: spec.path, headers, body }), notes };
     }
     case 'upload': {
-      const example = exampleData(definitionOf(t, target.trigger.emits)) as { contentType?: unknown; size?: unknown };
-      const contentType = typeof example.contentType === 'string' ? example.contentType : 'application/octet-stream';
-      const key = `${target.trigger.prefix}example${extensionOf(contentType)}`;
-      return { event: s3.encode({ bucket: target.spec.name, key, size: typeof example.size === 'number' ? example.size : 1024 }), notes: [] };
+      const object = uploadedObject(t, target.trigger.emits, target.trigger.prefix);
+      return { event: s3.encode({ bucket: target.spec.name, key: object.name, size: object.size }), notes: [] };
     }
     case 'change':
       return { event: dynamodb.encode([rowChange(t, target)]), notes: [] };

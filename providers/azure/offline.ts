@@ -76,14 +76,3 @@ export function offlineCosmos(t: Pick<Topology, 'name'>, table: string): CosmosR
 
 /** The blob container of a bucket, offline. */
 export const offlineContainer = (bucket: string) => bucket;
-
-/** Content types by file extension. */
-const CONTENT_TYPES: Readonly<Record<string, string>> = {
-  '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.gif': 'image/gif', '.webp': 'image/webp',
-  '.json': 'application/json', '.txt': 'text/plain', '.csv': 'text/csv', '.pdf': 'application/pdf',
-};
-
-/** A file extension for a content type (`.bin` for one it does not know). */
-export function extensionOf(contentType: string): string {
-  return Object.entries(CONTENT_TYPES).find(([, type]) => type === contentType.toLowerCase())?.[0] ?? '.bin';
-}

@@ -15,10 +15,10 @@
  */
 import { deliveryPlan, type Channel, type Topology } from '../../contracts';
 import { exampleData, exampleEvent } from '../../runtime/examples';
-import { definitionOf, signedWebhookSample } from '../samples';
+import { definitionOf, signedWebhookSample, uploadedObject } from '../samples';
 import { AZURE_DELIVERY } from './filter';
 import type { InvokeTarget } from './invoke-target';
-import { extensionOf, offlineAccount, offlineContainer } from './offline';
+import { offlineAccount, offlineContainer } from './offline';
 import type { AzureDelivery } from './runtime/binding';
 import { blobCreatedEvent, eventGrid } from './runtime/eventgrid';
 import { eventHub } from './runtime/eventhub';
@@ -60,15 +60,8 @@ export function sampleOf(t: Topology, target: InvokeTarget, kind: SampleKind, en
       return { event: http.encode({ method: spec.method, path: spec.path, headers, body }), notes };
     }
     case 'upload': {
-      const example = exampleData(definitionOf(t, target.trigger.emits)) as { contentType?: unknown; size?: unknown };
-      const contentType = typeof example.contentType === 'string' ? example.contentType : 'application/octet-stream';
-      return {
-        event: blobCreatedEvent({
-          account: offlineAccount(t), container: offlineContainer(target.spec.name), name: `${target.trigger.prefix}example${extensionOf(contentType)}`,
-          size: typeof example.size === 'number' ? example.size : 1024, contentType,
-        }),
-        notes: [],
-      };
+      const { name, size, contentType } = uploadedObject(t, target.trigger.emits, target.trigger.prefix);
+      return { event: blobCreatedEvent({ account: offlineAccount(t), container: offlineContainer(target.spec.name), name, size, contentType }), notes: [] };
     }
     case 'change':
       return { event: { input: [changeDocument(t, target)], triggerMetadata: {} }, notes: [] };

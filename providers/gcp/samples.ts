@@ -17,7 +17,7 @@ import { createHash } from 'node:crypto';
 import { deliveryPlan, type Channel, type Topology } from '../../contracts';
 import { exampleData, exampleEvent } from '../../runtime/examples';
 import { SAMPLE_SCHEDULED_TIME } from '../../runtime/ingress-events';
-import { definitionOf, signedWebhookSample } from '../samples';
+import { definitionOf, signedWebhookSample, uploadedObject } from '../samples';
 import { GCP_DELIVERY } from './filter';
 import type { InvokeTarget } from './invoke-target';
 import { OFFLINE_PROJECT, offlineChannel, offlineUploadSubscription } from './offline';
@@ -98,11 +98,8 @@ function pushSample(t: Topology, channel: Channel): SampleRequest {
 }
 
 function uploadSample(t: Topology, target: Extract<InvokeTarget, { kind: 'upload' }>): SampleRequest {
-  const example = exampleData(definitionOf(t, target.spec.onUpload.emits)) as { contentType?: unknown; size?: unknown };
-  const contentType = typeof example.contentType === 'string' ? example.contentType : 'application/octet-stream';
+  const { name, contentType, size } = uploadedObject(t, target.spec.onUpload.emits, target.spec.onUpload.prefix);
   const bucket = target.spec.name;
-  const name = `${target.spec.onUpload.prefix}example${contentType.startsWith('image/') ? `.${contentType.slice(6)}` : '.bin'}`;
-  const size = typeof example.size === 'number' ? example.size : 1024;
   const generation = '1767225600000000';
   const object = {
     kind: 'storage#object', id: `${bucket}/${name}/${generation}`, selfLink: `https://www.googleapis.com/storage/v1/b/${bucket}/o/${encodeURIComponent(name)}`,
