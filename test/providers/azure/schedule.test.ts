@@ -1,21 +1,12 @@
 /** schedule → a timer-triggered ingress app reading its NCRONTAB from an app setting. */
 import { expect } from 'chai';
-import { hmacSha256, topology } from '../../../contracts';
-import { PaymentReceived, ReportRequested } from '../../../app/events';
+import { INGRESS_SECRET, ingressApp } from './ingress-app';
 import { AZURE_CONFIG_SETTING } from '../../../providers/azure/runtime/config';
 import { appSettings, findResource, realizeOnAzure } from '../../helpers/azure-mocks';
 import { json } from '../../helpers/pulumi-mocks';
 
-function app() {
-  const t = topology('in').event(PaymentReceived, ReportRequested);
-  const bus = t.bus('shop');
-  const topic = t.topic('reports');
-  t.webhook('payments', { path: '/webhooks/payments', verify: hmacSha256('PAYMENTS_WEBHOOK_SECRET'), emits: PaymentReceived, to: bus });
-  t.schedule('nightly', { cron: '*/15 2 * * 1-5', emits: ReportRequested, to: topic, data: { date: '{{scheduledTime}}' } });
-  return t.build();
-}
-
-const SECRET = { 'herald:PAYMENTS_WEBHOOK_SECRET': 'whsec_test' };
+const app = ingressApp;
+const SECRET = INGRESS_SECRET;
 
 describe('azure schedule', () => {
   it('runs a schedule as a timer on a 6-field NCRONTAB app setting, UTC', async () => {

@@ -1,23 +1,14 @@
 /** webhook → an HTTP-triggered ingress app (URL output, signing secret in Key Vault); ingress apps publish with one role each. */
 import { expect } from 'chai';
-import { hmacSha256, topology } from '../../../contracts';
-import { PaymentReceived, ReportRequested } from '../../../app/events';
+import { INGRESS_SECRET, ingressApp } from './ingress-app';
 import { ROLES } from '../../../providers/azure/iam';
 import { AZURE_CONFIG_SETTING } from '../../../providers/azure/runtime/config';
 import { appSettings, findResource, principalOf, realizeOnAzure, resourcesOf, rolesOf } from '../../helpers/azure-mocks';
 import { MOCK_TENANT_ID } from '../../../providers/azure/mocks';
 import { inventoryOf, isSecretInput, json } from '../../helpers/pulumi-mocks';
 
-function app() {
-  const t = topology('in').event(PaymentReceived, ReportRequested);
-  const bus = t.bus('shop');
-  const topic = t.topic('reports');
-  t.webhook('payments', { path: '/webhooks/payments', verify: hmacSha256('PAYMENTS_WEBHOOK_SECRET'), emits: PaymentReceived, to: bus });
-  t.schedule('nightly', { cron: '*/15 2 * * 1-5', emits: ReportRequested, to: topic, data: { date: '{{scheduledTime}}' } });
-  return t.build();
-}
-
-const SECRET = { 'herald:PAYMENTS_WEBHOOK_SECRET': 'whsec_test' };
+const app = ingressApp;
+const SECRET = INGRESS_SECRET;
 
 describe('azure webhook', () => {
   it('puts a webhook in its own Flex app and exports its URL, with no /api prefix', async () => {
