@@ -48,6 +48,13 @@ export type OutcomeKind = Outcome['kind'];
 export interface Delivery {
   /** 1-based: the transport's count for this message. With an idempotency store the pipeline counts attempts itself. */
   readonly attempt: number;
+  /**
+   * The definition the transport already checked this envelope against when it decoded it (its attributes
+   * as an ingress checks them, its data parsed by this definition's schema: the Kafka binding does both).
+   * When it is the very definition the pipeline reads the type with, the envelope is not decoded and its
+   * data not parsed a second time. Any other definition (a hot reload swapped the code since) is ignored.
+   */
+  readonly checkedBy?: EventDefinition<any>;
 }
 
 export interface PipelineOptions {
@@ -121,7 +128,7 @@ export class Pipeline {
     const started = performance.now();
     let envelope: Envelope;
     try {
-      envelope = decodeEnvelope(input);
+      envelope = delivery.checkedBy && typeof input === 'object' && !(input instanceof Uint8Array) ? input as Envelope : decodeEnvelope(input);
     } catch (error) {
       return Promise.resolve(this.deadLetter(errorEnvelope(input), error, started, delivery.attempt));
     }
@@ -144,7 +151,8 @@ export class Pipeline {
     } catch (error) {
       return this.deadLetter(envelope, error, started, delivery.attempt);
     }
-    return this.processDecoded(claimed, true, delivery, started);
+    // The data just read was checked by nobody.
+    return this.processDecoded(claimed, true, delivery.checkedBy ? { attempt: delivery.attempt } : delivery, started);
   }
 
   // The hot path stays free of async functions: each await costs microtask hops the bare loop does not pay.
@@ -161,7 +169,7 @@ export class Pipeline {
     let data: unknown;
     try {
       reader = this.readerFor(envelope.type);
-      data = parseData(reader.own, envelope.data);
+      data = reader.own === delivery.checkedBy ? envelope.data : parseData(reader.own, envelope.data);
       if (reader.upcastTo) data = upcast(data, reader.own, reader.upcastTo);
     } catch (error) {
       return Promise.resolve(this.deadLetter(envelope, error, started, delivery.attempt));

@@ -3,7 +3,7 @@
  * and the one place deliveries are run and reported. The timeout is enforced by the pipeline: a handler
  * past its deadline ends in a `retry` (or `dead-letter`) outcome like any other failure.
  */
-import type { Envelope, Ref } from '../../contracts';
+import type { Envelope, EventDefinition, Ref } from '../../contracts';
 import { describe, type Outcome, type Pipeline } from '../../runtime';
 import { Gate } from './gate';
 import type { Consumer } from './transport';
@@ -58,16 +58,16 @@ export class LocalFunction {
    * replaces it (LocalRuntime.swapCode) while the transport keeps this consumer.
    */
   consumer(subscription: string, pipeline: () => Pipeline): Consumer {
-    const deliver = (envelope: Envelope, attempt: number) => this.run(subscription, pipeline(), envelope, attempt);
+    const deliver = (envelope: Envelope, attempt: number, checkedBy?: EventDefinition<any>) => this.run(subscription, pipeline(), envelope, attempt, checkedBy);
     return this.publishTo
       ? { function: this.name, subscription, gate: this.gate, publishTo: this.publishTo, deliver }
       : { function: this.name, subscription, gate: this.gate, deliver };
   }
 
   // Not an async function: one `then` instead of an async frame's extra microtask hops, once per delivery.
-  private run(subscription: string, pipeline: Pipeline, envelope: Envelope, attempt: number): Promise<Outcome> {
+  private run(subscription: string, pipeline: Pipeline, envelope: Envelope, attempt: number, checkedBy: EventDefinition<any> | undefined): Promise<Outcome> {
     const started = performance.now();
-    return pipeline.process(envelope, { attempt }).then(
+    return pipeline.process(envelope, checkedBy ? { attempt, checkedBy } : { attempt }).then(
       (outcome) => this.done(subscription, envelope, attempt, started, outcome),
       // The pipeline promises never to reject; if it ever does, keep the event where it can be redriven.
       (error: unknown) => this.done(subscription, envelope, attempt, started, {

@@ -13,10 +13,16 @@
  * `correlationid` and `traceparent` are computed as every Herald publisher does.
  * @see https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/formats/json-format.md
  */
-import {
-  CORE_ATTRIBUTES, EXTENSION_NAME_PATTERN, MAX_EVENT_BYTES, SchemaValidationError, type Envelope,
-} from '../../contracts';
-import { exceedsLimit, isTimestamp, isTraceparent, newEnvelope, type EventRegistry, type NewEventOptions } from '../../runtime';
+// Hot path (every event of a request, every Kafka record): from the defining modules, not the barrels
+// (their re-exports are getters on every access).
+import { CORE_ATTRIBUTES, type Envelope } from '../../contracts/envelope';
+import { SchemaValidationError } from '../../contracts/errors';
+import { EXTENSION_NAME_PATTERN, MAX_EVENT_BYTES } from '../../contracts/limits';
+import { exceedsLimit } from '../../runtime/codec';
+import { newEnvelope, type NewEventOptions } from '../../runtime/envelopes';
+import { isTraceparent } from '../../runtime/ids';
+import type { EventRegistry } from '../../runtime/registry';
+import { isTimestamp } from '../../runtime/timestamp';
 import { rememberText } from './envelope-text';
 import { Refusal } from './problems';
 
@@ -24,18 +30,6 @@ import { Refusal } from './problems';
 const TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
 const MEDIA_TYPE = new RegExp(`^${TOKEN}/${TOKEN}(?:[ \\t]*;[ \\t]*${TOKEN}=(?:${TOKEN}|"(?:[^"\\\\]|\\\\.)*"))*$`);
 const JSON_MEDIA_TYPE = /^application\/json(?:[ \t]*;.*)?$/i;
-
-/** Attributes that, when present, are non-empty strings. */
-const STRINGS = ['id', 'source', 'subject', 'dataschema', 'correlationid'] as const;
-
-/** The optional attributes a checked event carries on, each checked below. */
-const OPTIONAL = ['id', 'time', 'subject', 'dataschema', 'correlationid', 'traceparent'] as const;
-
-/** The envelope an event makes, or why it is refused. Never throws for bad input. */
-export function completeEvent(raw: unknown, registry: EventRegistry): Envelope | Refusal {
-  const e = checkEvent(raw, registry);
-  return e instanceof Refusal ? e : envelopeOf(e, registry);
-}
 
 /** An event whose attributes passed the checks, each read once. */
 export interface CheckedEvent {
@@ -52,14 +46,41 @@ export interface CheckedEvent {
   readonly extensions: ReadonlyArray<readonly [string, unknown]>;
 }
 
-type Raw = Readonly<Record<string, unknown>>;
-
-/** An attribute the producer set: an own property only (nothing inherited stands in), a JSON null as absent. */
-function own(e: Raw, name: string): unknown {
-  return Object.hasOwn(e, name) ? (e[name] ?? undefined) : undefined;
+/** The envelope an event makes, or why it is refused. Never throws for bad input. */
+export function completeEvent(raw: unknown, registry: EventRegistry): Envelope | Refusal {
+  const e = checkEvent(raw, registry);
+  return e instanceof Refusal ? e : envelopeOf(e, registry);
 }
 
-/** Checks everything but the data: the cheap part, done for every event of a request. */
+type Raw = Readonly<Record<string, unknown>>;
+
+/**
+ * An attribute the producer set: an own property only (nothing inherited stands in), a JSON null as absent.
+ * The common absent attribute costs one read: only a value found is asked whether it is the event's own.
+ */
+function own(e: Raw, name: string): unknown {
+  const value = e[name];
+  return value === undefined || value === null || !Object.hasOwn(e, name) ? undefined : value;
+}
+
+/** Present (not undefined) and not a non-empty string: what `id`, `source`, `subject`, `dataschema` and `correlationid` may not be. */
+const notNonEmptyString = (value: unknown) => value !== undefined && (typeof value !== 'string' || value === '');
+
+/** Names already found valid as extension attributes (the same few, event after event), so the pattern runs once per name. */
+const validExtensionNames = new Set<string>();
+const MAX_REMEMBERED_NAMES = 256;
+
+function isExtensionName(name: string): boolean {
+  if (validExtensionNames.has(name)) return true;
+  if (!EXTENSION_NAME_PATTERN.test(name)) return false;
+  if (validExtensionNames.size < MAX_REMEMBERED_NAMES) validExtensionNames.add(name);
+  return true;
+}
+
+/**
+ * Checks everything but the data: the cheap part, done for every event of a request. Each attribute is
+ * read once, in the order the checks report them.
+ */
 export function checkEvent(raw: unknown, registry: EventRegistry): CheckedEvent | Refusal {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return NOT_AN_OBJECT;
   const e = raw as Raw;
@@ -70,11 +91,17 @@ export function checkEvent(raw: unknown, registry: EventRegistry): CheckedEvent 
   if (!registry.has(type)) {
     return bad(`unknown event type "${type}"; known types: ${registry.definitions().map((d) => d.wireType).sort().join(', ')}`);
   }
-  if (own(e, 'source') === undefined) return bad('attribute "source" is required: a URI-reference naming the producer, e.g. "shop.web"');
-  for (const name of STRINGS) {
-    const value = own(e, name);
-    if (value !== undefined && (typeof value !== 'string' || value === '')) return bad(`attribute "${name}" must be a non-empty string`);
-  }
+  const source = own(e, 'source');
+  if (source === undefined) return bad('attribute "source" is required: a URI-reference naming the producer, e.g. "shop.web"');
+  const id = own(e, 'id');
+  const subject = own(e, 'subject');
+  const dataschema = own(e, 'dataschema');
+  const correlationid = own(e, 'correlationid');
+  if (notNonEmptyString(id)) return bad('attribute "id" must be a non-empty string');
+  if (notNonEmptyString(source)) return bad('attribute "source" must be a non-empty string');
+  if (notNonEmptyString(subject)) return bad('attribute "subject" must be a non-empty string');
+  if (notNonEmptyString(dataschema)) return bad('attribute "dataschema" must be a non-empty string');
+  if (notNonEmptyString(correlationid)) return bad('attribute "correlationid" must be a non-empty string');
   const time = own(e, 'time');
   if (time !== undefined && !isTimestamp(time)) {
     return bad('attribute "time" must be an RFC 3339 timestamp, YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM), a real date in years 0000-9999');
@@ -89,19 +116,20 @@ export function checkEvent(raw: unknown, registry: EventRegistry): CheckedEvent 
   const extensions: Array<readonly [string, unknown]> = [];
   for (const name of Object.keys(e)) {
     const value = e[name];
-    if (CORE_ATTRIBUTES.has(name) || value === null) continue;
-    if (!EXTENSION_NAME_PATTERN.test(name)) return bad(`${JSON.stringify(name)} is not a valid attribute name (lower-case a-z0-9, at most 20)`);
+    if (value === null || CORE_ATTRIBUTES.has(name)) continue;
+    if (!isExtensionName(name)) return bad(`${JSON.stringify(name)} is not a valid attribute name (lower-case a-z0-9, at most 20)`);
     if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
       return bad(`extension attribute "${name}" must be a string, number or boolean`);
     }
     extensions.push([name, value]);
   }
-  const checked: { -readonly [K in keyof CheckedEvent]: CheckedEvent[K] } = { type, source: own(e, 'source') as string, data: e.data, extensions };
-  for (const name of OPTIONAL) {
-    const value = own(e, name);
-    if (value !== undefined) checked[name] = value as string;
-  }
-  return checked;
+  // One object shape for every event: the optional attributes are always there, undefined when absent.
+  return {
+    type, source: source as string, data: e.data, extensions,
+    id: id as string | undefined, time: time as string | undefined, subject: subject as string | undefined,
+    dataschema: dataschema as string | undefined, correlationid: correlationid as string | undefined,
+    traceparent: traceparent as string | undefined,
+  };
 }
 
 /** A checked event made an envelope: its data checked against its definition, the whole held to the size limit. */

@@ -10,7 +10,7 @@
  * conformance suite in test/providers/local/transport-conformance.ts, and the comments below say what
  * each of them must guarantee beyond it.
  */
-import { HeraldError, type Channel, type Envelope, type Ref, type Topology } from '../../contracts';
+import { HeraldError, type Channel, type Envelope, type EventDefinition, type Ref, type Topology } from '../../contracts';
 import type { Outcome, Publisher } from '../../runtime';
 import type { DeadLetter } from './dead-letters';
 import type { Gate } from './gate';
@@ -26,8 +26,11 @@ export interface Consumer {
    * `publishes.to`. The transport sends them there before it acknowledges the delivery (the outbox).
    */
   readonly publishTo?: Ref<'bus' | 'topic'>;
-  /** Runs one delivery (`attempt` is 1-based) and answers its outcome. Never rejects. */
-  deliver(envelope: Envelope, attempt: number): Promise<Outcome>;
+  /**
+   * Runs one delivery (`attempt` is 1-based) and answers its outcome. Never rejects. `checkedBy`: the
+   * definition the transport checked the envelope against as it decoded it (the pipeline's `Delivery`).
+   */
+  deliver(envelope: Envelope, attempt: number, checkedBy?: EventDefinition<any>): Promise<Outcome>;
 }
 
 /** An event a closed transport had not settled for one subscription. */

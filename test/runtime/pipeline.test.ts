@@ -86,6 +86,32 @@ describe('Pipeline', () => {
     });
   });
 
+  describe('an envelope the transport checked as it decoded it (Delivery.checkedBy)', () => {
+    // Data the schema refuses, so whether the pipeline parsed it again shows in the outcome.
+    const refused = () => ({ ...newEnvelope(OrderPlaced, { ...order, channel: 'web' }), data: { ...order, amount: -1, channel: 'web' } });
+
+    it('is not parsed again when it was checked by the very definition the handler reads it with', async () => {
+      const { p } = pipeline(recorder);
+      expectKind(await p.process(refused(), { attempt: 1, checkedBy: OrderPlaced }), 'ok');
+      expect(seen[0]!.data.amount).to.equal(-1);
+    });
+
+    it('is parsed again when checked by another definition (code swapped since): same type, another object', async () => {
+      const { p } = pipeline(recorder);
+      const other = { ...OrderPlaced };
+      expect(expectKind(await p.process(refused(), { attempt: 1, checkedBy: other }), 'dead-letter').reason).to.match(/SchemaValidationError.*amount/);
+      expect(seen).to.have.length(0);
+    });
+
+    it('is parsed when its data comes from the claim-check store: nobody checked that data', async () => {
+      const store = new InMemoryClaimCheckStore();
+      const { data: _data, ...envelope } = newEnvelope(OrderPlaced, { ...order, channel: 'web' });
+      const claimed = { ...envelope, dataref: await store.put(envelope.id, JSON.stringify({ ...order, amount: -1, channel: 'web' })) };
+      const { p } = pipeline(recorder, { claimCheck: store });
+      expect(expectKind(await p.process(claimed, { attempt: 1, checkedBy: OrderPlaced }), 'dead-letter').reason).to.match(/SchemaValidationError.*amount/);
+    });
+  });
+
   describe('correlation', () => {
     it('a published event inherits correlationid and trace, and is caused by the handled event', async () => {
       const handler = on(OrderPlaced, async (event, ctx) => {

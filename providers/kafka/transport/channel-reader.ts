@@ -15,13 +15,13 @@
  * then answers `duplicate` for what had succeeded).
  */
 import type { Consumer as KafkaConsumer, ConsumerConfig, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
-import type { Channel, Envelope, Logger } from '../../../contracts';
+import type { Channel, Envelope, EventDefinition, Logger } from '../../../contracts';
 import { describe, type EventRegistry, type Outcome } from '../../../runtime';
 import type { IdempotencyKey } from '../../../runtime/idempotency';
 import { leaseMs } from '../../local/delivery';
 import type { Consumer, TransportContext } from '../../local/transport';
 import type { KafkaNames } from '../topics';
-import { BindingError, decodeRecord, encodeRecord } from './binding';
+import { BindingError, checkedDefinition, decodeRecord, encodeRecord } from './binding';
 import { appendHistory, readDeliveryHeaders, writeDeadLetterHeaders, writeRetryHeaders, type AttemptEntry } from './delivery-headers';
 import { enterGate } from './gate-entry';
 import { runKeptRunning } from './keep-running';
@@ -71,6 +71,8 @@ class Item {
     /** The attempts made before this record, as its retry headers carry them. */
     readonly history: readonly AttemptEntry[] | undefined,
     readonly envelope: Envelope | undefined,
+    /** The definition its envelope was checked against as it was read (the pipeline does not check it again). */
+    readonly checkedBy: EventDefinition<any> | undefined,
     /** Why it could not be read. */
     readonly unreadable: string | undefined,
   ) {}
@@ -402,7 +404,7 @@ export class ChannelReader {
     const notBefore = h.notBefore ?? 0;
     // Retry and redrive records are addressed to one subscription, and so are queue records routed at publish.
     if (h.subscription !== undefined && h.subscription !== this.channel.subscription) {
-      return new Item(message.offset, message, true, false, attempt, notBefore, h.history, undefined, undefined);
+      return new Item(message.offset, message, true, false, attempt, notBefore, h.history, undefined, undefined, undefined);
     }
     const filter = !fromRetry && this.filters;
     let envelope: Envelope;
@@ -410,9 +412,10 @@ export class ChannelReader {
       envelope = decodeRecord(message, this.deps.registry);
     } catch (error) {
       if (!(error instanceof BindingError)) throw error;
-      return new Item(message.offset, message, false, filter, attempt, notBefore, h.history, undefined, error.message);
+      return new Item(message.offset, message, false, filter, attempt, notBefore, h.history, undefined, undefined, error.message);
     }
-    return new Item(message.offset, message, false, filter, attempt, notBefore, h.history, envelope, undefined);
+    const { registry } = this.deps;
+    return new Item(message.offset, message, false, filter, attempt, notBefore, h.history, envelope, checkedDefinition(envelope, registry), undefined);
   }
 
   /**
@@ -438,7 +441,7 @@ export class ChannelReader {
       throw new Abandoned();
     }
     const owed = deps.ledger.track(channel, envelope, 'in-flight', item.attempt);
-    return this.deliver(envelope, item.attempt, gone).then((outcome) => {
+    return this.deliver(envelope, item.attempt, item.checkedBy, gone).then((outcome) => {
       const { kind } = outcome;
       if ((kind === 'ok' && !(outcome.published.length && target.publishTo)) || kind === 'filtered' || kind === 'duplicate') {
         deps.ledger.settleEntry(owed);
@@ -481,7 +484,7 @@ export class ChannelReader {
           throw new Abandoned();
         }
         owed = ledger.update(owed, 'in-flight', attempt);
-        outcome = await this.deliver(envelope, attempt, gone);
+        outcome = await this.deliver(envelope, attempt, item.checkedBy, gone);
       }
       switch (outcome.kind) {
         case 'ok':
@@ -527,9 +530,9 @@ export class ChannelReader {
   }
 
   /** Runs one delivery inside the function's gate; a queue's lease unanswered counts as a failed attempt. */
-  private deliver(envelope: Envelope, attempt: number, gone: () => boolean): Promise<Outcome> {
+  private deliver(envelope: Envelope, attempt: number, checkedBy: EventDefinition<any> | undefined, gone: () => boolean): Promise<Outcome> {
     const { target, deps } = this;
-    const answered = target.deliver(envelope, attempt);
+    const answered = target.deliver(envelope, attempt, checkedBy);
     if (this.leaseMs === undefined) {
       if (this.stopping) {
         answered.then(() => target.gate.leave(), () => target.gate.leave());
