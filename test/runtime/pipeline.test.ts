@@ -93,7 +93,7 @@ describe('Pipeline', () => {
     it('is not parsed again when it was checked by the very definition the handler reads it with', async () => {
       const { p } = pipeline(recorder);
       expectKind(await p.process(refused(), { attempt: 1, checkedBy: OrderPlaced }), 'ok');
-      expect(seen[0]!.data.amount).to.equal(-1);
+      expect((seen[0]!.data as { amount: number }).amount).to.equal(-1);
     });
 
     it('is parsed again when checked by another definition (code swapped since): same type, another object', async () => {

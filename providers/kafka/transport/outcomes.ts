@@ -36,11 +36,36 @@ export type OutcomeRecord =
   | { readonly kind: 'dlq-removed'; readonly w: string; readonly letters: readonly LetterRef[]; readonly by: 'redrive' | 'purge'; readonly at: string };
 
 /**
- * An item of a bundle: a delivery record as it is (the most of them: one per delivery), or a dead letter. The
- * bundle's key names the writer, so no item repeats it (nor a kind for deliveries): a fifth of a delivery's
- * bytes, which kafkajs encodes and checksums. Bundles of `OutcomeRecord`s (written before) are read too.
+ * An item of a bundle: a delivery (the most of them: one per delivery) as a `DeliveryTuple`, or a dead letter.
+ * The bundle's key names the writer, so no item repeats it. Bundles of delivery records as objects, and of
+ * `OutcomeRecord`s, written before, are read too.
  */
-type BundledOutcome = DeliveryRecord | { readonly kind: 'dead-letter'; readonly letter: DeadLetter };
+type BundledOutcome = DeliveryTuple | { readonly kind: 'dead-letter'; readonly letter: DeadLetter };
+
+/**
+ * A delivery record's fields in a fixed order, unnamed: under half the bytes of the object, which the worker
+ * stringifies, kafkajs encodes and checksums, and the broker stores, for every event. `correlationid` is 0
+ * when it is the event's id (an event that starts a request: the common case); an absent field is null, and
+ * trailing absent ones are left out.
+ */
+type DeliveryTuple = readonly [
+  fn: string, subscription: string, type: string, id: string, correlationid: string | 0, causationid: string | null,
+  attempt: number, outcome: DeliveryRecord['outcome'], durationMs: number, at: number, delayMs?: number | null, reason?: string,
+];
+
+function deliveryTuple(r: DeliveryRecord): DeliveryTuple {
+  const head = [r.function, r.subscription, r.type, r.id, r.correlationid === r.id ? 0 : r.correlationid, r.causationid ?? null, r.attempt, r.outcome, r.durationMs, r.at] as const;
+  if (r.reason !== undefined) return [...head, r.delayMs ?? null, r.reason];
+  return r.delayMs !== undefined ? [...head, r.delayMs] : head;
+}
+
+/** The record a tuple carries, in the shape LocalFunction reports (every field present, undefined when absent). */
+function deliveryOf(t: DeliveryTuple): DeliveryRecord {
+  return {
+    function: t[0], subscription: t[1], type: t[2], id: t[3], correlationid: t[4] === 0 ? t[3] : t[4], causationid: t[5] ?? undefined,
+    attempt: t[6], outcome: t[7], durationMs: t[8], at: t[9], delayMs: t[10] ?? undefined, reason: t[11],
+  };
+}
 
 export interface OutcomesOptions {
   readonly kafka: Kafka;
@@ -64,7 +89,7 @@ export class Outcomes {
 
   /** Records one delivery (a runtime's `onDelivery` listener). */
   readonly delivered = (record: DeliveryRecord): void => {
-    this.bundled(record, 'delivery');
+    this.bundled(deliveryTuple(record), 'delivery');
   };
 
   /** The dead-letter store's journal: its letters and removals go to the topic too. */
@@ -168,21 +193,22 @@ export class Outcomes {
 
 /**
  * What one outcomes-topic record says, whatever its form: a removal (or any single `OutcomeRecord`), a bundle
- * of `BundledOutcome`s (its key is its writer), or a bundle of `OutcomeRecord`s written before; nothing for
- * an empty or unreadable value.
+ * of `BundledOutcome`s (its key is its writer), or a bundle written before (delivery records as objects, or
+ * `OutcomeRecord`s); nothing for an empty or unreadable value.
  */
 export function readOutcomes(key: string | undefined, value: Buffer | null): OutcomeRecord[] {
   if (!value) return [];
-  let parsed: OutcomeRecord | Array<BundledOutcome | OutcomeRecord>;
+  let parsed: OutcomeRecord | Array<BundledOutcome | DeliveryRecord | OutcomeRecord>;
   try {
-    parsed = JSON.parse(value.toString()) as OutcomeRecord | Array<BundledOutcome | OutcomeRecord>;
+    parsed = JSON.parse(value.toString()) as OutcomeRecord | Array<BundledOutcome | DeliveryRecord | OutcomeRecord>;
   } catch {
     return [];
   }
   if (!Array.isArray(parsed)) return [parsed];
   const w = key ?? '';
   return parsed.map((item): OutcomeRecord => {
-    if (!('kind' in item)) return { kind: 'delivery', w, record: item };
+    if (Array.isArray(item)) return { kind: 'delivery', w, record: deliveryOf(item as DeliveryTuple) };
+    if (!('kind' in item)) return { kind: 'delivery', w, record: item as DeliveryRecord };
     if (!('w' in item)) return { kind: 'dead-letter', w, letter: item.letter };
     return item;
   });
