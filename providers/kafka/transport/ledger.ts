@@ -24,11 +24,19 @@ export interface Owed {
   gone?: boolean;
 }
 
-const keyOf = (channel: Pick<Channel, 'subscription'>, id: string) => `${channel.subscription}\u0000${id}`;
-
 export class Ledger {
-  private readonly owed = new Map<string, Owed>();
+  /**
+   * By subscription, then event id: the id string as it was read (its hash computed once), no key built per
+   * delivery, as a `subscription + id` string would be, twice per event.
+   */
+  private readonly owed = new Map<string, Map<string, Owed>>();
   private readonly work = new WorkTracker();
+
+  private of(channel: Pick<Channel, 'subscription'>): Map<string, Owed> {
+    let owed = this.owed.get(channel.subscription);
+    if (!owed) this.owed.set(channel.subscription, (owed = new Map()));
+    return owed;
+  }
 
   get count(): number {
     return this.work.count;
@@ -36,9 +44,10 @@ export class Ledger {
 
   /** An event published here for `channel`, owed from now. */
   owe(channel: Channel, event: Envelope): void {
-    const entry = this.owed.get(keyOf(channel, event.id));
+    const owed = this.of(channel);
+    const entry = owed.get(event.id);
     if (entry) entry.copies++;
-    else this.owed.set(keyOf(channel, event.id), { channel, event, state: 'queued', attempt: 1, copies: 1 });
+    else owed.set(event.id, { channel, event, state: 'queued', attempt: 1, copies: 1 });
     this.work.add();
   }
 
@@ -49,15 +58,15 @@ export class Ledger {
 
   /** Where a delivery of `event` stands; owes it when it was not (published by another process). Returns its entry, for `update`. */
   track(channel: Channel, event: Envelope, state: State, attempt: number): Owed {
-    const key = keyOf(channel, event.id);
-    const entry = this.owed.get(key);
+    const owedHere = this.of(channel);
+    const entry = owedHere.get(event.id);
     if (entry) {
       entry.state = state;
       entry.attempt = attempt;
       return entry;
     }
     const owed: Owed = { channel, event, state, attempt, copies: 1 };
-    this.owed.set(key, owed);
+    owedHere.set(event.id, owed);
     this.work.add();
     return owed;
   }
@@ -72,11 +81,11 @@ export class Ledger {
 
   /** One copy of `id` settled for `channel` (nothing when it was not owed here). */
   settle(channel: Pick<Channel, 'subscription'>, id: string): void {
-    const key = keyOf(channel, id);
-    const entry = this.owed.get(key);
+    const owed = this.owed.get(channel.subscription);
+    const entry = owed?.get(id);
     if (!entry) return;
     if (--entry.copies === 0) {
-      this.owed.delete(key);
+      owed!.delete(id);
       entry.gone = true;
     }
     this.work.done();
@@ -86,7 +95,7 @@ export class Ledger {
   settleEntry(entry: Owed): void {
     if (entry.gone) return this.settle(entry.channel, entry.event.id);
     if (--entry.copies === 0) {
-      this.owed.delete(keyOf(entry.channel, entry.event.id));
+      this.owed.get(entry.channel.subscription)!.delete(entry.event.id);
       entry.gone = true;
     }
     this.work.done();
@@ -103,7 +112,7 @@ export class Ledger {
   /** Every copy still owed, as `close` reports it. */
   undelivered(): Undelivered[] {
     const left: Undelivered[] = [];
-    for (const { channel, event, state, attempt, copies } of this.owed.values()) {
+    for (const { channel, event, state, attempt, copies } of [...this.owed.values()].flatMap((owed) => [...owed.values()])) {
       const u: Undelivered = { queue: queueName(channel), function: channel.function, subscription: channel.subscription, state, attempt, event };
       for (let i = 0; i < copies; i++) left.push(u);
     }
