@@ -11,9 +11,13 @@
  * - latency: p50 and p99 from produce to handler at a fixed offered rate of half the bare end-to-end rate (half the
  *   consumers-alone rate is more than one producer sends here, and would measure the producer's queue).
  * - scale-out: the Herald side alone with 1, 2 and 3 worker processes in one group on a 12-partition topic.
+ * - with `KAFKA_BENCH_BASE=<dir>` (another checkout of this repository, its node_modules installed or linked): a
+ *   third side in the throughput rounds, that checkout's Herald worker on a stack of its own, so a change is
+ *   measured against its baseline in one run (`herald/base`), not across runs on a noisy machine.
  * Sizes come from the environment (below). Ends with `bench kafka: ratio=<throughput ratio> p99=<p99 ratio>`.
  */
 import { randomBytes } from 'node:crypto';
+import * as path from 'node:path';
 import { Kafka, Partitioners, logLevel, type Admin, type Producer } from 'kafkajs';
 import { locateKafka, startKafkaBroker } from '../test/helpers/kafka-broker';
 import { bareNames, heraldNames, nowMs, orderRecord, orders } from './kafka/workload';
@@ -37,6 +41,8 @@ const SCALE_EVENTS = env('KAFKA_BENCH_SCALE_EVENTS', EVENTS);
 const WORKERS = (process.env.KAFKA_BENCH_WORKERS ?? '1,2,3').split(',').map(Number);
 /** Events each consumer handles before it is measured: JIT, and proof that every partition is fetched. */
 const WARM_UP_EVENTS = 5_000;
+/** Another checkout whose Herald worker runs as a third side of the throughput rounds; none when unset. */
+const BASE = process.env.KAFKA_BENCH_BASE;
 /** A directory for `node --cpu-prof` profiles of the consumer processes; none when unset. */
 const CPU_PROFILE_DIR = process.env.KAFKA_BENCH_CPU_PROF;
 const ROUND_TIMEOUT_MS = 120_000;
@@ -45,17 +51,22 @@ const RUN_TIMEOUT_MS = 20 * 60_000;
 /** What every step shares: the broker's clients. */
 interface Bench { readonly kafka: Kafka; readonly admin: Admin; readonly producer: Producer; readonly brokers: string[] }
 
-/** Consumer processes in one group, with their topic and the events produced to it so far (what they owe). */
-interface Consumers { readonly side: Side; readonly stack: string; readonly topic: string; readonly group: string; readonly processes: ConsumerProcess[]; produced: number }
+/**
+ * Consumer processes in one group, with their topic and the events produced to it so far (what they owe).
+ * `label` names them in the results (`base`: the Herald side of KAFKA_BENCH_BASE, run from `entry`).
+ */
+interface Consumers { readonly label: string; readonly entry?: string; readonly side: Side; readonly stack: string; readonly topic: string; readonly group: string; readonly processes: ConsumerProcess[]; produced: number }
 
-function consumersOf(side: Side, stack: string): Consumers {
+function consumersOf(side: Side, stack: string, base?: string): Consumers {
   const { topic, group } = side === 'bare' ? bareNames(stack) : heraldNames(stack);
-  return { side, stack, topic, group, processes: [], produced: 0 };
+  const from = base ? { label: 'base', entry: path.join(path.resolve(base), 'bench', 'kafka', 'consumer.ts') } : { label: side };
+  return { ...from, side, stack, topic, group, processes: [], produced: 0 };
 }
 
 /** Adds a process to `c` and resolves once the group settled with all of them and they handled a warm-up. */
 async function addProcess(bench: Bench, c: Consumers): Promise<void> {
-  const p = ConsumerProcess.start({ side: c.side, brokers: bench.brokers, stack: c.stack, partitions: PARTITIONS }, { cpuProfileDir: CPU_PROFILE_DIR });
+  const options = { ...(CPU_PROFILE_DIR ? { cpuProfileDir: CPU_PROFILE_DIR } : {}), ...(c.entry ? { entry: c.entry } : {}) };
+  const p = ConsumerProcess.start({ side: c.side, brokers: bench.brokers, stack: c.stack, partitions: PARTITIONS }, options);
   c.processes.push(p);
   await p.ready;
   await groupSettled(bench.admin, c.group, c.processes.length);
@@ -114,7 +125,7 @@ function checkCounts(c: Consumers): void {
   if (handled !== c.produced) throw new Error(`${c.side}: ${handled} handler calls for ${c.produced} events produced`);
 }
 
-const median = (xs: number[]) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]! : NaN);
+const median = (xs: readonly number[] = []) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]! : NaN);
 const fmt = (n: number) => (Number.isNaN(n) ? '-' : Math.round(n).toLocaleString('en'));
 const ms = (n: number | undefined) => (n === undefined || Number.isNaN(n) ? '-' : n.toFixed(n < 10 ? 2 : 1));
 const ratio = (h: number | undefined, b: number) => (h === undefined || Number.isNaN(h) ? '-' : (h / b).toFixed(2));
@@ -125,19 +136,19 @@ const row = (...cells: string[]) => console.log(`  ${cells[0]!.padEnd(36)}${cell
  * each side's CPU time per event over them (its process's, idle polling between its rounds included).
  */
 async function throughput(bench: Bench, sides: readonly Consumers[]) {
-  const alone: Record<Side, number[]> = { bare: [], herald: [] };
-  const endToEnd: Record<Side, number[]> = { bare: [], herald: [] };
-  const cpuUs: Partial<Record<Side, number>> = {};
+  const alone: Record<string, number[]> = Object.fromEntries(sides.map((c) => [c.label, []]));
+  const endToEnd: Record<string, number[]> = Object.fromEntries(sides.map((c) => [c.label, []]));
+  const cpuUs: Record<string, number> = {};
   for (const c of sides) await round(bench, c, EVENTS); // a warm-up round, not counted
   const before = await Promise.all(sides.map((c) => c.processes[0]!.usage()));
   for (let r = 0; r < ROUNDS; r++) {
     for (const c of sides) {
-      alone[c.side].push(await round(bench, c, EVENTS));
-      endToEnd[c.side].push(await round(bench, c, EVENTS, true));
+      alone[c.label]!.push(await round(bench, c, EVENTS));
+      endToEnd[c.label]!.push(await round(bench, c, EVENTS, true));
     }
   }
   const after = await Promise.all(sides.map((c) => c.processes[0]!.usage()));
-  sides.forEach((c, i) => { cpuUs[c.side] = ((after[i]! - before[i]!) * 1_000) / (2 * ROUNDS * EVENTS); });
+  sides.forEach((c, i) => { cpuUs[c.label] = ((after[i]! - before[i]!) * 1_000) / (2 * ROUNDS * EVENTS); });
   return { alone, endToEnd, cpuUs };
 }
 
@@ -186,8 +197,18 @@ async function main(): Promise<void> {
     let heraldFailure: Error | undefined;
     await addProcess(bench, herald).catch((e: Error) => { heraldFailure = e; });
     const sides = heraldFailure ? [bare] : [bare, herald];
+    const base = BASE && !heraldFailure ? consumersOf('herald', `${stack}b`, BASE) : undefined;
+    if (base) {
+      everyone.push(base);
+      await createHeraldTopics(kafka, admin, base.stack, PARTITIONS);
+      await addProcess(bench, base);
+    }
 
-    const { alone, endToEnd, cpuUs } = await throughput(bench, sides);
+    const { alone, endToEnd, cpuUs } = await throughput(bench, base ? [...sides, base] : sides);
+    if (base) {
+      checkCounts(base);
+      await Promise.all(base.processes.map((p) => p.stop()));
+    }
     // Half of what the whole chain (producer, broker, bare consumer) carries: half the consumers-alone rate is
     // more than one producer sends on 2 cores, and would measure the producer's queue, not the consumers.
     const offered = LATENCY_RATE || Math.round(median(endToEnd.bare) / 2);
@@ -203,7 +224,7 @@ async function main(): Promise<void> {
     console.log(`Latency: ${LATENCY_SECONDS} s per side at ${fmt(offered)} events/s (${LATENCY_RATE ? 'KAFKA_BENCH_LATENCY_RATE' : 'half the bare end-to-end rate'}), the first second not counted.`);
     row('', 'bare kafkajs', 'herald', 'herald/bare', 'goal');
     row('throughput, consumers alone (ev/s)', fmt(b), fmt(h), ratio(h, b), '≥ 0.80');
-    console.log(`  rounds, consumers alone: bare ${alone.bare.map(fmt).join(' ')}; herald ${alone.herald.map(fmt).join(' ') || '-'}`);
+    console.log(`  rounds, consumers alone: bare ${alone.bare!.map(fmt).join(' ')}; herald ${alone.herald?.map(fmt).join(' ') || '-'}`);
     row('throughput, end to end (ev/s)', fmt(median(endToEnd.bare)), fmt(median(endToEnd.herald)), ratio(median(endToEnd.herald), median(endToEnd.bare)));
     row('  producer alone, median (ev/s)', fmt(median(produceRates)));
     row('CPU per event, consumer process (µs)', fmt(cpuUs.bare!), fmt(cpuUs.herald ?? NaN), ratio(cpuUs.herald, cpuUs.bare!));
@@ -211,6 +232,11 @@ async function main(): Promise<void> {
     row('latency p99 (ms)', ms(bareLatency.p99), ms(heraldLatency?.p99), ratio(heraldLatency?.p99, bareLatency.p99), '≤ 1.25');
     row('latency max (ms)', ms(bareLatency.max), ms(heraldLatency?.max));
     row('  offered (ev/s)', fmt(bareLatency.offered), fmt(heraldLatency?.offered ?? NaN));
+    if (base) {
+      const a = median(alone.base!);
+      console.log(`\nBaseline (KAFKA_BENCH_BASE=${BASE}), the same rounds: consumers alone ${fmt(a)} ev/s (rounds ${alone.base!.map(fmt).join(' ')}),`);
+      console.log(`  end to end ${fmt(median(endToEnd.base!))} ev/s, CPU ${fmt(cpuUs.base!)} µs per event. herald/base: throughput ${ratio(h, a)}, CPU ${ratio(cpuUs.herald, cpuUs.base!)}; base/bare: ${ratio(a, b)}.`);
+    }
     if (heraldFailure) {
       warnRebalanced();
       console.log(`  herald: ${heraldFailure.message}`);

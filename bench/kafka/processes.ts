@@ -14,6 +14,8 @@ const READY_TIMEOUT_MS = 60_000;
 export interface ProcessOptions {
   /** A directory for `--cpu-prof` profiles of the process (`KAFKA_BENCH_CPU_PROF`). */
   readonly cpuProfileDir?: string;
+  /** The consumer module to run, when not this checkout's (`KAFKA_BENCH_BASE`: another checkout's). */
+  readonly entry?: string;
 }
 
 /** One consumer process. */
@@ -30,7 +32,7 @@ export class ConsumerProcess {
 
   private constructor(readonly config: ConsumerConfig, options: ProcessOptions) {
     const profile = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : [];
-    this.child = fork(ENTRY, [], {
+    this.child = fork(options.entry ?? ENTRY, [], {
       execArgv: ['--import', 'tsx', ...profile],
       env: { ...process.env, BENCH_KAFKA_CONSUMER: JSON.stringify(config) },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
