@@ -123,25 +123,74 @@ const FIRST: Claim = Object.freeze({ state: 'claimed', attempt: 1 });
 const HANDLED: Claim = Object.freeze({ state: 'completed' });
 const GIVEN_UP: Claim = Object.freeze({ state: 'dead-lettered' });
 
-/**
- * In memory, for `herald dev` and tests. Event ids are kept per function and source, so a claim looks up
- * the event's own id string (no key built per delivery). Bounded: ids expire by their time to live, and
- * past `maxEntries` the oldest are forgotten generationally: records go into the young map; when it is
- * full the old map is dropped whole and the young one takes its place. (Evicting key by key from one Map
- * made every eviction scan the Map's deleted slots.) Every holder is in this process, so a copy can wait
- * for the claim to settle (`whenSettled`).
- */
-/** Longest record key kept as it is; a longer one (a long source or id) is kept as its SHA-256, so a record's size is bounded. */
+/** Longest source and id kept as they are; longer ones are kept as their SHA-256, so a record's size is bounded. */
 const MAX_PLAIN_KEY = 160;
 
-/** The record key of an event within its function: its source and id, or their hash when they are long. */
+/**
+ * Whether a key's record is kept under its source and id as they are. Not when they are long, nor when the
+ * source holds a NUL: the journal's record name is `source NUL id`, read back by splitting at the first NUL.
+ */
+function plain(key: IdempotencyKey): boolean {
+  return key.source.length + key.id.length < MAX_PLAIN_KEY && !key.source.includes('\u0000');
+}
+
+/** The record name of an event within its function, as the journal keeps it: its source and id, or their hash. */
 function recordKey(key: IdempotencyKey): string {
-  if (key.source.length + key.id.length < MAX_PLAIN_KEY) return `${key.source}\u0000${key.id}`;
+  if (plain(key)) return `${key.source}\u0000${key.id}`;
+  return hashedKey(key);
+}
+
+function hashedKey(key: IdempotencyKey): string {
   return createHash('sha256').update(key.source).update('\u0000').update(key.id).digest('base64');
 }
 
+/**
+ * One generation of a function's records: by source, then by the event id string itself (no key string built
+ * and hashed per call: the id's hash is computed once, at the claim, and its settling finds it cached); records
+ * of long keys by their hash.
+ */
+class Generation {
+  readonly bySource = new Map<string, Map<string, Entry>>();
+  readonly hashed = new Map<string, Entry>();
+  size = 0;
+
+  get(key: IdempotencyKey, hash: string | undefined): Entry | undefined {
+    return hash === undefined ? this.bySource.get(key.source)?.get(key.id) : this.hashed.get(hash);
+  }
+
+  /** Stores `entry` under a source and id, or under a hash (`source` undefined); counts it when new. */
+  set(source: string | undefined, name: string, entry: Entry): void {
+    let records = this.hashed;
+    if (source !== undefined) {
+      const known = this.bySource.get(source);
+      if (known) records = known;
+      else this.bySource.set(source, (records = new Map()));
+    }
+    const before = records.size;
+    records.set(name, entry);
+    this.size += records.size - before;
+  }
+
+  delete(source: string | undefined, name: string): void {
+    const records = source === undefined ? this.hashed : this.bySource.get(source);
+    if (records?.delete(name)) this.size--;
+  }
+}
+
+interface Generations {
+  young: Generation;
+  old: Generation;
+}
+
+/**
+ * In memory, for `herald dev` and tests. Records are kept per function, then source, under the event's own id
+ * string. Bounded: ids expire by their time to live, and past `maxEntries` the oldest are forgotten
+ * generationally: records go into the young generation; when it is full the old one is dropped whole and the
+ * young one takes its place. (Evicting key by key from one Map made every eviction scan the Map's deleted
+ * slots.) Every holder is in this process, so a copy can wait for the claim to settle (`whenSettled`).
+ */
 export class InMemoryIdempotencyStore implements IdempotencyStore {
-  /** By function: its records, keyed by `recordKey`, in two generations. */
+  /** By function: its records, in two generations. */
   private readonly scopes = new Map<string, Generations>();
   /** Copies waiting for a claim to settle, by key string: only events with copies in flight are here. */
   private readonly waiters = new Map<string, Array<() => void>>();
@@ -162,21 +211,25 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
    */
   load(scope: string, record: string, state: SettledState | 'forgotten', expires: number): void {
     const ids = this.idsOf(scope);
+    // `source NUL id` (recordKey): a plain record; anything else is a hash.
+    const nul = record.indexOf('\u0000');
+    const source = nul < 0 ? undefined : record.slice(0, nul);
+    const name = nul < 0 ? record : record.slice(nul + 1);
     if (state === 'forgotten' || expires <= this.now()) {
-      ids.young.delete(record);
-      ids.old.delete(record);
+      ids.young.delete(source, name);
+      ids.old.delete(source, name);
     } else {
-      this.put(ids, record, { state: state === 'completed' ? COMPLETED : DEAD_LETTERED, expires, attempts: 1 }, scope);
+      this.put(ids, source, name, { state: state === 'completed' ? COMPLETED : DEAD_LETTERED, expires, attempts: 1 }, scope);
     }
   }
 
   begin(key: IdempotencyKey, ttlSeconds: number): Claim {
     const ids = this.idsOf(key.scope);
-    const id = recordKey(key);
+    const hash = plain(key) ? undefined : hashedKey(key);
     const now = this.now();
-    const entry = ids.young.get(id) ?? ids.old.get(id);
+    const entry = ids.young.get(key, hash) ?? ids.old.get(key, hash);
     if (entry === undefined || entry.expires <= now) {
-      this.put(ids, id, { state: IN_PROGRESS, expires: now + ttlSeconds * 1_000, attempts: 1 }, key.scope);
+      this.putKey(ids, key, hash, { state: IN_PROGRESS, expires: now + ttlSeconds * 1_000, attempts: 1 });
       return FIRST;
     }
     switch (entry.state) {
@@ -187,7 +240,7 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
       default:
         entry.state = IN_PROGRESS;
         entry.expires = now + ttlSeconds * 1_000;
-        this.put(ids, id, entry, key.scope);
+        this.putKey(ids, key, hash, entry);
         return { state: 'claimed', attempt: ++entry.attempts };
     }
   }
@@ -206,17 +259,19 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
 
   forget(key: IdempotencyKey): void {
     const ids = this.idsOf(key.scope);
-    const id = recordKey(key);
-    ids.young.delete(id);
-    ids.old.delete(id);
-    this.journal?.forgotten(key.scope, id);
+    const hash = plain(key) ? undefined : hashedKey(key);
+    const source = hash === undefined ? key.source : undefined;
+    const name = hash ?? key.id;
+    ids.young.delete(source, name);
+    ids.old.delete(source, name);
+    this.journal?.forgotten(key.scope, hash ?? recordKey(key));
     if (this.waiters.size) this.wake(key);
   }
 
   whenSettled(key: IdempotencyKey): Promise<void> {
     const ids = this.idsOf(key.scope);
-    const id = recordKey(key);
-    const entry = ids.young.get(id) ?? ids.old.get(id);
+    const hash = plain(key) ? undefined : hashedKey(key);
+    const entry = ids.young.get(key, hash) ?? ids.old.get(key, hash);
     if (entry === undefined || entry.state !== IN_PROGRESS || entry.expires <= this.now()) return Promise.resolve();
     const name = idempotencyKeyString(key);
     return new Promise((resolve) => {
@@ -235,29 +290,34 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
 
   private settle(key: IdempotencyKey, state: Entry['state'], ttlSeconds: number): void {
     const ids = this.idsOf(key.scope);
-    const id = recordKey(key);
+    const hash = plain(key) ? undefined : hashedKey(key);
     const expires = this.now() + ttlSeconds * 1_000;
-    const young = ids.young.get(id);
-    const entry = young ?? ids.old.get(id);
+    const young = ids.young.get(key, hash);
+    const entry = young ?? ids.old.get(key, hash);
     if (entry) {
       entry.state = state;
       entry.expires = expires;
       // An id found in the old generation is renewed in the young one, so it lives as long as its record says.
-      if (young === undefined) this.put(ids, id, entry, key.scope);
+      if (young === undefined) this.putKey(ids, key, hash, entry);
     } else {
       // Forgotten while held (evicted with the old generation): settled all the same.
-      this.put(ids, id, { state, expires, attempts: 1 }, key.scope);
+      this.putKey(ids, key, hash, { state, expires, attempts: 1 });
     }
     if (state === RELEASED) return;
-    this.journal?.settled(key.scope, id, state === COMPLETED ? 'completed' : 'dead-lettered', expires);
+    this.journal?.settled(key.scope, hash ?? recordKey(key), state === COMPLETED ? 'completed' : 'dead-lettered', expires);
     if (this.waiters.size) this.wake(key);
   }
 
-  private put(ids: Generations, id: string, entry: Entry, scope: string): void {
-    ids.young.set(id, entry);
+  private putKey(ids: Generations, key: IdempotencyKey, hash: string | undefined, entry: Entry): void {
+    if (hash === undefined) this.put(ids, key.source, key.id, entry, key.scope);
+    else this.put(ids, undefined, hash, entry, key.scope);
+  }
+
+  private put(ids: Generations, source: string | undefined, name: string, entry: Entry, scope: string): void {
+    ids.young.set(source, name, entry);
     if (ids.young.size >= this.generation) {
       ids.old = ids.young;
-      ids.young = new Map();
+      ids.young = new Generation();
       this.journal?.rotated(scope, this.generation);
     }
   }
@@ -272,12 +332,7 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
 
   private idsOf(scope: string): Generations {
     let ids = this.scopes.get(scope);
-    if (!ids) this.scopes.set(scope, (ids = { young: new Map(), old: new Map() }));
+    if (!ids) this.scopes.set(scope, (ids = { young: new Generation(), old: new Generation() }));
     return ids;
   }
-}
-
-interface Generations {
-  young: Map<string, Entry>;
-  old: Map<string, Entry>;
 }

@@ -31,6 +31,41 @@ describe('InMemoryIdempotencyStore', () => {
     expect(store.begin({ scope: 'f', source: `${long}y`, id: 'a' }, 60)).to.deep.include({ state: 'claimed' });
   });
 
+  it('gives back, from what its journal kept, every settled record to a store started afresh: plain, long, and a source holding a NUL', () => {
+    // arrange: a store journaling what it settles, as a durable one does
+    const kept: [string, string, 'completed' | 'dead-lettered' | 'forgotten', number][] = [];
+    const journal = {
+      settled: (scope: string, record: string, state: 'completed' | 'dead-lettered', expires: number) => { kept.push([scope, record, state, expires]); },
+      forgotten: (scope: string, record: string) => { kept.push([scope, record, 'forgotten', 0]); },
+      rotated: () => {},
+    };
+    const first = new InMemoryIdempotencyStore({ journal });
+    const keys = {
+      plain: { scope: 'f', source: 'shop.web', id: 'e-1' },
+      long: { scope: 'f', source: 'shop.web', id: 'y'.repeat(500) },
+      nul: { scope: 'f', source: 'shop\u0000web', id: 'e-2' },
+      forgotten: { scope: 'f', source: 'shop.web', id: 'e-3' },
+    };
+    first.complete(keys.plain, 60);
+    first.complete(keys.long, 60);
+    first.giveUp(keys.nul, 60);
+    first.complete(keys.forgotten, 60);
+    first.forget(keys.forgotten);
+
+    // act: a new store loads the journal in order
+    const second = new InMemoryIdempotencyStore();
+    for (const [scope, record, state, expires] of kept) second.load(scope, record, state, expires);
+
+    // assert
+    expect(second.begin(keys.plain, 60)).to.deep.equal({ state: 'completed' });
+    expect(second.begin(keys.long, 60)).to.deep.equal({ state: 'completed' });
+    expect(second.begin(keys.nul, 60)).to.deep.equal({ state: 'dead-lettered' });
+    expect(second.begin(keys.forgotten, 60), 'forgotten by a redrive').to.deep.include({ state: 'claimed' });
+    // Nothing else is taken for one of them: the source and id are told apart from the NUL-joined record.
+    expect(second.begin({ scope: 'f', source: 'shop', id: 'web\u0000e-2' }, 60)).to.deep.include({ state: 'claimed' });
+    expect(second.begin({ scope: 'f', source: 'shop.web', id: 'e-2' }, 60)).to.deep.include({ state: 'claimed' });
+  });
+
   let now = 0;
   const store = () => new InMemoryIdempotencyStore(() => now);
   beforeEach(() => { now = 1_000_000; });
