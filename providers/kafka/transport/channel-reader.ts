@@ -208,13 +208,15 @@ export class ChannelReader {
   private async batch(payload: EachBatchPayload): Promise<void> {
     await this.barrier;
     if (this.ordered && payload.batch.topic === this.source) return this.orderedBatch(payload);
-    const { batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary } = payload;
+    // Not kafkajs's `isStale` (a seek asked for on the partition): Herald never seeks its consumers, and it
+    // stringifies the topic and partition at every call, which `gone` makes several times per record.
+    const { batch, resolveOffset, heartbeat, isRunning, commitOffsetsIfNecessary } = payload;
     const fromRetry = batch.topic === this.retryTopic;
     // A redrive forgets the event's claim, then sends it here: know the forgetting before delivering it.
     if (fromRetry && this.deps.caughtUp) await this.deps.caughtUp();
     const { messages } = batch;
     const generation = this.generation;
-    const gone = () => this.stopping || generation !== this.generation || !isRunning() || isStale();
+    const gone = () => this.stopping || generation !== this.generation || !isRunning();
     /** Which records are settled, by index in the batch (the records themselves are let go once settled). */
     const done = new Uint8Array(messages.length);
     // Offsets are resolved in order, each once its record is settled and the claims settled so far are
