@@ -108,7 +108,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         progress(`${elapsed()}: kill -9 #${k}: worker ${victim.pid}, after ${log.lines} handler runs`);
         // Its replacement joins in the background (the broker restart may come meanwhile); the next kill
         // waits for it, so one worker is down at a time.
-        const replacement = fleet.start().then((w) => progress(`${elapsed()}:   worker ${w.pid} joined`));
+        const replacement = startSupervised(fleet, (line) => progress(`${elapsed()}: ${line}`)).then((w) => progress(`${elapsed()}:   worker ${w.pid} joined`));
         replacement.catch(() => {}); // awaited after the chaos
         replacements.push(replacement);
         if (k === Math.ceil(kills / 2)) {
@@ -158,6 +158,22 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     // Kept when the run failed: the handlers' log and each worker's output are the evidence.
     if (failed) progress(`evidence kept in ${dir}`);
     else rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Starts a worker as its supervisor would (`Restart=always`, as the README deploys them): one that ends before
+ * it joins (seen once: started while the broker was down, it gave up connecting) is started again, at most
+ * three times in all, and said so.
+ */
+async function startSupervised(fleet: Fleet, say: (line: string) => void): Promise<ChaosWorker> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fleet.start();
+    } catch (error) {
+      if (attempt === 3) throw error;
+      say(`a replacement worker did not join (${(error as Error).message.split('\n').filter(Boolean).slice(0, 2).join(' | ')}): started again, as its supervisor would`);
+    }
   }
 }
 
