@@ -28,7 +28,7 @@ import type { LatencySummary, Side } from './kafka/protocol';
 const env = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
 /** Events per throughput round, per side. */
 const EVENTS = env('KAFKA_BENCH_EVENTS', 50_000);
-const ROUNDS = env('KAFKA_BENCH_ROUNDS', 3);
+const ROUNDS = env('KAFKA_BENCH_ROUNDS', 5);
 /** Partitions of every topic here; the bare consumer consumes them all concurrently. 12 so that 3 workers get 4 each. */
 const PARTITIONS = env('KAFKA_BENCH_PARTITIONS', 12);
 /** Seconds of fixed-rate load per side in the latency half, the first of them a warm-up not counted. */
