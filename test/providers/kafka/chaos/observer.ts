@@ -21,8 +21,12 @@ export class Observer {
   readonly letters = new Map<string, Letter[]>();
   /** `duplicate` outcomes per function. */
   readonly duplicates = new Map<string, number>();
-  /** Per `function id`, the `completed` claims written for it. */
-  readonly completed = new Map<string, number>();
+  /**
+   * Per `function id`, the processes (a claims bundle's key is its writer) that wrote a `completed` claim for it.
+   * Writers, not records: the claims producer is not idempotent, so a bundle whose acknowledgement was lost is
+   * written again (claims.ts), and one process's one success must not count as two.
+   */
+  readonly completed = new Map<string, Set<string>>();
   /** `deferred` outcomes per function: copies that met another copy of their event in flight. */
   readonly deferred = new Map<string, number>();
   private readonly consumer: Consumer;
@@ -39,7 +43,7 @@ export class Observer {
 
   /** How many successes of `fn` on event `id` were recorded in the claims topic. */
   completedClaims(fn: string, id: string): number {
-    return this.completed.get(`${fn} ${id}`) ?? 0;
+    return this.completed.get(`${fn} ${id}`)?.size ?? 0;
   }
 
   /** The dead-letter records of `id` from `subscription`. */
@@ -55,7 +59,7 @@ export class Observer {
       eachBatch: async ({ batch }) => {
         for (const message of batch.messages) {
           if (batch.topic === this.outcomesTopic) this.outcome(message.key, message.value);
-          else if (batch.topic === this.claimsTopic) this.claim(message.value);
+          else if (batch.topic === this.claimsTopic) this.claim(message.key, message.value);
           else this.letter(message.headers ?? {});
         }
         this.read.set(`${batch.topic}:${batch.partition}`, BigInt(batch.lastOffset()) + 1n);
@@ -102,12 +106,15 @@ export class Observer {
   }
 
   /** A claims record: a bundle (record-bundle.ts) of `[function, source \0 id, state, expires]` (claims.ts). */
-  private claim(value: Buffer | null): void {
+  private claim(key: Buffer | null, value: Buffer | null): void {
     if (!value) return;
+    const writer = key?.toString() ?? '';
     for (const [fn, record, state] of JSON.parse(value.toString()) as Array<[string, string, string, number]>) {
       if (state !== 'completed') continue;
       const name = `${fn} ${record.split('\u0000')[1]}`;
-      this.completed.set(name, (this.completed.get(name) ?? 0) + 1);
+      const writers = this.completed.get(name);
+      if (writers) writers.add(writer);
+      else this.completed.set(name, new Set([writer]));
     }
   }
 

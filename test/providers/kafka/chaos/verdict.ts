@@ -7,7 +7,7 @@
  *   exists to prevent). A success it never recorded, because its worker was killed between the handler's
  *   return and the claim's acknowledgement, is run again by the partition's next owner: at-least-once,
  *   as claims.ts says. Those are counted apart (`unrecordedReRuns`): per event, the successful runs
- *   beyond the `completed` records the claims topic holds for it;
+ *   beyond the processes that wrote a `completed` claim for it (a bundle written twice is one process's);
  * - wrongly buried: a good event dead-lettered.
  * The run waits until nothing is lost, then judges again once the workers stopped and every topic was read.
  */
