@@ -127,53 +127,48 @@ const GIVEN_UP: Claim = Object.freeze({ state: 'dead-lettered' });
 const MAX_PLAIN_KEY = 160;
 
 /**
- * Whether a key's record is kept under its source and id as they are. Not when they are long, nor when the
- * source holds a NUL: the journal's record name is `source NUL id`, read back by splitting at the first NUL.
+ * The hash a key's record is kept under; undefined for a plain key, kept under its source and id as they are.
+ * Long keys are hashed, and so is one whose source holds a NUL: the journal names a plain record `source NUL
+ * id` (`recordName`), read back by splitting at the first NUL.
  */
-function plain(key: IdempotencyKey): boolean {
-  return key.source.length + key.id.length < MAX_PLAIN_KEY && !key.source.includes('\u0000');
-}
-
-/** The record name of an event within its function, as the journal keeps it: its source and id, or their hash. */
-function recordKey(key: IdempotencyKey): string {
-  if (plain(key)) return `${key.source}\u0000${key.id}`;
-  return hashedKey(key);
-}
-
-function hashedKey(key: IdempotencyKey): string {
+function hashOf(key: IdempotencyKey): string | undefined {
+  if (key.source.length + key.id.length < MAX_PLAIN_KEY && !key.source.includes('\u0000')) return undefined;
   return createHash('sha256').update(key.source).update('\u0000').update(key.id).digest('base64');
 }
+
+/** The journal's name of a key's record: its hash, or `source NUL id`. */
+const recordName = (key: IdempotencyKey, hash: string | undefined) => hash ?? `${key.source}\u0000${key.id}`;
 
 /**
  * One generation of a function's records: by source, then by the event id string itself (no key string built
  * and hashed per call: the id's hash is computed once, at the claim, and its settling finds it cached); records
- * of long keys by their hash.
+ * of hashed keys by their hash.
  */
 class Generation {
-  readonly bySource = new Map<string, Map<string, Entry>>();
-  readonly hashed = new Map<string, Entry>();
+  private readonly bySource = new Map<string, Map<string, Entry>>();
+  private readonly hashed = new Map<string, Entry>();
   size = 0;
 
   get(key: IdempotencyKey, hash: string | undefined): Entry | undefined {
     return hash === undefined ? this.bySource.get(key.source)?.get(key.id) : this.hashed.get(hash);
   }
 
-  /** Stores `entry` under a source and id, or under a hash (`source` undefined); counts it when new. */
-  set(source: string | undefined, name: string, entry: Entry): void {
+  /** Stores `entry` as `key`'s record; counts it when new. */
+  set(key: IdempotencyKey, hash: string | undefined, entry: Entry): void {
     let records = this.hashed;
-    if (source !== undefined) {
-      const known = this.bySource.get(source);
+    if (hash === undefined) {
+      const known = this.bySource.get(key.source);
       if (known) records = known;
-      else this.bySource.set(source, (records = new Map()));
+      else this.bySource.set(key.source, (records = new Map()));
     }
     const before = records.size;
-    records.set(name, entry);
+    records.set(hash ?? key.id, entry);
     this.size += records.size - before;
   }
 
-  delete(source: string | undefined, name: string): void {
-    const records = source === undefined ? this.hashed : this.bySource.get(source);
-    if (records?.delete(name)) this.size--;
+  delete(key: IdempotencyKey, hash: string | undefined): void {
+    const records = hash === undefined ? this.bySource.get(key.source) : this.hashed;
+    if (records?.delete(hash ?? key.id)) this.size--;
   }
 }
 
@@ -211,25 +206,25 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
    */
   load(scope: string, record: string, state: SettledState | 'forgotten', expires: number): void {
     const ids = this.idsOf(scope);
-    // `source NUL id` (recordKey): a plain record; anything else is a hash.
+    // `source NUL id` (recordName): a plain record; anything else is a hash.
     const nul = record.indexOf('\u0000');
-    const source = nul < 0 ? undefined : record.slice(0, nul);
-    const name = nul < 0 ? record : record.slice(nul + 1);
+    const key = nul < 0 ? { scope, source: '', id: '' } : { scope, source: record.slice(0, nul), id: record.slice(nul + 1) };
+    const hash = nul < 0 ? record : undefined;
     if (state === 'forgotten' || expires <= this.now()) {
-      ids.young.delete(source, name);
-      ids.old.delete(source, name);
+      ids.young.delete(key, hash);
+      ids.old.delete(key, hash);
     } else {
-      this.put(ids, source, name, { state: state === 'completed' ? COMPLETED : DEAD_LETTERED, expires, attempts: 1 }, scope);
+      this.put(ids, key, hash, { state: state === 'completed' ? COMPLETED : DEAD_LETTERED, expires, attempts: 1 });
     }
   }
 
   begin(key: IdempotencyKey, ttlSeconds: number): Claim {
     const ids = this.idsOf(key.scope);
-    const hash = plain(key) ? undefined : hashedKey(key);
+    const hash = hashOf(key);
     const now = this.now();
     const entry = ids.young.get(key, hash) ?? ids.old.get(key, hash);
     if (entry === undefined || entry.expires <= now) {
-      this.putKey(ids, key, hash, { state: IN_PROGRESS, expires: now + ttlSeconds * 1_000, attempts: 1 });
+      this.put(ids, key, hash, { state: IN_PROGRESS, expires: now + ttlSeconds * 1_000, attempts: 1 });
       return FIRST;
     }
     switch (entry.state) {
@@ -240,7 +235,7 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
       default:
         entry.state = IN_PROGRESS;
         entry.expires = now + ttlSeconds * 1_000;
-        this.putKey(ids, key, hash, entry);
+        this.put(ids, key, hash, entry);
         return { state: 'claimed', attempt: ++entry.attempts };
     }
   }
@@ -259,18 +254,16 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
 
   forget(key: IdempotencyKey): void {
     const ids = this.idsOf(key.scope);
-    const hash = plain(key) ? undefined : hashedKey(key);
-    const source = hash === undefined ? key.source : undefined;
-    const name = hash ?? key.id;
-    ids.young.delete(source, name);
-    ids.old.delete(source, name);
-    this.journal?.forgotten(key.scope, hash ?? recordKey(key));
+    const hash = hashOf(key);
+    ids.young.delete(key, hash);
+    ids.old.delete(key, hash);
+    this.journal?.forgotten(key.scope, recordName(key, hash));
     if (this.waiters.size) this.wake(key);
   }
 
   whenSettled(key: IdempotencyKey): Promise<void> {
     const ids = this.idsOf(key.scope);
-    const hash = plain(key) ? undefined : hashedKey(key);
+    const hash = hashOf(key);
     const entry = ids.young.get(key, hash) ?? ids.old.get(key, hash);
     if (entry === undefined || entry.state !== IN_PROGRESS || entry.expires <= this.now()) return Promise.resolve();
     const name = idempotencyKeyString(key);
@@ -290,7 +283,7 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
 
   private settle(key: IdempotencyKey, state: Entry['state'], ttlSeconds: number): void {
     const ids = this.idsOf(key.scope);
-    const hash = plain(key) ? undefined : hashedKey(key);
+    const hash = hashOf(key);
     const expires = this.now() + ttlSeconds * 1_000;
     const young = ids.young.get(key, hash);
     const entry = young ?? ids.old.get(key, hash);
@@ -298,27 +291,22 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
       entry.state = state;
       entry.expires = expires;
       // An id found in the old generation is renewed in the young one, so it lives as long as its record says.
-      if (young === undefined) this.putKey(ids, key, hash, entry);
+      if (young === undefined) this.put(ids, key, hash, entry);
     } else {
       // Forgotten while held (evicted with the old generation): settled all the same.
-      this.putKey(ids, key, hash, { state, expires, attempts: 1 });
+      this.put(ids, key, hash, { state, expires, attempts: 1 });
     }
     if (state === RELEASED) return;
-    this.journal?.settled(key.scope, hash ?? recordKey(key), state === COMPLETED ? 'completed' : 'dead-lettered', expires);
+    this.journal?.settled(key.scope, recordName(key, hash), state === COMPLETED ? 'completed' : 'dead-lettered', expires);
     if (this.waiters.size) this.wake(key);
   }
 
-  private putKey(ids: Generations, key: IdempotencyKey, hash: string | undefined, entry: Entry): void {
-    if (hash === undefined) this.put(ids, key.source, key.id, entry, key.scope);
-    else this.put(ids, undefined, hash, entry, key.scope);
-  }
-
-  private put(ids: Generations, source: string | undefined, name: string, entry: Entry, scope: string): void {
-    ids.young.set(source, name, entry);
+  private put(ids: Generations, key: IdempotencyKey, hash: string | undefined, entry: Entry): void {
+    ids.young.set(key, hash, entry);
     if (ids.young.size >= this.generation) {
       ids.old = ids.young;
       ids.young = new Generation();
-      this.journal?.rotated(scope, this.generation);
+      this.journal?.rotated(key.scope, this.generation);
     }
   }
 

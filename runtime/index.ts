@@ -18,6 +18,7 @@ export * from './pipeline';
 export * from './publisher';
 export * from './records';
 export * from './registry';
+export * from './remembered';
 export * from './settlement';
 export * from './signature';
 export * from './timestamp';

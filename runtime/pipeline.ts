@@ -52,7 +52,8 @@ export interface Delivery {
    * The definition the transport already checked this envelope against when it decoded it (its attributes
    * as an ingress checks them, its data parsed by this definition's schema: the Kafka binding does both).
    * When it is the very definition the pipeline reads the type with, the envelope is not decoded and its
-   * data not parsed a second time. Any other definition (a hot reload swapped the code since) is ignored.
+   * data not parsed a second time. Any other definition (a hot reload swapped the code since) is ignored, and
+   * a claim-checked event's data, read from the store here, is parsed all the same.
    */
   readonly checkedBy?: EventDefinition<any>;
 }

@@ -20,6 +20,7 @@ import { SchemaValidationError } from '../../contracts/errors';
 import { EXTENSION_NAME_PATTERN, MAX_EVENT_BYTES } from '../../contracts/limits';
 import { exceedsLimit } from '../../runtime/codec';
 import { newEnvelope, type NewEventOptions } from '../../runtime/envelopes';
+import { remembered } from '../../runtime/remembered';
 import { isTraceparent } from '../../runtime/ids';
 import type { EventRegistry } from '../../runtime/registry';
 import { isTimestamp } from '../../runtime/timestamp';
@@ -66,16 +67,8 @@ function own(e: Raw, name: string): unknown {
 /** Present (not undefined) and not a non-empty string: what `id`, `source`, `subject`, `dataschema` and `correlationid` may not be. */
 const notNonEmptyString = (value: unknown) => value !== undefined && (typeof value !== 'string' || value === '');
 
-/** Names already found valid as extension attributes (the same few, event after event), so the pattern runs once per name. */
-const validExtensionNames = new Set<string>();
-const MAX_REMEMBERED_NAMES = 256;
-
-function isExtensionName(name: string): boolean {
-  if (validExtensionNames.has(name)) return true;
-  if (!EXTENSION_NAME_PATTERN.test(name)) return false;
-  if (validExtensionNames.size < MAX_REMEMBERED_NAMES) validExtensionNames.add(name);
-  return true;
-}
+/** Whether a name is a valid extension attribute's (the same few, event after event: the pattern runs once per name). */
+const isExtensionName = remembered((name: string) => EXTENSION_NAME_PATTERN.test(name));
 
 /**
  * Checks everything but the data: the cheap part, done for every event of a request. Each attribute is

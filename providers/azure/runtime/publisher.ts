@@ -5,13 +5,11 @@
  * - Service Bus (a topic, or a queue): one message per event, the CloudEvent JSON as the body, its id as
  *   `messageId` (duplicate detection), its filterable attributes as `cloudEvents_*` application
  *   properties (wire.ts), the order key as `sessionId` on a session-enabled queue; batches under the
- *   Standard tier's 256 KB;
- * - Event Hubs: the CloudEvent JSON per event, one batch per partition key.
+ *   Standard tier's 256 KB.
  * The SDKs retry transient failures themselves; what still fails rejects the whole publish, so the
  * handler's attempt fails and the event is retried (a partial publish is never reported as success).
  * @see https://learn.microsoft.com/azure/event-grid/post-to-custom-topic
  * @see https://learn.microsoft.com/azure/service-bus-messaging/service-bus-quotas
- * @see https://learn.microsoft.com/azure/event-hubs/event-hubs-quotas
  */
 import type { CloudEvent, EventGridPublisherClient } from '@azure/eventgrid';
 import type { ServiceBusClient, ServiceBusMessage, ServiceBusSender } from '@azure/service-bus';

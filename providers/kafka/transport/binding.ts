@@ -19,9 +19,9 @@
 // Hot path: from the defining modules, not the barrels (their re-exports are getters on every access).
 import { CLOUDEVENTS_JSON, type Envelope } from '../../../contracts/envelope';
 import { HeraldError, SchemaValidationError } from '../../../contracts/errors';
-import type { EventDefinition } from '../../../contracts/events';
 import { JsonTextError, parseJsonBytes } from '../../../runtime/json-text';
 import { parseData, type EventRegistry } from '../../../runtime/registry';
+import { remembered } from '../../../runtime/remembered';
 import { checkEvent, type CheckedEvent } from '../../local/ingest-event';
 import { Refusal } from '../../local/problems';
 
@@ -107,21 +107,13 @@ export function decodeRecord(record: KafkaRecordIn, registry: EventRegistry): En
 }
 
 /**
- * The definition `decodeRecord` checked `envelope`'s data against: what the pipeline need not check again
- * (`Delivery.checkedBy`). None for a claim-checked event, whose data is read later.
- */
-export function checkedDefinition(envelope: Envelope, registry: EventRegistry): EventDefinition<any> | undefined {
-  return envelope.data === undefined && typeof envelope.dataref === 'string' ? undefined : registry.get(envelope.type);
-}
-
-/**
  * The attributes of a binary-mode record. A plain object (with no prototype it would be a dictionary, several
  * times larger, for every record): `ce___proto__` is defined as an own property, just a bad name.
  */
 function binaryAttributes(headers: NonNullable<KafkaRecordIn['headers']>, contentType: string | undefined): Record<string, unknown> {
   const raw: Record<string, unknown> = {};
   for (const name in headers) {
-    const attribute = attributeOf(name);
+    const attribute = attributeOfHeader(name);
     if (attribute === undefined) continue;
     // A header listed with no value (kafkajs's type allows it) is an absent attribute.
     const value = headerText(headers, name);
@@ -138,19 +130,9 @@ function binaryAttributes(headers: NonNullable<KafkaRecordIn['headers']>, conten
   return raw;
 }
 
-/** Attribute names by header name, for the few headers every record repeats (a slice per header per record otherwise). */
-const attributeNames = new Map<string, string>();
-const MAX_REMEMBERED_NAMES = 256;
-
 /** The attribute a `ce_<name>` header carries; undefined for another header. */
-function attributeOf(header: string): string | undefined {
-  const known = attributeNames.get(header);
-  if (known !== undefined) return known;
-  if (header.length <= CE_PREFIX.length || !header.startsWith(CE_PREFIX)) return undefined;
-  const attribute = header.slice(CE_PREFIX.length);
-  if (attributeNames.size < MAX_REMEMBERED_NAMES) attributeNames.set(header, attribute);
-  return attribute;
-}
+const attributeOfHeader = remembered((header: string): string | undefined =>
+  header.length > CE_PREFIX.length && header.startsWith(CE_PREFIX) ? header.slice(CE_PREFIX.length) : undefined);
 
 /** The event of a structured-mode record: the whole CloudEvent as JSON in the value. */
 function structuredEvent(record: KafkaRecordIn): Record<string, unknown> {

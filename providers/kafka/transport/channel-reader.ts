@@ -21,7 +21,7 @@ import type { IdempotencyKey } from '../../../runtime/idempotency';
 import { leaseMs } from '../../local/delivery';
 import type { Consumer, TransportContext } from '../../local/transport';
 import type { KafkaNames } from '../topics';
-import { BindingError, checkedDefinition, decodeRecord, encodeRecord } from './binding';
+import { BindingError, decodeRecord, encodeRecord } from './binding';
 import { appendHistory, readDeliveryHeaders, writeDeadLetterHeaders, writeRetryHeaders, type AttemptEntry } from './delivery-headers';
 import { enterGate } from './gate-entry';
 import { runKeptRunning } from './keep-running';
@@ -40,20 +40,25 @@ export interface ReaderDeps {
   readonly logger: Logger;
   /** Sends what a successful delivery published (the consumer's `publishTo`), as `publish` does. */
   forward(consumer: Consumer, events: readonly Envelope[]): Promise<void>;
-  /** Resolves once this process knows every claim written before now (the idempotency store), if it keeps any. */
-  caughtUp?(): Promise<void>;
-  /**
-   * Resolves once every claim this process settled so far is acknowledged (the idempotency store, if it keeps
-   * any): a delivery's offset is resolved only after it. Rejects when some could not be written (they are
-   * sent again: asking again waits for them).
-   */
-  journaled?(): Promise<void>;
-  /** Journals a give-up once its dead letter is acknowledged (the idempotency store), if it keeps any. */
-  buried?(key: IdempotencyKey): Promise<void>;
+  /** The idempotency store's log on the claims topic, when the runtime keeps one (claims.ts). */
+  readonly claims?: ClaimsLog;
   /** Consumer settings (timeouts) over the defaults. */
   readonly consumerConfig?: Partial<ConsumerConfig>;
   /** Partitions of its topics handled at once. */
   readonly partitionsAtOnce: number;
+}
+
+/** What a reader needs of the claims topic (claims.ts `KafkaClaims`): the order of claims against offsets. */
+export interface ClaimsLog {
+  /** Resolves once this process knows every claim written before now. */
+  caughtUp(): Promise<void>;
+  /**
+   * Resolves once every claim this process settled so far is acknowledged: a delivery's offset is resolved
+   * only after it. Rejects when some could not be written (they are sent again: asking again waits for them).
+   */
+  flushed(): Promise<void>;
+  /** Journals a give-up once its dead letter is acknowledged. */
+  buried(key: IdempotencyKey): Promise<void>;
 }
 
 /** One record of a batch, as read (a class: one shape, made once per record). */
@@ -176,7 +181,7 @@ export class ChannelReader {
     const joined = new Promise<void>((resolve) => {
       this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
         // Partitions may have moved here: know every claim their last owner wrote before delivering any.
-        if (this.deps.caughtUp) this.barrier = this.deps.caughtUp();
+        if (this.deps.claims) this.barrier = this.deps.claims.caughtUp();
         this.generation++;
         this.partitions.clear();
         resolve();
@@ -215,7 +220,7 @@ export class ChannelReader {
     const { batch, resolveOffset, heartbeat, isRunning, commitOffsetsIfNecessary } = payload;
     const fromRetry = batch.topic === this.retryTopic;
     // A redrive forgets the event's claim, then sends it here: know the forgetting before delivering it.
-    if (fromRetry && this.deps.caughtUp) await this.deps.caughtUp();
+    if (fromRetry && this.deps.claims) await this.deps.claims.caughtUp();
     const { messages } = batch;
     const generation = this.generation;
     const gone = () => this.stopping || generation !== this.generation || !isRunning();
@@ -363,11 +368,11 @@ export class ChannelReader {
    * again with the next bundle, so this waits for that one.
    */
   private async journaled(gone: () => boolean): Promise<boolean> {
-    const journaled = this.deps.journaled;
-    if (!journaled) return true;
+    const { claims } = this.deps;
+    if (!claims) return true;
     for (;;) {
       try {
-        await journaled();
+        await claims.flushed();
         return true;
       } catch (error) {
         if (gone()) return false;
@@ -418,8 +423,8 @@ export class ChannelReader {
       if (!(error instanceof BindingError)) throw error;
       return new Item(message.offset, message, false, filter, attempt, notBefore, h.history, undefined, undefined, error.message);
     }
-    const { registry } = this.deps;
-    return new Item(message.offset, message, false, filter, attempt, notBefore, h.history, envelope, checkedDefinition(envelope, registry), undefined);
+    // decodeRecord checked it against its type's definition (the pipeline still parses a claim-checked event's data, read later).
+    return new Item(message.offset, message, false, filter, attempt, notBefore, h.history, envelope, this.deps.registry.get(envelope.type), undefined);
   }
 
   /**
@@ -573,7 +578,7 @@ export class ChannelReader {
     const headers = writeDeadLetterHeaders({ subscription: channel.subscription, function: channel.function, reason, attempts, lastError, deadLetteredAt: at, ...(history ? { history } : {}) });
     await deps.sender.send(this.deadLetterTopic, [encodeRecord(envelope, recordKey(channel, envelope), headers)]);
     // Only now may the give-up be known to other workers: before, a kill would leave no dead letter.
-    await deps.buried?.({ scope: channel.function, source: envelope.source, id: envelope.id });
+    await deps.claims?.buried({ scope: channel.function, source: envelope.source, id: envelope.id });
     deps.context.deadLettered({
       id: envelope.id, type: envelope.type, function: channel.function, subscription: channel.subscription, attempts, reason, lastError, at, event: envelope,
     });

@@ -30,6 +30,7 @@ import {
   InMemoryIdempotencyStore, idempotencyKeyString, type Claim, type IdempotencyJournal, type IdempotencyKey, type IdempotencyStore, type SettledState,
 } from '../../../runtime/idempotency';
 import type { KafkaNames } from '../topics';
+import type { ClaimsLog } from './channel-reader';
 import { runKeptRunning } from './keep-running';
 import type { RecordSender } from './record-sender';
 import { RecordBundle } from './record-bundle';
@@ -51,7 +52,7 @@ export interface KafkaClaimsOptions {
   readonly logger: Logger;
 }
 
-export class KafkaClaims implements IdempotencyStore {
+export class KafkaClaims implements IdempotencyStore, ClaimsLog {
   private readonly memory: InMemoryIdempotencyStore;
   private readonly writer = randomUUID();
   private readonly topic: string;
@@ -66,8 +67,6 @@ export class KafkaClaims implements IdempotencyStore {
   private readonly bundle: RecordBundle<ClaimEntry>;
   /** The key of this process's bundles, which its reader skips. */
   private readonly own: Buffer;
-  /** The send of the record the last settling call journaled. */
-  private written: Promise<void> = Promise.resolve();
   /** While `giveUp` runs: the journal holds its record back instead of writing it. */
   private holding = false;
   private held: ClaimEntry | undefined;
@@ -86,9 +85,9 @@ export class KafkaClaims implements IdempotencyStore {
       settled: (scope, record, state, expires) => {
         const entry: ClaimEntry = [scope, record, state, expires];
         if (this.holding) this.held = entry;
-        else this.written = this.bundle.add(entry);
+        else void this.bundle.add(entry);
       },
-      forgotten: (scope, record) => { this.written = this.bundle.add([scope, record, 'forgotten', Date.now()]); },
+      forgotten: (scope, record) => { void this.bundle.add([scope, record, 'forgotten', Date.now()]); },
       rotated: () => {},
     };
     this.memory = new InMemoryIdempotencyStore({ maxEntries: options.maxEntries ?? 1_000_000, journal });
@@ -181,13 +180,13 @@ export class KafkaClaims implements IdempotencyStore {
     const held = this.unburied.get(name);
     if (!held) return Promise.resolve();
     this.unburied.delete(name);
-    this.written = this.bundle.add(held);
-    return this.written;
+    return this.bundle.add(held);
   }
 
+  /** Forgotten here at once; resolves once the forgetting (and every claim before it) is acknowledged. */
   forget(key: IdempotencyKey): Promise<void> {
     this.memory.forget(key);
-    return this.written;
+    return this.bundle.flushed();
   }
 
   /**

@@ -16,7 +16,6 @@ import {
   deliveryPlan, type Channel, type DeliveryTarget, type Envelope, type Logger, type Ref, type Topology,
 } from '../../../contracts';
 import { EventRegistry } from '../../../runtime/registry';
-import type { IdempotencyKey } from '../../../runtime/idempotency';
 import type { Publisher } from '../../../runtime/publisher';
 import { createLogger } from '../../../runtime/logger';
 import type { DeadLetter } from '../../local/dead-letters';
@@ -28,7 +27,7 @@ import { KAFKA_DELIVERY } from '../delivery';
 import { topicConfig, topicPartitions } from '../topic-config';
 import type { KafkaNames } from '../topics';
 import { encodeRecord, type KafkaRecordOut } from './binding';
-import { ChannelReader } from './channel-reader';
+import { ChannelReader, type ClaimsLog } from './channel-reader';
 import { clusterTopics } from './cluster-topics';
 import { DELIVERY_HEADERS, writeRetryHeaders } from './delivery-headers';
 import { Ledger } from './ledger';
@@ -48,12 +47,8 @@ export interface KafkaTransportOptions {
   readonly topics?: TopicSettings;
   /** The delivery plan's target the runtime uses. @default KAFKA_DELIVERY */
   readonly target?: DeliveryTarget;
-  /** Resolves once this process knows every claim written so far (the claims store's barrier). */
-  readonly caughtUp?: () => Promise<void>;
-  /** Journals a give-up once its dead letter is acknowledged (the claims store's `buried`). */
-  readonly buried?: (key: IdempotencyKey) => Promise<void>;
-  /** Resolves once every claim settled so far is acknowledged (the claims store's `flushed`): offsets wait for it. */
-  readonly journaled?: () => Promise<void>;
+  /** The idempotency store's claims topic (claims.ts), which offsets wait for. @default none (no dedupe across processes) */
+  readonly claims?: ClaimsLog;
   readonly consumerConfig?: Partial<ConsumerConfig>;
   /** Whether to create the missing topics at start (`kafkaRuntime` already did, for its claims). @default true */
   readonly createTopics?: boolean;
@@ -115,9 +110,7 @@ class KafkaTransport implements Transport {
     const reader = new ChannelReader(channel, consumer, {
       kafka: options.kafka, names: options.names, registry: this.registry, sender: this.sender, ledger: this.ledger, context: this.context,
       logger: options.logger ?? createLogger(), forward: (c, events) => this.send(c.publishTo!, events),
-      ...(options.caughtUp ? { caughtUp: options.caughtUp } : {}),
-      ...(options.buried ? { buried: options.buried } : {}),
-      ...(options.journaled ? { journaled: options.journaled } : {}),
+      ...(options.claims ? { claims: options.claims } : {}),
       ...(options.consumerConfig ? { consumerConfig: options.consumerConfig } : {}),
       // Its source's and its retry topic's partitions, all at once.
       partitionsAtOnce: 2 * partitions,

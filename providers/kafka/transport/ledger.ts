@@ -81,19 +81,18 @@ export class Ledger {
 
   /** One copy of `id` settled for `channel` (nothing when it was not owed here). */
   settle(channel: Pick<Channel, 'subscription'>, id: string): void {
-    const owed = this.owed.get(channel.subscription);
-    const entry = owed?.get(id);
-    if (!entry) return;
-    if (--entry.copies === 0) {
-      owed!.delete(id);
-      entry.gone = true;
-    }
-    this.work.done();
+    const entry = this.owed.get(channel.subscription)?.get(id);
+    if (entry) this.release(entry);
   }
 
-  /** `settle` for an entry `track` returned. */
+  /** `settle` for an entry `track` returned (owed again since, when another copy had settled it). */
   settleEntry(entry: Owed): void {
-    if (entry.gone) return this.settle(entry.channel, entry.event.id);
+    if (entry.gone) this.settle(entry.channel, entry.event.id);
+    else this.release(entry);
+  }
+
+  /** One copy of an owed entry settled. */
+  private release(entry: Owed): void {
     if (--entry.copies === 0) {
       this.owed.get(entry.channel.subscription)!.delete(entry.event.id);
       entry.gone = true;

@@ -70,7 +70,7 @@ export async function kafkaRuntime(t: Topology, options: KafkaRuntimeOptions): P
     if (follow) await outcomes.follow(traces, deadLetters);
     const runtime = createLocalRuntime(t, {
       ...local, logger, delivery: KAFKA_DELIVERY, idempotency: claims, traces, deadLetters,
-      transport: kafkaTransport({ kafka, names, logger, createTopics: false, caughtUp: () => claims.caughtUp(), buried: (key) => claims.buried(key), journaled: () => claims.flushed(), ...(topics ? { topics } : {}) }),
+      transport: kafkaTransport({ kafka, names, logger, createTopics: false, claims, ...(topics ? { topics } : {}) }),
     });
     runtime.onDelivery(outcomes.delivered);
     await runtime.ready;
