@@ -8,6 +8,10 @@
  * - an unordered channel retries through its retry topic (`herald-attempt`, `herald-not-before`), so a
  *   failing event does not hold up the partition; an ordered one (a queue's `orderBy`, a stream) retries
  *   in place, holding its key while other keys go on;
+ * - a record that waits (a retry until it is due, a key's later events behind its retry) waits outside the
+ *   batch that brought it, its partition paused meanwhile: kafkajs fetches again only once every batch of
+ *   a fetch is done, so a batch that waited out a backoff (up to minutes) would hold up every partition of
+ *   the subscription, first deliveries included;
  * - a queue's delivery is leased: unanswered after the lease, it counts as an attempt and goes again;
  * - a record no one can read as a CloudEvent goes to the dead-letter topic as it came, with the reason.
  * A stop (close, a rebalance) abandons what has not started and waits for nothing: what was not settled
@@ -83,7 +87,7 @@ class Item {
   ) {}
 }
 
-/** An ordered partition's records under way, across batches. */
+/** A partition's records under way across batches (an ordered channel's, the retry topic's: see `heldBatch`). */
 class PartitionState {
   /** Not yet committed, in offset order. */
   readonly items: Item[] = [];
@@ -97,6 +101,8 @@ class PartitionState {
   readonly parked = new Set<string>();
   private wake: Array<() => void> = [];
 
+  constructor(readonly topic: string, readonly partition: number) {}
+
   park(key: string, waiting: boolean): void {
     if (waiting) this.parked.add(key);
     else this.parked.delete(key);
@@ -108,6 +114,9 @@ class PartitionState {
     this.wake = [];
     for (const w of wake) w();
   }
+
+  /** Whether its partition is paused until its next change (nothing fresh came back: see `heldBatch`). */
+  paused = false;
 
   /** Resolves at the next change, or after `ms`. */
   change(ms: number): Promise<void> {
@@ -121,8 +130,13 @@ class PartitionState {
 /** Thrown out of a wait when the reader stops: the record stays uncommitted. */
 class Abandoned extends Error {}
 
-/** How long an ordered partition whose records are all under way waits before it fetches again. */
-const FETCH_AGAIN_MS = 20;
+/**
+ * How long a partition whose records all wait stays paused (unless one of them settles first) before it is
+ * fetched again: briefly on an ordered channel, as a record of another key published meanwhile must not wait
+ * behind a key's backoff; longer on a retry topic, whose records wait for their time anyway (a retry arriving
+ * meanwhile is at most this late), so that thousands of waiting retries are not fetched again and again.
+ */
+const FETCH_AGAIN_MS = { ordered: 20, retry: 250 } as const;
 
 /** `run`'s answers when it settles or gives up at once. */
 const SETTLED: Promise<boolean> = Promise.resolve(true);
@@ -152,7 +166,7 @@ export class ChannelReader {
   private barrier: Promise<void> = Promise.resolve();
   /** Counts group joins: work begun under an earlier assignment stops at its next step. */
   private generation = 0;
-  /** An ordered channel's partitions: the records under way across batches. */
+  /** Partitions whose records may wait beyond their batch (an ordered channel's, the retry topic's): the records under way. */
   private readonly partitions = new Map<string, PartitionState>();
 
   constructor(private readonly channel: Channel, private readonly target: Consumer, private readonly deps: ReaderDeps) {
@@ -183,9 +197,15 @@ export class ChannelReader {
         // Partitions may have moved here: know every claim their last owner wrote before delivering any.
         if (this.deps.claims) this.barrier = this.deps.claims.caughtUp();
         this.generation++;
-        this.partitions.clear();
+        this.forgetPartitions();
         resolve();
       });
+    });
+    // kafkajs rejoins once every batch is done, but records waiting beyond their batch would go on meanwhile,
+    // and for as long as the join takes: their partitions may already be another member's. They stop now.
+    this.consumer.on(this.consumer.events.REBALANCING, () => {
+      this.generation++;
+      this.forgetPartitions();
     });
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: [this.source, this.retryTopic], fromBeginning: true });
@@ -212,15 +232,21 @@ export class ChannelReader {
     await this.consumer.disconnect();
   }
 
+  /** Forgets the partitions under way (their records stop at their next step) and fetches every one again. */
+  private forgetPartitions(): void {
+    const partitions = [...this.partitions.values()];
+    this.partitions.clear();
+    for (const partition of partitions) this.resume(partition);
+  }
+
   private async batch(payload: EachBatchPayload): Promise<void> {
     await this.barrier;
-    if (this.ordered && payload.batch.topic === this.source) return this.orderedBatch(payload);
+    const { topic } = payload.batch;
+    if (topic === this.retryTopic) return this.heldBatch(payload, 'retry');
+    if (this.ordered) return this.heldBatch(payload, 'ordered');
     // Not kafkajs's `isStale` (a seek asked for on the partition): Herald never seeks its consumers, and it
     // stringifies the topic and partition at every call, which `gone` makes several times per record.
     const { batch, resolveOffset, heartbeat, isRunning, commitOffsetsIfNecessary } = payload;
-    const fromRetry = batch.topic === this.retryTopic;
-    // A redrive forgets the event's claim, then sends it here: know the forgetting before delivering it.
-    if (fromRetry && this.deps.claims) await this.deps.claims.caughtUp();
     const { messages } = batch;
     const generation = this.generation;
     const gone = () => this.stopping || generation !== this.generation || !isRunning();
@@ -252,9 +278,7 @@ export class ChannelReader {
     };
     const beat = setInterval(() => void heartbeat().catch(() => {}), HEARTBEAT_MS);
     try {
-      // A retry waits out its backoff in its slot, so a retry topic's records all go at once (they are few);
-      // a source topic's go through a window, read as they enter it.
-      await this.deliverAll(messages, fromRetry, fromRetry ? messages.length : WINDOW, gone, (i) => {
+      await this.deliverAll(messages, gone, (i) => {
         done[i] = 1;
         advance();
       });
@@ -273,18 +297,18 @@ export class ChannelReader {
    * those not begun are not begun). Bounded, a 1 MB fetch (thousands of records) is not thousands of
    * envelopes, contexts and promises alive together, which the garbage collector would copy and promote.
    */
-  private deliverAll(messages: readonly KafkaMessage[], fromRetry: boolean, window: number, gone: () => boolean, settled: (i: number) => void): Promise<void> {
+  private deliverAll(messages: readonly KafkaMessage[], gone: () => boolean, settled: (i: number) => void): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       let begun = 0;
       let running = 0;
       let failed = false;
       const pump = () => {
-        while (!failed && running < window && begun < messages.length && !gone()) {
+        while (!failed && running < WINDOW && begun < messages.length && !gone()) {
           const i = begun++;
           running++;
           let item: Item;
           try {
-            item = this.read(messages[i]!, fromRetry);
+            item = this.read(messages[i]!, false);
           } catch (error) {
             failed = true;
             reject(error);
@@ -309,26 +333,35 @@ export class ChannelReader {
   }
 
   /**
-   * An ordered channel's batch: one record per key at a time, in offset order, keys side by side. A key
-   * retrying in place must not hold up the other keys of its partition, so the batch returns once each of
-   * its records is settled or waits behind its key's retry; kafkajs then fetches again from the first
-   * unsettled offset, and the records already under way (`seen`) are not delivered twice.
+   * A batch whose records may wait beyond it: an ordered channel's (one record per key at a time, in offset
+   * order, keys side by side: a key retrying in place holds up none of the others) or the retry topic's (each
+   * record on its own, waiting until it is due). The batch returns once each of its records is settled or
+   * waits (behind its key's retry, for its time); they go on from there, and offsets are resolved in order as
+   * they settle. kafkajs fetches again from the first unsettled offset: the records already under way (`seen`)
+   * are not delivered twice, and a fetch that brings nothing fresh pauses the partition until one of them
+   * settles or stops waiting, or for FETCH_AGAIN_MS, instead of fetching the same records again at once.
    */
-  private async orderedBatch({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }: EachBatchPayload): Promise<void> {
+  private async heldBatch(payload: EachBatchPayload, kind: keyof typeof FETCH_AGAIN_MS): Promise<void> {
+    const { batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary } = payload;
     const id = `${batch.topic}:${batch.partition}`;
     let state = this.partitions.get(id);
-    if (!state) this.partitions.set(id, (state = new PartitionState()));
+    if (!state) this.partitions.set(id, (state = new PartitionState(batch.topic, batch.partition)));
     const partition = state;
     const generation = this.generation;
     const gone = () => this.stopping || generation !== this.generation || !isRunning();
+    const fromRetry = kind === 'retry';
     // A fetch begun before the last settlement may bring back records already settled or under way.
-    const fresh = batch.messages.filter((m) => Number(m.offset) > partition.settledUpTo && !partition.seen.has(m.offset)).map((m) => this.read(m, false));
+    const fresh = batch.messages.filter((m) => Number(m.offset) > partition.settledUpTo && !partition.seen.has(m.offset)).map((m) => this.read(m, fromRetry));
+    // A redrive forgets the event's claim, then sends it to the retry topic: know the forgetting before delivering it.
+    if (fromRetry && fresh.length && this.deps.claims) await this.deps.claims.caughtUp();
+    // What a record waits behind: its key's earlier records on an ordered channel; nothing on the retry topic.
+    const chainOf = fromRetry ? (item: Item) => item.offset : (item: Item) => item.message.key?.toString() ?? '';
     for (const item of fresh) {
       partition.seen.add(item.offset);
       partition.items.push(item);
-      const key = item.message.key?.toString() ?? '';
-      const before = partition.chains.get(key) ?? Promise.resolve(true);
-      const chain = before.then(async (goOn) => {
+      const key = chainOf(item);
+      const before = partition.chains.get(key) ?? SETTLED;
+      const chain: Promise<boolean> = before.then(async (goOn) => {
         if (!goOn) return false;
         const done = await this.run(item, gone, (waiting) => partition.park(key, waiting));
         if (done && (await this.journaled(gone))) {
@@ -343,22 +376,40 @@ export class ChannelReader {
             }
           }
         }
+        // The last of its key's chain: nothing is kept for keys (or retries) that are done with.
+        if (partition.chains.get(key) === chain) partition.chains.delete(key);
         partition.changed();
         return done;
       });
       partition.chains.set(key, chain);
     }
-    const beat = setInterval(() => void heartbeat().catch(() => {}), HEARTBEAT_MS);
-    try {
-      const blocked = (item: Item) => item.done || partition.parked.has(item.message.key?.toString() ?? '');
-      // Nothing new (only records under way came back): wait a little, not spin on fetches; briefly, as a
-      // record published meanwhile must not wait behind a key's backoff.
-      if (!fresh.length) await partition.change(FETCH_AGAIN_MS);
-      while (!gone() && !isStale() && !fresh.every(blocked)) await partition.change(HEARTBEAT_MS);
-    } finally {
-      clearInterval(beat);
+    if (!fresh.length) {
+      this.pauseUntilChange(partition, FETCH_AGAIN_MS[kind]);
+    } else {
+      const beat = setInterval(() => void heartbeat().catch(() => {}), HEARTBEAT_MS);
+      try {
+        const blocked = (item: Item) => item.done || partition.parked.has(chainOf(item));
+        while (!gone() && !isStale() && !fresh.every(blocked)) await partition.change(HEARTBEAT_MS);
+      } finally {
+        clearInterval(beat);
+      }
     }
     if (!this.stopping) await commitOffsetsIfNecessary();
+  }
+
+  /** Stops fetching `partition` until it changes (a record settles or stops waiting), for `ms` at most. */
+  private pauseUntilChange(partition: PartitionState, ms: number): void {
+    if (partition.paused) return;
+    partition.paused = true;
+    this.consumer.pause([{ topic: partition.topic, partitions: [partition.partition] }]);
+    void partition.change(ms).then(() => this.resume(partition));
+  }
+
+  /** Fetches a paused partition again (at once when it is no longer paused: a rebalance resumed it already). */
+  private resume(partition: PartitionState): void {
+    if (!partition.paused) return;
+    partition.paused = false;
+    this.consumer.resume([{ topic: partition.topic, partitions: [partition.partition] }]);
   }
 
   /**
@@ -477,7 +528,12 @@ export class ChannelReader {
       owed = owedSoFar;
     } else {
       owed = ledger.track(channel, envelope, item.notBefore > Date.now() ? 'retrying' : 'queued', attempt);
-      if (item.notBefore > Date.now()) await this.sleep(item.notBefore - Date.now(), gone);
+      if (item.notBefore > Date.now()) {
+        // Not due yet (a retry): it waits outside its batch, which goes on without it (heldBatch).
+        park(true);
+        await this.sleep(item.notBefore - Date.now(), gone);
+        park(false);
+      }
     }
     let answered = first;
     for (;;) {

@@ -168,6 +168,28 @@ export function describeTransport(name: string, subject: TransportUnderTest): vo
       expect(letters).to.deep.equal([]);
     });
 
+    for (const via of ['queue', 'direct'] as const) {
+      it(`holds nothing else of a ${via} subscription up while a retry waits out its delay`, async () => {
+        const app = topology('t');
+        const bus = app.bus('b');
+        app.fn('f', { handler: H }).subscribe(bus, { events: [Tick], ...(via === 'queue' ? { via: app.queue('q', { maxAttempts: 5 }) } : {}), name: 'f-b' });
+        const { transport, consume, of } = start(app.build());
+        const delayMs = 3_000;
+        await consume('f-b', (e, attempt) => (data(e).n === 1 && attempt === 1 ? retry(e, delayMs) : ok(e)));
+        await transport.publish(bus, [tick(1)]);
+        await until(() => of('f-b').length === 1 && of('f-b')[0]!.end !== undefined);
+        // Let the retry reach wherever it waits (a retry topic is read again) before the next events come.
+        await sleep(300);
+        const sentAt = performance.now();
+        await transport.publish(bus, [tick(2), tick(3)]);
+        await until(() => of('f-b').filter((c) => c.n > 1).length === 2, delayMs * 2);
+        const latest = Math.max(...of('f-b').filter((c) => c.n > 1).map((c) => c.at));
+        expect(latest - sentAt, 'the later events waited for the retry').to.be.below(delayMs / 2);
+        await transport.idle();
+        expect(of('f-b').map((c) => `${c.n}#${c.attempt}`)).to.deep.equal(['1#1', '2#1', '3#1', '1#2']);
+      });
+    }
+
     it('dead-letters after maxAttempts retries, and at once on a dead-letter answer, with reason, attempts and last error', async () => {
       const app = topology('t');
       const bus = app.bus('b');
