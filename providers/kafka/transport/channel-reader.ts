@@ -117,6 +117,8 @@ class PartitionState {
 
   /** Whether its partition is paused until its next change (nothing fresh came back: see `heldBatch`). */
   paused = false;
+  /** Fetches in a row that brought nothing fresh. */
+  staleFetches = 0;
 
   /** Resolves at the next change, or after `ms`. */
   change(ms: number): Promise<void> {
@@ -131,12 +133,15 @@ class PartitionState {
 class Abandoned extends Error {}
 
 /**
- * How long a partition whose records all wait stays paused (unless one of them settles first) before it is
- * fetched again: briefly on an ordered channel, as a record of another key published meanwhile must not wait
- * behind a key's backoff; longer on a retry topic, whose records wait for their time anyway (a retry arriving
- * meanwhile is at most this late), so that thousands of waiting retries are not fetched again and again.
+ * How long a partition whose records all wait stays paused (unless one of them settles or stops waiting
+ * first) before it is fetched again: briefly on an ordered channel, as a record of another key published
+ * meanwhile must not wait behind a key's backoff; longer on a retry topic, whose records wait for their time
+ * anyway (a retry arriving meanwhile is at most this late). Doubled while fetches bring nothing fresh, up to
+ * FETCH_AGAIN_MAX_MS: a fetch returns the waiting records again (up to a megabyte of them), and a key held
+ * for minutes must not have them read and decoded fifty times a second.
  */
 const FETCH_AGAIN_MS = { ordered: 20, retry: 250 } as const;
+const FETCH_AGAIN_MAX_MS = 1_000;
 
 /** `run`'s answers when it settles or gives up at once. */
 const SETTLED: Promise<boolean> = Promise.resolve(true);
@@ -384,8 +389,9 @@ export class ChannelReader {
       partition.chains.set(key, chain);
     }
     if (!fresh.length) {
-      this.pauseUntilChange(partition, FETCH_AGAIN_MS[kind]);
+      this.pauseUntilChange(partition, Math.min(FETCH_AGAIN_MAX_MS, FETCH_AGAIN_MS[kind] * 2 ** partition.staleFetches++));
     } else {
+      partition.staleFetches = 0;
       const beat = setInterval(() => void heartbeat().catch(() => {}), HEARTBEAT_MS);
       try {
         const blocked = (item: Item) => item.done || partition.parked.has(chainOf(item));

@@ -4,12 +4,15 @@
  * consumer groups are its own.
  */
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel } from 'kafkajs';
+import { expect } from 'chai';
+import { Kafka, logLevel, type Consumer as KafkaConsumer } from 'kafkajs';
+import { deliveryPlan, topology, type Envelope } from '../../../../contracts';
 import { kafkaNames } from '../../../../providers/kafka/topics';
 import { KAFKA_DELIVERY } from '../../../../providers/kafka/delivery';
 import { kafkaTransport } from '../../../../providers/kafka/transport/kafka-transport';
-import type { TransportFactory } from '../../../../providers/local';
+import { Gate, type Consumer, type TransportFactory } from '../../../../providers/local';
 import { startKafkaBroker, type KafkaBroker } from '../../../helpers/kafka-broker';
+import { ok, retry, sleep, tick, Tick, until } from '../../local/fixtures';
 import { describeTransport } from '../../local/transport-conformance';
 
 describe('kafka transport', function () {
@@ -30,4 +33,55 @@ describe('kafka transport', function () {
   })(context);
   // A publish and a fetch are network round trips here: the order test's retry holds its key longer.
   describeTransport('kafka', { create, target: KAFKA_DELIVERY, keyHoldMs: 400 });
+
+  it('pauses a partition whose records all wait, instead of fetching the same records again and again', async () => {
+    // Every batch the transport's consumers process, by topic: a consumer made by `kafka` reports them.
+    const batches = new Map<string, number>();
+    const counting = Object.create(kafka) as Kafka;
+    counting.consumer = (config) => {
+      const consumer: KafkaConsumer = kafka.consumer(config);
+      consumer.on(consumer.events.START_BATCH_PROCESS, ({ payload }) => batches.set(payload.topic, (batches.get(payload.topic) ?? 0) + 1));
+      return consumer;
+    };
+    const app = topology('t');
+    const bus = app.bus('b');
+    app.fn('f', { handler: 'functions/unused.ts' }).subscribe(bus, { events: [Tick], via: app.queue('q', { maxAttempts: 5 }), name: 'f-b' });
+    app.fn('g', { handler: 'functions/unused.ts' }).subscribe(bus, { events: [Tick], via: app.stream('s', { key: 'data.key', maxAttempts: 5 }), name: 'g-b' });
+    const t = app.build();
+    const names = kafkaNames(t.name, `t${randomUUID().slice(0, 8)}`);
+    const transport = kafkaTransport({ kafka: counting, names, topics: { partitions: 1, replicationFactor: 1, minInsyncReplicas: 1, retentionMs: 3_600_000 }, logger: silent })({
+      topology: t, filtered: () => {}, deadLettered: () => {},
+    });
+    const plan = deliveryPlan(t, KAFKA_DELIVERY);
+    const delayMs = 3_000;
+    const calls: string[] = [];
+    const consume = (subscription: string, fn: string) => {
+      const consumer: Consumer = {
+        function: fn, subscription, gate: new Gate(Infinity),
+        async deliver(e: Envelope, attempt: number) {
+          calls.push(`${fn} ${(e.data as { n: number }).n}#${attempt}`);
+          return (e.data as { n: number }).n === 1 && attempt === 1 ? retry(e, delayMs) : ok(e);
+        },
+      };
+      return transport.consume(plan.channel(subscription), consumer);
+    };
+    try {
+      await Promise.all([consume('f-b', 'f'), consume('g-b', 'g')]);
+      // The queue's event waits in its retry topic; the stream's holds its key, the later event of the key behind it.
+      await transport.publish(bus, [tick(1), tick(2)]);
+      await until(() => calls.length === 3, 5_000, 'the first deliveries');
+      batches.clear();
+      await sleep(delayMs - 500);
+      const retryTopic = names.retry(plan.channel('f-b'));
+      const streamTopic = names.source(plan.channel('g-b'));
+      // Fetched again at once, each would be about a hundred batches in these 2.5 s (the wait was 20 ms, the records
+      // came straight back); paused, it is a handful (250 ms, then doubling up to a second; 20 ms doubling on a stream).
+      expect(batches.get(retryTopic) ?? 0, 'batches of the retry topic').to.be.at.most(8);
+      expect(batches.get(streamTopic) ?? 0, 'batches of the stream').to.be.at.most(12);
+      await transport.idle();
+      expect(calls.sort()).to.deep.equal(['f 1#1', 'f 1#2', 'f 2#1', 'g 1#1', 'g 1#2', 'g 2#1']);
+    } finally {
+      await transport.close(0);
+    }
+  });
 });
