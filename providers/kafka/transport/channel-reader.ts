@@ -99,6 +99,10 @@ class PartitionState {
   readonly chains = new Map<string, Promise<boolean>>();
   /** Keys waiting out a retry's backoff. */
   readonly parked = new Set<string>();
+  /** Whether its partition is paused until its next change (nothing fresh came back: see `heldBatch`). */
+  paused = false;
+  /** Fetches in a row that brought nothing fresh. */
+  staleFetches = 0;
   private wake: Array<() => void> = [];
 
   constructor(readonly topic: string, readonly partition: number) {}
@@ -114,11 +118,6 @@ class PartitionState {
     this.wake = [];
     for (const w of wake) w();
   }
-
-  /** Whether its partition is paused until its next change (nothing fresh came back: see `heldBatch`). */
-  paused = false;
-  /** Fetches in a row that brought nothing fresh. */
-  staleFetches = 0;
 
   /** Resolves at the next change, or after `ms`. */
   change(ms: number): Promise<void> {
