@@ -10,9 +10,12 @@
  *   producer limits. Median of rounds, the sides alternating so drift falls on both.
  * - latency: p50 and p99 from produce to handler at a fixed offered rate of half the bare end-to-end rate (half the
  *   consumers-alone rate is more than one producer sends here, and would measure the producer's queue).
+ * - the floor (bench/kafka/floor.ts), a third side in the throughput rounds: the bare consumer plus the claims and
+ *   outcomes that Herald's guarantees write and read per event, none of Herald's code. floor/bare is as far as any
+ *   implementation of those guarantees on kafkajs could go here; herald/floor is what Herald's own code costs.
  * - scale-out: the Herald side alone with 1, 2 and 3 worker processes in one group on a 12-partition topic.
  * - with `KAFKA_BENCH_BASE=<dir>` (another checkout of this repository, its node_modules installed or linked): a
- *   third side in the throughput rounds, that checkout's Herald worker on a stack of its own, so a change is
+ *   fourth side in the throughput rounds, that checkout's Herald worker on a stack of its own, so a change is
  *   measured against its baseline in one run (`herald/base`), not across runs on a noisy machine.
  * Sizes come from the environment (below). Ends with `bench kafka: ratio=<throughput ratio> p99=<p99 ratio>`.
  */
@@ -21,6 +24,7 @@ import * as path from 'node:path';
 import { Kafka, Partitioners, logLevel, type Admin, type Producer } from 'kafkajs';
 import { locateKafka, startKafkaBroker } from '../test/helpers/kafka-broker';
 import { bareNames, heraldNames, nowMs, orderRecord, orders } from './kafka/workload';
+import { floorNames } from './kafka/floor';
 import { BURST, burst, createHeraldTopics, createTopics, fixedRate, groupSettled, memberIds } from './kafka/load';
 import { ConsumerProcess, handledTotal } from './kafka/processes';
 import type { LatencySummary, Side } from './kafka/protocol';
@@ -58,7 +62,7 @@ interface Bench { readonly kafka: Kafka; readonly admin: Admin; readonly produce
 interface Consumers { readonly label: string; readonly entry?: string; readonly side: Side; readonly stack: string; readonly topic: string; readonly group: string; readonly processes: ConsumerProcess[]; produced: number }
 
 function consumersOf(side: Side, stack: string, base?: string): Consumers {
-  const { topic, group } = side === 'bare' ? bareNames(stack) : heraldNames(stack);
+  const { topic, group } = { bare: bareNames, floor: floorNames, herald: heraldNames }[side](stack);
   const from = base ? { label: 'base', entry: path.join(path.resolve(base), 'bench', 'kafka', 'consumer.ts') } : { label: side };
   return { ...from, side, stack, topic, group, processes: [], produced: 0 };
 }
@@ -185,15 +189,18 @@ async function main(): Promise<void> {
     console.log(`Both sides read the same records: binary-mode CloudEvents (ce_ headers, ${size}-byte JSON data, key = event id), produced`);
     console.log(`with plain kafkajs by this process (acks=all, batches of ${BURST.batch}, ${BURST.inFlight} in flight); each consumer runs in a process of its`);
     console.log('own. Herald: a Kafka worker (validation, the subscription filter, dedupe, traces); bare: a kafkajs consumer');
-    console.log(`(eachMessage, ${PARTITIONS} partitions concurrently) parsing the value. Both call the same handler.`);
+    console.log(`(eachMessage, ${PARTITIONS} partitions concurrently) parsing the value; floor: see below. All call the same handler.`);
 
     const stack = `b${randomBytes(3).toString('hex')}`;
     const bare = consumersOf('bare', stack);
+    const floor = consumersOf('floor', stack);
     const herald = consumersOf('herald', stack);
-    everyone.push(bare, herald);
-    await createTopics(admin, [bare.topic], PARTITIONS);
+    everyone.push(bare, floor, herald);
+    const { claims, outcomes } = floorNames(stack);
+    await createTopics(admin, { [bare.topic]: PARTITIONS, [floor.topic]: PARTITIONS, [claims]: 1, [outcomes]: 1 });
     await createHeraldTopics(kafka, admin, stack, PARTITIONS);
     await addProcess(bench, bare);
+    await addProcess(bench, floor);
     let heraldFailure: Error | undefined;
     await addProcess(bench, herald).catch((e: Error) => { heraldFailure = e; });
     const sides = heraldFailure ? [bare] : [bare, herald];
@@ -204,10 +211,10 @@ async function main(): Promise<void> {
       await addProcess(bench, base);
     }
 
-    const { alone, endToEnd, cpuUs } = await throughput(bench, base ? [...sides, base] : sides);
-    if (base) {
-      checkCounts(base);
-      await Promise.all(base.processes.map((p) => p.stop()));
+    const { alone, endToEnd, cpuUs } = await throughput(bench, [...sides, floor, ...(base ? [base] : [])]);
+    for (const c of base ? [floor, base] : [floor]) {
+      checkCounts(c);
+      await Promise.all(c.processes.map((p) => p.stop()));
     }
     // Half of what the whole chain (producer, broker, bare consumer) carries: half the consumers-alone rate is
     // more than one producer sends on 2 cores, and would measure the producer's queue, not the consumers.
@@ -232,6 +239,10 @@ async function main(): Promise<void> {
     row('latency p99 (ms)', ms(bareLatency.p99), ms(heraldLatency?.p99), ratio(heraldLatency?.p99, bareLatency.p99), '≤ 1.25');
     row('latency max (ms)', ms(bareLatency.max), ms(heraldLatency?.max));
     row('  offered (ev/s)', fmt(bareLatency.offered), fmt(heraldLatency?.offered ?? NaN));
+    const f = median(alone.floor);
+    console.log(`\nFloor (bench/kafka/floor.ts: the bare consumer plus the claims and outcomes Herald writes and reads per event, none`);
+    console.log(`  of Herald's code), the same rounds: consumers alone ${fmt(f)} ev/s (rounds ${alone.floor!.map(fmt).join(' ')}), CPU ${fmt(cpuUs.floor!)} µs per event.`);
+    console.log(`  floor/bare: throughput ${ratio(f, b)}, CPU ${ratio(cpuUs.floor, cpuUs.bare!)}; herald/floor: throughput ${ratio(h, f)}, CPU ${ratio(cpuUs.herald, cpuUs.floor!)}.`);
     if (base) {
       const a = median(alone.base!);
       console.log(`\nBaseline (KAFKA_BENCH_BASE=${BASE}), the same rounds: consumers alone ${fmt(a)} ev/s (rounds ${alone.base!.map(fmt).join(' ')}),`);

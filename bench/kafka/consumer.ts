@@ -1,10 +1,11 @@
 /**
  * One consumer process of `bench kafka`, started by the parent (bench/kafka/processes.ts) with its config in
- * `BENCH_KAFKA_CONSUMER`: the bare side (plain kafkajs) or the Herald side (a Herald Kafka worker), both calling
- * the same `Sink.handle`. Says `ready` once its group is joined, then reports its count over IPC until told to stop.
+ * `BENCH_KAFKA_CONSUMER`: the bare side (plain kafkajs), the floor side (bench/kafka/floor.ts) or the Herald side (a
+ * Herald Kafka worker), all calling the same `Sink.handle`. Says `ready` once its group is joined, then reports its count over IPC until told to stop.
  */
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { bareNames, Sink, type BenchOrderData } from './workload';
+import { startFloor } from './floor';
 import { startHerald } from './herald-side';
 import { quantile, type ConsumerConfig, type FromConsumer, type ToConsumer } from './protocol';
 
@@ -34,7 +35,11 @@ async function startBare(config: ConsumerConfig, sink: Sink): Promise<Running> {
 }
 
 async function startSide(config: ConsumerConfig, sink: Sink): Promise<Running> {
-  return config.side === 'bare' ? startBare(config, sink) : startHerald(config, sink);
+  switch (config.side) {
+    case 'bare': return startBare(config, sink);
+    case 'floor': return startFloor(config, sink);
+    case 'herald': return startHerald(config, sink);
+  }
 }
 
 function send(message: FromConsumer): void {

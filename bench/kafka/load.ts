@@ -23,9 +23,9 @@ const TICK_MS = 5;
 /** How long a group may take to settle with its members. */
 const SETTLE_TIMEOUT_MS = 60_000;
 
-/** Creates `topics` with `partitions` each (those that exist are left as they are). */
-export async function createTopics(admin: Admin, topics: readonly string[], partitions: number): Promise<void> {
-  await admin.createTopics({ topics: topics.map((topic) => ({ topic, numPartitions: partitions })), waitForLeaders: true });
+/** Creates each topic with its partitions (those that exist are left as they are), in one request. */
+export async function createTopics(admin: Admin, partitionsOf: Readonly<Record<string, number>>): Promise<void> {
+  await admin.createTopics({ topics: Object.entries(partitionsOf).map(([topic, numPartitions]) => ({ topic, numPartitions })), waitForLeaders: true });
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 
 /** Which consumer a process runs. */
-export type Side = 'bare' | 'herald';
+export type Side = 'bare' | 'floor' | 'herald';
 
 /** What a consumer process is started with (JSON in its `BENCH_KAFKA_CONSUMER` environment variable). */
 export interface ConsumerConfig {
