@@ -59,9 +59,8 @@ export interface ClaimsLog {
   /** Resolves once this process knows every claim written before now. */
   caughtUp(): Promise<void>;
   /**
-   * Resolves once every claim this process settled so far is acknowledged: a delivery's offset is committed
-   * only after it (offset-commits.ts). Rejects when some could not be written (they are sent again: asking
-   * again waits for them).
+   * Resolves once every claim this process settled so far is acknowledged: a delivery's offset is resolved
+   * only after it. Rejects when some could not be written (they are sent again: asking again waits for them).
    */
   flushed(): Promise<void>;
   /** Journals a give-up once its dead letter is acknowledged. */
@@ -92,7 +91,7 @@ class Item {
 
 /** A partition's records under way across batches (an ordered channel's, the retry topic's: see `heldBatch`). */
 class PartitionState {
-  /** Not yet resolved (settled in order), in offset order. */
+  /** Not yet committed, in offset order. */
   readonly items: Item[] = [];
   /** Offsets of `items`: a fetch that returns them again does not deliver them twice. */
   readonly seen = new Set<string>();
@@ -152,6 +151,9 @@ const NOT_SETTLED: Promise<boolean> = Promise.resolve(false);
 /** Records of one batch under way at once (each partition's batch has its own window). */
 const WINDOW = 128;
 
+/** How long a reader waits before it asks again for claims the brokers did not acknowledge. */
+const JOURNAL_RETRY_MS = 100;
+
 /** How often a long batch tells the group coordinator it is alive. */
 const HEARTBEAT_MS = 1_000;
 
@@ -193,7 +195,7 @@ export class ChannelReader {
       allowAutoTopicCreation: false,
       ...deps.consumerConfig,
     });
-    this.commits = new OffsetCommits(this.consumer, deps.claims, () => this.stopping, deps.logger, { subscription: channel.subscription });
+    this.commits = new OffsetCommits(this.consumer, () => this.journaled(() => this.stopping), deps.logger, { subscription: channel.subscription });
   }
 
   /** Joins the group and starts delivering; resolves once joined. */
@@ -202,14 +204,18 @@ export class ChannelReader {
       this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
         // Partitions may have moved here: know every claim their last owner wrote before delivering any.
         if (this.deps.claims) this.barrier = this.deps.claims.caughtUp();
-        this.revoke();
+        this.generation++;
+        this.forgetPartitions();
         this.commits.forget();
         resolve();
       });
     });
     // kafkajs rejoins once every batch is done, but records waiting beyond their batch would go on meanwhile,
     // and for as long as the join takes: their partitions may already be another member's. They stop now.
-    this.consumer.on(this.consumer.events.REBALANCING, () => this.revoke());
+    this.consumer.on(this.consumer.events.REBALANCING, () => {
+      this.generation++;
+      this.forgetPartitions();
+    });
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: [this.source, this.retryTopic], fromBeginning: true });
     await runKeptRunning(this.consumer, {
@@ -233,12 +239,8 @@ export class ChannelReader {
     await this.consumer.disconnect();
   }
 
-  /**
-   * The assignment ends (a rebalance begins, or a join completed): work begun under it stops at its next step,
-   * and the partitions under way are forgotten and fetched again.
-   */
-  private revoke(): void {
-    this.generation++;
+  /** Forgets the partitions under way (their records stop at their next step) and fetches every one again. */
+  private forgetPartitions(): void {
     const partitions = [...this.partitions.values()];
     this.partitions.clear();
     for (const partition of partitions) this.resume(partition);
@@ -411,6 +413,27 @@ export class ChannelReader {
     if (!partition.paused) return;
     partition.paused = false;
     this.consumer.resume([{ topic: partition.topic, partitions: [partition.partition] }]);
+  }
+
+  /**
+   * Resolves to true once every claim settled so far is acknowledged (at once without a claims store), false
+   * when they could not be and the reader stopped: `commits` commits an offset only after it. Not abandoned
+   * at a stop: the claims of what was settled are written, then its offsets committed before the consumer
+   * leaves the group. A failed write is sent again with the next bundle, so this waits for that one.
+   */
+  private async journaled(gone: () => boolean): Promise<boolean> {
+    const { claims } = this.deps;
+    if (!claims) return true;
+    for (;;) {
+      try {
+        await claims.flushed();
+        return true;
+      } catch (error) {
+        if (gone()) return false;
+        this.deps.logger.warn('claims not acknowledged yet; waiting for them to be sent again', { subscription: this.channel.subscription, error: (error as Error).message });
+        await new Promise((resolve) => setTimeout(resolve, JOURNAL_RETRY_MS));
+      }
+    }
   }
 
   /** Processes one record; true once it is settled, false when the reader stopped or lost the partition first. */

@@ -12,10 +12,6 @@
  */
 import type { Consumer, TopicPartitionOffset } from 'kafkajs';
 import type { Logger } from '../../../contracts';
-import type { ClaimsLog } from './channel-reader';
-
-/** How long to wait before asking again for claims the brokers did not acknowledge. */
-const ACK_RETRY_MS = 100;
 
 export class OffsetCommits {
   /** Settled, claims not yet known to be acknowledged: by `topic:partition`, the offset to commit (the next to read). */
@@ -27,13 +23,12 @@ export class OffsetCommits {
   private generation = 0;
 
   /**
-   * @param claims the claims topic whose acknowledgement a commit waits for (none: commits at once)
-   * @param stopped whether the reader stopped: claims that failed to be written are then not waited for again
+   * @param journaled resolves to true once every claim settled so far is acknowledged, false when they will not be
+   *   (the reader stopped)
    */
   constructor(
     private readonly consumer: Pick<Consumer, 'commitOffsets'>,
-    private readonly claims: Pick<ClaimsLog, 'flushed'> | undefined,
-    private readonly stopped: () => boolean,
+    private readonly journaled: () => Promise<boolean>,
     private readonly logger: Logger,
     private readonly fields: Record<string, unknown>,
   ) {}
@@ -69,25 +64,6 @@ export class OffsetCommits {
       }
       this.acknowledge();
     });
-  }
-
-  /**
-   * Resolves to true once every claim settled so far is acknowledged (at once without a claims store), false
-   * when some could not be written and the reader stopped. A failed write is sent again with the next bundle,
-   * so asking again waits for that one; a stop does not cut short a write under way.
-   */
-  private async journaled(): Promise<boolean> {
-    if (!this.claims) return true;
-    for (;;) {
-      try {
-        await this.claims.flushed();
-        return true;
-      } catch (error) {
-        if (this.stopped()) return false;
-        this.logger.warn('claims not acknowledged yet; waiting for them to be sent again', { ...this.fields, error: (error as Error).message });
-        await new Promise((resolve) => setTimeout(resolve, ACK_RETRY_MS));
-      }
-    }
   }
 
   private commit(): void {

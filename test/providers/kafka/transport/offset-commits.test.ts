@@ -8,24 +8,14 @@ import { OffsetCommits } from '../../../../providers/kafka/transport/offset-comm
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
-/**
- * An OffsetCommits whose claims acknowledgements are answered by the test, recording the commits it makes:
- * `acks` answers each wait, true (acknowledged) or false (not written, and the reader stopped).
- */
+/** An OffsetCommits whose claims acknowledgements are answered by the test, recording the commits it makes. */
 function subject() {
   const commits: TopicPartitionOffset[][] = [];
   const acks: Array<(ok: boolean) => void> = [];
-  let stopped = false;
-  const claims = {
-    flushed: () => new Promise<void>((resolve, reject) => acks.push((ok) => {
-      if (ok) return resolve();
-      stopped = true;
-      reject(new Error('claims not written'));
-    })),
-  };
   const offsets = new OffsetCommits(
     { commitOffsets: async (o) => { commits.push(o.map(({ topic, partition, offset }) => ({ topic, partition, offset }))); } },
-    claims, () => stopped, silent, {},
+    () => new Promise<boolean>((resolve) => acks.push(resolve)),
+    silent, {},
   );
   const turn = () => new Promise((resolve) => setImmediate(resolve));
   return { offsets, commits, acks, turn };
@@ -80,7 +70,7 @@ describe('Kafka offset commits', () => {
     let refuse = true;
     const offsets = new OffsetCommits(
       { commitOffsets: async (o) => { if (refuse) { refuse = false; throw new Error('REBALANCE_IN_PROGRESS'); } commits.push(o[0]!.offset); } },
-      undefined, () => false, silent, {},
+      async () => true, silent, {},
     );
     offsets.settled('t', 0, '1');
     await offsets.flush();
