@@ -2,10 +2,9 @@
  * One subscription's reader: a kafkajs consumer in the subscription's own consumer group, reading its
  * source topic (the bus's, the queue's or the stream's) and its retry topic, delivering each record to the
  * subscription's consumer and settling it as the transport seam says (providers/local/transport.ts):
- * - offsets are resolved only once a record's outcome is settled: ok (what it published sent first),
- *   filtered, duplicate, dead-lettered (the dead-letter record acknowledged first), or sent on to the retry
- *   topic; a record settled out of order waits for those before it; they are committed once the claims of
- *   those records are acknowledged too (offset-commits.ts), off the fetch cycle;
+ * - offsets are resolved, and so committed, only once a record's outcome is settled: ok (what it published
+ *   sent first), filtered, duplicate, dead-lettered (the dead-letter record acknowledged first), or sent on
+ *   to the retry topic; a record settled out of order waits for those before it;
  * - an unordered channel retries through its retry topic (`herald-attempt`, `herald-not-before`), so a
  *   failing event does not hold up the partition; an ordered one (a queue's `orderBy`, a stream) retries
  *   in place, holding its key while other keys go on;
@@ -29,7 +28,6 @@ import type { KafkaNames } from '../topics';
 import { BindingError, decodeRecord, encodeRecord } from './binding';
 import { appendHistory, readDeliveryHeaders, writeDeadLetterHeaders, writeRetryHeaders, type AttemptEntry } from './delivery-headers';
 import { enterGate } from './gate-entry';
-import { OffsetCommits } from './offset-commits';
 import { runKeptRunning } from './keep-running';
 import type { Ledger, Owed } from './ledger';
 import type { RecordSender } from './record-sender';
@@ -174,7 +172,6 @@ export class ChannelReader {
   private generation = 0;
   /** Partitions whose records may wait beyond their batch (an ordered channel's, the retry topic's): the records under way. */
   private readonly partitions = new Map<string, PartitionState>();
-  private readonly commits: OffsetCommits;
 
   constructor(private readonly channel: Channel, private readonly target: Consumer, private readonly deps: ReaderDeps) {
     const { names } = deps;
@@ -195,7 +192,6 @@ export class ChannelReader {
       allowAutoTopicCreation: false,
       ...deps.consumerConfig,
     });
-    this.commits = new OffsetCommits(this.consumer, () => this.journaled(() => this.stopping), deps.logger, { subscription: channel.subscription });
   }
 
   /** Joins the group and starts delivering; resolves once joined. */
@@ -206,7 +202,6 @@ export class ChannelReader {
         if (this.deps.claims) this.barrier = this.deps.claims.caughtUp();
         this.generation++;
         this.forgetPartitions();
-        this.commits.forget();
         resolve();
       });
     });
@@ -219,9 +214,13 @@ export class ChannelReader {
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: [this.source, this.retryTopic], fromBeginning: true });
     await runKeptRunning(this.consumer, {
-      // Committed by `commits` once their claims are acknowledged, as soon as they are: a quiet channel shows
-      // no lag, and a crash redelivers only what had not settled (or whose claims were not acknowledged).
-      autoCommit: false,
+      // kafkajs commits what is resolved after every batch that had records, whatever the interval (which
+      // only paces `commitOffsetsIfNecessary`): a partition's offsets are committed as soon as they settle, a
+      // quiet channel shows no lag, and a crash redelivers only what had not settled. Committing on a timer
+      // instead, a round trip fewer per batch, was tried: the bench's latency stayed within its run-to-run
+      // noise, and a quiet channel's last offsets would wait for a timer of their own.
+      autoCommit: true,
+      autoCommitInterval: 500,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.deps.partitionsAtOnce,
       eachBatch: (payload) => this.batch(payload),
@@ -234,8 +233,6 @@ export class ChannelReader {
     this.stopping = true;
     for (const abandon of this.waiting) abandon(new Abandoned());
     this.waiting.clear();
-    // What settled before the stop is committed as its claims are acknowledged, before the group is left.
-    await this.commits.flush();
     await this.consumer.disconnect();
   }
 
@@ -253,40 +250,49 @@ export class ChannelReader {
     if (this.ordered) return this.heldBatch(payload, 'ordered');
     // Not kafkajs's `isStale` (a seek asked for on the partition): Herald never seeks its consumers, and it
     // stringifies the topic and partition at every call, which `gone` makes several times per record.
-    const { batch, resolveOffset, heartbeat, isRunning } = payload;
+    const { batch, resolveOffset, heartbeat, isRunning, commitOffsetsIfNecessary } = payload;
     const { messages } = batch;
     const generation = this.generation;
     const gone = () => this.stopping || generation !== this.generation || !isRunning();
     /** Which records are settled, by index in the batch (the records themselves are let go once settled). */
     const done = new Uint8Array(messages.length);
-    // Offsets are resolved in order, each once its record is settled, and committed once their claims are
-    // acknowledged (`commits`). Once per turn of the event loop while the batch runs (kafkajs parses each
-    // offset into a Long), and at its end, so the next fetch starts after everything settled.
+    // Offsets are resolved in order, each once its record is settled and the claims settled so far are
+    // acknowledged: one wait for the claims at a time, covering every record settled before it began.
+    let next = 0;
     let settled = 0;
-    let resolved = 0;
-    let scheduled = false;
-    const resolveSettled = () => {
-      scheduled = false;
-      if (settled === resolved) return;
-      resolved = settled;
-      const { offset } = messages[settled - 1]!;
-      resolveOffset(offset);
-      this.commits.settled(batch.topic, batch.partition, offset);
+    let waiting = false;
+    // The last offset of the range is enough: kafkajs keeps the latest resolved offset of a partition (each
+    // call parses it into a Long and checks for a seek).
+    const resolveUpTo = (end: number) => {
+      if (end <= next) return;
+      next = end;
+      resolveOffset(messages[end - 1]!.offset);
+    };
+    const advance = () => {
+      while (settled < messages.length && done[settled]) settled++;
+      if (waiting || settled === next) return;
+      const end = settled;
+      waiting = true;
+      void this.journaled(gone).then((ok) => {
+        waiting = false;
+        if (!ok) return;
+        resolveUpTo(end);
+        advance();
+      });
     };
     const beat = setInterval(() => void heartbeat().catch(() => {}), HEARTBEAT_MS);
     try {
       await this.deliverAll(messages, gone, (i) => {
         done[i] = 1;
-        while (settled < messages.length && done[settled]) settled++;
-        if (!scheduled && settled > resolved) {
-          scheduled = true;
-          setImmediate(resolveSettled);
-        }
+        advance();
       });
+      // Every record settled by now: their claims are journaled; resolve once those are acknowledged.
+      while (settled < messages.length && done[settled]) settled++;
+      if (settled > next && (await this.journaled(gone))) resolveUpTo(settled);
     } finally {
       clearInterval(beat);
-      resolveSettled();
     }
+    if (!this.stopping) await commitOffsetsIfNecessary();
   }
 
   /**
@@ -340,7 +346,7 @@ export class ChannelReader {
    * settles or stops waiting, or for FETCH_AGAIN_MS, instead of fetching the same records again at once.
    */
   private async heldBatch(payload: EachBatchPayload, kind: keyof typeof FETCH_AGAIN_MS): Promise<void> {
-    const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload;
+    const { batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary } = payload;
     const id = `${batch.topic}:${batch.partition}`;
     let state = this.partitions.get(id);
     if (!state) this.partitions.set(id, (state = new PartitionState(batch.topic, batch.partition)));
@@ -362,18 +368,13 @@ export class ChannelReader {
       const chain: Promise<boolean> = before.then(async (goOn) => {
         if (!goOn) return false;
         const done = await this.run(item, gone, (waiting) => partition.park(key, waiting));
-        if (done) {
-          let last: string | undefined;
+        if (done && (await this.journaled(gone))) {
           while (partition.items[0]?.done && !gone()) {
             const settled = partition.items.shift()!;
             partition.seen.delete(settled.offset);
             partition.settledUpTo = Number(settled.offset);
-            last = settled.offset;
-          }
-          if (last !== undefined) {
             try {
-              resolveOffset(last);
-              this.commits.settled(partition.topic, partition.partition, last);
+              resolveOffset(settled.offset);
             } catch {
               // The partition was taken away meanwhile: its next owner delivers from the last commit.
             }
@@ -398,6 +399,7 @@ export class ChannelReader {
         clearInterval(beat);
       }
     }
+    if (!this.stopping) await commitOffsetsIfNecessary();
   }
 
   /** Stops fetching `partition` until it changes (a record settles or stops waiting), for `ms` at most. */
@@ -417,9 +419,9 @@ export class ChannelReader {
 
   /**
    * Resolves to true once every claim settled so far is acknowledged (at once without a claims store), false
-   * when they could not be and the reader stopped: `commits` commits an offset only after it. Not abandoned
-   * at a stop: the claims of what was settled are written, then its offsets committed before the consumer
-   * leaves the group. A failed write is sent again with the next bundle, so this waits for that one.
+   * when the reader stopped or lost the partition first. Not abandoned at a stop: the claims of what was
+   * settled are written, then its offsets committed as the consumer leaves the group. A failed write is sent
+   * again with the next bundle, so this waits for that one.
    */
   private async journaled(gone: () => boolean): Promise<boolean> {
     const { claims } = this.deps;
