@@ -9,6 +9,9 @@ import { randomUUID } from 'node:crypto';
 import type { Consumer, IHeaders, Kafka } from 'kafkajs';
 import { readOutcomes } from '../../../../providers/kafka/transport/outcomes';
 import { readDeliveryHeaders } from '../../../../providers/kafka/transport/delivery-headers';
+import { runKeptRunning } from '../../../../providers/kafka/transport/keep-running';
+import { silentLogger } from '../../../../runtime/logger';
+
 
 /** One dead-letter record as read. */
 export interface Letter {
@@ -29,7 +32,10 @@ export class Observer {
   readonly completed = new Map<string, Set<string>>();
   /** `deferred` outcomes per function: copies that met another copy of their event in flight. */
   readonly deferred = new Map<string, number>();
+  /** Why its consumer failed, each time (a failing run names them: a letter it missed is not a letter lost). */
+  readonly crashes: string[] = [];
   private readonly consumer: Consumer;
+  private stopped = false;
   /** Per `topic:partition`, the next offset not yet read. */
   private readonly read = new Map<string, bigint>();
 
@@ -51,10 +57,16 @@ export class Observer {
     return this.letters.get(`${subscription} ${id}`) ?? [];
   }
 
+  /**
+   * Reads from the start of every watched topic. Kept running as the workers' readers are (keep-running.ts):
+   * a plain kafkajs consumer gives up for good on "Failed to find group coordinator" while the restarted
+   * broker loads its groups, and every letter written after that would go unseen, a loss the workers did not make.
+   */
   async start(): Promise<void> {
+    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => { this.crashes.push(payload.error.message); });
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: this.topics, fromBeginning: true });
-    await this.consumer.run({
+    await runKeptRunning(this.consumer, {
       autoCommit: false,
       eachBatch: async ({ batch }) => {
         for (const message of batch.messages) {
@@ -64,7 +76,7 @@ export class Observer {
         }
         this.read.set(`${batch.topic}:${batch.partition}`, BigInt(batch.lastOffset()) + 1n);
       },
-    });
+    }, { logger: silentLogger, fields: {}, stopped: () => this.stopped });
   }
 
   /** Resolves once every record written to the watched topics before this call was read. @throws after `timeoutMs` */
@@ -86,11 +98,29 @@ export class Observer {
     }
   }
 
+  /** How many dead-letter records the topics hold, as the brokers count them, and how many of them this observer read. */
+  async deadLetterCounts(): Promise<{ held: number; read: number }> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      let held = 0;
+      for (const topic of this.deadLetterTopics) {
+        for (const { high, low } of await admin.fetchTopicOffsets(topic)) held += Number(high) - Number(low);
+      }
+      let read = 0;
+      for (const letters of this.letters.values()) read += letters.length;
+      return { held, read };
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
   private get topics(): string[] {
     return [...this.deadLetterTopics, this.outcomesTopic, this.claimsTopic];
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     await this.consumer.disconnect();
   }
 

@@ -13,6 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { deliveryPlan, type Envelope } from '../../../../contracts';
 import { newEnvelope } from '../../../../runtime';
+import { silentLogger } from '../../../../runtime/logger';
 import { KAFKA_DEFAULTS } from '../../../../providers/kafka/config';
 import { KAFKA_DELIVERY } from '../../../../providers/kafka/delivery';
 import { kafkaNames } from '../../../../providers/kafka/topics';
@@ -62,7 +63,6 @@ export interface ChaosReport extends Verdict {
   readonly evidence: string;
 }
 
-const silent = { debug() {}, info() {}, warn() {}, error() {} };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Every 20th event is poison: 5 %. */
 const isPoison = (n: number) => n % 20 === 7;
@@ -80,7 +80,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   writeFileSync(logFile, '');
   const kafka = new Kafka({ ...kafkaClientConfig(broker.connection, 'herald-chaos'), logLevel: logLevel.NOTHING });
   // Consumes nothing: publishes through the same transport the workers use (and creates the topics).
-  const publisher = await kafkaRuntime(t, { kafka, stack, topics: { ...KAFKA_DEFAULTS, partitions }, functions: [], schedules: false, logger: silent });
+  const publisher = await kafkaRuntime(t, { kafka, stack, topics: { ...KAFKA_DEFAULTS, partitions }, functions: [], schedules: false, logger: silentLogger });
   const fleet = new Fleet({ brokers: broker.brokers, stack, partitions, logFile, dir });
   const observer = new Observer(kafka, [...new Set(channels.map((c) => names.deadLetter(c)))], names.outcomes, names.claims);
   const log = new HandlerLog(logFile);
@@ -132,7 +132,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       verdict = judge(published, channels, log, observer);
       if (verdict.lost === 0) break;
       if (performance.now() > deadline) {
-        throw new Error(`the chaos run did not settle within ${options.timeoutMs ?? 150_000} ms: ${verdict.lost} not settled (${JSON.stringify(verdict.lostSample)}); deferred copies by function ${JSON.stringify(Object.fromEntries(observer.deferred))}\n`
+        const letters = await observer.deadLetterCounts().then(({ held, read }) => `${held} dead-letter records in the topics, ${read} read`, (error: Error) => `dead-letter topics not counted: ${error.message}`);
+        throw new Error(`the chaos run did not settle within ${options.timeoutMs ?? 150_000} ms: ${verdict.lost} not settled (${JSON.stringify(verdict.lostSample)}); deferred copies by function ${JSON.stringify(Object.fromEntries(observer.deferred))}; `
+          + `${letters}; observer crashes ${JSON.stringify(observer.crashes)}\n`
           + fleet.started.map((w) => `--- worker ${w.pid} ---\n${tail(w.outputFile, 15)}`).join('\n'));
       }
       await sleep(500);
@@ -145,7 +147,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     verdict = judge(published, channels, log, observer);
     const poison = published.filter((e) => e.poison).length;
     const duplicates = observer.duplicateCount;
-    progress(`${elapsed()}: settled; deferred copies by function ${JSON.stringify(Object.fromEntries(observer.deferred))}`);
+    progress(`${elapsed()}: settled; deferred copies by function ${JSON.stringify(Object.fromEntries(observer.deferred))}; the observer's consumer failed ${observer.crashes.length} times${observer.crashes.length ? ` (${[...new Set(observer.crashes)].join('; ')}), and was started again` : ''}`);
     const line = `chaos: events=${events.length} poison=${poison} kills=${kills} broker-restarts=${brokerRestarts} lost=${verdict.lost} re-runs=${verdict.reRuns} unrecorded-re-runs=${verdict.unrecordedReRuns} duplicates=${duplicates} in ${seconds.toFixed(1)}s`;
     failed = verdict.lost + verdict.reRuns + verdict.wronglyBuried > 0;
     return {
