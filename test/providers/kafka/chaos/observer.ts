@@ -69,7 +69,10 @@ export class Observer {
     await runKeptRunning(this.consumer, {
       autoCommit: false,
       eachBatch: async ({ batch }) => {
+        // Started again, it reads from the start again (it commits nothing): what it read already is not counted twice.
+        const from = this.read.get(`${batch.topic}:${batch.partition}`) ?? 0n;
         for (const message of batch.messages) {
+          if (BigInt(message.offset) < from) continue;
           if (batch.topic === this.outcomesTopic) this.outcome(message.key, message.value);
           else if (batch.topic === this.claimsTopic) this.claim(message.key, message.value);
           else this.letter(message.headers ?? {});
