@@ -2,9 +2,10 @@
  * One subscription's reader: a kafkajs consumer in the subscription's own consumer group, reading its
  * source topic (the bus's, the queue's or the stream's) and its retry topic, delivering each record to the
  * subscription's consumer and settling it as the transport seam says (providers/local/transport.ts):
- * - offsets are resolved, and so committed, only once a record's outcome is settled: ok (what it published
- *   sent first), filtered, duplicate, dead-lettered (the dead-letter record acknowledged first), or sent on
- *   to the retry topic; a record settled out of order waits for those before it;
+ * - offsets are resolved only once a record's outcome is settled: ok (what it published sent first),
+ *   filtered, duplicate, dead-lettered (the dead-letter record acknowledged first), or sent on to the retry
+ *   topic; a record settled out of order waits for those before it; they are committed once the claims of
+ *   those records are acknowledged too (offset-commits.ts), off the fetch cycle;
  * - an unordered channel retries through its retry topic (`herald-attempt`, `herald-not-before`), so a
  *   failing event does not hold up the partition; an ordered one (a queue's `orderBy`, a stream) retries
  *   in place, holding its key while other keys go on;
@@ -28,6 +29,7 @@ import type { KafkaNames } from '../topics';
 import { BindingError, decodeRecord, encodeRecord } from './binding';
 import { appendHistory, readDeliveryHeaders, writeDeadLetterHeaders, writeRetryHeaders, type AttemptEntry } from './delivery-headers';
 import { enterGate } from './gate-entry';
+import { OffsetCommits } from './offset-commits';
 import { runKeptRunning } from './keep-running';
 import type { Ledger, Owed } from './ledger';
 import type { RecordSender } from './record-sender';
@@ -57,8 +59,9 @@ export interface ClaimsLog {
   /** Resolves once this process knows every claim written before now. */
   caughtUp(): Promise<void>;
   /**
-   * Resolves once every claim this process settled so far is acknowledged: a delivery's offset is resolved
-   * only after it. Rejects when some could not be written (they are sent again: asking again waits for them).
+   * Resolves once every claim this process settled so far is acknowledged: a delivery's offset is committed
+   * only after it (offset-commits.ts). Rejects when some could not be written (they are sent again: asking
+   * again waits for them).
    */
   flushed(): Promise<void>;
   /** Journals a give-up once its dead letter is acknowledged. */
@@ -89,7 +92,7 @@ class Item {
 
 /** A partition's records under way across batches (an ordered channel's, the retry topic's: see `heldBatch`). */
 class PartitionState {
-  /** Not yet committed, in offset order. */
+  /** Not yet resolved (settled in order), in offset order. */
   readonly items: Item[] = [];
   /** Offsets of `items`: a fetch that returns them again does not deliver them twice. */
   readonly seen = new Set<string>();
@@ -149,9 +152,6 @@ const NOT_SETTLED: Promise<boolean> = Promise.resolve(false);
 /** Records of one batch under way at once (each partition's batch has its own window). */
 const WINDOW = 128;
 
-/** How long a reader waits before it asks again for claims the brokers did not acknowledge. */
-const JOURNAL_RETRY_MS = 100;
-
 /** How often a long batch tells the group coordinator it is alive. */
 const HEARTBEAT_MS = 1_000;
 
@@ -172,6 +172,7 @@ export class ChannelReader {
   private generation = 0;
   /** Partitions whose records may wait beyond their batch (an ordered channel's, the retry topic's): the records under way. */
   private readonly partitions = new Map<string, PartitionState>();
+  private readonly commits: OffsetCommits;
 
   constructor(private readonly channel: Channel, private readonly target: Consumer, private readonly deps: ReaderDeps) {
     const { names } = deps;
@@ -192,6 +193,7 @@ export class ChannelReader {
       allowAutoTopicCreation: false,
       ...deps.consumerConfig,
     });
+    this.commits = new OffsetCommits(this.consumer, deps.claims, () => this.stopping, deps.logger, { subscription: channel.subscription });
   }
 
   /** Joins the group and starts delivering; resolves once joined. */
@@ -200,27 +202,20 @@ export class ChannelReader {
       this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
         // Partitions may have moved here: know every claim their last owner wrote before delivering any.
         if (this.deps.claims) this.barrier = this.deps.claims.caughtUp();
-        this.generation++;
-        this.forgetPartitions();
+        this.revoke();
+        this.commits.forget();
         resolve();
       });
     });
     // kafkajs rejoins once every batch is done, but records waiting beyond their batch would go on meanwhile,
     // and for as long as the join takes: their partitions may already be another member's. They stop now.
-    this.consumer.on(this.consumer.events.REBALANCING, () => {
-      this.generation++;
-      this.forgetPartitions();
-    });
+    this.consumer.on(this.consumer.events.REBALANCING, () => this.revoke());
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: [this.source, this.retryTopic], fromBeginning: true });
     await runKeptRunning(this.consumer, {
-      // kafkajs commits what is resolved after every batch that had records, whatever the interval (which
-      // only paces `commitOffsetsIfNecessary`): a partition's offsets are committed as soon as they settle, a
-      // quiet channel shows no lag, and a crash redelivers only what had not settled. Committing on a timer
-      // instead, a round trip fewer per batch, was tried: the bench's latency stayed within its run-to-run
-      // noise, and a quiet channel's last offsets would wait for a timer of their own.
-      autoCommit: true,
-      autoCommitInterval: 500,
+      // Committed by `commits` once their claims are acknowledged, as soon as they are: a quiet channel shows
+      // no lag, and a crash redelivers only what had not settled (or whose claims were not acknowledged).
+      autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.deps.partitionsAtOnce,
       eachBatch: (payload) => this.batch(payload),
@@ -233,11 +228,17 @@ export class ChannelReader {
     this.stopping = true;
     for (const abandon of this.waiting) abandon(new Abandoned());
     this.waiting.clear();
+    // What settled before the stop is committed as its claims are acknowledged, before the group is left.
+    await this.commits.flush();
     await this.consumer.disconnect();
   }
 
-  /** Forgets the partitions under way (their records stop at their next step) and fetches every one again. */
-  private forgetPartitions(): void {
+  /**
+   * The assignment ends (a rebalance begins, or a join completed): work begun under it stops at its next step,
+   * and the partitions under way are forgotten and fetched again.
+   */
+  private revoke(): void {
+    this.generation++;
     const partitions = [...this.partitions.values()];
     this.partitions.clear();
     for (const partition of partitions) this.resume(partition);
@@ -250,49 +251,40 @@ export class ChannelReader {
     if (this.ordered) return this.heldBatch(payload, 'ordered');
     // Not kafkajs's `isStale` (a seek asked for on the partition): Herald never seeks its consumers, and it
     // stringifies the topic and partition at every call, which `gone` makes several times per record.
-    const { batch, resolveOffset, heartbeat, isRunning, commitOffsetsIfNecessary } = payload;
+    const { batch, resolveOffset, heartbeat, isRunning } = payload;
     const { messages } = batch;
     const generation = this.generation;
     const gone = () => this.stopping || generation !== this.generation || !isRunning();
     /** Which records are settled, by index in the batch (the records themselves are let go once settled). */
     const done = new Uint8Array(messages.length);
-    // Offsets are resolved in order, each once its record is settled and the claims settled so far are
-    // acknowledged: one wait for the claims at a time, covering every record settled before it began.
-    let next = 0;
+    // Offsets are resolved in order, each once its record is settled, and committed once their claims are
+    // acknowledged (`commits`). Once per turn of the event loop while the batch runs (kafkajs parses each
+    // offset into a Long), and at its end, so the next fetch starts after everything settled.
     let settled = 0;
-    let waiting = false;
-    // The last offset of the range is enough: kafkajs keeps the latest resolved offset of a partition (each
-    // call parses it into a Long and checks for a seek).
-    const resolveUpTo = (end: number) => {
-      if (end <= next) return;
-      next = end;
-      resolveOffset(messages[end - 1]!.offset);
-    };
-    const advance = () => {
-      while (settled < messages.length && done[settled]) settled++;
-      if (waiting || settled === next) return;
-      const end = settled;
-      waiting = true;
-      void this.journaled(gone).then((ok) => {
-        waiting = false;
-        if (!ok) return;
-        resolveUpTo(end);
-        advance();
-      });
+    let resolved = 0;
+    let scheduled = false;
+    const resolveSettled = () => {
+      scheduled = false;
+      if (settled === resolved) return;
+      resolved = settled;
+      const { offset } = messages[settled - 1]!;
+      resolveOffset(offset);
+      this.commits.settled(batch.topic, batch.partition, offset);
     };
     const beat = setInterval(() => void heartbeat().catch(() => {}), HEARTBEAT_MS);
     try {
       await this.deliverAll(messages, gone, (i) => {
         done[i] = 1;
-        advance();
+        while (settled < messages.length && done[settled]) settled++;
+        if (!scheduled && settled > resolved) {
+          scheduled = true;
+          setImmediate(resolveSettled);
+        }
       });
-      // Every record settled by now: their claims are journaled; resolve once those are acknowledged.
-      while (settled < messages.length && done[settled]) settled++;
-      if (settled > next && (await this.journaled(gone))) resolveUpTo(settled);
     } finally {
       clearInterval(beat);
+      resolveSettled();
     }
-    if (!this.stopping) await commitOffsetsIfNecessary();
   }
 
   /**
@@ -346,7 +338,7 @@ export class ChannelReader {
    * settles or stops waiting, or for FETCH_AGAIN_MS, instead of fetching the same records again at once.
    */
   private async heldBatch(payload: EachBatchPayload, kind: keyof typeof FETCH_AGAIN_MS): Promise<void> {
-    const { batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary } = payload;
+    const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload;
     const id = `${batch.topic}:${batch.partition}`;
     let state = this.partitions.get(id);
     if (!state) this.partitions.set(id, (state = new PartitionState(batch.topic, batch.partition)));
@@ -368,13 +360,18 @@ export class ChannelReader {
       const chain: Promise<boolean> = before.then(async (goOn) => {
         if (!goOn) return false;
         const done = await this.run(item, gone, (waiting) => partition.park(key, waiting));
-        if (done && (await this.journaled(gone))) {
+        if (done) {
+          let last: string | undefined;
           while (partition.items[0]?.done && !gone()) {
             const settled = partition.items.shift()!;
             partition.seen.delete(settled.offset);
             partition.settledUpTo = Number(settled.offset);
+            last = settled.offset;
+          }
+          if (last !== undefined) {
             try {
-              resolveOffset(settled.offset);
+              resolveOffset(last);
+              this.commits.settled(partition.topic, partition.partition, last);
             } catch {
               // The partition was taken away meanwhile: its next owner delivers from the last commit.
             }
@@ -399,7 +396,6 @@ export class ChannelReader {
         clearInterval(beat);
       }
     }
-    if (!this.stopping) await commitOffsetsIfNecessary();
   }
 
   /** Stops fetching `partition` until it changes (a record settles or stops waiting), for `ms` at most. */
@@ -415,27 +411,6 @@ export class ChannelReader {
     if (!partition.paused) return;
     partition.paused = false;
     this.consumer.resume([{ topic: partition.topic, partitions: [partition.partition] }]);
-  }
-
-  /**
-   * Resolves to true once every claim settled so far is acknowledged (at once without a claims store), false
-   * when the reader stopped or lost the partition first. Not abandoned at a stop: the claims of what was
-   * settled are written, then its offsets committed as the consumer leaves the group. A failed write is sent
-   * again with the next bundle, so this waits for that one.
-   */
-  private async journaled(gone: () => boolean): Promise<boolean> {
-    const { claims } = this.deps;
-    if (!claims) return true;
-    for (;;) {
-      try {
-        await claims.flushed();
-        return true;
-      } catch (error) {
-        if (gone()) return false;
-        this.deps.logger.warn('claims not acknowledged yet; waiting for them to be sent again', { subscription: this.channel.subscription, error: (error as Error).message });
-        await new Promise((resolve) => setTimeout(resolve, JOURNAL_RETRY_MS));
-      }
-    }
   }
 
   /** Processes one record; true once it is settled, false when the reader stopped or lost the partition first. */
