@@ -66,6 +66,13 @@ export interface ClaimsLog {
   flushed(): Promise<void>;
   /** Journals a give-up once its dead letter is acknowledged. */
   buried(key: IdempotencyKey): Promise<void>;
+  /**
+   * The dead letter of a give-up could not be written: the give-up is withdrawn, so the event's next delivery
+   * here runs again instead of answering `duplicate` with no dead letter anywhere.
+   */
+  notBuried(key: IdempotencyKey): void;
+  /** Forgets a claim (everywhere, once the forgetting is acknowledged): the event's next delivery runs again. */
+  forget(key: IdempotencyKey): Promise<void>;
 }
 
 /** One record of a batch, as read (a class: one shape, made once per record). */
@@ -154,6 +161,10 @@ const WINDOW = 128;
 
 /** How often a long batch tells the group coordinator it is alive. */
 const HEARTBEAT_MS = 1_000;
+
+/** The first wait before a record the brokers refused (a retry, a dead letter, what a handler published) is sent again, doubled up to SEND_AGAIN_MAX_MS. */
+const SEND_AGAIN_FIRST_MS = 200;
+const SEND_AGAIN_MAX_MS = 5_000;
 
 export class ChannelReader {
   private readonly consumer: KafkaConsumer;
@@ -344,7 +355,8 @@ export class ChannelReader {
     if (!state) this.partitions.set(id, (state = new PartitionState(batch.topic, batch.partition)));
     const partition = state;
     const generation = this.generation;
-    const gone = () => this.stopping || generation !== this.generation || !isRunning();
+    // Forgotten (a rebalance, or a failure that has it read again: `fetchAgain`): its records stop at their next step.
+    const gone = () => this.stopping || generation !== this.generation || !isRunning() || this.partitions.get(id) !== partition;
     const fromRetry = kind === 'retry';
     // A fetch begun before the last settlement may bring back records already settled or under way.
     const fresh = batch.messages.filter((m) => Number(m.offset) > partition.settledUpTo && !partition.seen.has(m.offset)).map((m) => this.read(m, fromRetry));
@@ -381,6 +393,10 @@ export class ChannelReader {
         if (partition.chains.get(key) === chain) partition.chains.delete(key);
         partition.changed();
         return done;
+      }).catch((error: unknown) => {
+        // Nothing awaits a chain but the next of its key: unhandled, this would end the process.
+        this.fetchAgain(partition, error);
+        return false;
       });
       partition.chains.set(key, chain);
     }
@@ -394,6 +410,31 @@ export class ChannelReader {
         while (!gone() && !isStale() && !fresh.every(blocked)) await partition.change(HEARTBEAT_MS);
       } finally {
         clearInterval(beat);
+      }
+    }
+  }
+
+  /**
+   * A record of `partition` failed in a way its delivery does not handle (a bug, not a refused send: those are
+   * sent again in place): the partition is forgotten, so its records under way stop at their next step and
+   * nothing after the failed record is resolved, and read again from its first unresolved record, as kafkajs
+   * does for an unordered batch that threw. Its records that had settled meanwhile come back as duplicates.
+   */
+  private fetchAgain(partition: PartitionState, error: unknown): void {
+    const id = `${partition.topic}:${partition.partition}`;
+    if (this.partitions.get(id) !== partition) return;
+    this.partitions.delete(id);
+    const first = partition.items[0];
+    this.deps.logger.error('a delivery failed; its partition is read again from its first unsettled record', {
+      subscription: this.channel.subscription, topic: partition.topic, partition: partition.partition, offset: first?.offset, error: describe(error),
+    });
+    this.resume(partition);
+    partition.changed();
+    if (first && !this.stopping) {
+      try {
+        this.consumer.seek({ topic: partition.topic, partition: partition.partition, offset: first.offset });
+      } catch {
+        // Not running, or the partition moved away: its next fetch or owner starts from the last commit.
       }
     }
   }
@@ -465,7 +506,7 @@ export class ChannelReader {
    */
   private process(item: Item, gone: () => boolean, park?: (waiting: boolean) => void): Promise<void> | undefined {
     if (item.skip) return undefined;
-    if (item.unreadable !== undefined) return this.buryUnreadable(item);
+    if (item.unreadable !== undefined) return this.buryUnreadable(item, gone);
     const envelope = item.envelope!;
     const { channel, target, deps } = this;
     if (item.filter) {
@@ -533,7 +574,14 @@ export class ChannelReader {
       }
       switch (outcome.kind) {
         case 'ok':
-          if (outcome.published.length && target.publishTo) await deps.forward(target, outcome.published);
+          if (outcome.published.length && target.publishTo) {
+            const { published } = outcome;
+            // Abandoned unsent, the success is forgotten: a redelivery runs the handler again rather than answer
+            // `duplicate` with what it published never sent.
+            await this.untilSent(() => deps.forward(target, published), gone, 'events a handler published', () => {
+              void deps.claims?.forget(this.keyOf(envelope)).catch(() => {});
+            });
+          }
           ledger.settleEntry(owed);
           return;
         case 'filtered':
@@ -550,7 +598,7 @@ export class ChannelReader {
         case 'retry': {
           if (attempt >= channel.maxAttempts) {
             failed('dead-letter', outcome.reason);
-            return this.bury(envelope, `gave up after ${attempt} attempts: ${outcome.reason}`, describe(outcome.error), attempt, history);
+            return this.bury(envelope, `gave up after ${attempt} attempts: ${outcome.reason}`, describe(outcome.error), attempt, history, gone);
           }
           failed('retry', outcome.reason);
           attempt++;
@@ -563,13 +611,14 @@ export class ChannelReader {
             continue;
           }
           const headers = writeRetryHeaders({ subscription: channel.subscription, attempt, notBefore: Date.now() + outcome.delayMs, ...(history ? { history } : {}) });
-          await deps.sender.send(this.retryTopic, [encodeRecord(envelope, recordKey(channel, envelope), headers)]);
+          const record = encodeRecord(envelope, recordKey(channel, envelope), headers);
+          await this.untilSent(() => deps.sender.send(this.retryTopic, [record]), gone, 'a retry');
           return;
         }
         case 'dead-letter':
           // The pipeline's count: copies of the event share attempts, so it may exceed this record's own.
           failed('dead-letter', outcome.reason);
-          return this.bury(envelope, outcome.reason, describe(outcome.error), outcome.attempt ?? attempt, history);
+          return this.bury(envelope, outcome.reason, describe(outcome.error), outcome.attempt ?? attempt, history, gone);
       }
     }
   }
@@ -608,28 +657,62 @@ export class ChannelReader {
     return this.cancellable(Promise.race([answered, expired])).finally(() => clearTimeout(timer));
   }
 
-  private async bury(envelope: Envelope, reason: string, lastError: string, attempts: number, history: readonly AttemptEntry[] | undefined): Promise<void> {
+  private async bury(envelope: Envelope, reason: string, lastError: string, attempts: number, history: readonly AttemptEntry[] | undefined, gone: () => boolean): Promise<void> {
     const { channel, deps } = this;
     const at = new Date().toISOString();
     const headers = writeDeadLetterHeaders({ subscription: channel.subscription, function: channel.function, reason, attempts, lastError, deadLetteredAt: at, ...(history ? { history } : {}) });
-    await deps.sender.send(this.deadLetterTopic, [encodeRecord(envelope, recordKey(channel, envelope), headers)]);
-    // Only now may the give-up be known to other workers: before, a kill would leave no dead letter.
-    await deps.claims?.buried({ scope: channel.function, source: envelope.source, id: envelope.id });
+    const record = encodeRecord(envelope, recordKey(channel, envelope), headers);
+    const key = this.keyOf(envelope);
+    // Abandoned unsent, the give-up is withdrawn: a redelivery here must not answer `duplicate` with no dead letter written.
+    await this.untilSent(() => deps.sender.send(this.deadLetterTopic, [record]), gone, 'a dead letter', () => deps.claims?.notBuried(key));
+    // Only now may the give-up be known to other workers: before, a kill would leave no dead letter. A refused
+    // claims bundle is sent again with the next, and offsets are committed only once it is acknowledged.
+    await deps.claims?.buried(key).catch((error: unknown) => {
+      deps.logger.warn('a give-up was not acknowledged yet; it goes with the next claims', { subscription: channel.subscription, error: describe(error) });
+    });
     deps.context.deadLettered({
       id: envelope.id, type: envelope.type, function: channel.function, subscription: channel.subscription, attempts, reason, lastError, at, event: envelope,
     });
     deps.ledger.settle(channel, envelope.id);
   }
 
+  /** The idempotency key of `envelope` for this subscription's function. */
+  private keyOf(envelope: Envelope): IdempotencyKey {
+    return { scope: this.channel.function, source: envelope.source, id: envelope.id };
+  }
+
+  /**
+   * Sends until the brokers acknowledge, waiting longer after each refusal (a broker restarting, a leader
+   * moving): thrown out, the record would be delivered again and find its claim settled, so what the
+   * settlement sends would never be sent. Throws Abandoned once the reader stops or loses the partition first,
+   * after `withdraw` (what undoes the claim, so that a redelivery runs the event again).
+   */
+  private async untilSent(send: () => Promise<void>, gone: () => boolean, what: string, withdraw?: () => void): Promise<void> {
+    for (let wait = SEND_AGAIN_FIRST_MS; ; wait = Math.min(wait * 2, SEND_AGAIN_MAX_MS)) {
+      try {
+        await send();
+        return;
+      } catch (error) {
+        this.deps.logger.warn(`${what} was not acknowledged; sending it again`, { subscription: this.channel.subscription, waitMs: wait, error: describe(error) });
+      }
+      try {
+        await this.sleep(wait, gone);
+      } catch (error) {
+        withdraw?.();
+        throw error;
+      }
+    }
+  }
+
   /** A record that is not a valid CloudEvent: to the dead-letter topic as it came (value, key and headers), the reason added. */
-  private async buryUnreadable(item: Item): Promise<void> {
+  private async buryUnreadable(item: Item, gone: () => boolean): Promise<void> {
     const { channel, deps } = this;
     const reason = `unreadable record: ${item.unreadable}`;
     const headers: IHeaders = {
       ...item.message.headers,
       ...writeDeadLetterHeaders({ subscription: channel.subscription, function: channel.function, reason, attempts: 0, lastError: item.unreadable!, deadLetteredAt: new Date() }),
     };
-    await deps.sender.send(this.deadLetterTopic, [{ key: item.message.key, value: item.message.value, headers }]);
+    await this.untilSent(() => deps.sender.send(this.deadLetterTopic, [{ key: item.message.key, value: item.message.value, headers }]), gone, 'a dead letter');
     deps.logger.error('a record that is not a valid CloudEvent was dead-lettered', { subscription: channel.subscription, topic: this.source, offset: item.offset, reason: item.unreadable });
   }
 

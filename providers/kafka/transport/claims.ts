@@ -183,6 +183,19 @@ export class KafkaClaims implements IdempotencyStore, ClaimsLog {
     return this.bundle.add(held);
   }
 
+  /**
+   * The dead letter of `key`'s event could not be written: the give-up held back for it is withdrawn, and the
+   * claim released with its attempts, so the event's next delivery here runs its last attempt again instead
+   * of answering `duplicate` (nothing was journaled: other processes never knew of the give-up).
+   */
+  notBuried(key: IdempotencyKey): void {
+    const name = idempotencyKeyString(key);
+    const held = this.unburied.get(name);
+    if (!held) return;
+    this.unburied.delete(name);
+    this.memory.release(key, Math.max(1, (held[3] - Date.now()) / 1_000));
+  }
+
   /** Forgotten here at once; resolves once the forgetting (and every claim before it) is acknowledged. */
   forget(key: IdempotencyKey): Promise<void> {
     this.memory.forget(key);

@@ -84,4 +84,57 @@ describe('kafka transport', function () {
       await transport.close(0);
     }
   });
+
+  it('sends a retry and a dead letter again while the brokers refuse them, with no attempt run again and nothing lost', async () => {
+    // The transport's producer refuses its first sends to the retry and dead-letter topics, as a broker restarting does.
+    const refusals = new Map<string, number>();
+    const refusing = Object.create(kafka) as Kafka;
+    refusing.producer = (config) => {
+      const producer = kafka.producer(config);
+      const sendBatch = producer.sendBatch.bind(producer);
+      producer.sendBatch = async (batch) => {
+        const refused = batch.topicMessages?.find((m) => (refusals.get(m.topic) ?? 0) > 0);
+        if (refused) {
+          refusals.set(refused.topic, refusals.get(refused.topic)! - 1);
+          throw new Error(`refused: ${refused.topic}`);
+        }
+        return sendBatch(batch);
+      };
+      return producer;
+    };
+    const app = topology('t');
+    const bus = app.bus('b');
+    app.fn('f', { handler: 'functions/unused.ts' }).subscribe(bus, { events: [Tick], via: app.queue('q', { maxAttempts: 5 }), name: 'f-b' });
+    app.fn('g', { handler: 'functions/unused.ts' }).subscribe(bus, { events: [Tick], via: app.stream('s', { key: 'data.key', maxAttempts: 5 }), name: 'g-b' });
+    const t = app.build();
+    const names = kafkaNames(t.name, `t${randomUUID().slice(0, 8)}`);
+    const buried: string[] = [];
+    const transport = kafkaTransport({ kafka: refusing, names, topics: { partitions: 1, replicationFactor: 1, minInsyncReplicas: 1, retentionMs: 3_600_000 }, logger: silent })({
+      topology: t, filtered: () => {}, deadLettered: (letter) => buried.push(`${letter.function} ${letter.attempts}`),
+    });
+    const plan = deliveryPlan(t, KAFKA_DELIVERY);
+    const calls: string[] = [];
+    const consume = (subscription: string, fn: string) => transport.consume(plan.channel(subscription), {
+      function: fn, subscription, gate: new Gate(Infinity),
+      async deliver(e: Envelope, attempt: number) {
+        calls.push(`${fn}#${attempt}`);
+        return retry(e, 10);
+      },
+    });
+    try {
+      await Promise.all([consume('f-b', 'f'), consume('g-b', 'g')]);
+      refusals.set(names.retry(plan.channel('f-b')), 2);
+      refusals.set(names.deadLetter(plan.channel('f-b')), 2);
+      refusals.set(names.deadLetter(plan.channel('g-b')), 2);
+      await transport.publish(bus, [tick(1)]);
+      // Thrown out of the retry topic's batch before, a refused dead letter ended the process (an unhandled rejection).
+      await until(() => buried.length === 2, 20_000, 'both dead letters');
+      await transport.idle();
+      expect([...refusals.values()], 'refusals left').to.deep.equal([0, 0, 0]);
+      expect(buried.sort()).to.deep.equal(['f 5', 'g 5']);
+      expect(calls.sort()).to.deep.equal(['f#1', 'f#2', 'f#3', 'f#4', 'f#5', 'g#1', 'g#2', 'g#3', 'g#4', 'g#5']);
+    } finally {
+      await transport.close(0);
+    }
+  });
 });
