@@ -137,4 +137,35 @@ describe('kafka transport', function () {
       await transport.close(0);
     }
   });
+
+  it('reads a stream partition again from the record whose delivery threw (a bug, not an outcome), its key kept in order', async () => {
+    const app = topology('t');
+    const bus = app.bus('b');
+    app.fn('g', { handler: 'functions/unused.ts' }).subscribe(bus, { events: [Tick], via: app.stream('s', { key: 'data.key', maxAttempts: 5 }), name: 'g-b' });
+    const t = app.build();
+    const transport = create()({ topology: t, filtered: () => {}, deadLettered: () => {} });
+    const calls: string[] = [];
+    let threw = false;
+    await transport.consume(deliveryPlan(t, KAFKA_DELIVERY).channel('g-b'), {
+      function: 'g', subscription: 'g-b', gate: new Gate(Infinity),
+      deliver(e: Envelope, attempt: number) {
+        const { n } = e.data as { n: number };
+        calls.push(`${n}#${attempt}`);
+        if (n === 1 && !threw) {
+          threw = true;
+          throw new Error('a bug in the consumer');
+        }
+        return Promise.resolve(ok(e));
+      },
+    });
+    try {
+      // Thrown inside a held chain before, it was an unhandled rejection, and the key's later events never came.
+      await transport.publish(bus, [tick(1), tick(2), tick(3)]);
+      await until(() => calls.includes('3#1'), 15_000, 'the key\'s last event');
+      await transport.idle();
+      expect(calls).to.deep.equal(['1#1', '1#1', '2#1', '3#1']);
+    } finally {
+      await transport.close(0);
+    }
+  });
 });
