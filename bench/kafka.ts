@@ -9,7 +9,8 @@
  *   share the 2 cores with them. Also end to end (first send to last handler call, consumers running), which the
  *   producer limits. Median of rounds, the sides alternating so drift falls on both.
  * - latency: p50 and p99 from produce to handler at a fixed offered rate of half the bare end-to-end rate (half the
- *   consumers-alone rate is more than one producer sends here, and would measure the producer's queue).
+ *   consumers-alone rate is more than one producer sends here, and would measure the producer's queue); the median
+ *   of rounds, the sides alternating.
  * - the floor (bench/kafka/floor.ts), a third side in the throughput rounds: the bare consumer plus the claims and
  *   outcomes that Herald's guarantees write and read per event, none of Herald's code. floor/bare is as far as any
  *   implementation of those guarantees on kafkajs could go here; herald/floor is what Herald's own code costs.
@@ -35,8 +36,14 @@ const EVENTS = env('KAFKA_BENCH_EVENTS', 50_000);
 const ROUNDS = env('KAFKA_BENCH_ROUNDS', 5);
 /** Partitions of every topic here; the bare consumer consumes them all concurrently. 12 so that 3 workers get 4 each. */
 const PARTITIONS = env('KAFKA_BENCH_PARTITIONS', 12);
-/** Seconds of fixed-rate load per side in the latency half, the first of them a warm-up not counted. */
+/** Seconds of fixed-rate load per side and round in the latency half, the first of them a warm-up not counted. */
 const LATENCY_SECONDS = env('KAFKA_BENCH_LATENCY_SECONDS', 10);
+/**
+ * Latency rounds per side, alternating: a p99 is the slowest 1 % of one slice of time, so one slice per side had
+ * the ratio swing from 0.5 to 2 between runs of the same code on this machine (a GC of the broker, or of either
+ * consumer, lands in one side's slice). The median of each side's rounds is compared.
+ */
+const LATENCY_ROUNDS = env('KAFKA_BENCH_LATENCY_ROUNDS', 3);
 const LATENCY_WARM_MS = 1_000;
 /** The latency half's offered rate, events/s, instead of half the bare end-to-end rate (to compare both well below saturation). */
 const LATENCY_RATE = env('KAFKA_BENCH_LATENCY_RATE', 0);
@@ -121,6 +128,21 @@ async function latency(bench: Bench, c: Consumers, rate: number): Promise<Latenc
   await handledTotal(c.processes, c.produced, ROUND_TIMEOUT_MS);
   p!.record(false);
   return { ...(await p!.latencies()), offered };
+}
+
+type Latency = LatencySummary & { offered: number };
+
+/** The latency half: LATENCY_ROUNDS rounds per side, alternating; each side's median p50, p99, max and offered rate, and its p99s. */
+async function latencies(bench: Bench, sides: readonly Consumers[], rate: number): Promise<Record<string, { median: Latency; p99s: number[] }>> {
+  const rounds: Record<string, Latency[]> = Object.fromEntries(sides.map((c) => [c.label, []]));
+  for (let r = 0; r < LATENCY_ROUNDS; r++) {
+    for (const c of sides) rounds[c.label]!.push(await latency(bench, c, rate));
+  }
+  return Object.fromEntries(Object.entries(rounds).map(([label, list]) => {
+    const of = (pick: (l: Latency) => number) => median(list.map(pick));
+    const summary: Latency = { count: list.reduce((n, l) => n + l.count, 0), p50: of((l) => l.p50), p99: of((l) => l.p99), max: of((l) => l.max), offered: of((l) => l.offered) };
+    return [label, { median: summary, p99s: list.map((l) => l.p99) }];
+  }));
 }
 
 /** Every handler call once per event produced: more would be redeliveries counted as throughput. */
@@ -219,8 +241,9 @@ async function main(): Promise<void> {
     // Half of what the whole chain (producer, broker, bare consumer) carries: half the consumers-alone rate is
     // more than one producer sends on 2 cores, and would measure the producer's queue, not the consumers.
     const offered = LATENCY_RATE || Math.round(median(endToEnd.bare) / 2);
-    const bareLatency = await latency(bench, bare, offered);
-    const heraldLatency = heraldFailure ? undefined : await latency(bench, herald, offered);
+    const measured = await latencies(bench, sides, offered);
+    const bareLatency = measured.bare!.median;
+    const heraldLatency = measured.herald?.median;
     for (const c of sides) checkCounts(c);
     await Promise.all(sides.flatMap((c) => c.processes.map((p) => p.stop())));
 
@@ -228,7 +251,7 @@ async function main(): Promise<void> {
     console.log(`\nThroughput: median of ${ROUNDS} rounds of ${fmt(EVENTS)} events per side (after a warm-up round). "Consumers alone": the`);
     console.log('consumer processes frozen (SIGSTOP) while the burst is produced, timed from their thaw to the last handler call.');
     console.log('"End to end": from the first send to the last handler call, the consumers running (the producer limits it).');
-    console.log(`Latency: ${LATENCY_SECONDS} s per side at ${fmt(offered)} events/s (${LATENCY_RATE ? 'KAFKA_BENCH_LATENCY_RATE' : 'half the bare end-to-end rate'}), the first second not counted.`);
+    console.log(`Latency: median of ${LATENCY_ROUNDS} rounds of ${LATENCY_SECONDS} s per side (alternating) at ${fmt(offered)} events/s (${LATENCY_RATE ? 'KAFKA_BENCH_LATENCY_RATE' : 'half the bare end-to-end rate'}), each round's first second not counted.`);
     row('', 'bare kafkajs', 'herald', 'herald/bare', 'goal');
     row('throughput, consumers alone (ev/s)', fmt(b), fmt(h), ratio(h, b), '≥ 0.80');
     console.log(`  rounds, consumers alone: bare ${alone.bare!.map(fmt).join(' ')}; herald ${alone.herald?.map(fmt).join(' ') || '-'}`);
@@ -237,7 +260,8 @@ async function main(): Promise<void> {
     row('CPU per event, consumer process (µs)', fmt(cpuUs.bare!), fmt(cpuUs.herald ?? NaN), ratio(cpuUs.herald, cpuUs.bare!));
     row('latency p50 (ms)', ms(bareLatency.p50), ms(heraldLatency?.p50), ratio(heraldLatency?.p50, bareLatency.p50));
     row('latency p99 (ms)', ms(bareLatency.p99), ms(heraldLatency?.p99), ratio(heraldLatency?.p99, bareLatency.p99), '≤ 1.25');
-    row('latency max (ms)', ms(bareLatency.max), ms(heraldLatency?.max));
+    row('latency max (ms), median', ms(bareLatency.max), ms(heraldLatency?.max));
+    console.log(`  rounds, p99 (ms): bare ${measured.bare!.p99s.map(ms).join(' ')}; herald ${measured.herald?.p99s.map(ms).join(' ') || '-'}`);
     row('  offered (ev/s)', fmt(bareLatency.offered), fmt(heraldLatency?.offered ?? NaN));
     const f = median(alone.floor);
     console.log(`\nFloor (bench/kafka/floor.ts: the bare consumer plus the claims and outcomes Herald writes and reads per event, none`);
