@@ -26,9 +26,18 @@ describe('kafka transport', function () {
   after(async () => broker?.stop());
 
   const silent = { debug() {}, info() {}, warn() {}, error() {} };
+  const ONE_PARTITION = { partitions: 1, replicationFactor: 1, minInsyncReplicas: 1, retentionMs: 3_600_000 };
+  /** `f` reads a queue (retries through its retry topic), `g` a stream keyed by `data.key` (retries in place), both fed by bus `b`. */
+  const queueAndStream = () => {
+    const app = topology('t');
+    const bus = app.bus('b');
+    app.fn('f', { handler: 'functions/unused.ts' }).subscribe(bus, { events: [Tick], via: app.queue('q', { maxAttempts: 5 }), name: 'f-b' });
+    app.fn('g', { handler: 'functions/unused.ts' }).subscribe(bus, { events: [Tick], via: app.stream('s', { key: 'data.key', maxAttempts: 5 }), name: 'g-b' });
+    return { t: app.build(), bus };
+  };
   const create = (): TransportFactory => (context) => kafkaTransport({
     kafka, names: kafkaNames(context.topology.name, `t${randomUUID().slice(0, 8)}`), // One partition: the suite checks the order of events published together, which Kafka keeps within a partition only.
-    topics: { partitions: 1, replicationFactor: 1, minInsyncReplicas: 1, retentionMs: 3_600_000 },
+    topics: ONE_PARTITION,
     logger: silent,
   })(context);
   // A publish and a fetch are network round trips here: the order test's retry holds its key longer.
@@ -43,13 +52,9 @@ describe('kafka transport', function () {
       consumer.on(consumer.events.START_BATCH_PROCESS, ({ payload }) => batches.set(payload.topic, (batches.get(payload.topic) ?? 0) + 1));
       return consumer;
     };
-    const app = topology('t');
-    const bus = app.bus('b');
-    app.fn('f', { handler: 'functions/unused.ts' }).subscribe(bus, { events: [Tick], via: app.queue('q', { maxAttempts: 5 }), name: 'f-b' });
-    app.fn('g', { handler: 'functions/unused.ts' }).subscribe(bus, { events: [Tick], via: app.stream('s', { key: 'data.key', maxAttempts: 5 }), name: 'g-b' });
-    const t = app.build();
+    const { t, bus } = queueAndStream();
     const names = kafkaNames(t.name, `t${randomUUID().slice(0, 8)}`);
-    const transport = kafkaTransport({ kafka: counting, names, topics: { partitions: 1, replicationFactor: 1, minInsyncReplicas: 1, retentionMs: 3_600_000 }, logger: silent })({
+    const transport = kafkaTransport({ kafka: counting, names, topics: ONE_PARTITION, logger: silent })({
       topology: t, filtered: () => {}, deadLettered: () => {},
     });
     const plan = deliveryPlan(t, KAFKA_DELIVERY);
@@ -102,14 +107,10 @@ describe('kafka transport', function () {
       };
       return producer;
     };
-    const app = topology('t');
-    const bus = app.bus('b');
-    app.fn('f', { handler: 'functions/unused.ts' }).subscribe(bus, { events: [Tick], via: app.queue('q', { maxAttempts: 5 }), name: 'f-b' });
-    app.fn('g', { handler: 'functions/unused.ts' }).subscribe(bus, { events: [Tick], via: app.stream('s', { key: 'data.key', maxAttempts: 5 }), name: 'g-b' });
-    const t = app.build();
+    const { t, bus } = queueAndStream();
     const names = kafkaNames(t.name, `t${randomUUID().slice(0, 8)}`);
     const buried: string[] = [];
-    const transport = kafkaTransport({ kafka: refusing, names, topics: { partitions: 1, replicationFactor: 1, minInsyncReplicas: 1, retentionMs: 3_600_000 }, logger: silent })({
+    const transport = kafkaTransport({ kafka: refusing, names, topics: ONE_PARTITION, logger: silent })({
       topology: t, filtered: () => {}, deadLettered: (letter) => buried.push(`${letter.function} ${letter.attempts}`),
     });
     const plan = deliveryPlan(t, KAFKA_DELIVERY);
