@@ -59,6 +59,9 @@ const CPU_PROFILE_DIR = process.env.KAFKA_BENCH_CPU_PROF;
 const ROUND_TIMEOUT_MS = 120_000;
 const RUN_TIMEOUT_MS = 20 * 60_000;
 
+/** One latency round of one side: its produce-to-handler summary and the rate it was offered. */
+type Latency = LatencySummary & { offered: number };
+
 /** What every step shares: the broker's clients. */
 interface Bench { readonly kafka: Kafka; readonly admin: Admin; readonly producer: Producer; readonly brokers: string[] }
 
@@ -120,7 +123,7 @@ function warnRebalanced(): void {
 }
 
 /** Fixed-rate load on `c` for LATENCY_SECONDS, latencies kept after the warm-up. */
-async function latency(bench: Bench, c: Consumers, rate: number): Promise<LatencySummary & { offered: number }> {
+async function latency(bench: Bench, c: Consumers, rate: number): Promise<Latency> {
   const [p] = c.processes;
   const envelopes = orders(Math.round(rate * LATENCY_SECONDS));
   c.produced += envelopes.length;
@@ -129,8 +132,6 @@ async function latency(bench: Bench, c: Consumers, rate: number): Promise<Latenc
   p!.record(false);
   return { ...(await p!.latencies()), offered };
 }
-
-type Latency = LatencySummary & { offered: number };
 
 /** The latency half: LATENCY_ROUNDS rounds per side, alternating; each side's median p50, p99, max and offered rate, and its p99s. */
 async function latencies(bench: Bench, sides: readonly Consumers[], rate: number): Promise<Record<string, { median: Latency; p99s: number[] }>> {

@@ -12,6 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
 import { MAX_BUNDLE } from '../../providers/kafka/transport/record-bundle';
+import type { ConsumerConfig } from './protocol';
 import { FUNCTION, type BenchOrderData, type Sink } from './workload';
 
 /** The floor side's topics and group on `stack`: its source has the other sides' partitions; claims and outcomes one. */
@@ -33,7 +34,7 @@ function bundles(items: readonly unknown[], writer: string) {
 }
 
 /** Starts the floor consumer and its claims reader; resolves once both joined their groups. */
-export async function startFloor(config: { brokers: string[]; stack: string; partitions: number }, sink: Sink): Promise<{ stop(): Promise<void> }> {
+export async function startFloor(config: ConsumerConfig, sink: Sink): Promise<{ stop(): Promise<void> }> {
   const names = floorNames(config.stack);
   const writer = randomUUID();
   const own = Buffer.from(writer);

@@ -114,8 +114,12 @@ class PartitionState {
   /** Fetches in a row that brought nothing fresh. */
   staleFetches = 0;
   private wake: Array<() => void> = [];
+  /** `topic:partition`, its key in the reader's `partitions`. */
+  readonly id: string;
 
-  constructor(readonly topic: string, readonly partition: number) {}
+  constructor(readonly topic: string, readonly partition: number) {
+    this.id = `${topic}:${partition}`;
+  }
 
   park(key: string, waiting: boolean): void {
     if (waiting) this.parked.add(key);
@@ -260,7 +264,7 @@ export class ChannelReader {
     const { topic } = payload.batch;
     if (topic === this.retryTopic) return this.heldBatch(payload, 'retry');
     if (this.ordered) return this.heldBatch(payload, 'ordered');
-    // Not kafkajs's `isStale` (a seek asked for on the partition): Herald never seeks its consumers, and it
+    // Not kafkajs's `isStale` (a seek asked for on the partition): Herald seeks only held partitions (`fetchAgain`), and it
     // stringifies the topic and partition at every call, which `gone` makes several times per record.
     const { batch, resolveOffset, heartbeat, isRunning } = payload;
     const { messages } = batch;
@@ -421,9 +425,8 @@ export class ChannelReader {
    * does for an unordered batch that threw. Its records that had settled meanwhile come back as duplicates.
    */
   private fetchAgain(partition: PartitionState, error: unknown): void {
-    const id = `${partition.topic}:${partition.partition}`;
-    if (this.partitions.get(id) !== partition) return;
-    this.partitions.delete(id);
+    if (this.partitions.get(partition.id) !== partition) return;
+    this.partitions.delete(partition.id);
     const first = partition.items[0];
     this.deps.logger.error('a delivery failed; its partition is read again from its first unsettled record', {
       subscription: this.channel.subscription, topic: partition.topic, partition: partition.partition, offset: first?.offset, error: describe(error),

@@ -12,7 +12,6 @@ import { readDeliveryHeaders } from '../../../../providers/kafka/transport/deliv
 import { runKeptRunning } from '../../../../providers/kafka/transport/keep-running';
 import { silentLogger } from '../../../../runtime/logger';
 
-
 /** One dead-letter record as read. */
 export interface Letter {
   readonly subscription: string;
@@ -63,23 +62,27 @@ export class Observer {
    * broker loads its groups, and every letter written after that would go unseen, a loss the workers did not make.
    */
   async start(): Promise<void> {
-    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => { this.crashes.push(payload.error.message); });
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: this.topics, fromBeginning: true });
     await runKeptRunning(this.consumer, {
       autoCommit: false,
       eachBatch: async ({ batch }) => {
         // Started again, it reads from the start again (it commits nothing): what it read already is not counted twice.
-        const from = this.read.get(`${batch.topic}:${batch.partition}`) ?? 0n;
+        const id = `${batch.topic}:${batch.partition}`;
+        const from = this.read.get(id) ?? 0n;
         for (const message of batch.messages) {
           if (BigInt(message.offset) < from) continue;
           if (batch.topic === this.outcomesTopic) this.outcome(message.key, message.value);
           else if (batch.topic === this.claimsTopic) this.claim(message.key, message.value);
           else this.letter(message.headers ?? {});
         }
-        this.read.set(`${batch.topic}:${batch.partition}`, BigInt(batch.lastOffset()) + 1n);
+        this.read.set(id, BigInt(batch.lastOffset()) + 1n);
       },
-    }, { logger: silentLogger, fields: {}, stopped: () => this.stopped });
+    }, {
+      // What keep-running.ts says of its failures (a crash, a start that failed) is kept, not printed.
+      logger: { ...silentLogger, warn: (_message, fields) => { this.crashes.push(String(fields?.error)); } },
+      fields: {}, stopped: () => this.stopped,
+    });
   }
 
   /** Resolves once every record written to the watched topics before this call was read. @throws after `timeoutMs` */
