@@ -20,7 +20,8 @@ import type { RuntimeStarter } from '../dev-session';
 import { APP_USAGE, cliAppOptions, loadCliApp, type AppOptionValues } from '../app-option';
 import { startHotReload } from '../hot-reload';
 import { cliApp, type LoadedApp } from '../../providers/app-module';
-import { DEFAULT_STATE_FILE, describeLimits, durableStores, openState, type StateDb, type StopReport } from '../../providers/local';
+import { DEFAULT_STATE_FILE, LOCAL_LIMITS, describeLimits, durableStores, openState, type StateDb, type StopReport } from '../../providers/local';
+import { CLAIMS_PER_FUNCTION } from '../../providers/kafka/config';
 
 const USAGE = `usage: herald dev [--app module[#export]] [--port n] [--backoff-base-ms n] [--grace-ms n] [--state file | --memory] [--no-reload]
        herald dev --transport kafka --brokers host:port[,…] [--stack s] [--port n] …
@@ -169,7 +170,11 @@ function printBanner(session: DevSession, io: Io, paint: Paint, env: NodeJS.Proc
     io.out(`state in ${paint.bold(state.file)}: every accepted event is kept until handled, with dead letters, traces and deduplication, across crashes and restarts`);
     if (runtime.pending) io.out(`resuming ${runtime.pending} deliver${runtime.pending === 1 ? 'y' : 'ies'} owed from the last run`);
   }
-  io.out(`limits: ${describeLimits()}`);
+  // On Kafka, deduplication is the claims store's (claims.ts), not the embedded one's.
+  const limits = state !== 'memory' && 'kafka' in state
+    ? { ...LOCAL_LIMITS, idempotency: { ...LOCAL_LIMITS.idempotency, maxEntriesPerFunction: CLAIMS_PER_FUNCTION } }
+    : LOCAL_LIMITS;
+  io.out(`limits: ${describeLimits(limits)}`);
   io.out(`retry backoff base ${baseMs} ms · shutdown grace ${graceMs} ms · Ctrl-C to stop`);
   io.out('');
 }

@@ -188,6 +188,8 @@ export class ChannelReader {
   /** Partitions whose records may wait beyond their batch (an ordered channel's, the retry topic's): the records under way. */
   private readonly partitions = new Map<string, PartitionState>();
   private readonly commits: OffsetCommits;
+  /** See `alone`: until the first join tells, this reader counts itself the only one. */
+  private onlyMember = true;
 
   constructor(private readonly channel: Channel, private readonly target: Consumer, private readonly deps: ReaderDeps) {
     const { names } = deps;
@@ -219,6 +221,7 @@ export class ChannelReader {
         if (this.deps.claims) this.barrier = this.deps.claims.caughtUp();
         this.revoke();
         this.commits.forget();
+        this.countReaders();
         resolve();
       });
     });
@@ -236,6 +239,27 @@ export class ChannelReader {
       eachBatch: (payload) => this.batch(payload),
     }, { logger: this.deps.logger, fields: { subscription: this.channel.subscription }, stopped: () => this.stopping });
     await joined;
+  }
+
+  /**
+   * Whether this is its group's only member as of its last join: then whatever is on its topics comes here, and
+   * a stop waits for what was published here (the ledger owes it); with other members it may go to them.
+   */
+  get alone(): boolean {
+    return this.onlyMember;
+  }
+
+  /** After a join: is anyone else in the group? Unknown counts as yes (a stop then just does not wait for the cluster's events). */
+  private countReaders(): void {
+    const generation = this.generation;
+    this.consumer.describeGroup().then(
+      ({ members }) => members.length <= 1,
+      () => false,
+    ).then((only) => {
+      if (generation !== this.generation) return;
+      this.onlyMember = only;
+      if (!only) this.deps.ledger.forgetUntaken(this.channel);
+    });
   }
 
   /** Abandons what has not started, lets nothing else begin, and leaves the group (committing what was settled). */
@@ -616,6 +640,9 @@ export class ChannelReader {
           const headers = writeRetryHeaders({ subscription: channel.subscription, attempt, notBefore: Date.now() + outcome.delayMs, ...(history ? { history } : {}) });
           const record = encodeRecord(envelope, recordKey(channel, envelope), headers);
           await this.untilSent(() => deps.sender.send(this.retryTopic, [record]), gone, 'a retry');
+          // Back on the cluster: owed here only while no other worker may take it from the retry topic.
+          if (this.alone) ledger.handedBack(owed);
+          else ledger.settleEntry(owed);
           return;
         }
         case 'dead-letter':

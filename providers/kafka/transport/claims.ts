@@ -29,6 +29,7 @@ import type { Logger } from '../../../contracts';
 import {
   InMemoryIdempotencyStore, idempotencyKeyString, type Claim, type IdempotencyJournal, type IdempotencyKey, type IdempotencyStore, type SettledState,
 } from '../../../runtime/idempotency';
+import { CLAIMS_PER_FUNCTION } from '../config';
 import type { KafkaNames } from '../topics';
 import type { ClaimsLog } from './channel-reader';
 import { runKeptRunning } from './keep-running';
@@ -47,7 +48,7 @@ export interface KafkaClaimsOptions {
   readonly kafka: Kafka;
   readonly names: KafkaNames;
   readonly sender: RecordSender;
-  /** Claims kept per function at most. @default 1000000 */
+  /** Claims kept per function at most. @default CLAIMS_PER_FUNCTION */
   readonly maxEntries?: number;
   readonly logger: Logger;
 }
@@ -90,7 +91,7 @@ export class KafkaClaims implements IdempotencyStore, ClaimsLog {
       forgotten: (scope, record) => { void this.bundle.add([scope, record, 'forgotten', Date.now()]); },
       rotated: () => {},
     };
-    this.memory = new InMemoryIdempotencyStore({ maxEntries: options.maxEntries ?? 1_000_000, journal });
+    this.memory = new InMemoryIdempotencyStore({ maxEntries: options.maxEntries ?? CLAIMS_PER_FUNCTION, journal });
   }
 
   /** Reads the claims topic from its start; resolves once it has read up to its end as of now. */

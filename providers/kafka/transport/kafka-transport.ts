@@ -130,19 +130,15 @@ class KafkaTransport implements Transport {
     const unknown = letters.find((l) => !this.readers.has(l.subscription));
     if (unknown) throw new Error(`no subscription "${unknown.subscription}" is consumed`);
     const records: Addressed[] = [];
+    const owed: Array<[Channel, Envelope]> = [];
     for (const letter of letters) {
-      const { channel } = this.readers.get(letter.subscription)!;
+      const { channel, reader } = this.readers.get(letter.subscription)!;
       // To its subscription's retry topic, addressed to it alone, from attempt 1, due at once.
       const record = encodeRecord(letter.event, recordKey(channel, letter.event), writeRetryHeaders({ subscription: channel.subscription, attempt: 1, notBefore: 0 }));
       records.push([this.options.names.retry(channel), record]);
-      this.ledger.owe(channel, letter.event);
+      if (reader.alone) owed.push([channel, letter.event]);
     }
-    try {
-      await this.sendAll(records);
-    } catch (error) {
-      for (const letter of letters) this.ledger.unowe(this.readers.get(letter.subscription)!.channel, letter.event);
-      throw error;
-    }
+    await this.sendOwing(records, owed);
   }
 
   close(graceMs: number, hurry?: AbortSignal): Promise<CloseReport> {
@@ -165,9 +161,17 @@ class KafkaTransport implements Transport {
       for (const r of routed.records) {
         records.push([r.topic, encodeRecord(e, r.key, r.subscription === undefined ? undefined : { [DELIVERY_HEADERS.subscription]: r.subscription })]);
       }
-      for (const c of routed.owedTo) if (this.readers.has(c.subscription)) owed.push([c, e]);
+      for (const c of routed.owedTo) if (this.readers.get(c.subscription)?.reader.alone) owed.push([c, e]);
       for (const c of routed.refusedBy) this.context.filtered(c, e);
     }
+    await this.sendOwing(records, owed);
+  }
+
+  /**
+   * Sends `records`, owing `owed` meanwhile (an event is owed here only while its subscription's reader is its
+   * group's only member: ChannelReader.alone), and no longer when the send fails.
+   */
+  private async sendOwing(records: readonly Addressed[], owed: ReadonlyArray<readonly [Channel, Envelope]>): Promise<void> {
     // Owed before the records exist, so a reader that settles one at once never finds it unowed.
     for (const [c, e] of owed) this.ledger.owe(c, e);
     try {

@@ -2,8 +2,9 @@
  * What this process owes: each event published here for a channel consumed here, and each event a reader
  * here took, until it is settled (handled, filtered out, a duplicate, dead-lettered). A retry sent to its
  * retry topic stays owed. Gives the transport's `pending`, `idle()` and the undelivered list `close()`
- * reports. It is this process's view: with several workers, an event published here and settled by another
- * worker stays owed here (the cluster's truth is consumer-group lag, which operators watch).
+ * reports. It is this process's view, so it owes what is on the cluster (published here, or sent on to a retry
+ * topic) only while this process is its subscription's only reader (`forgetUntaken`): another worker may take
+ * it, and what that one settles is never seen here. The cluster's truth is consumer-group lag, which operators watch.
  */
 import type { Channel, Envelope } from '../../../contracts';
 import { queueName } from '../../local/channel-queue';
@@ -20,6 +21,8 @@ export interface Owed {
   attempt: number;
   /** Copies owed (one event id published twice is owed twice). */
   copies: number;
+  /** Taken by a reader here (`track`): until then, only published here. */
+  taken: boolean;
   /** Settled and no longer owed. */
   gone?: boolean;
 }
@@ -47,8 +50,22 @@ export class Ledger {
     const owed = this.of(channel);
     const entry = owed.get(event.id);
     if (entry) entry.copies++;
-    else owed.set(event.id, { channel, event, state: 'queued', attempt: 1, copies: 1 });
+    else owed.set(event.id, { channel, event, state: 'queued', attempt: 1, copies: 1, taken: false });
     this.work.add();
+  }
+
+  /**
+   * Stops owing what was published here for `channel` and not taken here yet: other processes share its
+   * group, so its partitions may be theirs, and what they settle is never seen here (a stop would wait out
+   * its grace period for it, then report it unsettled). The cluster keeps it until its group commits it.
+   */
+  forgetUntaken(channel: Pick<Channel, 'subscription'>): void {
+    const owed = this.owed.get(channel.subscription);
+    if (!owed) return;
+    for (const entry of [...owed.values()]) {
+      if (entry.taken) continue;
+      while (entry.copies > 0) this.release(entry);
+    }
   }
 
   /** Undoes `owe` (the publish failed). */
@@ -63,12 +80,18 @@ export class Ledger {
     if (entry) {
       entry.state = state;
       entry.attempt = attempt;
+      entry.taken = true;
       return entry;
     }
-    const owed: Owed = { channel, event, state, attempt, copies: 1 };
+    const owed: Owed = { channel, event, state, attempt, copies: 1, taken: true };
     owedHere.set(event.id, owed);
     this.work.add();
     return owed;
+  }
+
+  /** A taken event went back to the cluster (its retry topic): owed as one published here is, until taken again. */
+  handedBack(entry: Owed): void {
+    entry.taken = false;
   }
 
   /** `track` for the entry it returned; owed again when another copy settled it meanwhile. Returns the entry now. */

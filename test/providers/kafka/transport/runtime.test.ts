@@ -76,6 +76,39 @@ describe('kafka runtime (pipelines, claims and outcomes on a real broker)', func
     expect(duplicate).to.include({ outcome: 'duplicate' });
   });
 
+  it('stops at once, owing nothing, when another worker of its groups settled what it published and what it sent to the retry topic', async () => {
+    // arrange: two workers in the same groups; every third tick fails its first attempt (a retry through the retry topic)
+    const app = topology('shared');
+    app.fn('f', { handler: 'h.ts' }).subscribe(app.bus('b'), { events: [Tick], name: 'f-b' });
+    const runs: string[] = [];
+    const handlers = (who: string) => ({
+      f: on(Tick, async (e, ctx) => {
+        runs.push(`${who} ${e.data.n}#${ctx.attempt}`);
+        if (ctx.attempt === 1 && e.data.n % 3 === 0) throw new Error(`tick ${e.data.n} fails once`);
+      }),
+    });
+    const stack = `s${randomUUID().slice(0, 8)}`;
+    const topics = { partitions: 4, replicationFactor: 1, minInsyncReplicas: 1, retentionMs: 3_600_000 };
+    const a = await start(app.build(), stack, { handlers: handlers('a'), topics });
+    await start(app.build(), stack, { handlers: handlers('b'), topics });
+    const ticks = Array.from({ length: 40 }, (_, n) => tick(n));
+
+    // act: worker a publishes every tick; both handle them
+    await a.runtime.publish(ticks);
+    const handled = () => new Set(runs.filter((r) => !/ (\d+)#1$/.test(r) || Number(/ (\d+)#/.exec(r)![1]) % 3 !== 0).map((r) => r.split(' ')[1]!.split('#')[0]));
+    await until(() => handled().size === 40, 30_000, 'every tick handled');
+
+    // assert: b took part; a owes nothing it will never see settled, so its stop does not wait out its grace period
+    expect(runs.some((r) => r.startsWith('b '))).to.equal(true);
+    expect(runs.some((r) => r.startsWith('a '))).to.equal(true);
+    await until(() => a.runtime.pending === 0, 5_000, 'worker a to owe nothing');
+    const stopping = Date.now();
+    const report = await a.stop(10_000);
+    expect(report.undelivered).to.deep.equal([]);
+    expect(report.timedOut).to.equal(false);
+    expect(Date.now() - stopping).to.be.below(5_000);
+  });
+
   it("shows every process's deliveries and dead letters on a following runtime (the outcomes topic)", async () => {
     const { t, runs, handlers } = relayApp();
     const stack = `s${randomUUID().slice(0, 8)}`;
