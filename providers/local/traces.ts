@@ -25,7 +25,7 @@ export interface TraceEntry {
 }
 
 export interface TraceStoreOptions {
-  /** Correlation ids kept at most. @default 10000 */
+  /** Correlation ids kept at most; 0 keeps none (a Kafka worker's: the outcomes topic is its record). @default 10000 */
   readonly maxTraces?: number;
   /** Deliveries kept per correlation id at most (later ones are not recorded). @default 1000 */
   readonly maxEntriesPerTrace?: number;
@@ -94,6 +94,7 @@ export class TraceStore {
 
   /** Records one delivery under its correlation id. */
   record(record: DeliveryRecord): void {
+    if (this.maxTraces === 0) return;
     let trace = this.traces.get(record.correlationid);
     if (trace && trace.entries.length >= this.maxEntries) return;
     const oldest = this.oldestOpened();

@@ -18,8 +18,12 @@ import { ensureTopics, kafkaTransport, type TopicSettings } from './kafka-transp
 import { Outcomes } from './outcomes';
 import { RecordSender } from './record-sender';
 
-/** What a worker's own trace store keeps (its records go to the outcomes topic all the same). */
-const WORKER_TRACES = { maxTraces: 1_000, maxBytes: 1024 * 1024 } as const;
+/**
+ * A worker's own trace store keeps nothing: a worker serves no /traces (the dev server shows every worker's
+ * deliveries from the outcomes topic). Kept, each delivery record outlived a few young collections and was
+ * copied and promoted for nothing: 6 % of a worker's throughput (`bench kafka` with KAFKA_BENCH_BASE).
+ */
+const WORKER_TRACES = { maxTraces: 0 } as const;
 
 export interface KafkaRuntimeOptions extends Omit<LocalRuntimeOptions, 'transport' | 'idempotency' | 'traces' | 'deadLetters' | 'delivery'> {
   readonly kafka: Kafka;
@@ -62,9 +66,6 @@ export async function kafkaRuntime(t: Topology, options: KafkaRuntimeOptions): P
   };
   try {
     await claims.start();
-    // A worker serves no /traces (the dev server shows every worker's deliveries from the outcomes topic): its
-    // own store only backs `runtime.traces`, kept small. At the dev server's bounds (32 MB) a busy worker held
-    // tens of thousands of records the garbage collector kept marking and moving.
     const traces = new TraceStore(follow ? {} : WORKER_TRACES);
     const deadLetters = new DeadLetterStore({}, outcomes.journal);
     if (follow) await outcomes.follow(traces, deadLetters);

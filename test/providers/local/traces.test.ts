@@ -33,7 +33,14 @@ describe('local traces', () => {
     expect(traces.get('c')).to.have.length(2);
   });
 
-  it('is bounded by bytes: the oldest traces go first, never the one being written', () => {
+  it('keeps nothing with maxTraces 0 (a Kafka worker\'s store)', () => {
+    const traces = new TraceStore({ maxTraces: 0 }, at(0));
+    traces.record(record('a'));
+    expect([traces.size, traces.heldBytes, traces.has('a')]).to.deep.equal([0, 0, false]);
+    expect(traces.get('a')).to.deep.equal([]);
+  });
+
+    it('is bounded by bytes: the oldest traces go first, never the one being written', () => {
     const traces = new TraceStore({ maxBytes: 5_000 }, at(0));
     for (let i = 0; i < 50; i++) traces.record(record(`c${i}`, { reason: 'x'.repeat(200) }));
     expect(traces.heldBytes).to.be.at.most(5_000);
