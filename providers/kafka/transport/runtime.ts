@@ -21,7 +21,7 @@ import { RecordSender } from './record-sender';
 /**
  * A worker's own trace store keeps nothing: a worker serves no /traces (the dev server shows every worker's
  * deliveries from the outcomes topic). Kept, each delivery record outlived a few young collections and was
- * copied and promoted for nothing: 6 % of a worker's throughput (`bench kafka` with KAFKA_BENCH_BASE).
+ * copied and promoted for nothing: 3–12 % of a worker's CPU per event (`bench kafka` with KAFKA_BENCH_BASE).
  */
 const WORKER_TRACES = { maxTraces: 0 } as const;
 
