@@ -5,30 +5,19 @@
  * not waited for), and the banner gives the limits that hold on Kafka.
  */
 import { expect } from 'chai';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { startKafkaBroker, type KafkaBroker } from '../helpers/kafka-broker';
-import { startDev, until } from './dev-process';
+import { heraldProcess, startDev, until } from './dev-process';
 import { order, publish, traceUntil } from './helpers';
-
-const REPO = path.resolve(__dirname, '../..');
 
 /** `herald worker` of the example app as a child process; resolves once it printed its banner (its groups joined). */
 async function startWorker(cwd: string, args: string[]) {
-  const loader = pathToFileURL(path.join(REPO, 'node_modules/tsx/dist/loader.mjs')).href;
-  const child = spawn(process.execPath, ['--import', loader, path.join(REPO, 'cli/main.ts'), 'worker', '--app', path.join(REPO, 'app/topology.ts'), ...args], {
-    cwd, env: { ...process.env, NO_COLOR: '1', HERALD_BACKOFF_BASE_MS: '30' },
-  });
-  const out = { stdout: '', stderr: '' };
-  child.stdout.on('data', (c: Buffer) => { out.stdout += c; });
-  child.stderr.on('data', (c: Buffer) => { out.stderr += c; });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  await until(() => (out.stdout.includes('herald worker · shop') ? true : undefined), 60_000, `herald worker to join; stderr:\n${out.stderr}`)
-    .catch((error: unknown) => { child.kill('SIGKILL'); throw error; });
-  return { child, out, exited };
+  const worker = heraldProcess(cwd, 'worker', args, { HERALD_BACKOFF_BASE_MS: '30' });
+  await until(() => (worker.out.stdout.includes('herald worker · shop') ? true : undefined), 60_000, `herald worker to join; stderr:\n${worker.out.stderr}`)
+    .catch((error: unknown) => { worker.child.kill('SIGKILL'); throw error; });
+  return worker;
 }
 
 describe('herald dev --transport kafka and herald worker, as processes on a real broker', function () {
@@ -66,7 +55,7 @@ describe('herald dev --transport kafka and herald worker, as processes on a real
       const stopping = Date.now();
       dev.child.kill('SIGTERM');
       worker.child.kill('SIGTERM');
-      const [devCode, workerCode] = await Promise.all([new Promise((r) => dev.child.once('exit', r)), worker.exited]);
+      const [devCode, workerCode] = await Promise.all([dev.exited, worker.exited]);
       expect(devCode, `dev stdout:\n${dev.out.stdout}\nstderr:\n${dev.out.stderr}`).to.equal(0);
       expect(workerCode, `worker stdout:\n${worker.out.stdout}\nstderr:\n${worker.out.stderr}`).to.equal(0);
       expect(dev.out.stdout).to.match(/^stopped: every event taken was settled$/m);

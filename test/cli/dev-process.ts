@@ -20,16 +20,22 @@ export async function until<T>(find: () => T | undefined | Promise<T | undefined
 
 export type DevProcess = Awaited<ReturnType<typeof startDev>>;
 
-/** `herald dev` of the example app as a child process, in `cwd`, with `args`; resolves once it listens and printed its banner. */
-export async function startDev(cwd: string, args: string[], env: Record<string, string>) {
+/** `herald <command>` of the example app as a child process, in `cwd`, with `args`; its output collected. */
+export function heraldProcess(cwd: string, command: 'dev' | 'worker', args: string[], env: Record<string, string>) {
   const loader = pathToFileURL(path.join(REPO, 'node_modules/tsx/dist/loader.mjs')).href;
-  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, ['--import', loader, path.join(REPO, 'cli/main.ts'), 'dev', '--app', path.join(REPO, 'app/topology.ts'), ...args], {
-    cwd, env: { ...process.env, PORT: '0', NO_COLOR: '1', ...env },
+  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, ['--import', loader, path.join(REPO, 'cli/main.ts'), command, '--app', path.join(REPO, 'app/topology.ts'), ...args], {
+    cwd, env: { ...process.env, NO_COLOR: '1', ...env },
   });
   const out = { stdout: '', stderr: '' };
   child.stdout.on('data', (c: Buffer) => { out.stdout += c; });
   child.stderr.on('data', (c: Buffer) => { out.stderr += c; });
-  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, out, exited };
+}
+
+/** `herald dev` of the example app as a child process, in `cwd`, with `args`; resolves once it listens and printed its banner. */
+export async function startDev(cwd: string, args: string[], env: Record<string, string>) {
+  const { child, out, exited } = heraldProcess(cwd, 'dev', args, { PORT: '0', ...env });
   // The banner's last line comes after the URL: wait for it, so every line of the banner is there.
   const url = await until(() => (out.stdout.includes('Ctrl-C to stop') ? /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out.stdout)?.[1] : undefined), 20_000, `herald dev to start; stderr:\n${out.stderr}`)
     .catch((error: unknown) => { child.kill('SIGKILL'); throw error; });
