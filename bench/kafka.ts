@@ -27,7 +27,7 @@ import { locateKafka, startKafkaBroker } from '../test/helpers/kafka-broker';
 import { bareNames, heraldNames, nowMs, orderRecord, orders } from './kafka/workload';
 import { floorNames } from './kafka/floor';
 import { BURST, burst, createHeraldTopics, createTopics, fixedRate, groupSettled, memberIds } from './kafka/load';
-import { ConsumerProcess, handledTotal } from './kafka/processes';
+import { CONSUMER_NODE_FLAGS, ConsumerProcess, handledTotal } from './kafka/processes';
 import type { LatencySummary, Side } from './kafka/protocol';
 
 const env = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
@@ -213,6 +213,7 @@ async function main(): Promise<void> {
     console.log(`with plain kafkajs by this process (acks=all, batches of ${BURST.batch}, ${BURST.inFlight} in flight); each consumer runs in a process of its`);
     console.log('own. Herald: a Kafka worker (validation, the subscription filter, dedupe, traces); bare: a kafkajs consumer');
     console.log(`(eachMessage, ${PARTITIONS} partitions concurrently) parsing the value; floor: see below. All call the same handler.`);
+    console.log(`Every consumer process runs with the Node flags \`herald worker\` runs with: ${CONSUMER_NODE_FLAGS.join(' ') || 'none'}.`);
 
     const stack = `b${randomBytes(3).toString('hex')}`;
     const bare = consumersOf('bare', stack);

@@ -8,6 +8,11 @@ import * as path from 'node:path';
 import type { ConsumerConfig, FromConsumer, LatencySummary, ToConsumer } from './protocol';
 
 const ENTRY = path.join(__dirname, 'consumer.ts');
+/**
+ * The Node flags `herald worker` runs with (cli/node-flags.js), given to every side's process alike: the Herald
+ * side is measured as it ships, and the bare and floor sides get the same heap, so the flags are no advantage.
+ */
+export const CONSUMER_NODE_FLAGS: readonly string[] = (require('../../cli/node-flags.js') as { WORKER_FLAGS: string[] }).WORKER_FLAGS;
 /** A consumer that is not ready (group joined) within this fails the bench. */
 const READY_TIMEOUT_MS = 60_000;
 
@@ -33,7 +38,7 @@ export class ConsumerProcess {
   private constructor(readonly config: ConsumerConfig, options: ProcessOptions) {
     const profile = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : [];
     this.child = fork(options.entry ?? ENTRY, [], {
-      execArgv: ['--import', 'tsx', ...profile],
+      execArgv: [...CONSUMER_NODE_FLAGS, '--import', 'tsx', ...profile],
       env: { ...process.env, BENCH_KAFKA_CONSUMER: JSON.stringify(config) },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });

@@ -76,7 +76,7 @@ describe('a project made by herald init, installed from this package', function 
   });
 
   it('packs what a project runs (the CLI, providers, contracts, runtime) and nothing of tests, bench, .ci or the example app', () => {
-    for (const file of ['cli/bin.js', 'cli/main.ts', 'exports/index.js', 'exports/program.types.d.ts', 'providers/program.ts', 'contracts/index.ts', 'runtime/index.ts', 'package.json']) {
+    for (const file of ['cli/bin.js', 'cli/node-flags.js', 'cli/main.ts', 'exports/index.js', 'exports/program.types.d.ts', 'providers/program.ts', 'contracts/index.ts', 'runtime/index.ts', 'package.json']) {
       expect(packed, file).to.include(file);
     }
     expect(packed.filter((f) => /^(test|bench|\.ci|app|functions)\//.test(f))).to.deep.equal([]);
