@@ -5,7 +5,7 @@
  * `herald worker`: a young generation of up to 64 MB a half instead of 16. A worker allocates about twice what a
  * bare consumer does per event, while each young collection copies about the same few megabytes still alive (the
  * fetched batches in flight), so with the default size it collected twice as often for the same work. Measured
- * with `npm run bench -- kafka` (every side given the same flags): herald/bare throughput 0.54–0.57 without it,
+ * with `npm run bench -- kafka` (every side given the same flags): herald/bare throughput 0.46–0.57 without it,
  * 0.64–0.67 with it; 128 MB gave 0.69 but a p99 latency 1.6 times the bare one.
  */
 const WORKER_FLAGS = ['--max-semi-space-size=64'];
