@@ -8,13 +8,13 @@
  */
 import { InvalidOptionError, type TopologyIssue } from '../../contracts';
 
-/** Every config key this target reads, without the `herald:` namespace. */
 /**
  * Claims a Kafka process keeps in memory per function (claims.ts): about 170 bytes each, so 170 MB per function
  * when full. A redelivered copy of an event more than that many of the function's events old runs again.
  */
 export const CLAIMS_PER_FUNCTION = 1_000_000;
 
+/** Every config key this target reads, without the `herald:` namespace. */
 export const KAFKA_CONFIG_KEYS = {
   brokers: 'kafkaBrokers',
   partitions: 'kafkaPartitions',

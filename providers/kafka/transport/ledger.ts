@@ -1,10 +1,10 @@
 /**
  * What this process owes: each event published here for a channel consumed here, and each event a reader
- * here took, until it is settled (handled, filtered out, a duplicate, dead-lettered). A retry sent to its
- * retry topic stays owed. Gives the transport's `pending`, `idle()` and the undelivered list `close()`
- * reports. It is this process's view, so it owes what is on the cluster (published here, or sent on to a retry
- * topic) only while this process is its subscription's only reader (`forgetUntaken`): another worker may take
- * it, and what that one settles is never seen here. The cluster's truth is consumer-group lag, which operators watch.
+ * here took, until it is settled (handled, filtered out, a duplicate, dead-lettered). Gives the transport's
+ * `pending`, `idle()` and the undelivered list `close()` reports. It is this process's view, so it owes what is
+ * on the cluster (published here, or sent on to its retry topic) only while this process is its subscription's
+ * only reader (`forgetUntaken`, `handedBack`): another worker may take it, and what that one settles is never
+ * seen here. The cluster's truth is consumer-group lag, which operators watch.
  */
 import type { Channel, Envelope } from '../../../contracts';
 import { queueName } from '../../local/channel-queue';
@@ -62,7 +62,8 @@ export class Ledger {
   forgetUntaken(channel: Pick<Channel, 'subscription'>): void {
     const owed = this.owed.get(channel.subscription);
     if (!owed) return;
-    for (const entry of [...owed.values()]) {
+    // Deleting the entry being visited is safe while iterating a Map.
+    for (const entry of owed.values()) {
       if (entry.taken) continue;
       while (entry.copies > 0) this.release(entry);
     }
