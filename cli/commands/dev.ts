@@ -188,7 +188,9 @@ async function reportStop(session: DevSession, report: StopReport, io: Io, paint
   const letters = session.runtime.deadLetters.list();
   if (state !== 'memory' && 'kafka' in state) {
     if (letters.length) io.out(`${letters.length} dead letter${letters.length === 1 ? '' : 's'} in the dead-letter topics: \`herald dlq list --brokers …\``);
+    if (report.unclosed) io.out(paint.yellow(`stopped without leaving the cluster: ${report.unclosed}`));
     if (!report.undelivered.length) {
+      if (report.unclosed) return 1;
       io.out('stopped: every event taken was settled');
       return 0;
     }

@@ -96,7 +96,9 @@ export async function runWorker(argv: string[], io: Io = processIo, env = proces
     const received = await signals.signal;
     io.out(`${received}: finishing ${worker.runtime.pending} in flight (up to ${graceMs} ms; ${STOP_RULE}), then leaving the groups`);
     const report = await worker.stop(graceMs, signals.hurry);
+    if (report.unclosed) io.out(`stopped without leaving the cluster: ${report.unclosed}`);
     if (!report.undelivered.length) {
+      if (report.unclosed) return 1;
       io.out('stopped: everything taken was settled');
       return 0;
     }

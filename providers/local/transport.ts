@@ -51,6 +51,12 @@ export interface CloseReport {
   readonly timedOut: boolean;
   /** Every event not settled, per subscription, with the state it was in. */
   readonly undelivered: readonly Undelivered[];
+  /**
+   * Set when the stop gave up on closing what it holds outside this process (a Kafka cluster it could not reach
+   * to commit and leave its groups in time): what was left, in words. Nothing is lost by it: what was not
+   * committed is delivered again.
+   */
+  readonly unclosed?: string;
 }
 
 /** Publishing or redriving after `close` began. */

@@ -124,6 +124,7 @@ export class KafkaClaims implements IdempotencyStore, ClaimsLog {
   /** Stops reading and removes this process's reader group. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.bundle.close();
     if (this.admin) await (await this.admin).disconnect();
     if (!this.consumer) return;
     await this.consumer.disconnect();

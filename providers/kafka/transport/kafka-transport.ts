@@ -56,15 +56,28 @@ export interface KafkaTransportOptions {
   readonly logger?: Logger;
 }
 
-/** The Kafka transport. */
-export function kafkaTransport(options: KafkaTransportOptions): TransportFactory {
-  return (context) => new KafkaTransport(context, options);
+/** A Kafka transport, as its owner sees it while it stops. */
+export interface KafkaTransportHandle {
+  /**
+   * What `close` reports, as far as it got: its report once the grace period is over (from then on only the
+   * cluster is left: commit, leave the groups), before that every event not settled yet.
+   */
+  reportSoFar(): CloseReport;
+}
+
+/** The Kafka transport; `made` is handed each one made (its owner bounds the stop: runtime.ts). */
+export function kafkaTransport(options: KafkaTransportOptions, made?: (transport: KafkaTransportHandle) => void): TransportFactory {
+  return (context) => {
+    const transport = new KafkaTransport(context, options);
+    made?.(transport);
+    return transport;
+  };
 }
 
 /** A record and the topic it goes to. */
 type Addressed = readonly [topic: string, record: KafkaRecordOut];
 
-class KafkaTransport implements Transport {
+class KafkaTransport implements Transport, KafkaTransportHandle {
   readonly name = 'kafka';
   private readonly ledger = new Ledger();
   private readonly routing: PublishRouting;
@@ -76,6 +89,8 @@ class KafkaTransport implements Transport {
   /** Connected, and every topic exists. */
   private readonly ready: Promise<void>;
   private closing: Promise<CloseReport> | undefined;
+  /** The report of `close` as its grace period ended. */
+  private graceOver: CloseReport | undefined;
 
   constructor(private readonly context: TransportContext, private readonly options: KafkaTransportOptions) {
     const t = context.topology;
@@ -144,12 +159,16 @@ class KafkaTransport implements Transport {
   close(graceMs: number, hurry?: AbortSignal): Promise<CloseReport> {
     this.closing ??= (async () => {
       const timedOut = await this.ledger.idleWithin(graceMs, hurry);
-      const undelivered = this.ledger.undelivered();
+      const report = (this.graceOver = { timedOut, undelivered: this.ledger.undelivered() });
       await Promise.allSettled([...this.readers.values()].map(({ reader }) => reader.stop()));
       await this.producer.disconnect().catch(() => {});
-      return { timedOut, undelivered };
+      return report;
     })();
     return this.closing;
+  }
+
+  reportSoFar(): CloseReport {
+    return this.graceOver ?? { timedOut: true, undelivered: this.ledger.undelivered() };
   }
 
   /** Routes and sends, owing each event to the channels consumed here that accept it. */

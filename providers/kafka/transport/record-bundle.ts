@@ -13,6 +13,12 @@ export const MAX_BUNDLE = 200;
 
 const DONE: Promise<void> = Promise.resolve();
 
+/**
+ * How long items the brokers refused wait before they go again. Not at once: a producer that refuses at once
+ * (disconnected) would have them sent again every turn, a core spent on nothing.
+ */
+export const RESEND_AFTER_MS = 100;
+
 export interface RecordBundleOptions {
   /**
    * Whether the items of a bundle the brokers did not acknowledge go into the next bundle (so `flushed`,
@@ -28,6 +34,8 @@ export class RecordBundle<T> {
   private readonly unacked = new Set<Promise<void>>();
   /** `flushed`'s answer while `unacked` does not change. */
   private all: Promise<void> | undefined;
+  /** Closed by its owner: refused items are no longer sent again. */
+  private closed = false;
 
   constructor(private readonly sender: RecordSender, private readonly topic: string, private readonly key: string, private readonly options: RecordBundleOptions = {}) {}
 
@@ -51,7 +59,13 @@ export class RecordBundle<T> {
     return this.all;
   }
 
-  private open(): void {
+  /** Its owner stops: refused items are dropped from now on (what is already sent goes on). */
+  close(): void {
+    this.closed = true;
+  }
+
+  /** Opens a bundle, sent at the next turn, or `delayMs` from now. */
+  private open(delayMs = 0): void {
     const items: T[] = [];
     this.items = items;
     let sent!: Promise<void>;
@@ -60,18 +74,23 @@ export class RecordBundle<T> {
       this.all = undefined;
     };
     sent = new Promise<void>((resolve, reject) => {
-      setImmediate(() => {
+      const send = () => {
         if (this.items === items) this.items = undefined;
         this.sender.send(this.topic, [{ key: this.key, value: JSON.stringify(items) }]).then(
           () => { settled(); resolve(); },
           (error: unknown) => {
             settled();
             // Before the rejection is seen: whoever asks `flushed` again then waits for the resent items.
-            if (this.options.resend) for (const item of items) this.add(item);
+            if (this.options.resend && !this.closed) {
+              if (!this.items) this.open(RESEND_AFTER_MS);
+              for (const item of items) this.add(item);
+            }
             reject(error);
           },
         );
-      });
+      };
+      if (delayMs > 0) setTimeout(send, delayMs);
+      else setImmediate(send);
     });
     // Whoever waits for it sees a failure; no one waiting is no unhandled rejection.
     sent.catch(() => {});

@@ -14,7 +14,7 @@ import { TraceStore } from '../../local/traces';
 import { KAFKA_DELIVERY } from '../delivery';
 import { kafkaNames, type KafkaNames } from '../topics';
 import { KafkaClaims } from './claims';
-import { ensureTopics, kafkaTransport, type TopicSettings } from './kafka-transport';
+import { ensureTopics, kafkaTransport, type KafkaTransportHandle, type TopicSettings } from './kafka-transport';
 import { Outcomes } from './outcomes';
 import { RecordSender } from './record-sender';
 
@@ -25,6 +25,13 @@ import { RecordSender } from './record-sender';
  */
 const WORKER_TRACES = { maxTraces: 0 } as const;
 
+/**
+ * How long a stop may take, after its grace period, to commit, leave its groups and flush its claims and outcomes.
+ * A healthy cluster needs well under a second; an unreachable one would hold the stop for as long as kafkajs
+ * retries every request, each on its own. Past it the stop gives up: what was not committed is delivered again.
+ */
+export const LEAVE_MS = 10_000;
+
 export interface KafkaRuntimeOptions extends Omit<LocalRuntimeOptions, 'transport' | 'idempotency' | 'traces' | 'deadLetters' | 'delivery'> {
   readonly kafka: Kafka;
   /** The stack whose topics and groups it uses (`<app>.<stack>.…`, topics.ts). */
@@ -33,6 +40,8 @@ export interface KafkaRuntimeOptions extends Omit<LocalRuntimeOptions, 'transpor
   readonly topics?: TopicSettings;
   /** Whether to load every other process's outcomes into `/traces` and `/dlq` (the dev server). @default false */
   readonly follow?: boolean;
+  /** How long a stop may take past its grace period to leave the cluster. @default LEAVE_MS */
+  readonly leaveMs?: number;
 }
 
 export interface KafkaRuntime {
@@ -40,13 +49,16 @@ export interface KafkaRuntime {
   readonly names: KafkaNames;
   /** The outcomes topic's writer and reader (`herald dlq` writes removals through it). */
   readonly outcomes: Outcomes;
-  /** Stops as `runtime.stop` does, then leaves every group and closes the clients. */
+  /**
+   * Stops as `runtime.stop` does, then leaves every group and closes the clients; returns within `graceMs` plus
+   * `leaveMs` (the report's `unclosed` says when the leave was given up), sooner once `hurry` is aborted.
+   */
   stop(graceMs: number, hurry?: AbortSignal): Promise<StopReport>;
 }
 
 /** Starts a runtime on Kafka; resolves once every consumed subscription has joined its group. */
 export async function kafkaRuntime(t: Topology, options: KafkaRuntimeOptions): Promise<KafkaRuntime> {
-  const { kafka, stack, topics, follow, ...local } = options;
+  const { kafka, stack, topics, follow, leaveMs = LEAVE_MS, ...local } = options;
   const names = kafkaNames(t.name, stack);
   const logger = options.logger ?? createLogger();
   await ensureTopics(kafka, t, names, topics);
@@ -69,22 +81,68 @@ export async function kafkaRuntime(t: Topology, options: KafkaRuntimeOptions): P
     const traces = new TraceStore(follow ? {} : WORKER_TRACES);
     const deadLetters = new DeadLetterStore({}, outcomes.journal);
     if (follow) await outcomes.follow(traces, deadLetters);
+    let transport: KafkaTransportHandle | undefined;
     const runtime = createLocalRuntime(t, {
       ...local, logger, delivery: KAFKA_DELIVERY, idempotency: claims, traces, deadLetters,
-      transport: kafkaTransport({ kafka, names, logger, createTopics: false, claims, ...(topics ? { topics } : {}) }),
+      transport: kafkaTransport({ kafka, names, logger, createTopics: false, claims, ...(topics ? { topics } : {}) }, (made) => { transport = made; }),
     });
     runtime.onDelivery(outcomes.delivered);
     await runtime.ready;
+    let stopping: Promise<StopReport> | undefined;
     return {
       runtime, names, outcomes,
-      async stop(graceMs, hurry) {
-        const report = await runtime.stop(graceMs, hurry);
-        await closeClients();
-        return report;
+      stop(graceMs, hurry) {
+        stopping ??= (async () => {
+          const closed = (async () => {
+            const report = await runtime.stop(graceMs, hurry);
+            await closeClients();
+            return report;
+          })();
+          const deadline = stopDeadline(graceMs, leaveMs, hurry);
+          try {
+            const report = await Promise.race([closed, deadline.reached]);
+            if (report) return report;
+          } finally {
+            deadline.cancel();
+          }
+          // Still retrying in the background; the process may end under it (the CLI exits once this returns).
+          closed.catch(() => {});
+          logger.warn('gave up leaving the cluster', { leaveMs });
+          return { ...transport!.reportSoFar(), unclosed: `could not commit and leave the cluster within ${leaveMs} ms after the grace period (unreachable?); what was not committed is delivered again` };
+        })();
+        return stopping;
       },
     };
   } catch (error) {
     await closeClients().catch(() => {});
     throw error;
   }
+}
+
+/**
+ * Resolves (to undefined) `graceMs + leaveMs` from now, or `leaveMs` after `hurry` is aborted if that is sooner:
+ * the grace period is cut short then, the leave is not.
+ */
+function stopDeadline(graceMs: number, leaveMs: number, hurry: AbortSignal | undefined): { reached: Promise<undefined>; cancel(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  let onHurry = () => {};
+  let due = Infinity;
+  const reached = new Promise<undefined>((resolve) => {
+    const within = (ms: number) => {
+      if (Date.now() + ms >= due) return;
+      due = Date.now() + ms;
+      clearTimeout(timer);
+      timer = setTimeout(() => resolve(undefined), ms);
+    };
+    within(hurry?.aborted ? leaveMs : graceMs + leaveMs);
+    onHurry = () => within(leaveMs);
+    hurry?.addEventListener('abort', onHurry, { once: true });
+  });
+  return {
+    reached,
+    cancel() {
+      clearTimeout(timer);
+      hurry?.removeEventListener('abort', onHurry);
+    },
+  };
 }
