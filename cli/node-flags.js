@@ -10,9 +10,19 @@
  */
 const WORKER_FLAGS = ['--max-semi-space-size=64'];
 
-/** The flags for `herald <argv>`: the worker's, or none. */
+/** The flags for `herald <argv>`: the worker's for a worker (`herald dev` on Kafka is one too), or none. */
 function nodeFlagsFor(argv) {
-  return argv[0] === 'worker' ? WORKER_FLAGS : [];
+  return argv[0] === 'worker' || (argv[0] === 'dev' && transportOf(argv.slice(1)) === 'kafka') ? WORKER_FLAGS : [];
+}
+
+/** The `--transport` of a command line, as node:util parseArgs reads it (the last one given counts). */
+function transportOf(args) {
+  let transport;
+  for (let i = 0; i < args.length && args[i] !== '--'; i++) {
+    if (args[i] === '--transport') transport = args[++i];
+    else if (args[i].startsWith('--transport=')) transport = args[i].slice('--transport='.length);
+  }
+  return transport;
 }
 
 module.exports = { WORKER_FLAGS, nodeFlagsFor };

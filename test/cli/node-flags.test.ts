@@ -39,4 +39,18 @@ describe('herald (cli/bin.js): the Node flags of each command', function () {
     expect(publish).to.include('--import');
     expect(publish).to.not.include.members(WORKER_FLAGS);
   });
+
+  it('starts herald dev with the worker flags on Kafka only, where it is a worker too', () => {
+    const withFlags = (argv: string[]) => execArgvOf(argv).filter((a) => a.includes('--import'));
+    for (const argv of [['dev', '--transport', 'kafka', '--bogus'], ['dev', '--transport=local', '--transport=kafka', '--bogus']]) {
+      const started = withFlags(argv);
+      expect(started, argv.join(' ')).to.have.length.at.least(1);
+      for (const a of started) expect(a, argv.join(' ')).to.include.members(WORKER_FLAGS);
+    }
+    for (const argv of [['dev', '--bogus'], ['dev', '--transport', 'local', '--bogus'], ['dev', '--transport=kafka', '--transport', 'local', '--bogus']]) {
+      const started = withFlags(argv);
+      expect(started, argv.join(' ')).to.have.length.at.least(1);
+      for (const a of started) expect(a, argv.join(' ')).to.not.include.members(WORKER_FLAGS);
+    }
+  });
 });
