@@ -60,7 +60,7 @@ describe('kafka runtime stop with the cluster unreachable', function () {
     expect(report.undelivered.map((u) => u.state)).to.deep.equal(['in-flight', 'in-flight', 'in-flight']);
   });
 
-  it('gives up leaving the bound after a hurry, however long the grace period', async () => {
+  it('gives up leaving the cluster the leave bound after a hurry cut the grace period short', async () => {
     const runtime = await inFlight('frozen-hurry', 2, 6_000);
     freeze();
     const hurry = new AbortController();
