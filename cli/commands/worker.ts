@@ -82,10 +82,19 @@ export async function runWorker(argv: string[], io: Io = processIo, env = proces
   try {
     let worker;
     try {
-      worker = await kafkaRuntime(topology, {
+      const starting = kafkaRuntime(topology, {
         kafka: settings.kafka, stack: settings.stack, topics: settings.topics, logger, schedules: false, backoff: { baseMs },
         ...(root ? { root } : {}), ...(handlers ? { handlers } : {}), ...(functions ? { functions } : {}), ...(concurrency ? { concurrency } : {}),
       });
+      // A stop while connecting ends it now, not once kafkajs gives up reaching a cluster (about 30 s when there is none).
+      const first = await Promise.race([starting, signals.signal.then((signal) => ({ signal }))]);
+      if ('signal' in first) {
+        // A start that still succeeds stops at once; the process ends meanwhile, and what it took is delivered again.
+        starting.then((started) => started.stop(0), () => {}).catch(() => {});
+        io.out(`${first.signal}: stopped while connecting to the cluster, before taking any work`);
+        return 0;
+      }
+      worker = first;
     } catch (error) {
       io.err(`herald worker: ${(error as Error).message}`);
       return 1;

@@ -1,4 +1,7 @@
-/** `herald worker`'s usage errors: each names its flag or variable, before anything connects (exit 2). */
+/**
+ * `herald worker`'s usage errors: each names its flag or variable, before anything connects (exit 2); and a stop
+ * while it connects.
+ */
 import { expect } from 'chai';
 import { runWorker } from '../../cli/commands/worker';
 import { memoryIo } from '../../cli/io';
@@ -26,5 +29,17 @@ describe('herald worker (usage)', () => {
     const { code, err } = await run(['--brokers', '127.0.0.1:9', '--functions', 'charge-payment,nope']);
     expect(code).to.equal(2);
     expect(err).to.match(/--functions names nope, not in shop; its functions are charge-payment, /);
+  });
+
+  it('stops at once when told to while it connects, not once the connection gives up', async () => {
+    const io = memoryIo();
+    const started = Date.now();
+    // Nothing listens on port 1: kafkajs would retry for about 30 s before giving up.
+    const running = runWorker(['--brokers', '127.0.0.1:1'], io, {});
+    setTimeout(() => process.emit('SIGTERM', 'SIGTERM'), 300);
+    const code = await running;
+    expect(code).to.equal(0);
+    expect(Date.now() - started, 'ms to stop').to.be.below(3_000);
+    expect(io.stdout.join('\n')).to.match(/SIGTERM: stopped while connecting to the cluster, before taking any work/);
   });
 });
