@@ -1,5 +1,6 @@
 // Node flags of the processes `herald` starts, by command (cli/bin.js starts every command in a child process).
 // Plain CommonJS: bin.js reads it before tsx is loaded, and bench/kafka/processes.ts gives its consumers the same.
+const { parseArgs } = require('node:util');
 
 /**
  * `herald worker`: a young generation of up to 64 MB a half instead of 16. A worker allocates about twice what a
@@ -15,14 +16,9 @@ function nodeFlagsFor(argv) {
   return argv[0] === 'worker' || (argv[0] === 'dev' && transportOf(argv.slice(1)) === 'kafka') ? WORKER_FLAGS : [];
 }
 
-/** The `--transport` of a command line, as node:util parseArgs reads it (the last one given counts). */
+/** The `--transport` of a command line, read as the command reads it (the last one given counts), whatever else it holds. */
 function transportOf(args) {
-  let transport;
-  for (let i = 0; i < args.length && args[i] !== '--'; i++) {
-    if (args[i] === '--transport') transport = args[++i];
-    else if (args[i].startsWith('--transport=')) transport = args[i].slice('--transport='.length);
-  }
-  return transport;
+  return parseArgs({ args, strict: false, allowPositionals: true, options: { transport: { type: 'string' } } }).values.transport;
 }
 
 module.exports = { WORKER_FLAGS, nodeFlagsFor };

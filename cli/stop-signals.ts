@@ -10,6 +10,9 @@ export const SAME_SIGNAL_MS = 1000;
 /** The rule, as the long-running commands print it when they start stopping. */
 export const STOP_RULE = `press Ctrl-C again (after ${SAME_SIGNAL_MS / 1000} s) to cut the grace period short`;
 
+/** Printed when a stop gave up closing what it holds on a cluster (`StopReport.unclosed`). */
+export const unclosedLine = (reason: string) => `stopped without leaving the cluster: ${reason}`;
+
 /** Printed when a second signal is ignored. */
 export const IGNORED_SIGNAL = `a second Ctrl-C within ${SAME_SIGNAL_MS / 1000} s of the first counts as the same one (a parent forwards it); press it again to cut the grace period short`;
 

@@ -13,7 +13,7 @@ import { announceDevServer } from '../dev-address';
 import { exportTraces, type TraceExport } from '../otlp';
 import { deliveryLine, devLogger, paintFor, rejectedLine, topologyTable, type Paint } from '../format';
 import { processIo, type Io } from '../io';
-import { IGNORED_SIGNAL, STOP_RULE, stopSignals } from '../stop-signals';
+import { IGNORED_SIGNAL, STOP_RULE, stopSignals, unclosedLine } from '../stop-signals';
 import { KAFKA_OPTIONS_USAGE, KAFKA_RUNTIME_USAGE } from '../kafka-options';
 import type { kafkaRuntimeSettings } from '../kafka-runtime-options';
 import type { RuntimeStarter } from '../dev-session';
@@ -188,7 +188,7 @@ async function reportStop(session: DevSession, report: StopReport, io: Io, paint
   const letters = session.runtime.deadLetters.list();
   if (state !== 'memory' && 'kafka' in state) {
     if (letters.length) io.out(`${letters.length} dead letter${letters.length === 1 ? '' : 's'} in the dead-letter topics: \`herald dlq list --brokers …\``);
-    if (report.unclosed) io.out(paint.yellow(`stopped without leaving the cluster: ${report.unclosed}`));
+    if (report.unclosed) io.out(paint.yellow(unclosedLine(report.unclosed)));
     if (!report.undelivered.length) {
       if (report.unclosed) return 1;
       io.out('stopped: every event taken was settled');

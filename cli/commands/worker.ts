@@ -12,7 +12,7 @@ import { deliveryLine, devLogger, paintFor } from '../format';
 import { processIo, type Io } from '../io';
 import { KAFKA_OPTIONS_USAGE, KAFKA_RUNTIME_USAGE } from '../kafka-options';
 import { kafkaRuntimeSettings } from '../kafka-runtime-options';
-import { IGNORED_SIGNAL, STOP_RULE, stopSignals } from '../stop-signals';
+import { IGNORED_SIGNAL, STOP_RULE, stopSignals, unclosedLine } from '../stop-signals';
 import { APP_USAGE, loadCliApp } from '../app-option';
 import { kafkaRuntime } from '../../providers/kafka/transport/runtime';
 
@@ -105,7 +105,7 @@ export async function runWorker(argv: string[], io: Io = processIo, env = proces
     const received = await signals.signal;
     io.out(`${received}: finishing ${worker.runtime.pending} in flight (up to ${graceMs} ms; ${STOP_RULE}), then leaving the groups`);
     const report = await worker.stop(graceMs, signals.hurry);
-    if (report.unclosed) io.out(`stopped without leaving the cluster: ${report.unclosed}`);
+    if (report.unclosed) io.out(unclosedLine(report.unclosed));
     if (!report.undelivered.length) {
       if (report.unclosed) return 1;
       io.out('stopped: everything taken was settled');

@@ -38,19 +38,30 @@ export class WorkTracker {
    * What a transport's close waits on.
    */
   async idleWithin(ms: number, hurry?: AbortSignal): Promise<boolean> {
-    let timer: NodeJS.Timeout | undefined;
-    let cut: (() => void) | undefined;
-    const timedOut = await Promise.race([
-      this.idle().then(() => false),
-      new Promise<boolean>((resolve) => {
-        timer = setTimeout(() => resolve(true), ms);
-        cut = () => resolve(true);
-        if (hurry?.aborted) cut();
-        else hurry?.addEventListener('abort', cut);
-      }),
-    ]);
-    clearTimeout(timer);
-    if (cut) hurry?.removeEventListener('abort', cut);
-    return timedOut;
+    const grace = timeLimit(ms, hurry);
+    try {
+      return await Promise.race([this.idle().then(() => false), grace.over.then(() => true)]);
+    } finally {
+      grace.cancel();
+    }
   }
+}
+
+/** A limit on a wait: `over` resolves `ms` from now, or at once when `hurry` is aborted; `cancel` lets it go. */
+export function timeLimit(ms: number, hurry?: AbortSignal): { readonly over: Promise<void>; cancel(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  let cut: (() => void) | undefined;
+  const over = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+    cut = () => resolve();
+    if (hurry?.aborted) cut();
+    else hurry?.addEventListener('abort', cut);
+  });
+  return {
+    over,
+    cancel() {
+      clearTimeout(timer);
+      if (cut) hurry?.removeEventListener('abort', cut);
+    },
+  };
 }

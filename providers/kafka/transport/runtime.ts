@@ -11,6 +11,7 @@ import { createLogger } from '../../../runtime/logger';
 import { DeadLetterStore } from '../../local/dead-letters';
 import { createLocalRuntime, type LocalRuntime, type LocalRuntimeOptions, type StopReport } from '../../local/runtime';
 import { TraceStore } from '../../local/traces';
+import { timeLimit } from '../../local/work';
 import { KAFKA_DELIVERY } from '../delivery';
 import { kafkaNames, type KafkaNames } from '../topics';
 import { KafkaClaims } from './claims';
@@ -98,12 +99,16 @@ export async function kafkaRuntime(t: Topology, options: KafkaRuntimeOptions): P
             await closeClients();
             return report;
           })();
-          const deadline = stopDeadline(graceMs, leaveMs, hurry);
+          // The grace period (cut short by a hurry), then the leave: past both, the stop gives up.
+          const grace = timeLimit(graceMs, hurry);
+          let leave: ReturnType<typeof timeLimit> | undefined;
+          const given = grace.over.then(() => (leave = timeLimit(leaveMs)).over);
           try {
-            const report = await Promise.race([closed, deadline.reached]);
+            const report = await Promise.race([closed, given.then(() => undefined)]);
             if (report) return report;
           } finally {
-            deadline.cancel();
+            grace.cancel();
+            leave?.cancel();
           }
           // Still retrying in the background; the process may end under it (the CLI exits once this returns).
           closed.catch(() => {});
@@ -119,30 +124,3 @@ export async function kafkaRuntime(t: Topology, options: KafkaRuntimeOptions): P
   }
 }
 
-/**
- * Resolves (to undefined) `graceMs + leaveMs` from now, or `leaveMs` after `hurry` is aborted if that is sooner:
- * the grace period is cut short then, the leave is not.
- */
-function stopDeadline(graceMs: number, leaveMs: number, hurry: AbortSignal | undefined): { reached: Promise<undefined>; cancel(): void } {
-  let timer: NodeJS.Timeout | undefined;
-  let onHurry = () => {};
-  let due = Infinity;
-  const reached = new Promise<undefined>((resolve) => {
-    const within = (ms: number) => {
-      if (Date.now() + ms >= due) return;
-      due = Date.now() + ms;
-      clearTimeout(timer);
-      timer = setTimeout(() => resolve(undefined), ms);
-    };
-    within(hurry?.aborted ? leaveMs : graceMs + leaveMs);
-    onHurry = () => within(leaveMs);
-    hurry?.addEventListener('abort', onHurry, { once: true });
-  });
-  return {
-    reached,
-    cancel() {
-      clearTimeout(timer);
-      hurry?.removeEventListener('abort', onHurry);
-    },
-  };
-}
